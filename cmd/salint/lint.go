@@ -1,0 +1,189 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/salint/salint/lint"
+	"github.com/salint/salint/rules"
+	"github.com/spf13/pflag"
+)
+
+// inputFlags are the flags of every command that reads a bundle.
+type inputFlags struct {
+	namespace string
+	config    string
+	noConfig  bool
+	enable    []string
+	disable   []string
+}
+
+func (f *inputFlags) register(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.namespace, "namespace", "n", "", "namespace of objects without metadata.namespace (default: config, else \"default\")")
+	fs.StringVar(&f.config, "config", "", "config file (default: "+lint.ConfigFileName+" in the working directory or a parent)")
+	fs.BoolVar(&f.noConfig, "no-config", false, "ignore any "+lint.ConfigFileName)
+	fs.StringSliceVar(&f.enable, "enable", nil, "enable rules by id (comma-separated; \"all\" for every rule)")
+	fs.StringSliceVar(&f.disable, "disable", nil, "disable rules by id (comma-separated)")
+}
+
+// options merges the flags over the config file into lint options.
+func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
+	opts := lint.Options{
+		Input:     lint.Input{Paths: paths, Stdin: e.stdin},
+		Namespace: f.namespace,
+		Enable:    f.enable,
+		Disable:   f.disable,
+	}
+	if len(opts.Paths) == 0 {
+		opts.Paths = []string{"."}
+	}
+	if f.noConfig && f.config != "" {
+		return opts, errors.New("--config and --no-config exclude each other")
+	}
+	file := f.config
+	if file == "" && !f.noConfig {
+		file = lint.FindConfig(".")
+	}
+	if file != "" {
+		cfg, err := lint.LoadConfig(file)
+		if err != nil {
+			return opts, err
+		}
+		opts.Config = cfg
+	}
+	return opts, nil
+}
+
+func newFlagSet(name, synopsis, long string, e *env) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.SortFlags = false
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: salint %s\n\n%s\n\nFlags:\n", synopsis, strings.TrimSpace(long))
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args; done is true when the command should return code.
+func parseFlags(fs *pflag.FlagSet, args []string, e *env) (code int, done bool) {
+	fs.BoolP("help", "h", false, "show this help")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK, true
+		}
+		fmt.Fprintf(e.stderr, "salint %s: %v\n", fs.Name(), err)
+		return exitError, true
+	}
+	if h, _ := fs.GetBool("help"); h {
+		fs.SetOutput(e.stdout)
+		fs.Usage()
+		return exitOK, true
+	}
+	return 0, false
+}
+
+const lintHelp = `
+Reports pods and pod templates that run as a ServiceAccount missing from their
+namespace, conflicting token settings, deprecated fields and more (see
+'salint rules'). Every PATH is read as part of one bundle: directories
+recursively (*.yaml, *.yml, *.json; hidden directories skipped), files as given,
+"-" for standard input. With no PATH, the current directory.
+
+Findings are printed as file:line:col: severity: message [rule], then a
+summary; input errors go to standard error. Silence a finding with the
+annotation salint.io/ignore: "rule-id,..." (or "all") on the object or its pod
+template, or with an ignore: entry in .salint.yaml.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error or input
+that could not be read (findings for the rest are still printed).`
+
+func runLint(args []string, e *env) int {
+	fs := newFlagSet("lint", "lint [flags] [PATH...]", lintHelp, e)
+	var in inputFlags
+	in.register(fs)
+	format := fs.StringP("format", "f", "text", "output format: "+strings.Join(lint.Formats, ", "))
+	output := fs.StringP("output", "o", "", "write the report to FILE instead of standard output")
+	failOn := fs.String("fail-on", "warning", "lowest severity that makes the exit code 1: error, warning or info")
+	colorMode := fs.String("color", "auto", "colour text output: auto, always or never (auto honours NO_COLOR)")
+	if code, done := parseFlags(fs, args, e); done {
+		return code
+	}
+	usageErr := func(err error) int {
+		fmt.Fprintf(e.stderr, "salint lint: %v\n", err)
+		return exitError
+	}
+	if !slices.Contains(lint.Formats, *format) {
+		return usageErr(fmt.Errorf("unknown --format %q (want %s)", *format, strings.Join(lint.Formats, ", ")))
+	}
+	threshold, err := rules.ParseSeverity(*failOn)
+	if err != nil {
+		return usageErr(fmt.Errorf("--fail-on: %w", err))
+	}
+	opts, err := in.options(fs.Args(), e)
+	if err != nil {
+		return usageErr(err)
+	}
+	res, err := lint.Run(opts)
+	if err != nil {
+		return usageErr(err)
+	}
+
+	out := e.stdout
+	if *output != "" {
+		f, err := os.Create(filepath.Clean(*output))
+		if err != nil {
+			return usageErr(err)
+		}
+		defer f.Close()
+		out = f
+	}
+	useColor, err := colorWanted(*colorMode, *format, out, e)
+	if err != nil {
+		return usageErr(err)
+	}
+	report := lint.Report{Result: res, Color: useColor}
+	switch *format {
+	case "json":
+		err = lint.WriteJSON(out, report)
+	default:
+		lint.WriteErrors(e.stderr, res.Errors, useColor && isTerminal(e.stderr))
+		err = lint.WriteText(out, report)
+	}
+	if err != nil {
+		return usageErr(err)
+	}
+	switch {
+	case len(res.Errors) > 0:
+		return exitError
+	case res.Failed(threshold):
+		return exitFindings
+	}
+	return exitOK
+}
+
+// colorWanted decides colour: only for text, never when NO_COLOR is set in
+// auto mode, and in auto mode only on a terminal.
+func colorWanted(mode, format string, out io.Writer, e *env) (bool, error) {
+	switch mode {
+	case "never":
+		return false, nil
+	case "always":
+		return format == "text", nil
+	case "auto":
+		return format == "text" && e.getenv("NO_COLOR") == "" && isTerminal(out), nil
+	}
+	return false, fmt.Errorf("unknown --color %q (want auto, always or never)", mode)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}

@@ -1,0 +1,211 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/salint/salint/rules/model"
+)
+
+// StdinPath is the path argument that reads standard input.
+const StdinPath = "-"
+
+// MaxFileSize bounds what is read of one file. A larger file cannot hold
+// an object the API server accepts in one piece that salint would read
+// sensibly, and reading it whole could exhaust memory.
+const MaxFileSize = 64 << 20
+
+// Input is the reading side of a run: the paths and where stdin comes from.
+type Input struct {
+	Paths []string
+	Stdin io.Reader
+}
+
+// Load reads every file reachable from in.Paths (directories recursively,
+// hidden directories skipped) in parallel and returns them in a
+// deterministic order. Errors are per file; a bad file never stops a run.
+func Load(in Input) []*model.File {
+	paths, walkErrs := collect(in.Paths)
+	files := make([]*model.File, len(paths))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), max(len(paths), 1))
+	for range workers {
+		wg.Go(func() {
+			for i := range work {
+				files[i] = readOne(paths[i], in.Stdin)
+			}
+		})
+	}
+	for i := range paths {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return append(walkErrs, files...)
+}
+
+// collect expands the path arguments into the list of files to read.
+// Explicitly named files are read whatever their extension.
+func collect(args []string) ([]string, []*model.File) {
+	var paths []string
+	var errs []*model.File
+	fail := func(path string, err error) {
+		errs = append(errs, errorFile(path, err))
+	}
+	for _, arg := range args {
+		if arg == StdinPath {
+			paths = append(paths, arg)
+			continue
+		}
+		info, err := os.Stat(arg)
+		if err != nil {
+			fail(arg, err)
+			continue
+		}
+		if !info.IsDir() {
+			paths = append(paths, arg)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if path != arg && errors.Is(err, fs.ErrNotExist) {
+					return nil // removed while walking
+				}
+				fail(path, err)
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			name := d.Name()
+			if d.IsDir() {
+				if path != arg && strings.HasPrefix(name, ".") {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if !IsManifestName(name) {
+				return nil
+			}
+			if isRegularOrLinkToRegular(path, d) {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			fail(arg, err)
+		}
+		paths = append(paths, found...)
+	}
+	return dedupe(paths), errs
+}
+
+// isRegularOrLinkToRegular follows links to files; a link to a directory,
+// a broken link or a device is not a manifest.
+func isRegularOrLinkToRegular(path string, d fs.DirEntry) bool {
+	if d.Type()&fs.ModeSymlink == 0 {
+		return d.Type().IsRegular()
+	}
+	info, err := os.Stat(path)
+	return err == nil && info.Mode().IsRegular()
+}
+
+func dedupe(paths []string) []string {
+	seen := make(map[string]bool, len(paths))
+	out := paths[:0]
+	for _, p := range paths {
+		key := filepath.Clean(p)
+		if p == StdinPath {
+			key = p
+		}
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// IsManifestName reports the file names a directory walk reads.
+func IsManifestName(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+func readOne(path string, stdin io.Reader) *model.File {
+	data, err := readFile(path, stdin)
+	if err != nil {
+		return errorFile(path, err)
+	}
+	return model.Read(&model.Source{Path: path, Data: data})
+}
+
+func readFile(path string, stdin io.Reader) ([]byte, error) {
+	if path == StdinPath {
+		if stdin == nil {
+			stdin = os.Stdin
+		}
+		return readLimited(stdin)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("is a directory")
+	}
+	return readLimited(f)
+}
+
+func readLimited(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("larger than %d MiB: not read", MaxFileSize>>20)
+	}
+	return data, nil
+}
+
+// errorFile records a file that could not be read at all.
+func errorFile(path string, err error) *model.File {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the path is already in the position
+	}
+	src := &model.Source{Path: path}
+	return &model.File{Source: src, Errors: []model.Error{{
+		Pos:     model.Position{File: path},
+		Message: "cannot read: " + err.Error(),
+	}}}
+}
+
+// sortErrors orders errors like findings.
+func sortErrors(errs []model.Error) {
+	sort.SliceStable(errs, func(i, j int) bool {
+		a, b := errs[i].Pos, errs[j].Pos
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+}

@@ -1,0 +1,180 @@
+package lint
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/fatih/color"
+	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/model"
+)
+
+// Formats lists the report formats, in the order --help shows them.
+var Formats = []string{"text", "json"}
+
+// Report is what a writer needs: the result and how to print it.
+type Report struct {
+	*Result
+	// Color enables ANSI colour in the text format.
+	Color bool
+}
+
+// WriteText writes findings as file:line:col: severity: message [rule],
+// then a one-line summary.
+func WriteText(w io.Writer, r Report) error {
+	c := palette(r.Color)
+	for _, f := range r.Findings {
+		fmt.Fprintf(w, "%s: %s %s %s\n", c.pos.Sprint(f.Pos), c.severity(f.Severity), f.Message, c.rule.Sprintf("[%s]", f.Rule))
+	}
+	_, err := fmt.Fprintln(w, r.Summary())
+	return err
+}
+
+// WriteErrors writes input errors, one per line, for the text format's
+// standard error.
+func WriteErrors(w io.Writer, errs []model.Error, useColor bool) {
+	c := palette(useColor)
+	for _, e := range errs {
+		fmt.Fprintf(w, "%s: %s %s\n", c.pos.Sprint(e.Pos), c.severity(rules.Error), e.Message)
+	}
+}
+
+// Summary is the one-line account of a run.
+func (r *Result) Summary() string {
+	counts := map[rules.Severity]int{}
+	for _, f := range r.Findings {
+		counts[f.Severity]++
+	}
+	var parts []string
+	for _, s := range []rules.Severity{rules.Error, rules.Warning, rules.Info} {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, plural(n, s.String()))
+		}
+	}
+	what := "no findings"
+	if len(r.Findings) > 0 {
+		what = fmt.Sprintf("%s (%s)", plural(len(r.Findings), "finding"), strings.Join(parts, ", "))
+	}
+	s := fmt.Sprintf("salint: %s in %s, %s", what, plural(r.Files, "file"), plural(r.Objects, "object"))
+	if len(r.Errors) > 0 {
+		s += fmt.Sprintf("; %s could not be read", plural(len(r.Errors), "input error"))
+	}
+	if r.Suppressed > 0 {
+		s += fmt.Sprintf("; %d suppressed", r.Suppressed)
+	}
+	return s
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+type colors struct {
+	pos, rule               *color.Color
+	errorC, warningC, infoC *color.Color
+}
+
+func palette(on bool) colors {
+	mk := func(attrs ...color.Attribute) *color.Color {
+		c := color.New(attrs...)
+		if on {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+		return c
+	}
+	return colors{
+		pos:      mk(color.Bold),
+		rule:     mk(color.Faint),
+		errorC:   mk(color.FgRed, color.Bold),
+		warningC: mk(color.FgYellow, color.Bold),
+		infoC:    mk(color.FgCyan),
+	}
+}
+
+func (c colors) severity(s rules.Severity) string {
+	switch s {
+	case rules.Error:
+		return c.errorC.Sprint("error:")
+	case rules.Warning:
+		return c.warningC.Sprint("warning:")
+	}
+	return c.infoC.Sprint("info:")
+}
+
+// JSON output: a stable schema; fields are added, never renamed.
+type jsonReport struct {
+	Findings []jsonFinding `json:"findings"`
+	Errors   []jsonError   `json:"errors"`
+	Summary  jsonSummary   `json:"summary"`
+}
+
+type jsonFinding struct {
+	Rule     string     `json:"rule"`
+	Severity string     `json:"severity"`
+	Message  string     `json:"message"`
+	File     string     `json:"file"`
+	Line     int        `json:"line"`
+	Column   int        `json:"column"`
+	Object   jsonObject `json:"object"`
+	Field    string     `json:"field"`
+	Fixable  bool       `json:"fixable"`
+}
+
+type jsonObject struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
+type jsonError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+type jsonSummary struct {
+	Files      int `json:"files"`
+	Objects    int `json:"objects"`
+	Findings   int `json:"findings"`
+	Errors     int `json:"errors"`
+	Suppressed int `json:"suppressed"`
+}
+
+// WriteJSON writes the whole result as one JSON document.
+func WriteJSON(w io.Writer, r Report) error {
+	out := jsonReport{
+		Findings: make([]jsonFinding, 0, len(r.Findings)),
+		Errors:   make([]jsonError, 0, len(r.Errors)),
+		Summary: jsonSummary{
+			Files: r.Files, Objects: r.Objects, Findings: len(r.Findings),
+			Errors: len(r.Errors), Suppressed: r.Suppressed,
+		},
+	}
+	for _, f := range r.Findings {
+		jf := jsonFinding{
+			Rule: f.Rule, Severity: f.Severity.String(), Message: f.Message,
+			File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
+			Field: f.Field, Fixable: f.Fix != nil,
+		}
+		if o := f.Object; o != nil {
+			jf.Object = jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.DisplayName()}
+		}
+		out.Findings = append(out.Findings, jf)
+	}
+	for _, e := range r.Errors {
+		out.Errors = append(out.Errors, jsonError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Col, Message: e.Message})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}

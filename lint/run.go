@@ -1,0 +1,176 @@
+// Package lint drives salint's rules: it reads the inputs, builds the
+// namespace model, runs every enabled rule, applies the user's silencing
+// and severities, and writes reports. It knows no rule by name.
+package lint
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/model"
+)
+
+// Options configure one run. Flags have already been merged over Config.
+type Options struct {
+	Input
+	// Config is the loaded .salint.yaml, or nil.
+	Config *Config
+	// Namespace overrides Config.Namespace when set.
+	Namespace string
+	// Enable and Disable are rule ids from the command line.
+	Enable, Disable []string
+	// Settings are passed to rules; Run fills the config's lists in.
+	Settings rules.Settings
+	// Catalog is the rule set; rules.All() when nil.
+	Catalog []*rules.Rule
+}
+
+// Result is what a run found.
+type Result struct {
+	Bundle   *model.Bundle
+	Findings []rules.Finding
+	Errors   []model.Error
+	Files    int
+	Objects  int
+	// Suppressed counts findings silenced by annotation or config.
+	Suppressed int
+}
+
+// Run lints the inputs. The error is for the user's own mistakes (an
+// unknown rule id); problems with the inputs are in Result.Errors.
+func Run(opts Options) (*Result, error) {
+	active, err := opts.ActiveRules()
+	if err != nil {
+		return nil, err
+	}
+	files := Load(opts.Input)
+	return Check(files, opts, active), nil
+}
+
+// Check runs active rules over files already read.
+func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	ns := opts.Namespace
+	if ns == "" {
+		ns = cfg.Namespace
+	}
+	b := model.Build(files, model.Options{
+		DefaultNamespace: ns,
+		ExternalAccounts: cfg.ExternalAccounts,
+		ExternalSecrets:  cfg.ExternalSecrets,
+	})
+	settings := opts.Settings
+	settings.PrivateRegistries = append(slices.Clone(cfg.PrivateRegistries), settings.PrivateRegistries...)
+
+	res := &Result{Bundle: b, Files: len(files)}
+	for _, f := range files {
+		res.Objects += f.Count()
+		res.Errors = append(res.Errors, f.Errors...)
+	}
+	for _, ar := range active {
+		pass := rules.NewPass(ar.Rule, b, &settings, func(f rules.Finding) {
+			if suppressed(&f, cfg) {
+				res.Suppressed++
+				return
+			}
+			if ar.Severity != 0 {
+				f.Severity = ar.Severity
+			}
+			res.Findings = append(res.Findings, f)
+		})
+		ar.Rule.Check(pass)
+	}
+	rules.SortFindings(res.Findings)
+	sortErrors(res.Errors)
+	return res
+}
+
+// ActiveRule is a rule that runs, with the severity the user set (0: the
+// finding's own).
+type ActiveRule struct {
+	Rule     *rules.Rule
+	Severity rules.Severity
+}
+
+// ActiveRules resolves which rules run: defaults, then the config, then
+// --enable and --disable.
+func (o Options) ActiveRules() ([]ActiveRule, error) {
+	catalog := o.Catalog
+	if catalog == nil {
+		catalog = rules.All()
+	}
+	known := map[string]*rules.Rule{}
+	enabled := map[string]bool{}
+	for _, r := range catalog {
+		known[r.ID] = r
+		enabled[r.ID] = !r.OptIn
+	}
+	severity := map[string]rules.Severity{}
+	if o.Config != nil {
+		for id, rc := range o.Config.Rules {
+			if rc.Enabled != nil {
+				enabled[id] = *rc.Enabled
+			}
+			if rc.Severity != "" {
+				severity[id], _ = rules.ParseSeverity(rc.Severity)
+			}
+		}
+	}
+	for _, list := range []struct {
+		ids []string
+		on  bool
+	}{{o.Enable, true}, {o.Disable, false}} {
+		for _, id := range list.ids {
+			if id == "all" {
+				for k := range enabled {
+					enabled[k] = list.on
+				}
+				continue
+			}
+			if known[id] == nil {
+				return nil, fmt.Errorf("unknown rule %q (see `salint rules`)", id)
+			}
+			enabled[id] = list.on
+		}
+	}
+	var out []ActiveRule
+	for _, r := range catalog {
+		if enabled[r.ID] {
+			out = append(out, ActiveRule{Rule: r, Severity: severity[r.ID]})
+		}
+	}
+	return out, nil
+}
+
+// suppressed applies the ignore annotation (object or pod template) and
+// the config's ignore entries.
+func suppressed(f *rules.Finding, cfg *Config) bool {
+	var ids []string
+	if f.Object != nil {
+		ids = f.Object.Ignored()
+	}
+	if f.Pod != nil {
+		ids = append(ids, f.Pod.Ignored...)
+	}
+	for _, id := range ids {
+		if id == "all" || strings.EqualFold(id, f.Rule) {
+			return true
+		}
+	}
+	return cfg.ignores(f)
+}
+
+// Failed reports whether any finding reaches failOn.
+func (r *Result) Failed(failOn rules.Severity) bool {
+	for _, f := range r.Findings {
+		if f.Severity >= failOn {
+			return true
+		}
+	}
+	return false
+}

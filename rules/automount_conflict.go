@@ -1,0 +1,107 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/salint/salint/rules/model"
+)
+
+// AutomountConflict finds pods that re-enable a token their account turned
+// off, and accounts defined twice with different settings.
+var AutomountConflict = &Rule{
+	ID:       "automount-conflict",
+	Summary:  "pod re-enables a token its ServiceAccount disables, or one account is defined twice with different settings",
+	Severity: Warning,
+	Check:    checkAutomountConflict,
+	Doc: `Reports two kinds of conflict about what a pod gets from its account.
+
+1. The pod sets ` + "`automountServiceAccountToken: true`" + ` while its ServiceAccount
+   sets ` + "`false`" + `. The pod's value wins (spec §1.5: pod, else account, else
+   mounted), so the pod gets the API token that the account's owner turned
+   off. A pod that sets ` + "`false`" + ` under an account with ` + "`true`" + ` is the safe
+   direction and is not reported.
+2. The same ServiceAccount is defined more than once in the bundle and the
+   definitions disagree on automountServiceAccountToken or imagePullSecrets.
+   Which one the cluster keeps depends on the order in which they are applied.
+
+## Why it matters
+Turning the token off on the account is how teams keep API credentials out
+of pods that do not need them; a pod-level ` + "`true`" + ` quietly undoes it.
+
+## Example
+` + "```yaml" + `
+kind: ServiceAccount
+metadata: {name: batch}
+automountServiceAccountToken: false
+---
+kind: Pod
+spec:
+  serviceAccountName: batch
+  automountServiceAccountToken: true   # the pod mounts the token anyway
+` + "```" + `
+
+## Fix
+Drop the pod's override if the pod does not need the token, or set the
+account to true if every pod of it does. With ` + "`salint fix --automount=account`" + `
+the pod's override is removed (the pod then loses its token: you asked for it).
+For duplicate definitions, keep one.
+
+## Silence
+Annotation ` + "`salint.io/ignore: automount-conflict`" + ` on the object or its pod
+template, or a config ` + "`ignore:`" + ` entry.`,
+}
+
+func checkAutomountConflict(pass *Pass) {
+	b := pass.Bundle
+	for _, pod := range b.Pods {
+		podValue, ok := pod.Automount.Bool()
+		if !ok || !podValue {
+			continue
+		}
+		name, _ := pod.AccountName()
+		for _, acct := range b.AccountDefs(pod.Namespace(), name) {
+			if v, ok := acct.Automount.Bool(); ok && !v {
+				pass.Report(PodFinding(pod, pod.Automount.Key, "automountServiceAccountToken",
+					"%s sets automountServiceAccountToken: true, overriding ServiceAccount %s/%s which disables it (%s); the pod's value wins, so its pods mount an API token",
+					pod.Object, pod.Namespace(), name, acct.Object.Pos(acct.Automount.Key)))
+				break
+			}
+		}
+	}
+	for _, acct := range b.Accounts {
+		defs := b.AccountDefs(acct.Object.Namespace, acct.Name())
+		if len(defs) < 2 || defs[0] == acct {
+			continue
+		}
+		first := defs[0]
+		var diffs []string
+		if a, b := automountText(first), automountText(acct); a != b {
+			diffs = append(diffs, fmt.Sprintf("automountServiceAccountToken %s vs %s", a, b))
+		}
+		if a, b := refNames(first.ImagePullSecrets), refNames(acct.ImagePullSecrets); a != b {
+			diffs = append(diffs, fmt.Sprintf("imagePullSecrets [%s] vs [%s]", a, b))
+		}
+		if len(diffs) == 0 {
+			continue
+		}
+		pass.Report(ObjectFinding(acct.Object, nil, "",
+			"ServiceAccount %s/%s is defined again here, differently from %s (%s); which definition the cluster keeps depends on apply order",
+			acct.Object.Namespace, acct.Name(), first.Object.Pos(nil), strings.Join(diffs, "; ")))
+	}
+}
+
+func automountText(a *model.Account) string {
+	if v, ok := a.Automount.Bool(); ok {
+		return fmt.Sprint(v)
+	}
+	return "unset"
+}
+
+func refNames(refs []model.Ref) string {
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = r.Name
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,62 @@
+package rules
+
+// DeprecatedServiceAccountField finds pod specs that use the deprecated
+// serviceAccount alias.
+var DeprecatedServiceAccountField = &Rule{
+	ID:       "deprecated-service-account-field",
+	Summary:  "pod spec uses the deprecated serviceAccount field (an error when it differs from serviceAccountName)",
+	Severity: Warning,
+	Check:    checkDeprecatedField,
+	Doc: `Reports pod specs that set the deprecated ` + "`spec.serviceAccount`" + `.
+
+## Why it matters
+Defaulting copies serviceAccount into an empty serviceAccountName and then
+overwrites serviceAccount with serviceAccountName (spec §2). So:
+
+- set alone, it still works, but it is deprecated: a **warning**;
+- equal to serviceAccountName, it is redundant: a **warning**;
+- different from serviceAccountName, its value is **silently ignored** and the
+  pods run as serviceAccountName: an **error**, because the author meant one of
+  the two and the cluster picks the other without a word.
+
+## Example
+` + "```yaml" + `
+spec:
+  serviceAccountName: web
+  serviceAccount: web-legacy   # ignored: the pod runs as "web"
+` + "```" + `
+
+## Fix
+Use serviceAccountName only. ` + "`salint fix`" + ` renames a lone serviceAccount to
+serviceAccountName, and drops the alias when serviceAccountName is set; in both
+cases the pods keep running as the same account.
+
+## Silence
+Annotation ` + "`salint.io/ignore: deprecated-service-account-field`" + ` on the object or
+its pod template, or a config ` + "`ignore:`" + ` entry.`,
+}
+
+func checkDeprecatedField(pass *Pass) {
+	for _, pod := range pass.Bundle.Pods {
+		alias := pod.ServiceAccount.String()
+		if alias == "" {
+			continue // absent or empty: defaulting ignores it
+		}
+		name := pod.ServiceAccountName.String()
+		var f Finding
+		switch name {
+		case "":
+			f = PodFinding(pod, pod.ServiceAccount.Key, "serviceAccount",
+				"%s sets the deprecated serviceAccount %q; use serviceAccountName", pod.Object, alias)
+		case alias:
+			f = PodFinding(pod, pod.ServiceAccount.Key, "serviceAccount",
+				"%s sets the deprecated serviceAccount %q next to serviceAccountName with the same value; remove it", pod.Object, alias)
+		default:
+			f = PodFinding(pod, pod.ServiceAccount.Key, "serviceAccount",
+				"%s sets serviceAccount %q, but serviceAccountName %q wins and the alias is silently ignored; the pods run as %q",
+				pod.Object, alias, name, name)
+			f.Severity = Error
+		}
+		pass.Report(f)
+	}
+}

@@ -1,0 +1,361 @@
+package model
+
+import (
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Options shape the model: what the files do not say themselves.
+type Options struct {
+	// DefaultNamespace is where namespaced objects without
+	// metadata.namespace land (spec §7); "default" when empty.
+	DefaultNamespace string
+	// ExternalAccounts are accounts that exist outside the bundle, as
+	// "namespace/name"; either part may be "*".
+	ExternalAccounts []string
+	// ExternalSecrets likewise names Secrets made outside the bundle.
+	ExternalSecrets []string
+}
+
+// Bundle is every object read in one run, indexed by namespace.
+type Bundle struct {
+	Files      []*File
+	Objects    []*Object // parsed objects, in input order
+	Pods       []*PodSpec
+	Accounts   []*Account
+	Secrets    []*Secret
+	Bindings   []*Binding
+	Namespaces map[string]*Namespace
+
+	external        []string
+	externalSecrets []string
+}
+
+// Namespace holds what one namespace defines.
+type Namespace struct {
+	Name     string
+	Accounts map[string][]*Account // every definition, in input order
+	Secrets  map[string][]*Secret
+}
+
+// Account is one ServiceAccount definition.
+type Account struct {
+	Object           *Object
+	Automount        Field
+	ImagePullSecrets []Ref
+	Secrets          []Ref
+	// EnforceMountable is the deprecated kubernetes.io/enforce-mountable-secrets
+	// annotation, read with Go's ParseBool (spec §1.8).
+	EnforceMountable bool
+}
+
+// Name is the account's name.
+func (a *Account) Name() string { return a.Object.Name }
+
+// Ref is a reference by name ({name: x} or a plain string), with the node
+// holding the name for locating it.
+type Ref struct {
+	Name string
+	Node *yaml.Node // the name's value node, or the item when it has none
+	Item *yaml.Node // the list item
+}
+
+// Secret is a Secret, or an object that produces one (SealedSecret,
+// ExternalSecret): then Produced is true and its content is not known.
+type Secret struct {
+	Object   *Object
+	Name     string
+	Type     string
+	Produced bool
+}
+
+// Binding is a RoleBinding or ClusterRoleBinding.
+type Binding struct {
+	Object   *Object
+	RoleKind string
+	RoleName string
+	Subjects []Subject
+}
+
+// Subject is one entry of a binding's subjects.
+type Subject struct {
+	Kind, APIGroup, Name string
+	Namespace            Field
+	Node                 *yaml.Node // the subject mapping
+	NameNode             *yaml.Node
+	Index                int
+}
+
+// PodSpec is a pod spec: a Pod's, or a template a controller makes pods from.
+type PodSpec struct {
+	Object   *Object
+	Location *PodSpecLocation
+	Node     *yaml.Node // the spec mapping
+	// Path is the field path of the spec in its document ("spec.template.spec").
+	Path string
+
+	ServiceAccountName Field
+	ServiceAccount     Field // deprecated alias (spec §2)
+	Automount          Field
+	ImagePullSecrets   Field
+	// Ignored are rule ids silenced on the pod template's metadata.
+	Ignored []string
+}
+
+// Namespace is the namespace the pods run in.
+func (p *PodSpec) Namespace() string { return p.Object.Namespace }
+
+// AccountName is the account the pods run as, and the field that names it:
+// serviceAccountName, else the deprecated serviceAccount, else "default"
+// with an absent field (spec §1.3, §2).
+func (p *PodSpec) AccountName() (string, Field) {
+	if v := p.ServiceAccountName.String(); v != "" {
+		return v, p.ServiceAccountName
+	}
+	if p.Location.AccountOnly {
+		return "", Field{}
+	}
+	if v := p.ServiceAccount.String(); v != "" {
+		return v, p.ServiceAccount
+	}
+	return "default", Field{}
+}
+
+// FieldPath is the document field path of key inside this pod spec.
+func (p *PodSpec) FieldPath(key string) string {
+	if key == "" {
+		return p.Path
+	}
+	return p.Path + "." + key
+}
+
+// IsMirror reports a static pod's mirror, which admission never changes (spec §1.2).
+func (p *PodSpec) IsMirror() bool {
+	_, ok := p.Object.Annotations["kubernetes.io/config.mirror"]
+	return ok && !p.Location.Template
+}
+
+// Build indexes the objects of files by namespace.
+func Build(files []*File, opts Options) *Bundle {
+	if opts.DefaultNamespace == "" {
+		opts.DefaultNamespace = "default"
+	}
+	b := &Bundle{
+		Files:           files,
+		Namespaces:      map[string]*Namespace{},
+		external:        opts.ExternalAccounts,
+		externalSecrets: opts.ExternalSecrets,
+	}
+	for _, f := range files {
+		for _, o := range f.Objects {
+			if ClusterScoped(o.Kind) {
+				o.Namespace = ""
+			} else if o.Namespace == "" {
+				o.Namespace = opts.DefaultNamespace
+			}
+			b.Objects = append(b.Objects, o)
+			b.add(o)
+		}
+	}
+	return b
+}
+
+func (b *Bundle) namespace(name string) *Namespace {
+	ns := b.Namespaces[name]
+	if ns == nil {
+		ns = &Namespace{Name: name, Accounts: map[string][]*Account{}, Secrets: map[string][]*Secret{}}
+		b.Namespaces[name] = ns
+	}
+	return ns
+}
+
+func (b *Bundle) add(o *Object) {
+	group := o.Group()
+	switch {
+	case o.Kind == KindServiceAccount && group == "":
+		a := &Account{
+			Object:           o,
+			Automount:        Get(o.Node, "automountServiceAccountToken"),
+			ImagePullSecrets: refs(Get(o.Node, "imagePullSecrets")),
+			Secrets:          refs(Get(o.Node, "secrets")),
+			EnforceMountable: ParseBool(o.Annotations["kubernetes.io/enforce-mountable-secrets"]),
+		}
+		if o.Name != "" {
+			ns := b.namespace(o.Namespace)
+			ns.Accounts[o.Name] = append(ns.Accounts[o.Name], a)
+		}
+		b.Accounts = append(b.Accounts, a)
+		return
+	case o.Kind == KindSecret && group == "":
+		b.addSecret(&Secret{Object: o, Name: o.Name, Type: Get(o.Node, "type").String()})
+		return
+	case (o.Kind == KindRoleBinding || o.Kind == KindClusterRoleBinding) && group == "rbac.authorization.k8s.io":
+		b.Bindings = append(b.Bindings, newBinding(o))
+		return
+	}
+	for i := range SecretProducers {
+		p := &SecretProducers[i]
+		if p.Kind == o.Kind && p.Group == group {
+			name := Lookup(o.Node, p.NamePath...).String()
+			if name == "" {
+				name = o.Name
+			}
+			b.addSecret(&Secret{Object: o, Name: name, Type: "", Produced: true})
+			return
+		}
+	}
+	for i := range PodSpecLocations {
+		l := &PodSpecLocations[i]
+		if l.Kind != o.Kind || l.Group != group {
+			continue
+		}
+		spec := Lookup(o.Node, l.Path...).Mapping()
+		if spec == nil {
+			continue
+		}
+		p := &PodSpec{
+			Object:             o,
+			Location:           l,
+			Node:               spec,
+			Path:               o.FieldPrefix + strings.Join(l.Path, "."),
+			ServiceAccountName: Get(spec, "serviceAccountName"),
+		}
+		if !l.AccountOnly {
+			p.ServiceAccount = Get(spec, "serviceAccount")
+			p.Automount = Get(spec, "automountServiceAccountToken")
+			p.ImagePullSecrets = Get(spec, "imagePullSecrets")
+		}
+		if l.Template && len(l.Path) > 1 {
+			meta := append(append([]string{}, l.Path[:len(l.Path)-1]...), "metadata", "annotations")
+			p.Ignored = ParseIgnore(Lookup(o.Node, meta...).StringMap()[IgnoreAnnotation])
+		}
+		b.Pods = append(b.Pods, p)
+	}
+}
+
+func (b *Bundle) addSecret(s *Secret) {
+	if s.Name != "" {
+		ns := b.namespace(s.Object.Namespace)
+		ns.Secrets[s.Name] = append(ns.Secrets[s.Name], s)
+	}
+	b.Secrets = append(b.Secrets, s)
+}
+
+func newBinding(o *Object) *Binding {
+	bd := &Binding{
+		Object:   o,
+		RoleKind: Lookup(o.Node, "roleRef", "kind").String(),
+		RoleName: Lookup(o.Node, "roleRef", "name").String(),
+	}
+	for i, s := range Get(o.Node, "subjects").Items() {
+		name := Get(s, "name")
+		bd.Subjects = append(bd.Subjects, Subject{
+			Kind:      Get(s, "kind").String(),
+			APIGroup:  Get(s, "apiGroup").String(),
+			Name:      name.String(),
+			Namespace: Get(s, "namespace"),
+			Node:      s,
+			NameNode:  name.Key,
+			Index:     i,
+		})
+	}
+	return bd
+}
+
+// refs reads a list of {name: x} references (or plain strings).
+func refs(f Field) []Ref {
+	var out []Ref
+	for _, item := range f.Items() {
+		switch item.Kind {
+		case yaml.MappingNode:
+			n := Get(item, "name")
+			node := n.Value
+			if node == nil {
+				node = item
+			}
+			out = append(out, Ref{Name: n.String(), Node: node, Item: item})
+		case yaml.ScalarNode:
+			out = append(out, Ref{Name: item.Value, Node: item, Item: item})
+		}
+	}
+	return out
+}
+
+// Refs reads a pod's or account's list of local object references.
+func Refs(f Field) []Ref { return refs(f) }
+
+// AccountExists reports whether account ns/name exists in the cluster the
+// bundle describes: defined in the files, declared external, or the
+// namespace's default account (spec §3).
+func (b *Bundle) AccountExists(ns, name string) bool {
+	if name == "default" {
+		return true
+	}
+	if n := b.Namespaces[ns]; n != nil && len(n.Accounts[name]) > 0 {
+		return true
+	}
+	return matchExternal(b.external, ns, name)
+}
+
+// AccountDefs returns the definitions of ns/name in the files.
+func (b *Bundle) AccountDefs(ns, name string) []*Account {
+	if n := b.Namespaces[ns]; n != nil {
+		return n.Accounts[name]
+	}
+	return nil
+}
+
+// SecretDefs returns the Secrets (or producers) called name in ns.
+func (b *Bundle) SecretDefs(ns, name string) []*Secret {
+	if n := b.Namespaces[ns]; n != nil {
+		return n.Secrets[name]
+	}
+	return nil
+}
+
+// SecretExternal reports a Secret declared as made outside the bundle.
+func (b *Bundle) SecretExternal(ns, name string) bool {
+	return matchExternal(b.externalSecrets, ns, name)
+}
+
+// AccountNames lists the accounts defined in ns, sorted.
+func (b *Bundle) AccountNames(ns string) []string {
+	n := b.Namespaces[ns]
+	if n == nil {
+		return nil
+	}
+	names := make([]string, 0, len(n.Accounts))
+	for name := range n.Accounts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// NamespacesDefining lists the namespaces other than except whose files
+// define an account called name, sorted.
+func (b *Bundle) NamespacesDefining(name, except string) []string {
+	var out []string
+	for ns, n := range b.Namespaces {
+		if ns != except && len(n.Accounts[name]) > 0 {
+			out = append(out, ns)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func matchExternal(patterns []string, ns, name string) bool {
+	for _, p := range patterns {
+		pns, pname, ok := strings.Cut(p, "/")
+		if !ok {
+			continue
+		}
+		if (pns == "*" || pns == ns) && (pname == "*" || pname == name) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,123 @@
+package model
+
+import (
+	"strconv"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Field is one key/value pair found in a mapping. Key is nil when the field
+// is absent; Value follows aliases.
+type Field struct {
+	Key   *yaml.Node
+	Value *yaml.Node
+}
+
+// Present reports whether the field exists in the document.
+func (f Field) Present() bool { return f.Key != nil }
+
+// String is the field's scalar value, "" when absent or not a scalar.
+func (f Field) String() string {
+	if f.Value == nil || f.Value.Kind != yaml.ScalarNode || f.Value.Tag == "!!null" {
+		return ""
+	}
+	return f.Value.Value
+}
+
+// Bool is the field's boolean value; ok is false when absent or not a bool.
+func (f Field) Bool() (value, ok bool) {
+	if f.Value == nil || f.Value.Kind != yaml.ScalarNode {
+		return false, false
+	}
+	switch f.Value.Value {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}
+
+// Deref follows an alias node to its target.
+func Deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 8; i++ {
+		n = n.Alias
+	}
+	if n != nil && n.Kind == yaml.AliasNode {
+		return nil // alias chain too long to be real data
+	}
+	return n
+}
+
+// Get returns the first field called key in mapping m (the one the API
+// server's decoder would see last is a duplicate, which the reader reports).
+func Get(m *yaml.Node, key string) Field {
+	m = Deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return Field{}
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
+			return Field{Key: k, Value: Deref(m.Content[i+1])}
+		}
+	}
+	return Field{}
+}
+
+// Lookup walks a path of keys from m; the result's Key is that of the last
+// element found, Value nil when the path stops early.
+func Lookup(m *yaml.Node, path ...string) Field {
+	var f Field
+	for _, key := range path {
+		f = Get(m, key)
+		if !f.Present() {
+			return Field{}
+		}
+		m = f.Value
+	}
+	return f
+}
+
+// Mapping returns the mapping value of f, or nil.
+func (f Field) Mapping() *yaml.Node {
+	if f.Value != nil && f.Value.Kind == yaml.MappingNode {
+		return f.Value
+	}
+	return nil
+}
+
+// Items returns the entries of a sequence value (aliases followed).
+func (f Field) Items() []*yaml.Node {
+	if f.Value == nil || f.Value.Kind != yaml.SequenceNode {
+		return nil
+	}
+	items := make([]*yaml.Node, 0, len(f.Value.Content))
+	for _, n := range f.Value.Content {
+		if n = Deref(n); n != nil {
+			items = append(items, n)
+		}
+	}
+	return items
+}
+
+// StringMap returns a mapping of scalars as a Go map (for annotations).
+func (f Field) StringMap() map[string]string {
+	m := f.Mapping()
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if v := Deref(m.Content[i+1]); v != nil && v.Kind == yaml.ScalarNode {
+			out[m.Content[i].Value] = v.Value
+		}
+	}
+	return out
+}
+
+// ParseBool is Go's strconv.ParseBool, which the API server uses for
+// annotation values (spec §1.8: 1, t, T, true, TRUE, True).
+func ParseBool(s string) bool {
+	b, err := strconv.ParseBool(s)
+	return err == nil && b
+}

@@ -1,0 +1,92 @@
+package model
+
+import (
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Object is one cluster object: a document, or an item of a List.
+type Object struct {
+	Source *Source
+	Node   *yaml.Node // the object's mapping
+	// DocIndex is the document's 0-based index in its file.
+	DocIndex int
+	// FieldPrefix is "" for a document, "items[N]." for a List item; it
+	// prefixes field paths in findings.
+	FieldPrefix string
+
+	APIVersion, Kind   string
+	Name, GenerateName string
+	// Namespace is the effective namespace ("" when cluster-scoped);
+	// NamespaceSet is false when it came from the default.
+	Namespace    string
+	NamespaceSet bool
+	Annotations  map[string]string
+}
+
+func newObject(src *Source, n *yaml.Node, docIndex int, prefix, apiVersion, kind string) *Object {
+	meta := Get(n, "metadata").Value
+	return &Object{
+		Source:       src,
+		Node:         n,
+		DocIndex:     docIndex,
+		FieldPrefix:  prefix,
+		APIVersion:   apiVersion,
+		Kind:         kind,
+		Name:         Get(meta, "name").String(),
+		GenerateName: Get(meta, "generateName").String(),
+		Namespace:    Get(meta, "namespace").String(),
+		NamespaceSet: Get(meta, "namespace").String() != "",
+		Annotations:  Get(meta, "annotations").StringMap(),
+	}
+}
+
+// Group is the object's API group.
+func (o *Object) Group() string { return Group(o.APIVersion) }
+
+// DisplayName is the name, or generateName followed by "*" for objects
+// named by the server.
+func (o *Object) DisplayName() string {
+	if o.Name == "" && o.GenerateName != "" {
+		return o.GenerateName + "*"
+	}
+	return o.Name
+}
+
+// String names the object as people write it: "Deployment shop/web".
+func (o *Object) String() string {
+	if o.Namespace == "" {
+		return o.Kind + " " + o.DisplayName()
+	}
+	return o.Kind + " " + o.Namespace + "/" + o.DisplayName()
+}
+
+// Pos locates a node of this object; nil locates the object itself.
+func (o *Object) Pos(n *yaml.Node) Position {
+	if n == nil {
+		n = o.Node
+	}
+	return Position{File: o.Source.Path, Line: n.Line, Col: n.Column}
+}
+
+// Ignored returns the rule ids silenced by annotation on this object.
+func (o *Object) Ignored() []string { return ParseIgnore(o.Annotations[IgnoreAnnotation]) }
+
+// IgnoreAnnotation silences rules for one object or pod template:
+// a comma-separated list of rule ids, or "all".
+const IgnoreAnnotation = "salint.io/ignore"
+
+// ParseIgnore splits an ignore annotation value.
+func ParseIgnore(v string) []string {
+	if v == "" {
+		return nil
+	}
+	var ids []string
+	for _, id := range strings.Split(v, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}

@@ -1,0 +1,339 @@
+package model
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// MaxDocumentSize is the largest document read: the API server refuses
+// requests over 3 MiB, so a larger document cannot be a valid object.
+const MaxDocumentSize = 3 << 20
+
+// Error is input that could not be read or parsed, located in its file.
+type Error struct {
+	Pos     Position
+	Message string
+}
+
+func (e Error) Error() string { return e.Pos.String() + ": " + e.Message }
+
+// File is the result of reading one source: its objects in document order,
+// how many objects were counted without being parsed, and its errors.
+type File struct {
+	Source  *Source
+	Objects []*Object
+	Skipped int // objects of kinds no rule reads, counted but not parsed
+	Errors  []Error
+}
+
+// Count is the number of cluster objects in the file.
+func (f *File) Count() int { return len(f.Objects) + f.Skipped }
+
+var bom = []byte("\xef\xbb\xbf")
+
+// Read parses a source into objects. It never panics on bad input: what it
+// cannot read becomes a located Error and reading goes on with the next
+// document.
+func Read(src *Source) *File {
+	f := &File{Source: src}
+	data := src.Data
+	start := 0
+	if bytes.HasPrefix(data, bom) {
+		start = len(bom)
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		f.errorf(1, 1, "file contains NUL bytes: not a YAML or JSON text file")
+		return f
+	}
+	docIndex := 0
+	for _, c := range splitDocuments(data, start) {
+		chunk := data[c.start:c.end]
+		if len(chunk) > MaxDocumentSize {
+			f.errorf(c.line, 1, "document is %d bytes, larger than the API server accepts (3 MiB); not read", len(chunk))
+			docIndex++
+			continue
+		}
+		kind, certain := sniffKind(chunk)
+		if certain && !Needed(kind) {
+			if kind != "" {
+				f.Skipped++
+			}
+			docIndex++
+			continue
+		}
+		docIndex = f.parseChunk(chunk, c.line-1, docIndex)
+	}
+	return f
+}
+
+func (f *File) errorf(line, col int, format string, args ...any) {
+	f.Errors = append(f.Errors, Error{
+		Pos:     Position{File: f.Source.Path, Line: line, Col: col},
+		Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// parseChunk decodes every document in chunk (usually one), shifting node
+// lines by lineOffset so that they are file-absolute.
+func (f *File) parseChunk(chunk []byte, lineOffset, docIndex int) int {
+	dec := yaml.NewDecoder(bytes.NewReader(chunk))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return docIndex
+		}
+		if err != nil {
+			line, msg := yamlErrorLine(err)
+			if line > 0 {
+				line += lineOffset
+			} else {
+				line = lineOffset + 1
+			}
+			f.errorf(line, 0, "invalid YAML: %s", msg)
+			return docIndex + 1
+		}
+		w := walker{offset: lineOffset, file: f}
+		w.walk(&doc)
+		if len(doc.Content) == 1 {
+			f.addObjects(doc.Content[0], docIndex)
+		}
+		docIndex++
+	}
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlErrorLine splits a go-yaml error into its line and message.
+func yamlErrorLine(err error) (int, string) {
+	msg := err.Error()
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n, m[2]
+	}
+	return 0, strings.TrimPrefix(msg, "yaml: ")
+}
+
+// walker makes node lines file-absolute and reports duplicate mapping keys,
+// which the YAML library keeps silently. It does not descend into aliases,
+// so alias bombs cost nothing.
+type walker struct {
+	offset int
+	file   *File
+}
+
+func (w *walker) walk(n *yaml.Node) {
+	n.Line += w.offset
+	if n.Kind == yaml.AliasNode {
+		return
+	}
+	for _, c := range n.Content {
+		w.walk(c)
+	}
+	if n.Kind == yaml.MappingNode && len(n.Content) > 2 {
+		w.checkDuplicates(n)
+	}
+}
+
+func (w *walker) checkDuplicates(m *yaml.Node) {
+	// Small mappings are the rule; a quadratic scan beats a map there.
+	if len(m.Content) <= 32 {
+		for i := 2; i < len(m.Content); i += 2 {
+			k := m.Content[i]
+			for j := 0; j < i; j += 2 {
+				if p := m.Content[j]; p.Kind == yaml.ScalarNode && k.Kind == yaml.ScalarNode && p.Value == k.Value {
+					w.duplicate(k, p)
+					break
+				}
+			}
+		}
+		return
+	}
+	seen := make(map[string]*yaml.Node, len(m.Content)/2)
+	for i := 0; i < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if k.Kind != yaml.ScalarNode {
+			continue
+		}
+		if p, ok := seen[k.Value]; ok {
+			w.duplicate(k, p)
+			continue
+		}
+		seen[k.Value] = k
+	}
+}
+
+func (w *walker) duplicate(k, first *yaml.Node) {
+	w.file.errorf(k.Line, k.Column, "duplicate key %q (first at line %d): YAML tools disagree on which value wins; remove one", k.Value, first.Line)
+}
+
+// addObjects turns a document root into objects: itself, or the items of
+// a List.
+func (f *File) addObjects(root *yaml.Node, docIndex int) {
+	if root.Kind != yaml.MappingNode {
+		return // a scalar or sequence document is not an object
+	}
+	apiVersion, kind := Get(root, "apiVersion").String(), Get(root, "kind").String()
+	if apiVersion == "" || kind == "" || IsKustomizeFile(apiVersion, kind) {
+		return
+	}
+	items := Get(root, "items")
+	if strings.HasSuffix(kind, "List") && items.Value != nil && items.Value.Kind == yaml.SequenceNode {
+		for i, item := range items.Items() {
+			if item.Kind != yaml.MappingNode {
+				continue
+			}
+			iv, ik := Get(item, "apiVersion").String(), Get(item, "kind").String()
+			if iv == "" || ik == "" {
+				continue
+			}
+			if !Needed(ik) {
+				f.Skipped++
+				continue
+			}
+			f.Objects = append(f.Objects, newObject(f.Source, item, docIndex, fmt.Sprintf("items[%d].", i), iv, ik))
+		}
+		return
+	}
+	if !Needed(kind) {
+		f.Skipped++
+		return
+	}
+	f.Objects = append(f.Objects, newObject(f.Source, root, docIndex, "", apiVersion, kind))
+}
+
+// chunk is the byte range of a document and the line it starts on.
+type chunk struct{ start, end, line int }
+
+// splitDocuments cuts data at "---" lines. A separator at column 0 ends a
+// document even inside a block scalar, as in YAML itself, so this agrees
+// with the parser while letting each document be sniffed on its own.
+func splitDocuments(data []byte, start int) []chunk {
+	var out []chunk
+	cur, line := start, 1
+	for _, sep := range separators(data, start) {
+		if sep > cur {
+			out = append(out, chunk{cur, sep, line})
+		}
+		line += bytes.Count(data[cur:sep], []byte{'\n'})
+		cur = sep
+	}
+	if cur < len(data) {
+		out = append(out, chunk{cur, len(data), line})
+	}
+	return out
+}
+
+// separators returns the offsets of the lines that are document start
+// markers: "---" followed by a blank or the end of the line.
+func separators(data []byte, start int) []int {
+	var out []int
+	isMarker := func(i int) bool {
+		end := i + 3
+		return bytes.HasPrefix(data[i:], []byte("---")) &&
+			(end == len(data) || data[end] == ' ' || data[end] == '\t' || data[end] == '\n' || data[end] == '\r')
+	}
+	if isMarker(start) {
+		out = append(out, start)
+	}
+	for pos := start; ; {
+		j := bytes.Index(data[pos:], []byte("\n---"))
+		if j < 0 {
+			return out
+		}
+		i := pos + j + 1
+		if isMarker(i) {
+			out = append(out, i)
+		}
+		pos = i
+	}
+}
+
+// sniffKind finds a document's top-level kind without parsing it. certain
+// is false whenever the document's shape could hide another answer (flow
+// style, JSON, anchors, tags, quoted keys, directives, more than one kind):
+// such documents are parsed in full.
+func sniffKind(doc []byte) (kind string, certain bool) {
+	first := true
+	found := false
+	for len(doc) > 0 {
+		var line []byte
+		if i := bytes.IndexByte(doc, '\n'); i >= 0 {
+			line, doc = doc[:i], doc[i+1:]
+		} else {
+			line, doc = doc, nil
+		}
+		if len(line) == 0 {
+			continue
+		}
+		switch c := line[0]; {
+		case c == ' ' || c == '\t':
+			if first && len(bytes.TrimSpace(line)) > 0 && bytes.TrimSpace(line)[0] != '#' {
+				return "", false // indented document root
+			}
+			continue
+		case c == '#' || c == '\r':
+			continue
+		case c == '-':
+			if bytes.HasPrefix(line, []byte("---")) {
+				rest := bytes.TrimSpace(line[3:])
+				if len(rest) > 0 && rest[0] != '#' {
+					return "", false // content on the marker line
+				}
+				continue
+			}
+			return "", false // sequence document
+		case c == '.' && bytes.HasPrefix(line, []byte("...")):
+			return "", false // document end: more may follow
+		case strings.IndexByte("{[&*!%?|>\"'@`", c) >= 0:
+			return "", false
+		}
+		first = false
+		if !bytes.HasPrefix(line, []byte("kind:")) {
+			continue
+		}
+		if found {
+			return "", false // duplicate kind: let the parser report it
+		}
+		found = true
+		v, ok := plainValue(line[len("kind:"):])
+		if !ok {
+			return "", false
+		}
+		kind = v
+	}
+	return kind, true
+}
+
+// plainValue reads a simple scalar after "key:" on the same line.
+func plainValue(b []byte) (string, bool) {
+	b = bytes.TrimRight(b, " \t\r")
+	if len(b) > 0 && b[0] != ' ' && b[0] != '\t' {
+		return "", false // "kind:x" is not a key
+	}
+	if i := bytes.Index(b, []byte(" #")); i >= 0 {
+		b = b[:i]
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return "", false // value on the next line, or null
+	}
+	if (b[0] == '"' || b[0] == '\'') && len(b) >= 2 && b[len(b)-1] == b[0] {
+		inner := b[1 : len(b)-1]
+		if bytes.ContainsAny(inner, "\\'\"") {
+			return "", false
+		}
+		return string(inner), true
+	}
+	if strings.IndexByte("&*!|>{[\"'%@`", b[0]) >= 0 {
+		return "", false
+	}
+	return string(b), true
+}

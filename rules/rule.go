@@ -1,0 +1,183 @@
+// Package rules holds salint's rule catalog. A rule is a value, in the
+// manner of golang.org/x/tools/go/analysis: an id, a doc, a default
+// severity and a Check function that reports findings over the namespace
+// model. A finding may carry a suggested fix as byte edits. Drivers (lint,
+// mutate) run any rule without knowing it by name.
+package rules
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Severity orders findings; a run fails on findings at or above --fail-on.
+type Severity int
+
+// Severities, lowest first.
+const (
+	Info Severity = iota + 1
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return "unknown"
+}
+
+// ParseSeverity reads "error", "warning" or "info".
+func ParseSeverity(s string) (Severity, error) {
+	for _, v := range []Severity{Info, Warning, Error} {
+		if v.String() == s {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want error, warning or info)", s)
+}
+
+// Rule is one check.
+type Rule struct {
+	// ID is the stable name used in config, annotations and output.
+	ID string
+	// Summary is one line for listings.
+	Summary string
+	// Doc is the rule's documentation in Markdown: what it catches, why it
+	// matters (with the behaviour spec section), an example, the fix and how
+	// to silence it. docs/rules/<id>.md is generated from it.
+	Doc string
+	// Severity is the default severity of its findings.
+	Severity Severity
+	// OptIn rules run only when enabled explicitly.
+	OptIn bool
+	// Fix says what `salint fix` does about it; empty when nothing.
+	Fix string
+	// Check reports the rule's findings through pass.
+	Check func(pass *Pass)
+}
+
+// Fixable reports whether salint fix, with no extra flags, can fix the rule.
+func (r *Rule) Fixable() bool { return r.Fix != "" }
+
+// Settings are the user's choices that rules read.
+type Settings struct {
+	// PrivateRegistries are host patterns of registries that need credentials.
+	PrivateRegistries []string
+	// CreateMissingAccounts lets missing-service-account add an account.
+	CreateMissingAccounts bool
+	// AutomountFix is "account" when the user asked automount-conflict
+	// fixes to drop the pod's override.
+	AutomountFix string
+}
+
+// Pass is what a rule's Check sees: the model, the settings and a way to
+// report.
+type Pass struct {
+	Rule     *Rule
+	Bundle   *model.Bundle
+	Settings *Settings
+	report   func(Finding)
+}
+
+// NewPass prepares a pass of rule over b; report receives each finding.
+func NewPass(r *Rule, b *model.Bundle, s *Settings, report func(Finding)) *Pass {
+	if s == nil {
+		s = &Settings{}
+	}
+	return &Pass{Rule: r, Bundle: b, Settings: s, report: report}
+}
+
+// Finding is one reported problem.
+type Finding struct {
+	Rule     string
+	Severity Severity
+	Message  string
+	Pos      model.Position
+	// Object holds the offending field: the workload for pod specs.
+	Object *model.Object
+	// Pod is set when the finding is about a pod spec (its template's
+	// ignore annotation applies).
+	Pod *model.PodSpec
+	// Field is the field path in the object's document.
+	Field string
+	// Fix, when set, is a suggested fix that salint fix applies.
+	Fix *SuggestedFix
+}
+
+// SuggestedFix is a set of byte edits that fix a finding.
+type SuggestedFix struct {
+	Message string
+	Edits   []TextEdit
+}
+
+// TextEdit replaces Source.Data[Start:End] with New.
+type TextEdit struct {
+	Source     *model.Source
+	Start, End int
+	New        string
+}
+
+// Report records a finding; Rule and Severity default to the pass's rule.
+func (p *Pass) Report(f Finding) {
+	if f.Rule == "" {
+		f.Rule = p.Rule.ID
+	}
+	if f.Severity == 0 {
+		f.Severity = p.Rule.Severity
+	}
+	p.report(f)
+}
+
+// PodFinding builds a finding about pod spec pod, located at node (the
+// spec when nil), for field key of the spec.
+func PodFinding(pod *model.PodSpec, node *yaml.Node, key, format string, args ...any) Finding {
+	if node == nil {
+		node = pod.Node
+	}
+	return Finding{
+		Message: fmt.Sprintf(format, args...),
+		Pos:     pod.Object.Pos(node),
+		Object:  pod.Object,
+		Pod:     pod,
+		Field:   pod.FieldPath(key),
+	}
+}
+
+// ObjectFinding builds a finding about object o at node for field path.
+func ObjectFinding(o *model.Object, node *yaml.Node, field, format string, args ...any) Finding {
+	return Finding{
+		Message: fmt.Sprintf(format, args...),
+		Pos:     o.Pos(node),
+		Object:  o,
+		Field:   o.FieldPrefix + field,
+	}
+}
+
+// SortFindings orders findings by file, line, column and rule.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Pos.File != b.Pos.File {
+			return a.Pos.File < b.Pos.File
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line < b.Pos.Line
+		}
+		if a.Pos.Col != b.Pos.Col {
+			return a.Pos.Col < b.Pos.Col
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Message < b.Message
+	})
+}
