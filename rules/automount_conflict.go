@@ -85,9 +85,10 @@ func checkAutomountConflict(pass *Pass) {
 		if len(diffs) == 0 {
 			continue
 		}
-		pass.Report(ObjectFinding(acct.Object, nil, "",
+		name := model.Lookup(acct.Object.Node, "metadata", "name")
+		pass.Report(ObjectFinding(acct.Object, name.Key, "metadata.name",
 			"ServiceAccount %s/%s is defined again here, differently from %s (%s); which definition the cluster keeps depends on apply order",
-			acct.Object.Namespace, acct.Name(), first.Object.Pos(nil), strings.Join(diffs, "; ")))
+			acct.Object.Namespace, acct.Name(), first.Object.Pos(model.Lookup(first.Object.Node, "metadata", "name").Key), strings.Join(diffs, "; ")))
 	}
 }
 
