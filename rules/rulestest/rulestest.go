@@ -29,7 +29,7 @@ func Run(t *testing.T, dir string, rule *rules.Rule, opts model.Options, setting
 		t.Fatalf("no *.yaml files in %s", dir)
 	}
 	sort.Strings(paths)
-	var files []*model.File
+	files := make([]*model.File, 0, len(paths))
 	wants := map[string][]*want{} // "file:line" → wants
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
