@@ -78,6 +78,9 @@ var neededKinds = func() map[string]bool {
 	m := map[string]bool{
 		KindServiceAccount: true, KindSecret: true,
 		KindRoleBinding: true, KindClusterRoleBinding: true,
+		// Parsed so that kustomize's own files are recognised by apiVersion
+		// and left out, rather than counted as objects.
+		"Kustomization": true, "Component": true,
 	}
 	for _, l := range PodSpecLocations {
 		m[l.Kind] = true

@@ -1,0 +1,361 @@
+package lint
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/salint/salint/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// golden compares got with testdata/golden/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./lint -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test ./lint -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func runExample(t *testing.T) *Result {
+	t.Helper()
+	res, err := Run(Options{Input: Input{Paths: []string{"../testdata/example"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestExample_TextAndJSONGolden(t *testing.T) {
+	res := runExample(t)
+	var text, js bytes.Buffer
+	if err := WriteText(&text, Report{Result: res}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteJSON(&js, Report{Result: res}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "example.txt", text.Bytes())
+	golden(t, "example.json", js.Bytes())
+}
+
+func TestExample_OutputIsStableAcrossRuns(t *testing.T) {
+	var first string
+	for i := range 5 {
+		var buf bytes.Buffer
+		if err := WriteJSON(&buf, Report{Result: runExample(t)}); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = buf.String()
+		} else if buf.String() != first {
+			t.Fatal("JSON output differs between runs")
+		}
+	}
+}
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const podTemplate = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  %s
+spec:
+  template:
+    metadata:
+      %s
+    spec:
+      serviceAccountName: ghost
+`
+
+func lintText(t *testing.T, opts Options) []string {
+	t.Helper()
+	res, err := Run(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, f := range res.Findings {
+		ids = append(ids, f.Rule+"@"+filepath.Base(f.Pos.File)+":"+strconv.Itoa(f.Pos.Line))
+	}
+	return ids
+}
+
+func TestIgnoreAnnotation_OnObjectAndOnPodTemplate(t *testing.T) {
+	cases := map[string]struct {
+		objAnn, tmplAnn string
+		silenced        bool
+	}{
+		"none":             {"labels: {}", "labels: {}", false},
+		"object rule":      {"annotations: {salint.io/ignore: missing-service-account}", "labels: {}", true},
+		"object all":       {"annotations: {salint.io/ignore: all}", "labels: {}", true},
+		"object other":     {"annotations: {salint.io/ignore: automount-conflict}", "labels: {}", false},
+		"template list":    {"labels: {}", `annotations: {salint.io/ignore: "automount-conflict, missing-service-account"}`, true},
+		"template all":     {"labels: {}", "annotations: {salint.io/ignore: all}", true},
+		"template unknown": {"labels: {}", "annotations: {salint.io/ignore: something-else}", false},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := writeFiles(t, map[string]string{"d.yaml": fmtTemplate(c.objAnn, c.tmplAnn)})
+			got := lintText(t, Options{Input: Input{Paths: []string{dir}}})
+			if silenced := len(got) == 0; silenced != c.silenced {
+				t.Errorf("findings %v, want silenced=%v", got, c.silenced)
+			}
+		})
+	}
+}
+
+func fmtTemplate(objAnn, tmplAnn string) string {
+	return strings.Replace(strings.Replace(podTemplate, "%s", objAnn, 1), "%s", tmplAnn, 1)
+}
+
+func TestConfigIgnoreEntries(t *testing.T) {
+	files := map[string]string{
+		"apps/web.yaml":         fmtTemplate("labels: {}", "labels: {}"),
+		"vendor/x/web.yaml":     strings.Replace(fmtTemplate("labels: {}", "labels: {}"), "name: web", "name: vendored", 1),
+		"other/monitoring.yaml": strings.Replace(fmtTemplate("labels: {}", "labels: {}"), "namespace: shop", "namespace: monitoring", 1),
+	}
+	cases := []struct {
+		config string
+		want   int
+	}{
+		{"", 3},
+		{"ignore:\n- {rule: \"*\", path: \"vendor/**\"}\n", 2},
+		{"ignore:\n- {rule: missing-service-account, namespace: monitoring}\n", 2},
+		{"ignore:\n- {rule: automount-conflict, namespace: monitoring}\n", 3},
+		{"ignore:\n- {kind: Deployment, name: web}\n", 1}, // web in shop and in monitoring
+		{"ignore:\n- {path: \"**/*.yaml\"}\n", 0},
+		{"ignore:\n- {path: \"apps/*.yaml\"}\n", 2},
+		{"rules:\n  missing-service-account: {enabled: false}\n", 0},
+	}
+	for _, c := range cases {
+		dir := writeFiles(t, files)
+		cfgPath := filepath.Join(dir, ConfigFileName)
+		if err := os.WriteFile(cfgPath, []byte(c.config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := LoadConfig(cfgPath)
+		if err != nil {
+			t.Fatalf("%q: %v", c.config, err)
+		}
+		got := lintText(t, Options{Input: Input{Paths: []string{dir}}, Config: cfg})
+		if len(got) != c.want {
+			t.Errorf("config %q: %d findings %v, want %d", c.config, len(got), got, c.want)
+		}
+	}
+}
+
+func TestConfigSeverityOverride(t *testing.T) {
+	cfg, err := ParseConfig([]byte("rules:\n  missing-service-account: {severity: info}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeFiles(t, map[string]string{"d.yaml": fmtTemplate("labels: {}", "labels: {}")})
+	res, err := Run(Options{Input: Input{Paths: []string{dir}}, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Severity != rules.Info {
+		t.Fatalf("findings %+v", res.Findings)
+	}
+	if res.Failed(rules.Warning) || !res.Failed(rules.Info) {
+		t.Error("Failed() does not follow the overridden severity")
+	}
+}
+
+func TestParseConfig_RejectsWhatItDoesNotKnow(t *testing.T) {
+	cases := map[string]string{
+		"unknown key":         "namespace: a\nnamepsace: b\n",
+		"unknown rule":        "rules:\n  no-such-rule: {enabled: false}\n",
+		"unknown rule field":  "rules:\n  missing-service-account: {enable: false}\n",
+		"bad severity":        "rules:\n  missing-service-account: {severity: fatal}\n",
+		"bad external":        "externalAccounts: [justaname]\n",
+		"unknown ignore rule": "ignore:\n- {rule: nope}\n",
+		"empty ignore":        "ignore:\n- {}\n",
+		"not a mapping":       "- a\n",
+	}
+	for name, text := range cases {
+		if _, err := ParseConfig([]byte(text)); err == nil {
+			t.Errorf("%s: no error for %q", name, text)
+		}
+	}
+	if _, err := ParseConfig([]byte("namespace: a\nnamepsace: b\n")); err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "namepsace") {
+		t.Errorf("unknown key error does not name the key and line: %v", err)
+	}
+	for _, ok := range []string{"", "namespace: x\n", "externalAccounts: [ci/deployer, monitoring/*, \"*/robot\"]\n"} {
+		if _, err := ParseConfig([]byte(ok)); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+}
+
+func TestExternalAccountsSatisfyReferences(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"d.yaml": fmtTemplate("labels: {}", "labels: {}")})
+	for _, ext := range []string{"shop/ghost", "shop/*", "*/ghost"} {
+		cfg := &Config{ExternalAccounts: []string{ext}}
+		if got := lintText(t, Options{Input: Input{Paths: []string{dir}}, Config: cfg}); len(got) != 0 {
+			t.Errorf("externalAccounts %q: findings %v", ext, got)
+		}
+	}
+	cfg := &Config{ExternalAccounts: []string{"other/ghost"}}
+	if got := lintText(t, Options{Input: Input{Paths: []string{dir}}, Config: cfg}); len(got) != 1 {
+		t.Errorf("externalAccounts in another namespace silenced: %v", got)
+	}
+}
+
+func TestNamespaceOptionPlacesUnnamespacedObjects(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"sa.yaml":  "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
+		"pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec: {serviceAccountName: web}\n",
+	})
+	if got := lintText(t, Options{Input: Input{Paths: []string{dir}}}); len(got) != 1 {
+		t.Errorf("default namespace: findings %v, want 1", got)
+	}
+	if got := lintText(t, Options{Input: Input{Paths: []string{dir}}, Namespace: "shop"}); len(got) != 0 {
+		t.Errorf("--namespace shop: findings %v, want none", got)
+	}
+}
+
+func TestUnknownRuleIDIsAUsageError(t *testing.T) {
+	if _, err := Run(Options{Input: Input{Paths: []string{"."}}, Enable: []string{"nope"}}); err == nil {
+		t.Error("no error for --enable nope")
+	}
+}
+
+func TestGlobMatch(t *testing.T) {
+	cases := []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"vendor/**", "vendor/a/b.yaml", true},
+		{"vendor/**", "vendor", true},
+		{"vendor/**", "src/vendor/a.yaml", false},
+		{"**/secret*.yaml", "a/b/secret-x.yaml", true},
+		{"**/secret*.yaml", "secret.yaml", true},
+		{"apps/*.yaml", "apps/x/y.yaml", false},
+		{"apps/*.yaml", "apps/y.yaml", true},
+	}
+	for _, c := range cases {
+		if got := globMatch(c.pattern, c.path); got != c.want {
+			t.Errorf("globMatch(%q, %q) = %v", c.pattern, c.path, got)
+		}
+	}
+}
+
+// corpusDir finds ../shared/corpus beside the repository, or skips.
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "shared", "corpus")
+	if _, err := os.Stat(filepath.Join(dir, "INDEX.md")); err != nil {
+		t.Skipf("corpus not found at %s: the corpus tests need ../shared/corpus beside the repository", dir)
+	}
+	return dir
+}
+
+var indexRow = regexp.MustCompile(`^\| \[([^/\]]+)/([^\]]+)\]`)
+
+// TestCorpus_MissingAccountsMatchTheIndex lints each corpus source as one
+// bundle (as its INDEX counts it) and checks: no panic, every input error
+// located, and exactly as many missing-service-account findings as the
+// INDEX's "SA ref unresolved" column — no false positive for an account in
+// another file, and every truly missing one found.
+func TestCorpus_MissingAccountsMatchTheIndex(t *testing.T) {
+	dir := corpusDir(t)
+	index, err := os.ReadFile(filepath.Join(dir, "INDEX.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := 0
+	for _, line := range strings.Split(string(index), "\n") {
+		m := indexRow.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		cols := strings.Split(line, "|")
+		want, err := strconv.Atoi(strings.TrimSpace(cols[10]))
+		if err != nil {
+			t.Fatalf("INDEX row %q: %v", line, err)
+		}
+		source := m[1] + "__" + m[2]
+		sources++
+		t.Run(source, func(t *testing.T) {
+			res, err := Run(Options{Input: Input{Paths: []string{filepath.Join(dir, source)}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range res.Errors {
+				if e.Pos.Line < 1 {
+					t.Errorf("unlocated error: %v", e)
+				}
+			}
+			got := 0
+			for _, f := range res.Findings {
+				if f.Rule == "missing-service-account" {
+					got++
+				}
+				if f.Pos.Line < 1 || f.Pos.Col < 1 {
+					t.Errorf("unlocated finding: %s %s", f.Pos, f.Message)
+				}
+			}
+			if got != want {
+				t.Errorf("%d missing-service-account findings, INDEX says %d unresolved", got, want)
+			}
+		})
+	}
+	if sources < 10 {
+		t.Fatalf("read only %d sources from INDEX.md", sources)
+	}
+}
+
+func TestCorpus_BadFilesAreLocatedErrorsAndTheRestIsLinted(t *testing.T) {
+	dir := corpusDir(t)
+	res, err := Run(Options{Input: Input{Paths: []string{filepath.Join(dir, "_bad"), filepath.Join(dir, "tektoncd__pipeline")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := map[string]bool{}
+	for _, e := range res.Errors {
+		if e.Pos.Line < 1 || !strings.Contains(e.Message, "invalid YAML") {
+			t.Errorf("error not located or unclear: %v", e)
+		}
+		bad[e.Pos.File] = true
+	}
+	if len(bad) != 3 {
+		t.Errorf("%d bad files reported, want the 3 Helm templates: %v", len(bad), res.Errors)
+	}
+	if res.Objects < 50 {
+		t.Errorf("only %d objects read: the good files were not linted", res.Objects)
+	}
+}

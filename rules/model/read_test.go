@@ -1,0 +1,205 @@
+package model
+
+import (
+	"strings"
+	"testing"
+)
+
+func read(t *testing.T, text string) *File {
+	t.Helper()
+	return Read(&Source{Path: "f.yaml", Data: []byte(text)})
+}
+
+func TestRead_LinesAreFileAbsoluteAcrossDocuments(t *testing.T) {
+	f := read(t, "# leading comment\n"+
+		"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n"+
+		"--- # separator with a comment\n"+
+		"\n"+
+		"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: b\n")
+	if len(f.Errors) > 0 || len(f.Objects) != 2 {
+		t.Fatalf("objects %d, errors %v", len(f.Objects), f.Errors)
+	}
+	for i, want := range []int{5, 11} {
+		name := Lookup(f.Objects[i].Node, "metadata", "name")
+		if got := name.Key.Line; got != want {
+			t.Errorf("object %d: name at line %d, want %d", i, got, want)
+		}
+		if f.Objects[i].DocIndex != i {
+			t.Errorf("object %d: DocIndex %d", i, f.Objects[i].DocIndex)
+		}
+	}
+}
+
+func TestRead_AcceptsBOMAndCRLF(t *testing.T) {
+	f := read(t, "\xef\xbb\xbfapiVersion: v1\r\nkind: ServiceAccount\r\nmetadata:\r\n  name: a\r\n---\r\napiVersion: v1\r\nkind: ServiceAccount\r\nmetadata:\r\n  name: b\r\n")
+	if len(f.Errors) > 0 || len(f.Objects) != 2 {
+		t.Fatalf("objects %d, errors %v", len(f.Objects), f.Errors)
+	}
+	if got := f.Objects[1].Name; got != "b" {
+		t.Errorf("second name %q", got)
+	}
+	if got := Lookup(f.Objects[1].Node, "metadata", "name").Key.Line; got != 9 {
+		t.Errorf("line %d, want 9", got)
+	}
+}
+
+func TestRead_JSONDocument(t *testing.T) {
+	f := read(t, `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+ "spec": {"serviceAccountName": "x"}}`)
+	if len(f.Objects) != 1 || f.Objects[0].Kind != "Pod" {
+		t.Fatalf("objects %+v errors %v", f.Objects, f.Errors)
+	}
+	if got := Lookup(f.Objects[0].Node, "spec", "serviceAccountName").Key.Line; got != 2 {
+		t.Errorf("line %d, want 2", got)
+	}
+}
+
+func TestRead_ListItemsAreObjects(t *testing.T) {
+	f := read(t, `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ServiceAccount
+  metadata: {name: a}
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: c}
+- apiVersion: v1
+  kind: ServiceAccount
+  metadata: {name: b}
+`)
+	if len(f.Objects) != 2 || f.Skipped != 1 || f.Count() != 3 {
+		t.Fatalf("objects %d skipped %d", len(f.Objects), f.Skipped)
+	}
+	if f.Objects[1].FieldPrefix != "items[2]." {
+		t.Errorf("prefix %q", f.Objects[1].FieldPrefix)
+	}
+}
+
+func TestRead_SkipsNonObjectsSilently(t *testing.T) {
+	for name, text := range map[string]string{
+		"values file":   "replicaCount: 1\nimage:\n  repository: nginx\n",
+		"pre-commit":    "repos:\n- repo: local\n",
+		"kustomization": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n",
+		"empty":         "---\n# only a comment\n---\n",
+		"scalar":        "just text\n",
+	} {
+		f := read(t, text)
+		if len(f.Objects) != 0 || len(f.Errors) != 0 || f.Count() != 0 {
+			t.Errorf("%s: objects %d skipped %d errors %v", name, len(f.Objects), f.Skipped, f.Errors)
+		}
+	}
+}
+
+func TestRead_CountsButDoesNotParseUnneededKinds(t *testing.T) {
+	f := read(t, "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [unclosed\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n")
+	if f.Skipped != 1 || len(f.Objects) != 1 || len(f.Errors) != 0 {
+		t.Fatalf("skipped %d objects %d errors %v", f.Skipped, len(f.Objects), f.Errors)
+	}
+}
+
+func TestRead_ErrorsAreLocated(t *testing.T) {
+	cases := []struct {
+		name, text, want string
+		line             int
+	}{
+		{"helm template", "apiVersion: v1\nkind: ServiceAccount\n---\n{{ if .Values.x }}\nkind: Pod\nmetadata:\n  name: {{ .x }}\n", "invalid YAML", 4},
+		{"duplicate key", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n", `duplicate key "name" (first at line 4)`, 5},
+		{"bad indentation", "---\napiVersion: v1\nkind: Pod\nspec:\n  a: 1\n b: 2\n", "invalid YAML", 0},
+		{"tab indentation", "apiVersion: v1\nkind: Pod\nspec:\n\tserviceAccountName: x\n", "invalid YAML", 4},
+		{"NUL bytes", "apiVersion: v1\x00\n", "NUL bytes", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := read(t, c.text)
+			if len(f.Errors) == 0 {
+				t.Fatal("no error")
+			}
+			e := f.Errors[0]
+			if !strings.Contains(e.Message, c.want) {
+				t.Errorf("message %q, want %q", e.Message, c.want)
+			}
+			if e.Pos.Line < 1 || (c.line > 0 && e.Pos.Line != c.line) {
+				t.Errorf("line %d, want %d", e.Pos.Line, c.line)
+			}
+			if e.Pos.File != "f.yaml" {
+				t.Errorf("file %q", e.Pos.File)
+			}
+		})
+	}
+}
+
+func TestRead_InvalidDocumentDoesNotHideTheNext(t *testing.T) {
+	f := read(t, "apiVersion: v1\nkind: Pod\nspec: [\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: ok}\n")
+	if len(f.Errors) != 1 || len(f.Objects) != 1 || f.Objects[0].Name != "ok" {
+		t.Fatalf("errors %v objects %d", f.Errors, len(f.Objects))
+	}
+}
+
+func TestRead_OversizeDocumentIsAnError(t *testing.T) {
+	big := "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: " + strings.Repeat("x", MaxDocumentSize) + "\n"
+	f := read(t, big)
+	if len(f.Errors) != 1 || !strings.Contains(f.Errors[0].Message, "3 MiB") {
+		t.Fatalf("errors %v", f.Errors)
+	}
+}
+
+func TestSniffKind(t *testing.T) {
+	cases := []struct {
+		doc     string
+		kind    string
+		certain bool
+	}{
+		{"apiVersion: v1\nkind: ConfigMap\n", "ConfigMap", true},
+		{"---\nkind: Service # comment\n", "Service", true},
+		{"kind: \"Service\"\n", "Service", true},
+		{"kind: 'Service'\n", "Service", true},
+		{"metadata:\n  kind: Pod\nkind: Service\n", "Service", true},
+		{"data:\n  x: |\n    kind: Pod\n", "", true},
+		{"{\"kind\": \"Service\"}\n", "", false},
+		{"kind: Service\nkind: Pod\n", "", false},
+		{"kind: &k Service\n", "", false},
+		{"kind: *k\n", "", false},
+		{"kind: !!str Service\n", "", false},
+		{"kind:\n  Service\n", "", false},
+		{"\"kind\": Service\n", "", false},
+		{"- a\n", "", false},
+		{"--- !!map\nkind: Service\n", "", false},
+		{"%YAML 1.2\n---\nkind: Service\n", "", false},
+		{"kind: Service\n...\nkind: Pod\n", "", false},
+		{"  kind: Service\n", "", false},
+		{"kind: Service\r\n", "Service", true},
+	}
+	for _, c := range cases {
+		kind, certain := sniffKind([]byte(c.doc))
+		if kind != c.kind || certain != c.certain {
+			t.Errorf("sniffKind(%q) = %q, %v; want %q, %v", c.doc, kind, certain, c.kind, c.certain)
+		}
+	}
+}
+
+func TestSplitDocuments(t *testing.T) {
+	data := []byte("a: 1\n---\nb: 2\n--- # c\nc: 3\n----\nd: 4\n---")
+	chunks := splitDocuments(data, 0)
+	var got []string
+	for _, c := range chunks {
+		got = append(got, string(data[c.start:c.end]))
+	}
+	want := []string{"a: 1\n", "---\nb: 2\n", "--- # c\nc: 3\n----\nd: 4\n", "---"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("chunks %q, want %q", got, want)
+	}
+	if chunks[2].line != 4 {
+		t.Errorf("third chunk starts at line %d, want 4", chunks[2].line)
+	}
+}
+
+func TestSourceOffsetCountsCharacters(t *testing.T) {
+	s := &Source{Data: []byte("a: 1\nnäme: x\n")}
+	if got := s.Offset(2, 7); string(s.Data[got]) != "x" {
+		t.Errorf("offset %d points at %q", got, s.Data[got])
+	}
+	if got := s.LineOf(6); got != 2 {
+		t.Errorf("LineOf = %d", got)
+	}
+}
