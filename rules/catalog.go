@@ -7,6 +7,7 @@ func All() []*Rule {
 		MissingServiceAccount,
 		DeprecatedServiceAccountField,
 		AutomountConflict,
+		UnusedServiceAccount,
 	}
 }
 

@@ -31,6 +31,7 @@ type Bundle struct {
 
 	external        []string
 	externalSecrets []string
+	uses            map[string]*uses // by namespace (uses.go)
 }
 
 // Namespace holds what one namespace defines.
@@ -159,6 +160,7 @@ func Build(files []*File, opts Options) *Bundle {
 			b.add(o)
 		}
 	}
+	b.indexUses()
 	return b
 }
 

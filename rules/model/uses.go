@@ -1,0 +1,254 @@
+package model
+
+import (
+	"sort"
+	"strings"
+)
+
+// This file answers "what does the cluster do with this pod or account?"
+// for rules and for `salint accounts`, so both follow the spec the same way.
+
+// AccountNameAnnotation names the account a service-account-token Secret
+// belongs to (spec §4).
+const AccountNameAnnotation = "kubernetes.io/service-account.name"
+
+// TokenAccount is the account a Secret of type kubernetes.io/service-account-token
+// belongs to (its kubernetes.io/service-account.name annotation), "" for any
+// other Secret (spec §4).
+func (s *Secret) TokenAccount() string {
+	if s.Produced || s.Type != "kubernetes.io/service-account-token" {
+		return ""
+	}
+	return s.Object.Annotations[AccountNameAnnotation]
+}
+
+// Grant is a binding subject that names a ServiceAccount: the account it
+// grants the role to.
+type Grant struct {
+	Binding *Binding
+	Subject *Subject
+	// Namespace and Name are the account's, namespace defaulted (spec §8).
+	Namespace, Name string
+}
+
+// serviceAccountUserPrefix is the user name form of an account (spec §8).
+const serviceAccountUserPrefix = "system:serviceaccount:"
+
+// Grants lists the subjects of bd that name a ServiceAccount: kind
+// ServiceAccount with apiGroup "" (namespace defaulted to the binding's own
+// in a RoleBinding, required in a ClusterRoleBinding), or a User named
+// system:serviceaccount:<ns>:<name> (spec §8). Subjects the API server
+// would not accept name nothing.
+func (bd *Binding) Grants() []Grant {
+	var out []Grant
+	for i := range bd.Subjects {
+		s := &bd.Subjects[i]
+		ns, name := "", ""
+		switch {
+		case s.Kind == KindServiceAccount && s.APIGroup == "":
+			ns, name = s.Namespace.String(), s.Name
+			if ns == "" && bd.Object.Kind == KindRoleBinding {
+				ns = bd.Object.Namespace // spec §8: the binding's own namespace
+			}
+		case s.Kind == "User" && strings.HasPrefix(s.Name, serviceAccountUserPrefix):
+			ns, name, _ = strings.Cut(strings.TrimPrefix(s.Name, serviceAccountUserPrefix), ":")
+		}
+		if ns == "" || name == "" {
+			continue
+		}
+		out = append(out, Grant{Binding: bd, Subject: s, Namespace: ns, Name: name})
+	}
+	return out
+}
+
+// uses indexes, per namespace and account name, what refers to an account.
+type uses struct {
+	runAs  map[string][]*PodSpec
+	grants map[string][]Grant
+	tokens map[string][]*Secret
+}
+
+func (b *Bundle) indexUses() {
+	b.uses = map[string]*uses{}
+	at := func(ns string) *uses {
+		u := b.uses[ns]
+		if u == nil {
+			u = &uses{runAs: map[string][]*PodSpec{}, grants: map[string][]Grant{}, tokens: map[string][]*Secret{}}
+			b.uses[ns] = u
+		}
+		return u
+	}
+	for _, p := range b.Pods {
+		if name, _ := p.AccountName(); name != "" {
+			u := at(p.Namespace())
+			u.runAs[name] = append(u.runAs[name], p)
+		}
+	}
+	for _, bd := range b.Bindings {
+		for _, g := range bd.Grants() {
+			u := at(g.Namespace)
+			u.grants[g.Name] = append(u.grants[g.Name], g)
+		}
+	}
+	for _, s := range b.Secrets {
+		if name := s.TokenAccount(); name != "" {
+			u := at(s.Object.Namespace)
+			u.tokens[name] = append(u.tokens[name], s)
+		}
+	}
+}
+
+// PodsRunningAs lists the pod specs that run as account ns/name, in input
+// order: pods look their account up in their own namespace (spec §1.4).
+func (b *Bundle) PodsRunningAs(ns, name string) []*PodSpec {
+	if u := b.uses[ns]; u != nil {
+		return u.runAs[name]
+	}
+	return nil
+}
+
+// GrantsTo lists the binding subjects that name account ns/name (spec §8).
+func (b *Bundle) GrantsTo(ns, name string) []Grant {
+	if u := b.uses[ns]; u != nil {
+		return u.grants[name]
+	}
+	return nil
+}
+
+// TokenSecretsFor lists the token Secrets of account ns/name (spec §4).
+func (b *Bundle) TokenSecretsFor(ns, name string) []*Secret {
+	if u := b.uses[ns]; u != nil {
+		return u.tokens[name]
+	}
+	return nil
+}
+
+// ReferencedAccounts lists, per namespace, every account name that a pod
+// spec, a binding subject or a token Secret refers to, sorted.
+func (b *Bundle) ReferencedAccounts() map[string][]string {
+	out := map[string][]string{}
+	for ns, u := range b.uses {
+		seen := map[string]bool{}
+		add := func(name string) {
+			if !seen[name] {
+				seen[name] = true
+				out[ns] = append(out[ns], name)
+			}
+		}
+		for name := range u.runAs {
+			add(name)
+		}
+		for name := range u.grants {
+			add(name)
+		}
+		for name := range u.tokens {
+			add(name)
+		}
+		sort.Strings(out[ns])
+	}
+	return out
+}
+
+// AccountExternal reports an account declared in externalAccounts.
+func (b *Bundle) AccountExternal(ns, name string) bool {
+	return matchExternal(b.external, ns, name)
+}
+
+// ExternalAccountNames lists the externalAccounts entries that name one
+// account (no "*"), as namespace and name pairs.
+func (b *Bundle) ExternalAccountNames() [][2]string {
+	var out [][2]string
+	for _, p := range b.external {
+		ns, name, ok := strings.Cut(p, "/")
+		if ok && ns != "*" && name != "*" && ns != "" && name != "" {
+			out = append(out, [2]string{ns, name})
+		}
+	}
+	return out
+}
+
+// FirstAccount is the first definition of ns/name in input order, or nil.
+// When definitions disagree automount-conflict reports it; the first stands
+// for the account here.
+func (b *Bundle) FirstAccount(ns, name string) *Account {
+	if defs := b.AccountDefs(ns, name); len(defs) > 0 {
+		return defs[0]
+	}
+	return nil
+}
+
+// SecretExists reports whether Secret ns/name exists in the cluster the
+// bundle describes: a Secret of that name, an object that produces one
+// (SealedSecret, ExternalSecret), or a declared externalSecrets entry.
+func (b *Bundle) SecretExists(ns, name string) bool {
+	return len(b.SecretDefs(ns, name)) > 0 || b.SecretExternal(ns, name)
+}
+
+// Origin says where an effective value comes from.
+type Origin string
+
+// Where an effective token mount or pull secret list comes from.
+const (
+	FromPod     Origin = "pod"     // the pod spec sets it
+	FromAccount Origin = "account" // the pod's ServiceAccount sets it
+	FromDefault Origin = "default" // neither: the API server's default
+	FromUnknown Origin = "unknown" // the account is not in the bundle (external or missing)
+	FromNone    Origin = "none"    // admission does not act (mirror pod) or an operator decides
+)
+
+// EffectiveAutomount says whether pods of p get an API token mounted, and
+// why: the pod's automountServiceAccountToken, else its account's, else
+// true (spec §1.5). ok is false when that cannot be known from the bundle:
+// the account is external or missing and the pod does not decide, or an
+// operator builds the pod spec. Mirror pods get none (spec §1.2).
+func (b *Bundle) EffectiveAutomount(p *PodSpec) (mounted bool, from Origin, ok bool) {
+	if p.IsMirror() {
+		return false, FromNone, true
+	}
+	if p.Location.AccountOnly {
+		return false, FromNone, false
+	}
+	if v, set := p.Automount.Bool(); set {
+		return v, FromPod, true
+	}
+	name, _ := p.AccountName()
+	if a := b.FirstAccount(p.Namespace(), name); a != nil {
+		if v, set := a.Automount.Bool(); set {
+			return v, FromAccount, true
+		}
+		return true, FromDefault, true
+	}
+	if name == "default" {
+		return true, FromDefault, true // the implicit default sets nothing (spec §3)
+	}
+	return false, FromUnknown, false
+}
+
+// EffectivePullSecrets is the imagePullSecrets pods of p end up with: the
+// pod's own list when it has any entry, else its account's, copied by
+// admission (spec §1.7; no merge). from is FromUnknown when the pod has
+// none and its account is not defined in the bundle (except the implicit
+// default, which has none), and FromNone for mirror pods and operator
+// resources.
+func (b *Bundle) EffectivePullSecrets(p *PodSpec) (refs []Ref, from Origin) {
+	if p.Location.AccountOnly {
+		return nil, FromNone
+	}
+	if own := Refs(p.ImagePullSecrets); len(own) > 0 {
+		return own, FromPod
+	}
+	if p.IsMirror() {
+		return nil, FromNone // admission never changes mirror pods (spec §1.2)
+	}
+	name, _ := p.AccountName()
+	if a := b.FirstAccount(p.Namespace(), name); a != nil {
+		if len(a.ImagePullSecrets) > 0 {
+			return a.ImagePullSecrets, FromAccount
+		}
+		return nil, FromDefault
+	}
+	if name == "default" {
+		return nil, FromDefault
+	}
+	return nil, FromUnknown
+}
