@@ -97,6 +97,9 @@ func (f *File) parseChunk(chunk []byte, lineOffset, docIndex int) int {
 			} else {
 				line = lineOffset + 1
 			}
+			if bytes.Contains(chunk, []byte("{{")) {
+				msg += " (this looks like a Helm or Go template: lint its rendered output, e.g. helm template ... | salint lint -)"
+			}
 			f.errorf(line, 0, "invalid YAML: %s", msg)
 			return docIndex + 1
 		}
@@ -111,11 +114,32 @@ func (f *File) parseChunk(chunk []byte, lineOffset, docIndex int) int {
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// yamlErrorLine splits a go-yaml error into its line and message.
+// parserProblems are go-yaml's parser (not scanner) messages. For these it
+// reports the 0-based line of the construct being parsed, so one is added
+// to get the line people see; scanner errors are already 1-based.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// yamlErrorLine splits a go-yaml error into its 1-based line (0 when it
+// gives none) and message.
 func yamlErrorLine(err error) (int, string) {
 	msg := err.Error()
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
+		if parserProblems[m[2]] {
+			n++
+		}
 		return n, m[2]
 	}
 	return 0, strings.TrimPrefix(msg, "yaml: ")

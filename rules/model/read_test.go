@@ -103,7 +103,7 @@ func TestRead_ErrorsAreLocated(t *testing.T) {
 		name, text, want string
 		line             int
 	}{
-		{"helm template", "apiVersion: v1\nkind: ServiceAccount\n---\n{{ if .Values.x }}\nkind: Pod\nmetadata:\n  name: {{ .x }}\n", "invalid YAML", 4},
+		{"helm template", "apiVersion: v1\nkind: ServiceAccount\n---\n{{ if .Values.x }}\nkind: Pod\nmetadata:\n  name: {{ .x }}\n", "looks like a Helm or Go template", 5},
 		{"duplicate key", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n", `duplicate key "name" (first at line 4)`, 5},
 		{"bad indentation", "---\napiVersion: v1\nkind: Pod\nspec:\n  a: 1\n b: 2\n", "invalid YAML", 0},
 		{"tab indentation", "apiVersion: v1\nkind: Pod\nspec:\n\tserviceAccountName: x\n", "invalid YAML", 4},
