@@ -240,10 +240,13 @@ func TestNamespaceOptionPlacesUnnamespacedObjects(t *testing.T) {
 		"sa.yaml":  "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
 		"pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec: {serviceAccountName: web}\n",
 	})
-	if got := lintText(t, Options{Input: Input{Paths: []string{dir}}}); len(got) != 1 {
+	// Only the rule that compares namespaces: in namespace default the
+	// account is also unused, which is another rule's business.
+	missing := []*rules.Rule{rules.MissingServiceAccount}
+	if got := lintText(t, Options{Input: Input{Paths: []string{dir}}, Catalog: missing}); len(got) != 1 {
 		t.Errorf("default namespace: findings %v, want 1", got)
 	}
-	if got := lintText(t, Options{Input: Input{Paths: []string{dir}}, Namespace: "shop"}); len(got) != 0 {
+	if got := lintText(t, Options{Input: Input{Paths: []string{dir}}, Namespace: "shop", Catalog: missing}); len(got) != 0 {
 		t.Errorf("--namespace shop: findings %v, want none", got)
 	}
 }

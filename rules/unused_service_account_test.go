@@ -6,22 +6,8 @@ import (
 
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/rulestest"
 )
-
-// findings runs one rule over a single in-memory file.
-func findings(t *testing.T, r *rules.Rule, text string) []rules.Finding {
-	t.Helper()
-	b := model.BuildText(model.Options{}, "test.yaml", text)
-	for _, f := range b.Files {
-		if len(f.Errors) > 0 {
-			t.Fatalf("test input does not parse: %v", f.Errors)
-		}
-	}
-	var out []rules.Finding
-	r.Check(rules.NewPass(r, b, nil, func(f rules.Finding) { out = append(out, f) }))
-	rules.SortFindings(out)
-	return out
-}
 
 const saShopWeb = `apiVersion: v1
 kind: ServiceAccount
@@ -134,7 +120,7 @@ automountServiceAccountToken: false
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			for _, f := range findings(t, rules.UnusedServiceAccount, tt.yaml) {
+			for _, f := range rulestest.CheckYAML(t, rules.UnusedServiceAccount, tt.yaml, model.Options{}, nil) {
 				got = append(got, f.Pos.String()[len("test.yaml:"):])
 				if f.Severity != rules.Info || f.Field != "metadata.name" || !strings.Contains(f.Message, "shop/web") {
 					t.Errorf("finding %+v: want info on metadata.name naming shop/web", f)
