@@ -105,6 +105,10 @@ func collect(args []string) ([]string, []*model.File) {
 		if err != nil {
 			fail(arg, err)
 		}
+		if len(found) == 0 && err == nil {
+			// A CI job pointed at the wrong directory must not pass quietly.
+			fail(arg, errNoManifests)
+		}
 		paths = append(paths, found...)
 	}
 	return dedupe(paths), errs
@@ -192,12 +196,17 @@ func errorFile(path string, err error) *model.File {
 	if errors.As(err, &pe) {
 		err = pe.Err // the path is already in the position
 	}
-	src := &model.Source{Path: path}
-	return &model.File{Source: src, Errors: []model.Error{{
+	msg := err.Error()
+	if !errors.Is(err, errNoManifests) {
+		msg = "cannot read: " + msg
+	}
+	return &model.File{Source: &model.Source{Path: path}, Errors: []model.Error{{
 		Pos:     model.Position{File: path},
-		Message: "cannot read: " + err.Error(),
+		Message: msg,
 	}}}
 }
+
+var errNoManifests = errors.New("no *.yaml, *.yml or *.json files in this directory")
 
 // sortErrors orders errors like findings.
 func sortErrors(errs []model.Error) {
