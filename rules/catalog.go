@@ -33,5 +33,6 @@ func Markdown(r *Rule) string {
 	}
 	return "# " + r.ID + "\n\n" + r.Summary + ".\n\n" +
 		"Default severity: **" + r.Severity.String() + "**; " + state + "; `salint fix`: " + fix + ".\n\n" +
-		r.Doc + "\n"
+		r.Doc + "\n\n" +
+		"_\"spec §N\" refers to sections of [How Kubernetes treats ServiceAccounts](../k8s-service-accounts.md)._\n"
 }

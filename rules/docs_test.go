@@ -77,3 +77,13 @@ func TestEveryRuleCitesTheSpec(t *testing.T) {
 		}
 	}
 }
+
+// TestBehaviourSpecCopyIsCurrent keeps docs/k8s-service-accounts.md, which
+// rule docs link to, identical to the project's shared behaviour spec.
+func TestBehaviourSpecCopyIsCurrent(t *testing.T) {
+	shared, err := os.ReadFile(filepath.Join("..", "..", "shared", "k8s-service-accounts.md"))
+	if err != nil {
+		t.Skipf("shared behaviour spec not found beside the repository: %v", err)
+	}
+	checkGenerated(t, filepath.Join("..", "docs", "k8s-service-accounts.md"), string(shared))
+}
