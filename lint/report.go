@@ -12,13 +12,46 @@ import (
 )
 
 // Formats lists the report formats, in the order --help shows them.
-var Formats = []string{"text", "json"}
+var Formats = []string{"text", "json", "sarif", "github", "gitlab"}
+
+// writers maps each format to its writer.
+var writers = map[string]func(io.Writer, Report) error{
+	"text":   WriteText,
+	"json":   WriteJSON,
+	"sarif":  WriteSARIF,
+	"github": WriteGitHub,
+	"gitlab": WriteGitLab,
+}
+
+// Write writes r in format, one of Formats.
+func Write(w io.Writer, format string, r Report) error {
+	write, ok := writers[format]
+	if !ok {
+		return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+	}
+	return write(w, r)
+}
 
 // Report is what a writer needs: the result and how to print it.
 type Report struct {
 	*Result
 	// Color enables ANSI colour in the text format.
 	Color bool
+	// BaseDir is what the CI formats (sarif, github, gitlab) make file
+	// paths relative to: the repository root (see RepoRoot). Empty leaves
+	// paths as they were reached.
+	BaseDir string
+	// Version is salint's version, for formats that name the tool.
+	Version string
+	// Catalog is the rule set a format describes; rules.All() when nil.
+	Catalog []*rules.Rule
+}
+
+func (r Report) catalog() []*rules.Rule {
+	if r.Catalog != nil {
+		return r.Catalog
+	}
+	return rules.All()
 }
 
 // WriteText writes findings as file:line:col: severity: message [rule],
@@ -134,6 +167,10 @@ type jsonObject struct {
 	Name       string `json:"name"`
 }
 
+func objectOf(o *model.Object) jsonObject {
+	return jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.DisplayName()}
+}
+
 type jsonError struct {
 	File    string `json:"file"`
 	Line    int    `json:"line"`
@@ -165,8 +202,8 @@ func WriteJSON(w io.Writer, r Report) error {
 			File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
 			Field: f.Field, Fixable: f.Fix != nil,
 		}
-		if o := f.Object; o != nil {
-			jf.Object = jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.DisplayName()}
+		if f.Object != nil {
+			jf.Object = objectOf(f.Object)
 		}
 		out.Findings = append(out.Findings, jf)
 	}

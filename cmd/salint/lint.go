@@ -98,7 +98,10 @@ recursively (*.yaml, *.yml, *.json; hidden directories skipped), files as given,
 "-" for standard input. With no PATH, the current directory.
 
 Findings are printed as file:line:col: severity: message [rule], then a
-summary; input errors go to standard error. Silence a finding with the
+summary; input errors go to standard error. For CI, --format sarif (GitHub code
+scanning), github (Actions annotations; a Markdown table is appended to
+$GITHUB_STEP_SUMMARY when set) and gitlab (Code Quality) write paths relative
+to the repository root. Silence a finding with the
 annotation salint.io/ignore: "rule-id,..." (or "all") on the object or its pod
 template, or with an ignore: entry in .salint.yaml.
 
@@ -149,16 +152,20 @@ func runLint(args []string, e *env) int {
 	if err != nil {
 		return usageErr(err)
 	}
-	report := lint.Report{Result: res, Color: useColor}
+	report := lint.Report{Result: res, Color: useColor, BaseDir: lint.RepoRoot("."), Version: version}
 	switch *format {
-	case "json":
-		err = lint.WriteJSON(out, report)
+	case "json", "github":
+		// The report carries the input errors.
 	default:
 		lint.WriteErrors(e.stderr, res.Errors, useColor && isTerminal(e.stderr))
-		err = lint.WriteText(out, report)
 	}
-	if err != nil {
+	if err := lint.Write(out, *format, report); err != nil {
 		return usageErr(err)
+	}
+	if summary := e.getenv("GITHUB_STEP_SUMMARY"); summary != "" && *format == "github" {
+		if err := appendSummary(summary, report); err != nil {
+			return usageErr(fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err))
+		}
 	}
 	switch {
 	case len(res.Errors) > 0:
@@ -167,6 +174,20 @@ func runLint(args []string, e *env) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// appendSummary appends the Markdown job summary to file, as GitHub
+// Actions expects of every step that writes one.
+func appendSummary(file string, r lint.Report) error {
+	f, err := os.OpenFile(filepath.Clean(file), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := lint.WriteMarkdownSummary(f, r); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // colorWanted decides colour: only for text, never when NO_COLOR is set in

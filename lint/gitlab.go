@@ -1,0 +1,69 @@
+package lint
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/salint/salint/rules"
+)
+
+// GitLab Code Quality report: a JSON array of issues in the Code Climate
+// subset that GitLab reads (artifacts:reports:codequality). The
+// fingerprint is what GitLab uses to tell a new issue from one already on
+// the target branch, so it must not change when the line moves.
+
+type codeQualityIssue struct {
+	Type        string              `json:"type"`
+	CheckName   string              `json:"check_name"`
+	Description string              `json:"description"`
+	Categories  []string            `json:"categories"`
+	Severity    string              `json:"severity"`
+	Fingerprint string              `json:"fingerprint"`
+	Location    codeQualityLocation `json:"location"`
+	EngineName  string              `json:"engine_name"`
+}
+
+type codeQualityLocation struct {
+	Path  string           `json:"path"`
+	Lines codeQualityLines `json:"lines"`
+}
+
+type codeQualityLines struct {
+	Begin int `json:"begin"`
+}
+
+// gitlabSeverity maps a severity to GitLab's scale (info, minor, major,
+// critical, blocker). An error is a workload that will not run or a
+// setting the cluster ignores: critical. Input that could not be read at
+// all is a blocker: nothing in it was checked.
+func gitlabSeverity(s rules.Severity) string { return bySeverity(s, "critical", "minor", "info") }
+
+// WriteGitLab writes findings and input errors as a Code Quality report,
+// paths relative to r.BaseDir (the repository root). The array is written
+// even when empty, as GitLab expects.
+func WriteGitLab(w io.Writer, r Report) error {
+	paths := newRelPaths(r.BaseDir)
+	issues := make([]codeQualityIssue, 0, len(r.Findings)+len(r.Errors))
+	issue := func(check, desc, severity, fingerprint, file string, line int) codeQualityIssue {
+		return codeQualityIssue{
+			Type: "issue", CheckName: check, Description: desc,
+			Categories: []string{"Bug Risk"}, Severity: severity, Fingerprint: fingerprint,
+			Location:   codeQualityLocation{Path: file, Lines: codeQualityLines{Begin: max(line, 1)}},
+			EngineName: "salint",
+		}
+	}
+	for _, e := range r.Errors {
+		file := paths.of(e.Pos.File).path
+		issues = append(issues, issue("input-error", "cannot lint: "+e.Message, "blocker",
+			digest("input-error\x00"+file+"\x00"+e.Message), file, e.Pos.Line))
+	}
+	prints := fingerprints(r.Findings, paths)
+	for i, f := range r.Findings {
+		issues = append(issues, issue(f.Rule, f.Message, gitlabSeverity(f.Severity), prints[i],
+			paths.of(f.Pos.File).path, f.Pos.Line))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(issues)
+}

@@ -1,0 +1,204 @@
+package lint
+
+import (
+	"encoding/json"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/model"
+)
+
+// SARIF 2.1.0 as GitHub code scanning reads it. The structs are written
+// out rather than taken from a SARIF library: salint needs a small,
+// fixed subset, and owning the types guarantees what viewers have tripped
+// over in other linters' output: "results" is always an array (never null
+// or absent), every result has a region with the real line and column,
+// and nothing but the JSON document is written.
+
+const (
+	sarifVersion = "2.1.0"
+	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
+	// srcRoot is the uriBaseId of repository-relative paths; GitHub and
+	// other viewers resolve it to the checkout.
+	srcRoot = "%SRCROOT%"
+	// infoURI is where the project and its rule pages live.
+	infoURI = "https://github.com/salint/salint"
+)
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+	// ColumnKind says columns count characters, as salint's do.
+	ColumnKind string `json:"columnKind"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID                   string             `json:"id"`
+	ShortDescription     sarifText          `json:"shortDescription"`
+	FullDescription      sarifText          `json:"fullDescription"`
+	Help                 sarifText          `json:"help"`
+	HelpURI              string             `json:"helpUri"`
+	DefaultConfiguration sarifConfiguration `json:"defaultConfiguration"`
+	Properties           sarifRuleProps     `json:"properties"`
+}
+
+type sarifRuleProps struct {
+	Tags []string `json:"tags"`
+}
+
+type sarifText struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
+type sarifConfiguration struct {
+	Level string `json:"level"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifText         `json:"message"`
+	Locations           []sarifLocation   `json:"locations"`
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	Properties          sarifResultProps  `json:"properties"`
+}
+
+type sarifResultProps struct {
+	Object  *jsonObject `json:"object,omitempty"`
+	Field   string      `json:"field,omitempty"`
+	Fixable bool        `json:"fixable"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+}
+
+// sarifLevel maps a severity to a SARIF level.
+func sarifLevel(s rules.Severity) string { return bySeverity(s, "error", "warning", "note") }
+
+// WriteSARIF writes the result as one SARIF 2.1.0 log. File URIs are
+// relative to r.BaseDir (uriBaseId %SRCROOT%); files outside it get
+// absolute file: URIs. Input errors are tool execution notifications.
+func WriteSARIF(w io.Writer, r Report) error {
+	paths := newRelPaths(r.BaseDir)
+	catalog := r.catalog()
+	index := map[string]int{}
+	driver := sarifDriver{Name: "salint", Version: r.Version, InformationURI: infoURI, Rules: make([]sarifRule, 0, len(catalog))}
+	for i, rule := range catalog {
+		index[rule.ID] = i
+		driver.Rules = append(driver.Rules, sarifRule{
+			ID:                   rule.ID,
+			ShortDescription:     sarifText{Text: rule.Summary},
+			FullDescription:      sarifText{Text: firstParagraph(rule.Doc)},
+			Help:                 sarifText{Text: rule.Doc, Markdown: rules.Markdown(rule)},
+			HelpURI:              infoURI + "/blob/main/docs/rules/" + rule.ID + ".md",
+			DefaultConfiguration: sarifConfiguration{Level: sarifLevel(rule.Severity)},
+			Properties:           sarifRuleProps{Tags: []string{"kubernetes", "serviceaccount"}},
+		})
+	}
+	run := sarifRun{
+		Tool:        sarifTool{Driver: driver},
+		Invocations: []sarifInvocation{{ExecutionSuccessful: len(r.Errors) == 0}},
+		Results:     make([]sarifResult, 0, len(r.Findings)),
+		ColumnKind:  "unicodeCodePoints",
+	}
+	for _, e := range r.Errors {
+		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, sarifNotification{
+			Level:     "error",
+			Message:   sarifText{Text: "cannot lint " + e.Pos.String() + ": " + e.Message},
+			Locations: []sarifLocation{sarifLoc(paths, e.Pos)},
+		})
+	}
+	prints := fingerprints(r.Findings, paths)
+	for i, f := range r.Findings {
+		ruleIndex, ok := index[f.Rule]
+		if !ok {
+			ruleIndex = -1 // not in the catalog: SARIF's "no rule object"
+		}
+		res := sarifResult{
+			RuleID:              f.Rule,
+			RuleIndex:           ruleIndex,
+			Level:               sarifLevel(f.Severity),
+			Message:             sarifText{Text: f.Message},
+			Locations:           []sarifLocation{sarifLoc(paths, f.Pos)},
+			PartialFingerprints: map[string]string{"salint/v1": prints[i]},
+			Properties:          sarifResultProps{Field: f.Field, Fixable: f.Fix != nil},
+		}
+		if f.Object != nil {
+			o := objectOf(f.Object)
+			res.Properties.Object = &o
+		}
+		run.Results = append(run.Results, res)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+}
+
+func sarifLoc(paths *relPaths, pos model.Position) sarifLocation {
+	p := paths.of(pos.File)
+	art := sarifArtifact{URI: (&url.URL{Path: p.path}).String(), URIBaseID: srcRoot}
+	if p.outside {
+		art = sarifArtifact{URI: (&url.URL{Scheme: "file", Path: p.path}).String()}
+	}
+	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: art}}
+	if pos.Line > 0 {
+		loc.PhysicalLocation.Region = &sarifRegion{StartLine: pos.Line, StartColumn: pos.Col}
+	}
+	return loc
+}
+
+// firstParagraph is the first paragraph of Markdown text, on one line.
+func firstParagraph(doc string) string {
+	para, _, _ := strings.Cut(strings.TrimSpace(doc), "\n\n")
+	return strings.Join(strings.Fields(para), " ")
+}
