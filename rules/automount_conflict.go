@@ -14,6 +14,8 @@ var AutomountConflict = &Rule{
 	Summary:  "pod re-enables a token its ServiceAccount disables, or one account is defined twice with different settings",
 	Severity: Warning,
 	Check:    checkAutomountConflict,
+	FixFlag:  "--automount=account",
+	Fix:      "removes the pod's automountServiceAccountToken: true so that its ServiceAccount's false applies (the pods lose their API token)",
 	Doc: `Reports two kinds of conflict about what a pod gets from its account.
 
 1. The pod sets ` + "`automountServiceAccountToken: true`" + ` while its ServiceAccount
@@ -62,9 +64,13 @@ func checkAutomountConflict(pass *Pass) {
 		name, _ := pod.AccountName()
 		for _, acct := range b.AccountDefs(pod.Namespace(), name) {
 			if v, ok := acct.Automount.Bool(); ok && !v {
-				pass.Report(PodFinding(pod, pod.Automount.Key, "automountServiceAccountToken",
+				f := PodFinding(pod, pod.Automount.Key, "automountServiceAccountToken",
 					"%s sets automountServiceAccountToken: true, overriding ServiceAccount %s/%s which disables it (%s); the pod's value wins, so its pods mount an API token",
-					pod.Object, pod.Namespace(), name, acct.Object.Pos(acct.Automount.Key)))
+					pod.Object, pod.Namespace(), name, acct.Object.Pos(acct.Automount.Key))
+				if pass.Settings.AutomountFix == AutomountFixAccount {
+					attachFix(&f, func() (*SuggestedFix, error) { return dropPodAutomount(pod, name) })
+				}
+				pass.Report(f)
 				break
 			}
 		}
@@ -105,4 +111,24 @@ func refNames(refs []model.Ref) string {
 		names[i] = r.Name
 	}
 	return strings.Join(names, ", ")
+}
+
+// AutomountFixAccount is the Settings.AutomountFix value that makes
+// automount-conflict fixes drop the pod's override.
+const AutomountFixAccount = "account"
+
+// dropPodAutomount removes the pod's override; the account's false then
+// applies (spec §1.5: pod, else account).
+func dropPodAutomount(pod *model.PodSpec, account string) (*SuggestedFix, error) {
+	if err := EditablePath(pod.Object.Node, pod.Node); err != nil {
+		return nil, err
+	}
+	e, err := DeleteField(pod.Object.Source, pod.Node, pod.Automount.Key)
+	if err != nil {
+		return nil, err
+	}
+	return &SuggestedFix{
+		Message: fmt.Sprintf("removed automountServiceAccountToken: true; ServiceAccount %q's false applies, so the pods get no API token", account),
+		Edits:   []TextEdit{e},
+	}, nil
 }

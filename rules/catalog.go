@@ -31,6 +31,9 @@ func Markdown(r *Rule) string {
 	if r.Fix != "" {
 		fix = r.Fix
 	}
+	if r.FixFlag != "" {
+		fix = "with `" + r.FixFlag + "`, " + fix
+	}
 	return "# " + r.ID + "\n\n" + r.Summary + ".\n\n" +
 		"Default severity: **" + r.Severity.String() + "**; " + state + "; `salint fix`: " + fix + ".\n\n" +
 		r.Doc + "\n\n" +

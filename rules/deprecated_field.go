@@ -1,5 +1,11 @@
 package rules
 
+import (
+	"strconv"
+
+	"github.com/salint/salint/rules/model"
+)
+
 // DeprecatedServiceAccountField finds pod specs that use the deprecated
 // serviceAccount alias.
 var DeprecatedServiceAccountField = &Rule{
@@ -7,6 +13,7 @@ var DeprecatedServiceAccountField = &Rule{
 	Summary:  "pod spec uses the deprecated serviceAccount field (an error when it differs from serviceAccountName)",
 	Severity: Warning,
 	Check:    checkDeprecatedField,
+	Fix:      "renames a lone serviceAccount to serviceAccountName, or removes the alias when serviceAccountName is set (the pods keep running as the same account)",
 	Doc: `Reports pod specs that set the deprecated ` + "`spec.serviceAccount`" + `.
 
 ## Why it matters
@@ -57,6 +64,39 @@ func checkDeprecatedField(pass *Pass) {
 				pod.Object, alias, name, name)
 			f.Severity = Error
 		}
+		attachFix(&f, func() (*SuggestedFix, error) { return deprecatedFieldFix(pod) })
 		pass.Report(f)
 	}
+}
+
+// deprecatedFieldFix keeps the account the pods run as (spec §2): a lone
+// alias becomes serviceAccountName (an empty serviceAccountName next to it
+// goes, or the keys would clash); an alias next to a set
+// serviceAccountName is ignored by the cluster, so it is removed.
+func deprecatedFieldFix(pod *model.PodSpec) (*SuggestedFix, error) {
+	src, spec := pod.Object.Source, pod.Node
+	if err := EditablePath(pod.Object.Node, spec); err != nil {
+		return nil, err
+	}
+	if pod.ServiceAccountName.String() != "" {
+		e, err := DeleteField(src, spec, pod.ServiceAccount.Key)
+		if err != nil {
+			return nil, err
+		}
+		return &SuggestedFix{Message: "removed the deprecated serviceAccount; serviceAccountName " + strconv.Quote(pod.ServiceAccountName.String()) + " stays", Edits: []TextEdit{e}}, nil
+	}
+	rename, err := RenameKey(src, pod.ServiceAccount.Key, "serviceAccountName")
+	if err != nil {
+		return nil, err
+	}
+	fix := &SuggestedFix{Message: "renamed serviceAccount to serviceAccountName", Edits: []TextEdit{rename}}
+	if pod.ServiceAccountName.Present() {
+		del, err := DeleteField(src, spec, pod.ServiceAccountName.Key)
+		if err != nil {
+			return nil, err
+		}
+		fix.Edits = append(fix.Edits, del)
+		fix.Message += " (replacing the empty one)"
+	}
+	return fix, nil
 }

@@ -38,12 +38,12 @@ func rulesTable() string {
 	var b strings.Builder
 	b.WriteString("| rule | severity | default | fix | what it catches |\n|---|---|---|---|---|\n")
 	for _, r := range rules.All() {
-		def, fix := "on", "no"
+		def, fix := "on", r.FixSummary()
 		if r.OptIn {
 			def = "opt-in"
 		}
-		if r.Fixable() {
-			fix = "yes"
+		if r.FixFlag != "" {
+			fix = "with `" + r.FixFlag + "`"
 		}
 		fmt.Fprintf(&b, "| [`%s`](docs/rules/%s.md) | %s | %s | %s | %s |\n", r.ID, r.ID, r.Severity, def, fix, r.Summary)
 	}

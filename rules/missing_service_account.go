@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/salint/salint/rules/model"
 )
 
 // MissingServiceAccount finds pod specs that run as an account the
@@ -12,6 +14,8 @@ var MissingServiceAccount = &Rule{
 	Summary:  "pod or pod template runs as a ServiceAccount that does not exist in its namespace",
 	Severity: Error,
 	Check:    checkMissingServiceAccount,
+	FixFlag:  "--create-missing-accounts",
+	Fix:      "adds a ServiceAccount document (same namespace) to the file that first references the account, unless a close name suggests a typo",
 	Doc: `Reports a Pod or pod template whose ServiceAccount (serviceAccountName, or
 the deprecated serviceAccount when serviceAccountName is empty) is not defined in
 the pod's namespace by any file of the bundle, nor declared in ` + "`externalAccounts`" + `.
@@ -52,6 +56,7 @@ pod template, or a config ` + "`ignore:`" + ` entry.`,
 
 func checkMissingServiceAccount(pass *Pass) {
 	b := pass.Bundle
+	first := map[string]*model.PodSpec{} // ns/name → first pod that needs it
 	for _, pod := range b.Pods {
 		if pod.IsMirror() {
 			continue // admission neither defaults nor looks up mirror pods (spec §1.2)
@@ -92,6 +97,37 @@ func checkMissingServiceAccount(pass *Pass) {
 		if len(hints) > 0 {
 			msg += " (" + strings.Join(hints, "; ") + ")"
 		}
-		pass.Report(PodFinding(pod, field.Key, key, "%s", msg))
+		f := PodFinding(pod, field.Key, key, "%s", msg)
+		if pass.Settings.CreateMissingAccounts {
+			if len(hints) > 0 {
+				f.Message += "; salint fix does not create it: the name looks like a mistake for a human to correct"
+			} else {
+				if first[ns+"/"+name] == nil {
+					first[ns+"/"+name] = pod
+				}
+				owner := first[ns+"/"+name]
+				attachFix(&f, func() (*SuggestedFix, error) { return createAccount(owner, ns, name) })
+			}
+		}
+		pass.Report(f)
 	}
+}
+
+// createAccount appends a ServiceAccount to the file of pod, the first
+// that references it. Every finding about the same account gets the same
+// edit, which is applied once. The namespace is written only when the pod's
+// is, so that the account lands wherever the pod does (spec §7).
+func createAccount(pod *model.PodSpec, ns, name string) (*SuggestedFix, error) {
+	meta := Map{{"name", name}}
+	if pod.Object.NamespaceSet {
+		meta = append(meta, KV{"namespace", ns})
+	}
+	e, err := NewDocument(pod.Object.Source, Map{{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", meta}})
+	if err != nil {
+		return nil, err
+	}
+	return &SuggestedFix{
+		Message: fmt.Sprintf("added ServiceAccount %s/%s to %s", ns, name, pod.Object.Source.Path),
+		Edits:   []TextEdit{e},
+	}, nil
 }

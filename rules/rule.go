@@ -61,12 +61,29 @@ type Rule struct {
 	OptIn bool
 	// Fix says what `salint fix` does about it; empty when nothing.
 	Fix string
+	// FixFlag is the `salint fix` flag the fix needs ("--automount=account");
+	// empty when the fix is applied by default. Findings carry a fix only
+	// when the matching setting is on, so a JSON finding's "fixable" says
+	// what a plain `salint fix` does.
+	FixFlag string
 	// Check reports the rule's findings through pass.
 	Check func(pass *Pass)
 }
 
 // Fixable reports whether salint fix, with no extra flags, can fix the rule.
-func (r *Rule) Fixable() bool { return r.Fix != "" }
+func (r *Rule) Fixable() bool { return r.Fix != "" && r.FixFlag == "" }
+
+// FixSummary is the rule's fix column in listings: "yes", "no", or
+// "with FLAG" for a fix that needs a flag.
+func (r *Rule) FixSummary() string {
+	switch {
+	case r.Fix == "":
+		return "no"
+	case r.FixFlag != "":
+		return "with " + r.FixFlag
+	}
+	return "yes"
+}
 
 // Settings are the user's choices that rules read.
 type Settings struct {

@@ -40,6 +40,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"lint", "report ServiceAccount mistakes in manifests", runLint},
+		{"fix", "apply the suggested fixes, in place or as a diff", runFix},
 		{"rules", "list the rule catalog", runRules},
 		{"explain", "print the documentation of a rule", runExplain},
 		{"version", "print salint's version", runVersion},

@@ -25,11 +25,12 @@ rule's full documentation.`, e)
 			Severity string `json:"severity"`
 			Default  bool   `json:"enabledByDefault"`
 			Fixable  bool   `json:"fixable"`
+			FixFlag  string `json:"fixFlag,omitempty"`
 			Summary  string `json:"summary"`
 		}
 		out := make([]jsonRule, 0, len(catalog))
 		for _, r := range catalog {
-			out = append(out, jsonRule{r.ID, r.Severity.String(), !r.OptIn, r.Fixable(), r.Summary})
+			out = append(out, jsonRule{r.ID, r.Severity.String(), !r.OptIn, r.Fixable(), r.FixFlag, r.Summary})
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -40,7 +41,7 @@ rule's full documentation.`, e)
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "RULE\tSEVERITY\tDEFAULT\tFIX\tSUMMARY")
 		for _, r := range catalog {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, yesNo(!r.OptIn, "on", "opt-in"), yesNo(r.Fixable(), "yes", "no"), r.Summary)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, yesNo(!r.OptIn, "on", "opt-in"), r.FixSummary(), r.Summary)
 		}
 		if err := tw.Flush(); err != nil {
 			return exitError

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/salint/salint/lint"
+	"github.com/salint/salint/mutate"
+	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/model"
+)
+
+const fixHelp = `
+Applies the suggested fixes of the enabled rules, in place, and reports what
+it changed (file:line: rule: what was done) and what remains. Only the bytes
+a fix must change are rewritten: every other document, comment, blank line
+and file stays byte-identical, and files without a change are not touched.
+Writes are atomic (a temporary file in the same directory, then a rename;
+the file mode is kept; a symbolic link is written through to its target).
+Fixing again changes nothing more.
+
+By default only fixes that keep what runs are applied (see the FIX column of
+'salint rules'); the flags below allow the others. With --diff nothing is
+written and a unified diff goes to standard output. A PATH of "-" reads
+standard input and writes the fixed bundle to standard output. Whenever
+standard output carries a diff or a bundle, the report goes to standard error.
+
+Exit codes: 0 nothing at or above --fail-on remains, 1 something does, 2 usage
+error, input that could not be read, or a file that could not be written.`
+
+func runFix(args []string, e *env) int {
+	fs := newFlagSet("fix", "fix [flags] [PATH...]", fixHelp, e)
+	var in inputFlags
+	in.register(fs)
+	showDiff := fs.Bool("diff", false, "print a unified diff instead of writing files")
+	failOn := fs.String("fail-on", "warning", "lowest severity of a remaining finding that makes the exit code 1: error, warning or info")
+	createAccounts := fs.Bool("create-missing-accounts", false, "missing-service-account: add a ServiceAccount document for a missing account (not when a close name suggests a typo)")
+	automount := fs.String("automount", "", "automount-conflict: \"account\" removes the pod's automountServiceAccountToken: true so the account's false applies")
+	if code, done := parseFlags(fs, args, e); done {
+		return code
+	}
+	usageErr := func(err error) int {
+		fmt.Fprintf(e.stderr, "salint fix: %v\n", err)
+		return exitError
+	}
+	threshold, err := rules.ParseSeverity(*failOn)
+	if err != nil {
+		return usageErr(fmt.Errorf("--fail-on: %w", err))
+	}
+	if *automount != "" && *automount != rules.AutomountFixAccount {
+		return usageErr(fmt.Errorf("unknown --automount %q (want %q)", *automount, rules.AutomountFixAccount))
+	}
+	opts, err := in.options(fs.Args(), e)
+	if err != nil {
+		return usageErr(err)
+	}
+	opts.Settings.CreateMissingAccounts = *createAccounts
+	opts.Settings.AutomountFix = *automount
+	active, err := opts.ActiveRules()
+	if err != nil {
+		return usageErr(err)
+	}
+
+	files := lint.Load(opts.Input)
+	var last *lint.Result
+	res, fixErr := mutate.Fix(files, func(fs []*model.File) []rules.Finding {
+		last = lint.Check(fs, opts, active)
+		return last.Findings
+	})
+
+	// Standard output carries the diff or the fixed stdin bundle; the
+	// report then goes to standard error.
+	stdinFixed := false
+	for _, p := range opts.Paths {
+		stdinFixed = stdinFixed || p == lint.StdinPath
+	}
+	report := e.stdout
+	if *showDiff || stdinFixed {
+		report = e.stderr
+	}
+	failed := fixErr != nil || len(last.Errors) > 0
+	lint.WriteErrors(e.stderr, last.Errors, false)
+	if fixErr != nil {
+		fmt.Fprintf(e.stderr, "salint fix: %v\n", fixErr)
+		return exitError
+	}
+
+	changed := map[string]bool{}
+	for _, c := range res.Changes {
+		changed[c.Path] = true
+		switch {
+		case *showDiff:
+			if _, err := e.stdout.Write(mutate.Diff(c)); err != nil {
+				return usageErr(err)
+			}
+		case c.Path == lint.StdinPath:
+			// written below, whole
+		default:
+			if err := mutate.WriteFile(c.Path, c.Old, c.New); err != nil {
+				fmt.Fprintf(e.stderr, "%s: error: %v\n", c.Path, err)
+				failed = true
+				delete(changed, c.Path)
+			}
+		}
+	}
+	if stdinFixed && !*showDiff {
+		for _, f := range res.Files {
+			if f.Source.Path == lint.StdinPath {
+				if _, err := e.stdout.Write(f.Source.Data); err != nil {
+					return usageErr(err)
+				}
+			}
+		}
+	}
+	writeFixReport(report, res, changed, last, *showDiff)
+	switch {
+	case failed:
+		return exitError
+	case last.Failed(threshold):
+		return exitFindings
+	}
+	return exitOK
+}
+
+// writeFixReport lists the fixes applied, the findings that remain and a
+// summary line.
+func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, last *lint.Result, dryRun bool) {
+	verb := "fixed"
+	if dryRun {
+		verb = "would fix"
+	}
+	n := 0
+	for _, a := range res.Applied {
+		f := a.Finding
+		if !changed[f.Pos.File] {
+			continue // the file could not be written
+		}
+		n++
+		fmt.Fprintf(w, "%s:%d: %s: %s\n", f.Pos.File, f.Pos.Line, f.Rule, f.Fix.Message)
+	}
+	for _, f := range last.Findings {
+		fmt.Fprintf(w, "%s: %s: %s [%s]\n", f.Pos, f.Severity, f.Message, f.Rule)
+	}
+	remain := "no findings remain"
+	if len(last.Findings) > 0 {
+		counts := map[rules.Severity]int{}
+		for _, f := range last.Findings {
+			counts[f.Severity]++
+		}
+		var parts []string
+		for _, s := range []rules.Severity{rules.Error, rules.Warning, rules.Info} {
+			if counts[s] > 0 {
+				parts = append(parts, plural(counts[s], s.String()))
+			}
+		}
+		remain = fmt.Sprintf("%s remain (%s)", plural(len(last.Findings), "finding"), strings.Join(parts, ", "))
+	}
+	fmt.Fprintf(w, "salint fix: %s %s in %s; %s\n", verb, plural(n, "finding"), plural(len(changed), "file"), remain)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
