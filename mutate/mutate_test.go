@@ -102,7 +102,7 @@ func TestWriteFile_OriginalIntactWhenDirectoryIsReadOnly(t *testing.T) {
 	if err := os.Chmod(dir, 0o555); err != nil {
 		t.Fatal(err)
 	}
-	defer os.Chmod(dir, 0o755)
+	defer func() { _ = os.Chmod(dir, 0o755) }()
 	if err := WriteFile(p, []byte("old\n"), []byte("new\n")); err == nil {
 		t.Fatal("want an error")
 	}

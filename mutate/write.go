@@ -39,8 +39,8 @@ func WriteFile(path string, old, data []byte) error {
 	}
 	name := tmp.Name()
 	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
+		_ = tmp.Close()
+		_ = os.Remove(name)
 		return err
 	}
 	if _, err := tmp.Write(data); err != nil {
@@ -56,7 +56,7 @@ func WriteFile(path string, old, data []byte) error {
 		return fail(err)
 	}
 	if err := os.Rename(name, target); err != nil {
-		os.Remove(name)
+		_ = os.Remove(name)
 		return fmt.Errorf("replacing the file: %w", err)
 	}
 	return nil

@@ -269,7 +269,7 @@ func DeleteField(src *model.Source, m, key *yaml.Node) (TextEdit, error) {
 	if err != nil {
 		return TextEdit{}, err
 	}
-	if src.LineOf(valEnd) != key.Line && !(valEnd > 0 && src.Data[valEnd-1] == '\n') {
+	if src.LineOf(valEnd) != key.Line {
 		return TextEdit{}, unsafe("the value does not end on the key's line")
 	}
 	if !restIsComment(src.Data[valEnd:src.LineEnd(key.Line)]) {

@@ -175,8 +175,6 @@ func TestNewDocument(t *testing.T) {
 
 func TestDetectLayout(t *testing.T) {
 	src := &model.Source{Data: []byte("a:\n    b: 1\n    c:\n        -   x\n    d:\n        -   y\n")}
-	f := model.Read(src)
-	_ = f
 	var n yaml.Node
 	if err := yaml.Unmarshal(src.Data, &n); err != nil {
 		t.Fatal(err)

@@ -48,6 +48,11 @@ spec:
 Define the account in the same namespace, correct the name (the message
 suggests a close one), or declare an account that is created elsewhere in
 .salint.yaml: ` + "`externalAccounts: [shop/web-sa]`" + `.
+` + "`salint fix --create-missing-accounts`" + ` appends a ServiceAccount document to
+the file that first references the account, in the pod's namespace (written
+only when the pod writes its own, so both land in the same one, spec §7). It
+does not when a close name exists or another namespace defines the name: that
+is a mistake for a human to correct, not an account to invent.
 
 ## Silence
 Annotation ` + "`salint.io/ignore: missing-service-account`" + ` on the object or on its

@@ -154,7 +154,11 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, la
 				parts = append(parts, plural(counts[s], s.String()))
 			}
 		}
-		remain = fmt.Sprintf("%s remain (%s)", plural(len(last.Findings), "finding"), strings.Join(parts, ", "))
+		verb := "remain"
+		if len(last.Findings) == 1 {
+			verb = "remains"
+		}
+		remain = fmt.Sprintf("%s %s (%s)", plural(len(last.Findings), "finding"), verb, strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(w, "salint fix: %s %s in %s; %s\n", verb, plural(n, "finding"), plural(len(changed), "file"), remain)
 }
