@@ -128,9 +128,9 @@ func dedupe(paths []string) []string {
 	seen := make(map[string]bool, len(paths))
 	out := paths[:0]
 	for _, p := range paths {
-		key := filepath.Clean(p)
-		if p == StdinPath {
-			key = p
+		key := p
+		if p != StdinPath {
+			key = absPath(p) // a file named and also reached by a walk is read once
 		}
 		if !seen[key] {
 			seen[key] = true
@@ -138,6 +138,14 @@ func dedupe(paths []string) []string {
 		}
 	}
 	return out
+}
+
+// absPath is p made absolute and clean, or just clean if that fails.
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return filepath.Clean(p)
 }
 
 // IsManifestName reports the file names a directory walk reads.

@@ -94,6 +94,9 @@ func (r *Result) Summary() string {
 	if len(r.Errors) > 0 {
 		s += fmt.Sprintf("; %s could not be read", plural(len(r.Errors), "input error"))
 	}
+	if r.Unreported > 0 {
+		s += fmt.Sprintf("; %s in files read only for context not reported", plural(r.Unreported, "input error"))
+	}
 	if r.Suppressed > 0 {
 		s += fmt.Sprintf("; %d suppressed", r.Suppressed)
 	}

@@ -5,6 +5,7 @@ package lint
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -25,6 +26,12 @@ type Options struct {
 	Settings rules.Settings
 	// Catalog is the rule set; rules.All() when nil.
 	Catalog []*rules.Rule
+	// Only, when set, limits the report to findings and input errors in
+	// these paths (files, or directories and everything below them). The
+	// bundle is still built from every input, so an account defined in a
+	// file outside them still counts: this is how a pre-commit hook lints
+	// the changed files against the whole repository (--root).
+	Only []string
 }
 
 // Result is what a run found.
@@ -36,6 +43,9 @@ type Result struct {
 	Objects  int
 	// Suppressed counts findings silenced by annotation or config.
 	Suppressed int
+	// Unreported counts input errors in files read only for context
+	// (outside Options.Only): the model may lack what they hold.
+	Unreported int
 }
 
 // Run lints the inputs. The error is for the user's own mistakes (an
@@ -68,12 +78,20 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	settings.PrivateRegistries = append(slices.Clone(cfg.PrivateRegistries), settings.PrivateRegistries...)
 
 	res := &Result{Bundle: b, Files: len(files)}
+	scope := newScope(opts.Only)
 	for _, f := range files {
 		res.Objects += f.Count()
-		res.Errors = append(res.Errors, f.Errors...)
+		if scope.has(f.Source.Path) {
+			res.Errors = append(res.Errors, f.Errors...)
+		} else {
+			res.Unreported += len(f.Errors)
+		}
 	}
 	for _, ar := range active {
 		pass := rules.NewPass(ar.Rule, b, &settings, func(f rules.Finding) {
+			if !scope.has(f.Pos.File) {
+				return
+			}
 			if suppressed(&f, cfg) {
 				res.Suppressed++
 				return
@@ -88,6 +106,51 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	rules.SortFindings(res.Findings)
 	sortErrors(res.Errors)
 	return res
+}
+
+// scope answers whether a file is among the paths to report on.
+type scope struct {
+	paths []string // absolute
+	memo  map[string]bool
+}
+
+func newScope(only []string) *scope {
+	if len(only) == 0 {
+		return nil
+	}
+	s := &scope{memo: map[string]bool{}}
+	for _, p := range only {
+		if p == StdinPath {
+			s.paths = append(s.paths, p)
+		} else {
+			s.paths = append(s.paths, absPath(p))
+		}
+	}
+	return s
+}
+
+// has reports whether file is one of the paths or below one; a nil scope
+// has every file.
+func (s *scope) has(file string) bool {
+	if s == nil {
+		return true
+	}
+	in, ok := s.memo[file]
+	if ok {
+		return in
+	}
+	abs := file
+	if file != StdinPath {
+		abs = absPath(file)
+	}
+	for _, p := range s.paths {
+		if abs == p || (p != StdinPath && strings.HasPrefix(abs, p) && (strings.HasSuffix(p, string(filepath.Separator)) || abs[len(p)] == filepath.Separator)) {
+			in = true
+			break
+		}
+	}
+	s.memo[file] = in
+	return in
 }
 
 // ActiveRule is a rule that runs, with the severity the user set (0: the

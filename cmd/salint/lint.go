@@ -22,6 +22,7 @@ type inputFlags struct {
 	noConfig  bool
 	enable    []string
 	disable   []string
+	root      string
 }
 
 func (f *inputFlags) register(fs *pflag.FlagSet) {
@@ -30,6 +31,7 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noConfig, "no-config", false, "ignore any "+lint.ConfigFileName)
 	fs.StringSliceVar(&f.enable, "enable", nil, "enable rules by id (comma-separated; \"all\" for every rule)")
 	fs.StringSliceVar(&f.disable, "disable", nil, "disable rules by id (comma-separated)")
+	fs.StringVar(&f.root, "root", "", "read the whole bundle from DIR, but report only on the PATHs (for pre-commit, which passes the changed files)")
 }
 
 // options merges the flags over the config file into lint options.
@@ -40,6 +42,16 @@ func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 		Enable:    f.enable,
 		Disable:   f.disable,
 	}
+	configDir := "."
+	if f.root != "" {
+		// The PATHs are what to report on; the root is what to model.
+		if info, err := os.Stat(f.root); err != nil || !info.IsDir() {
+			return opts, fmt.Errorf("--root %s: not a directory", f.root)
+		}
+		opts.Only = slices.Clone(paths)
+		opts.Paths = append(slices.Clone(paths), f.root)
+		configDir = f.root
+	}
 	if len(opts.Paths) == 0 {
 		opts.Paths = []string{"."}
 	}
@@ -48,7 +60,7 @@ func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 	}
 	file := f.config
 	if file == "" && !f.noConfig {
-		file = lint.FindConfig(".")
+		file = lint.FindConfig(configDir)
 	}
 	if file != "" {
 		cfg, err := lint.LoadConfig(file)
