@@ -41,6 +41,7 @@ func commands() []command {
 	return []command{
 		{"lint", "report ServiceAccount mistakes in manifests", runLint},
 		{"fix", "apply the suggested fixes, in place or as a diff", runFix},
+		{"accounts", "show each namespace's accounts and what runs as them", runAccounts},
 		{"rules", "list the rule catalog", runRules},
 		{"explain", "print the documentation of a rule", runExplain},
 		{"version", "print salint's version", runVersion},

@@ -189,24 +189,26 @@ type Origin string
 
 // Where an effective token mount or pull secret list comes from.
 const (
-	FromPod     Origin = "pod"     // the pod spec sets it
-	FromAccount Origin = "account" // the pod's ServiceAccount sets it
-	FromDefault Origin = "default" // neither: the API server's default
-	FromUnknown Origin = "unknown" // the account is not in the bundle (external or missing)
-	FromNone    Origin = "none"    // admission does not act (mirror pod) or an operator decides
+	FromPod      Origin = "pod"      // the pod spec sets it
+	FromAccount  Origin = "account"  // the pod's ServiceAccount sets it
+	FromDefault  Origin = "default"  // neither: the API server's default
+	FromUnknown  Origin = "unknown"  // the account is not in the bundle (external or missing)
+	FromNone     Origin = "none"     // admission does not act: a mirror pod (spec §1.2)
+	FromOperator Origin = "operator" // an operator builds the pod spec from a custom resource
 )
 
 // EffectiveAutomount says whether pods of p get an API token mounted, and
 // why: the pod's automountServiceAccountToken, else its account's, else
 // true (spec §1.5). ok is false when that cannot be known from the bundle:
-// the account is external or missing and the pod does not decide, or an
-// operator builds the pod spec. Mirror pods get none (spec §1.2).
+// the account is external or missing and the pod does not decide (FromUnknown),
+// or an operator builds the pod spec (FromOperator). Mirror pods get none
+// (spec §1.2).
 func (b *Bundle) EffectiveAutomount(p *PodSpec) (mounted bool, from Origin, ok bool) {
 	if p.IsMirror() {
 		return false, FromNone, true
 	}
 	if p.Location.AccountOnly {
-		return false, FromNone, false
+		return false, FromOperator, false
 	}
 	if v, set := p.Automount.Bool(); set {
 		return v, FromPod, true
@@ -228,11 +230,11 @@ func (b *Bundle) EffectiveAutomount(p *PodSpec) (mounted bool, from Origin, ok b
 // pod's own list when it has any entry, else its account's, copied by
 // admission (spec §1.7; no merge). from is FromUnknown when the pod has
 // none and its account is not defined in the bundle (except the implicit
-// default, which has none), and FromNone for mirror pods and operator
-// resources.
+// default, which has none), FromNone for mirror pods and FromOperator for
+// custom resources whose operator builds the pods.
 func (b *Bundle) EffectivePullSecrets(p *PodSpec) (refs []Ref, from Origin) {
 	if p.Location.AccountOnly {
-		return nil, FromNone
+		return nil, FromOperator
 	}
 	if own := Refs(p.ImagePullSecrets); len(own) > 0 {
 		return own, FromPod

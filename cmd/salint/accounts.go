@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/salint/salint/lint"
+	"github.com/salint/salint/lint/accounts"
+)
+
+const accountsHelp = `
+Shows the model salint checks against: for every namespace, each
+ServiceAccount (where it is defined, "implicit" for default, "external" from
+the config's externalAccounts, MISSING when referenced but defined nowhere),
+its automountServiceAccountToken, its imagePullSecrets and whether each
+exists, the roles bound to it, and the workloads that run as it with the
+token and pull secrets their pods end up with.
+
+PATHs are read as 'salint lint' reads them, with the same namespace
+defaulting and config. Formats: text (a table per namespace), json (schema in
+docs/accounts.md), dot (Graphviz: pipe into 'dot -Tsvg') and mermaid (for
+Markdown renderers such as GitHub's).
+
+Exit codes: 0 shown, 2 usage error or input that could not be read (the
+rest is still shown). Missing objects do not change the exit code: that is
+'salint lint''s job.`
+
+func runAccounts(args []string, e *env) int {
+	fs := newFlagSet("accounts", "accounts [flags] [PATH...]", accountsHelp, e)
+	var in inputFlags
+	in.register(fs)
+	// Rules do not run here; the flags stay accepted so that one set of
+	// input flags works for every command.
+	for _, name := range []string{"enable", "disable"} {
+		_ = fs.MarkHidden(name)
+	}
+	format := fs.StringP("format", "f", "text", "output format: "+strings.Join(accounts.Formats, ", "))
+	output := fs.StringP("output", "o", "", "write the view to FILE instead of standard output")
+	if code, done := parseFlags(fs, args, e); done {
+		return code
+	}
+	usageErr := func(err error) int {
+		fmt.Fprintf(e.stderr, "salint accounts: %v\n", err)
+		return exitError
+	}
+	if !slices.Contains(accounts.Formats, *format) {
+		return usageErr(fmt.Errorf("unknown --format %q (want %s)", *format, strings.Join(accounts.Formats, ", ")))
+	}
+	opts, err := in.options(fs.Args(), e)
+	if err != nil {
+		return usageErr(err)
+	}
+	res := lint.Model(opts)
+	lint.WriteErrors(e.stderr, res.Errors, false)
+	out := e.stdout
+	if *output != "" {
+		f, err := os.Create(filepath.Clean(*output))
+		if err != nil {
+			return usageErr(err)
+		}
+		defer f.Close()
+		out = f
+	}
+	if err := accounts.Write(out, accounts.Build(res.Bundle), *format); err != nil {
+		return usageErr(err)
+	}
+	if len(res.Errors) > 0 {
+		return exitError
+	}
+	return exitOK
+}

@@ -1,0 +1,345 @@
+package accounts_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/salint/salint/lint"
+	"github.com/salint/salint/lint/accounts"
+	"github.com/salint/salint/rules/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// extensions maps each format to its golden file extension.
+var extensions = map[string]string{"text": "txt", "json": "json", "dot": "dot", "mermaid": "mmd"}
+
+// repoRoot is the directory holding go.mod, found before any test changes
+// directory.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+		t.Fatalf("no go.mod in %s", dir)
+	}
+	return dir
+}
+
+func golden(t *testing.T, root, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join(root, "testdata", "golden", "accounts", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./lint/accounts -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test ./lint/accounts -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+// view reads paths (relative to the working directory) as salint accounts does.
+func view(t *testing.T, cfg *lint.Config, paths ...string) *accounts.View {
+	t.Helper()
+	res := lint.Model(lint.Options{Input: lint.Input{Paths: paths}, Config: cfg})
+	for _, e := range res.Errors {
+		t.Logf("input error (shown on stderr by the command): %v", e)
+	}
+	return accounts.Build(res.Bundle)
+}
+
+func render(t *testing.T, v *accounts.View, format string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := accounts.Write(&buf, v, format); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func exampleView(t *testing.T) *accounts.View {
+	t.Helper()
+	t.Chdir(repoRoot(t))
+	cfg, err := lint.LoadConfig("testdata/accounts/.salint.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return view(t, cfg, "testdata/accounts")
+}
+
+func TestExample_GoldenInEveryFormat(t *testing.T) {
+	root := repoRoot(t)
+	v := exampleView(t)
+	for _, format := range accounts.Formats {
+		golden(t, root, "example."+extensions[format], render(t, v, format))
+	}
+}
+
+// corpusSources are the two corpus sources with golden views: metrics-server
+// (cluster and namespace bindings, a kustomize patch of the same
+// Deployment) and tekton (a token Secret, a RoleBinding subject without
+// namespace, TaskRuns whose operator builds the pods).
+var corpusSources = []string{"kubernetes-sigs__metrics-server", "tektoncd__pipeline"}
+
+func TestCorpus_GoldenInEveryFormat(t *testing.T) {
+	root := repoRoot(t)
+	corpus := filepath.Join(root, "..", "shared", "corpus")
+	if _, err := os.Stat(filepath.Join(corpus, "INDEX.md")); err != nil {
+		t.Skipf("corpus not found at %s: the corpus tests need ../shared/corpus beside the repository", corpus)
+	}
+	t.Chdir(corpus) // paths in the output are then relative to the corpus
+	for _, src := range corpusSources {
+		v := view(t, nil, src)
+		if len(v.Namespaces) == 0 {
+			t.Fatalf("%s: empty view", src)
+		}
+		for _, format := range accounts.Formats {
+			golden(t, root, "corpus-"+src+"."+extensions[format], render(t, v, format))
+		}
+	}
+}
+
+// TestDOT_RendersWithGraphviz feeds the DOT output to the real Graphviz,
+// which must turn it into SVG without an error or a warning.
+func TestDOT_RendersWithGraphviz(t *testing.T) {
+	dot, err := exec.LookPath("dot")
+	if err != nil {
+		t.Skip("Graphviz 'dot' is not installed (apt-get install graphviz; .ci/run installs it): DOT output not rendered")
+	}
+	root := repoRoot(t)
+	inputs := map[string][]byte{"example": render(t, exampleView(t), "dot")}
+	corpus := filepath.Join(root, "..", "shared", "corpus")
+	if _, err := os.Stat(filepath.Join(corpus, "INDEX.md")); err == nil {
+		t.Chdir(corpus)
+		for _, src := range corpusSources {
+			inputs[src] = render(t, view(t, nil, src), "dot")
+		}
+	}
+	inputs["hostile names"] = render(t, accounts.Build(model.BuildText(model.Options{}, "t.yaml", hostile)), "dot")
+	for name, in := range inputs {
+		cmd := exec.Command(dot, "-Tsvg")
+		cmd.Stdin = bytes.NewReader(in)
+		var out, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &stderr
+		if err := cmd.Run(); err != nil || stderr.Len() > 0 {
+			t.Errorf("%s: dot -Tsvg: %v\n%s\ninput:\n%s", name, err, stderr.String(), in)
+			continue
+		}
+		if !bytes.Contains(out.Bytes(), []byte("<svg")) {
+			t.Errorf("%s: dot produced no SVG", name)
+		}
+	}
+}
+
+// hostile has names that need quoting in DOT and Mermaid.
+const hostile = `apiVersion: v1
+kind: Pod
+metadata: {name: 'p"q\r', namespace: 'n"s'}
+spec:
+  serviceAccountName: 'a"b<c>\d'
+  imagePullSecrets: [{name: "x\\\"y"}]
+`
+
+func TestQuoting_HostileNamesStayInsideLabels(t *testing.T) {
+	v := accounts.Build(model.BuildText(model.Options{}, "t.yaml", hostile))
+	dot := string(render(t, v, "dot"))
+	if !strings.Contains(dot, `"ServiceAccount (missing)\na\"b<c>\\d"`) {
+		t.Errorf("DOT label not escaped:\n%s", dot)
+	}
+	mmd := string(render(t, v, "mermaid"))
+	if !strings.Contains(mmd, `"ServiceAccount (missing)<br/>a#quot;b#lt;c#gt;\d"`) {
+		t.Errorf("Mermaid label not escaped:\n%s", mmd)
+	}
+}
+
+// build makes the view of one in-memory file.
+func build(text string, opts model.Options) *accounts.View {
+	return accounts.Build(model.BuildText(opts, "t.yaml", text))
+}
+
+func find(t *testing.T, v *accounts.View, ns, name string) *accounts.Account {
+	t.Helper()
+	for _, n := range v.Namespaces {
+		for _, a := range n.Accounts {
+			if n.Name == ns && a.Name == name {
+				return a
+			}
+		}
+	}
+	t.Fatalf("no account %s/%s in the view", ns, name)
+	return nil
+}
+
+func TestBuild_MissingAccountIsShownAndItsPodsRejected(t *testing.T) {
+	v := build(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec: {template: {spec: {serviceAccountName: wbe}}}
+`, model.Options{})
+	a := find(t, v, "shop", "wbe")
+	if a.Status != accounts.Missing || len(a.Workloads) != 1 || !a.Workloads[0].Rejected {
+		t.Errorf("got %+v, want a missing account whose one workload is rejected", a)
+	}
+}
+
+func TestBuild_DefaultIsShownOnlyWhenUsed(t *testing.T) {
+	v := build(`apiVersion: v1
+kind: ServiceAccount
+metadata: {name: x, namespace: a}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: b}
+spec: {}
+`, model.Options{})
+	if len(v.Namespaces) != 2 || len(v.Namespaces[0].Accounts) != 1 {
+		t.Fatalf("want namespace a with only x, and b: %+v", v.Namespaces)
+	}
+	if d := find(t, v, "b", "default"); d.Status != accounts.Implicit || *d.Automount.Mounted != true {
+		t.Errorf("default of b: %+v, want implicit with the token mounted", d)
+	}
+}
+
+func TestBuild_ExternalAccountsFromConfigAreShownEvenUnused(t *testing.T) {
+	v := build(`apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ci}
+spec: {serviceAccountName: runner}
+`, model.Options{ExternalAccounts: []string{"ci/deployer", "ci/run*", "*/runner"}})
+	if a := find(t, v, "ci", "deployer"); a.Status != accounts.External || len(a.Workloads) != 0 {
+		t.Errorf("ci/deployer: %+v", a)
+	}
+	if a := find(t, v, "ci", "runner"); a.Status != accounts.External || a.Automount.Mounted != nil {
+		t.Errorf("ci/runner: %+v, want external with unknown automount", a)
+	}
+}
+
+func TestBuild_BindingSubjectsFollowSpecNamespaceRules(t *testing.T) {
+	v := build(`apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: rb, namespace: shop}
+roleRef: {kind: ClusterRole, name: view}
+subjects:
+  - {kind: ServiceAccount, name: web}
+  - {kind: ServiceAccount, name: agent, namespace: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: crb}
+roleRef: {kind: ClusterRole, name: admin}
+subjects:
+  - {kind: ServiceAccount, name: nowhere}
+`, model.Options{})
+	web := find(t, v, "shop", "web")
+	if len(web.Roles) != 1 || web.Roles[0].Kind != "ClusterRole" || web.Roles[0].Binding.Name != "rb" {
+		t.Errorf("shop/web roles: %+v", web.Roles)
+	}
+	if agent := find(t, v, "monitoring", "agent"); agent.Status != accounts.Missing || len(agent.Roles) != 1 {
+		t.Errorf("monitoring/agent: %+v, want missing with the RoleBinding's role", agent)
+	}
+	for _, n := range v.Namespaces {
+		for _, a := range n.Accounts {
+			if a.Name == "nowhere" {
+				t.Errorf("a ClusterRoleBinding subject without namespace names no account, got %s/%s", n.Name, a.Name)
+			}
+		}
+	}
+}
+
+func TestBuild_PodPullSecretsReplaceTheAccounts(t *testing.T) {
+	v := build(`apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+imagePullSecrets: [{name: from-account}]
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: own, namespace: shop}
+type: kubernetes.io/dockerconfigjson
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: shop}
+spec: {serviceAccountName: web, imagePullSecrets: [{name: own}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, namespace: shop}
+spec: {serviceAccountName: web}
+`, model.Options{})
+	web := find(t, v, "shop", "web")
+	a, b := web.Workloads[0].PullSecrets, web.Workloads[1].PullSecrets
+	if a.From != model.FromPod || len(a.Secrets) != 1 || a.Secrets[0].Name != "own" || !a.Secrets[0].Exists {
+		t.Errorf("pod a: %+v, want only its own existing secret", a)
+	}
+	if b.From != model.FromAccount || len(b.Secrets) != 1 || b.Secrets[0].Name != "from-account" || b.Secrets[0].Exists {
+		t.Errorf("pod b: %+v, want the account's missing secret", b)
+	}
+}
+
+func TestJSON_HasEveryListEvenWhenEmpty(t *testing.T) {
+	var doc struct {
+		Namespaces []map[string]any `json:"namespaces"`
+		Summary    map[string]int   `json:"summary"`
+	}
+	out := render(t, build("", model.Options{}), "json")
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Namespaces == nil || doc.Summary == nil || !bytes.Contains(out, []byte(`"namespaces": []`)) {
+		t.Errorf("empty view: %s", out)
+	}
+}
+
+// TestREADME_ExampleIsCurrent keeps the README's sample table equal to what
+// the command prints, and the checked-in SVG showing every account and
+// workload of the example (re-render it with the README's command).
+func TestREADME_ExampleIsCurrent(t *testing.T) {
+	root := repoRoot(t)
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const command = "go run ./cmd/salint accounts --config testdata/accounts/.salint.yaml --format dot testdata/accounts | dot -Tsvg -o docs/accounts-example.svg"
+	if !bytes.Contains(readme, []byte(command)) {
+		t.Errorf("README.md lacks the command that makes docs/accounts-example.svg:\n%s", command)
+	}
+	v := exampleView(t)
+	text := string(render(t, v, "text"))
+	tail := text[strings.Index(text, "namespace shop:"):]
+	if !bytes.Contains(readme, []byte(tail)) {
+		t.Errorf("README.md's sample of namespace shop is stale; it should read:\n%s", tail)
+	}
+	svg, err := os.ReadFile(filepath.Join(root, "docs", "accounts-example.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range v.Namespaces {
+		for _, a := range n.Accounts {
+			names := []string{a.Name}
+			for _, w := range a.Workloads {
+				names = append(names, w.Name)
+			}
+			for _, name := range names {
+				// Graphviz writes "-" as "&#45;" in SVG text.
+				if !bytes.Contains(svg, []byte(">"+strings.ReplaceAll(name, "-", "&#45;")+"</text>")) {
+					t.Errorf("docs/accounts-example.svg does not show %q: re-render it with the README's command", name)
+				}
+			}
+		}
+	}
+}

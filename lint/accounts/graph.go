@@ -1,0 +1,291 @@
+package accounts
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// The DOT and Mermaid outputs draw one graph: namespaces as clusters;
+// accounts, workloads, secrets and roles as nodes; edges "runs as" (workload
+// to account), "pulls with" (account or pod to the pull secrets it lists),
+// "bound to" (account to role, labelled with the binding) and "token for"
+// (token Secret to account). Missing accounts and secrets are drawn dashed
+// red, implicit and external accounts dashed grey.
+
+type nodeKind int
+
+const (
+	accountNode nodeKind = iota
+	workloadNode
+	secretNode
+	roleNode
+)
+
+type nodeState int
+
+const (
+	present nodeState = iota
+	assumed           // implicit default or external: exists, not in the files
+	absent            // missing
+)
+
+type node struct {
+	key   string // unique, stable: also the DOT id
+	id    string // short id for Mermaid: n1, n2, ...
+	kind  nodeKind
+	label string // first line: the kind; second: the name
+	name  string
+	state nodeState
+}
+
+type edge struct {
+	from, to *node
+	label    string
+}
+
+type cluster struct {
+	name  string
+	nodes []*node
+}
+
+type graph struct {
+	clusters []*cluster
+	global   []*node // ClusterRoles
+	edges    []edge
+	byKey    map[string]*node
+	inNS     map[string]*cluster
+	seen     map[edge]bool
+}
+
+// edge adds an edge once: two objects of one kind and name (a base and its
+// patch) are one node, and their edges are one edge.
+func (g *graph) edge(from, to *node, label string) {
+	e := edge{from, to, label}
+	if !g.seen[e] {
+		g.seen[e] = true
+		g.edges = append(g.edges, e)
+	}
+}
+
+func newGraph(v *View) *graph {
+	g := &graph{byKey: map[string]*node{}, inNS: map[string]*cluster{}, seen: map[edge]bool{}}
+	for _, n := range v.Namespaces {
+		g.namespace(n.Name)
+	}
+	for _, n := range v.Namespaces {
+		for _, a := range n.Accounts {
+			g.addAccount(n.Name, a)
+		}
+	}
+	return g
+}
+
+func (g *graph) namespace(ns string) *cluster {
+	c := g.inNS[ns]
+	if c == nil {
+		c = &cluster{name: ns}
+		g.inNS[ns] = c
+		g.clusters = append(g.clusters, c)
+	}
+	return c
+}
+
+// node returns the node for key, adding it to namespace ns ("" for none).
+func (g *graph) node(ns, key string, kind nodeKind, label, name string, state nodeState) *node {
+	if n := g.byKey[key]; n != nil {
+		if state > n.state {
+			n.state = state
+		}
+		return n
+	}
+	n := &node{key: key, id: fmt.Sprintf("n%d", len(g.byKey)+1), kind: kind, label: label, name: name, state: state}
+	g.byKey[key] = n
+	if ns == "" {
+		g.global = append(g.global, n)
+	} else {
+		c := g.namespace(ns)
+		c.nodes = append(c.nodes, n)
+	}
+	return n
+}
+
+func (g *graph) secret(ns string, s Secret) *node {
+	state := present
+	if !s.Exists {
+		state = absent
+	}
+	return g.node(ns, "secret/"+ns+"/"+s.Name, secretNode, "Secret", s.Name, state)
+}
+
+func (g *graph) addAccount(ns string, a *Account) {
+	state := present
+	label := "ServiceAccount"
+	switch a.Status {
+	case Missing:
+		state, label = absent, "ServiceAccount (missing)"
+	case Implicit, External:
+		state, label = assumed, "ServiceAccount ("+a.Status+")"
+	}
+	acct := g.node(ns, "sa/"+ns+"/"+a.Name, accountNode, label, a.Name, state)
+	for _, s := range a.PullSecrets {
+		g.edge(acct, g.secret(ns, s), "pulls with")
+	}
+	for _, s := range a.TokenSecrets {
+		g.edge(g.secret(ns, s), acct, "token for")
+	}
+	for _, r := range a.Roles {
+		roleNS := r.Namespace
+		role := g.node(roleNS, "role/"+roleNS+"/"+r.Kind+"/"+r.Name, roleNode, r.Kind, r.Name, present)
+		binding := r.Binding.Name
+		if r.Binding.Namespace != "" && r.Binding.Namespace != ns {
+			binding = r.Binding.Namespace + "/" + binding
+		}
+		g.edge(acct, role, "bound to (" + r.Binding.Kind + " " + binding + ")")
+	}
+	for _, wl := range a.Workloads {
+		w := g.node(ns, "workload/"+ns+"/"+wl.Kind+"/"+wl.Name, workloadNode, wl.Kind, wl.Name, present)
+		g.edge(w, acct, "runs as")
+		if wl.PullSecrets.From == "pod" {
+			for _, s := range wl.PullSecrets.Secrets {
+				g.edge(w, g.secret(ns, s), "pulls with")
+			}
+		}
+	}
+}
+
+// WriteDOT writes the view as a Graphviz digraph.
+func WriteDOT(w io.Writer, v *View) error {
+	g := newGraph(v)
+	var b strings.Builder
+	b.WriteString("digraph salint_accounts {\n")
+	b.WriteString("  rankdir=LR;\n  graph [fontname=\"Helvetica\", fontsize=12];\n")
+	b.WriteString("  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n")
+	for i, c := range g.clusters {
+		fmt.Fprintf(&b, "  subgraph cluster_%d {\n    label=%s;\n    style=rounded;\n    color=\"#888888\";\n", i, dotQuote("namespace "+c.name))
+		for _, n := range c.nodes {
+			b.WriteString("    " + dotNode(n) + "\n")
+		}
+		b.WriteString("  }\n")
+	}
+	for _, n := range g.global {
+		b.WriteString("  " + dotNode(n) + "\n")
+	}
+	for _, e := range g.edges {
+		attrs := "label=" + dotQuote(e.label)
+		if e.to.state == absent || e.from.state == absent {
+			attrs += ", color=red, fontcolor=red, style=dashed"
+		}
+		fmt.Fprintf(&b, "  %s -> %s [%s];\n", dotQuote(e.from.key), dotQuote(e.to.key), attrs)
+	}
+	b.WriteString("}\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func dotNode(n *node) string {
+	shape := map[nodeKind]string{accountNode: "ellipse", workloadNode: "box", secretNode: "note", roleNode: "hexagon"}[n.kind]
+	fill := map[nodeKind]string{accountNode: "#dbeafe", workloadNode: "#f3f4f6", secretNode: "#fef3c7", roleNode: "#dcfce7"}[n.kind]
+	attrs := fmt.Sprintf("shape=%s, label=%s", shape, dotQuote(n.label+"\n"+n.name))
+	switch n.state {
+	case absent:
+		attrs += ", style=\"dashed,bold\", color=red, fontcolor=red"
+	case assumed:
+		attrs += fmt.Sprintf(", style=\"dashed,filled\", color=\"#888888\", fillcolor=%q", fill)
+	default:
+		attrs += fmt.Sprintf(", style=filled, fillcolor=%q", fill)
+	}
+	return dotQuote(n.key) + " [" + attrs + "];"
+}
+
+// dotQuote makes s a DOT quoted string; "\n" becomes a centred line break.
+func dotQuote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
+	return `"` + r.Replace(s) + `"`
+}
+
+// WriteMermaid writes the view as a Mermaid flowchart, which GitHub renders
+// in Markdown inside a ```mermaid block.
+func WriteMermaid(w io.Writer, v *View) error {
+	g := newGraph(v)
+	var b strings.Builder
+	b.WriteString("flowchart LR\n")
+	for i, c := range g.clusters {
+		fmt.Fprintf(&b, "  subgraph ns%d[%s]\n", i, mermaidQuote("namespace "+c.name))
+		for _, n := range c.nodes {
+			b.WriteString("    " + mermaidNode(n) + "\n")
+		}
+		b.WriteString("  end\n")
+	}
+	for _, n := range g.global {
+		b.WriteString("  " + mermaidNode(n) + "\n")
+	}
+	for _, e := range g.edges {
+		arrow := "-->"
+		if e.to.state == absent || e.from.state == absent {
+			arrow = "-.->"
+		}
+		fmt.Fprintf(&b, "  %s %s|%s| %s\n", e.from.id, arrow, mermaidQuote(e.label), e.to.id)
+	}
+	b.WriteString("  classDef account fill:#dbeafe,stroke:#1e40af\n")
+	b.WriteString("  classDef workload fill:#f3f4f6,stroke:#374151\n")
+	b.WriteString("  classDef secret fill:#fef3c7,stroke:#92400e\n")
+	b.WriteString("  classDef role fill:#dcfce7,stroke:#166534\n")
+	b.WriteString("  classDef assumed fill:#dbeafe,stroke:#888888,stroke-dasharray:4 3\n")
+	b.WriteString("  classDef missing fill:#ffffff,stroke:#dc2626,stroke-width:2px,stroke-dasharray:5 4,color:#dc2626\n")
+	classes := map[string][]string{}
+	var order []string
+	for _, c := range g.clusters {
+		for _, n := range c.nodes {
+			class := mermaidClass(n)
+			if classes[class] == nil {
+				order = append(order, class)
+			}
+			classes[class] = append(classes[class], n.id)
+		}
+	}
+	for _, n := range g.global {
+		class := mermaidClass(n)
+		if classes[class] == nil {
+			order = append(order, class)
+		}
+		classes[class] = append(classes[class], n.id)
+	}
+	for _, class := range order {
+		fmt.Fprintf(&b, "  class %s %s\n", strings.Join(classes[class], ","), class)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mermaidNode(n *node) string {
+	q := mermaidQuote(n.label)
+	label := q[:len(q)-1] + "<br/>" + mermaidQuote(n.name)[1:]
+	switch n.kind {
+	case accountNode:
+		return n.id + "([" + label + "])"
+	case secretNode:
+		return n.id + "[/" + label + "/]"
+	case roleNode:
+		return n.id + "{{" + label + "}}"
+	}
+	return n.id + "[" + label + "]"
+}
+
+func mermaidClass(n *node) string {
+	switch n.state {
+	case absent:
+		return "missing"
+	case assumed:
+		return "assumed"
+	}
+	return [...]string{"account", "workload", "secret", "role"}[n.kind]
+}
+
+// mermaidQuote makes s a quoted Mermaid label. Mermaid has no backslash
+// escapes: quotes and the characters its Markdown labels treat specially
+// become HTML entities, which it renders.
+func mermaidQuote(s string) string {
+	r := strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "\n", " ")
+	return `"` + r.Replace(s) + `"`
+}
