@@ -141,7 +141,7 @@ func (g *graph) addAccount(ns string, a *Account) {
 		if r.Binding.Namespace != "" && r.Binding.Namespace != ns {
 			binding = r.Binding.Namespace + "/" + binding
 		}
-		g.edge(acct, role, "bound to (" + r.Binding.Kind + " " + binding + ")")
+		g.edge(acct, role, "bound to ("+r.Binding.Kind+" "+binding+")")
 	}
 	for _, wl := range a.Workloads {
 		w := g.node(ns, "workload/"+ns+"/"+wl.Kind+"/"+wl.Name, workloadNode, wl.Kind, wl.Name, present)
