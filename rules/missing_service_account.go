@@ -71,7 +71,7 @@ func checkMissingServiceAccount(pass *Pass) {
 		if name == "" || b.AccountExists(ns, name) {
 			continue
 		}
-		key := "serviceAccountName"
+		key := pod.AccountKey()
 		if field.Key == pod.ServiceAccount.Key {
 			key = "serviceAccount"
 		}

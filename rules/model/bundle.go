@@ -32,6 +32,7 @@ type Bundle struct {
 	external        []string
 	externalSecrets []string
 	uses            map[string]*uses // by namespace (uses.go)
+	registries      registryIndex    // pull secrets by registry (pullsecret.go)
 }
 
 // Namespace holds what one namespace defines.
@@ -68,8 +69,14 @@ type Ref struct {
 type Secret struct {
 	Object   *Object
 	Name     string
-	Type     string
+	Type     string // "Opaque" when the Secret sets none
+	TypeNode *yaml.Node
 	Produced bool
+	// Pull says what is known of a pull secret's docker config, and
+	// Registries are the normalised registry keys of its auths
+	// (NormalizeRegistryKey). No credential is ever kept.
+	Pull       PullConfig
+	Registries []string
 }
 
 // Binding is a RoleBinding or ClusterRoleBinding.
@@ -101,12 +108,22 @@ type PodSpec struct {
 	ServiceAccount     Field // deprecated alias (spec §2)
 	Automount          Field
 	ImagePullSecrets   Field
+	// Containers are init containers, containers and ephemeral
+	// containers, in that order.
+	Containers []*Container
+	// SecretUses are the Secrets the spec names, in the order admission
+	// checks them (spec §1.8).
+	SecretUses []SecretUse
 	// Ignored are rule ids silenced on the pod template's metadata.
 	Ignored []string
 }
 
 // Namespace is the namespace the pods run in.
 func (p *PodSpec) Namespace() string { return p.Object.Namespace }
+
+// AccountKey is the key of the spec that names the account
+// ("serviceAccountName" but for a few custom resources).
+func (p *PodSpec) AccountKey() string { return p.Location.accountKey() }
 
 // AccountName is the account the pods run as, and the field that names it:
 // serviceAccountName, else the deprecated serviceAccount, else "default"
@@ -191,7 +208,14 @@ func (b *Bundle) add(o *Object) {
 		b.Accounts = append(b.Accounts, a)
 		return
 	case o.Kind == KindSecret && group == "":
-		b.addSecret(&Secret{Object: o, Name: o.Name, Type: Get(o.Node, "type").String()})
+		t := Get(o.Node, "type")
+		s := &Secret{Object: o, Name: o.Name, Type: t.String(), TypeNode: t.Key}
+		if s.Type == "" {
+			s.Type = "Opaque" // the API server's default
+		}
+		s.Pull, s.Registries = readPullConfig(o.Node, s.Type)
+		b.registries.add(s)
+		b.addSecret(s)
 		return
 	case (o.Kind == KindRoleBinding || o.Kind == KindClusterRoleBinding) && group == "rbac.authorization.k8s.io":
 		b.Bindings = append(b.Bindings, newBinding(o))
@@ -204,7 +228,8 @@ func (b *Bundle) add(o *Object) {
 			if name == "" {
 				name = o.Name
 			}
-			b.addSecret(&Secret{Object: o, Name: name, Type: "", Produced: true})
+			// The produced type is known only when the template sets it.
+			b.addSecret(&Secret{Object: o, Name: name, Type: Lookup(o.Node, p.TypePath...).String(), Produced: true, Pull: PullConfigUnknown})
 			return
 		}
 	}
@@ -213,28 +238,36 @@ func (b *Bundle) add(o *Object) {
 		if l.Kind != o.Kind || l.Group != group {
 			continue
 		}
-		spec := Lookup(o.Node, l.Path...).Mapping()
-		if spec == nil {
-			continue
+		for _, at := range l.find(o.Node) {
+			b.addPod(o, l, at)
 		}
-		p := &PodSpec{
-			Object:             o,
-			Location:           l,
-			Node:               spec,
-			Path:               o.FieldPrefix + strings.Join(l.Path, "."),
-			ServiceAccountName: Get(spec, "serviceAccountName"),
-		}
-		if !l.AccountOnly {
-			p.ServiceAccount = Get(spec, "serviceAccount")
-			p.Automount = Get(spec, "automountServiceAccountToken")
-			p.ImagePullSecrets = Get(spec, "imagePullSecrets")
-		}
-		if l.Template && len(l.Path) > 1 {
-			meta := append(append([]string{}, l.Path[:len(l.Path)-1]...), "metadata", "annotations")
-			p.Ignored = ParseIgnore(Lookup(o.Node, meta...).StringMap()[IgnoreAnnotation])
-		}
-		b.Pods = append(b.Pods, p)
 	}
+}
+
+func (b *Bundle) addPod(o *Object, l *PodSpecLocation, at specAt) {
+	spec := at.spec
+	p := &PodSpec{
+		Object:             o,
+		Location:           l,
+		Node:               spec,
+		Path:               o.FieldPrefix + at.path,
+		ServiceAccountName: Get(spec, l.accountKey()),
+	}
+	if l.AccountOnly {
+		if !p.ServiceAccountName.Present() {
+			return // the operator picks the account; nothing to check
+		}
+	} else {
+		p.ServiceAccount = Get(spec, "serviceAccount")
+		p.Automount = Get(spec, "automountServiceAccountToken")
+		p.ImagePullSecrets = Get(spec, "imagePullSecrets")
+		p.Containers = readContainers(spec)
+		p.SecretUses = readSecretUses(spec, p.Containers)
+	}
+	if l.Template && at.parent != nil && l.Path[len(l.Path)-1] == "spec" {
+		p.Ignored = ParseIgnore(Lookup(at.parent, "metadata", "annotations").StringMap()[IgnoreAnnotation])
+	}
+	b.Pods = append(b.Pods, p)
 }
 
 func (b *Bundle) addSecret(s *Secret) {
@@ -279,7 +312,7 @@ func refs(f Field) []Ref {
 			}
 			out = append(out, Ref{Name: n.String(), Node: node, Item: item})
 		case yaml.ScalarNode:
-			out = append(out, Ref{Name: item.Value, Node: item, Item: item})
+			out = append(out, Ref{Name: Field{Value: item}.String(), Node: item, Item: item})
 		}
 	}
 	return out

@@ -1,6 +1,11 @@
 package model
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
 
 // PodSpecLocation says where a kind keeps the pod spec that its pods are
 // created from (spec §6). It is data, so that a custom resource that embeds a
@@ -14,8 +19,58 @@ type PodSpecLocation struct {
 	Template bool
 	// AccountOnly marks custom resources whose spec only names the account
 	// its pods run as (an operator builds the pod spec itself): only
-	// serviceAccountName is read there.
+	// the account key is read there, and only when it is present.
 	AccountOnly bool
+	// AccountKey is the key naming the account; "serviceAccountName"
+	// when empty.
+	AccountKey string
+}
+
+// EachItem in a Path stands for every item of a sequence.
+const EachItem = "[]"
+
+func (l *PodSpecLocation) accountKey() string {
+	if l.AccountKey != "" {
+		return l.AccountKey
+	}
+	return "serviceAccountName"
+}
+
+// specAt is one pod spec found in an object, with its field path and the
+// mapping that holds it (whose metadata a template's annotations are in).
+type specAt struct {
+	spec, parent *yaml.Node
+	path         string
+}
+
+// find returns the pod spec mappings of an object at this location.
+func (l *PodSpecLocation) find(root *yaml.Node) []specAt {
+	var out []specAt
+	var walk func(n, parent *yaml.Node, rest []string, path string)
+	walk = func(n, parent *yaml.Node, rest []string, path string) {
+		if len(rest) == 0 {
+			if n != nil && n.Kind == yaml.MappingNode {
+				out = append(out, specAt{spec: n, parent: parent, path: path})
+			}
+			return
+		}
+		if rest[0] == EachItem {
+			for i, item := range (Field{Value: n}).Items() {
+				walk(item, n, rest[1:], fmt.Sprintf("%s[%d]", path, i))
+			}
+			return
+		}
+		next := Get(n, rest[0])
+		if !next.Present() {
+			return
+		}
+		if path != "" {
+			path += "."
+		}
+		walk(next.Value, n, rest[1:], path+rest[0])
+	}
+	walk(root, nil, l.Path, "")
+	return out
 }
 
 var (
@@ -43,13 +98,27 @@ var PodSpecLocations = []PodSpecLocation{
 	{Group: "apps.kruise.io", Kind: "StatefulSet", Path: templatePath, Template: true},
 	{Group: "apps.kruise.io", Kind: "DaemonSet", Path: templatePath, Template: true},
 	{Group: "kubeflow.org", Kind: "Notebook", Path: templatePath, Template: true},
-	// Custom resources that only name the account their operator runs pods as.
+	{Group: "serving.knative.dev", Kind: "Service", Path: templatePath, Template: true},
+	{Group: "serving.knative.dev", Kind: "Configuration", Path: templatePath, Template: true},
+	{Group: "keda.sh", Kind: "ScaledJob", Path: []string{"spec", "jobTargetRef", "template", "spec"}, Template: true},
+	// Custom resources that only name the account their operator runs pods
+	// as (spec.serviceAccountName unless AccountKey says otherwise).
 	{Group: "monitoring.coreos.com", Kind: "Prometheus", Path: specPath, Template: true, AccountOnly: true},
 	{Group: "monitoring.coreos.com", Kind: "PrometheusAgent", Path: specPath, Template: true, AccountOnly: true},
 	{Group: "monitoring.coreos.com", Kind: "Alertmanager", Path: specPath, Template: true, AccountOnly: true},
 	{Group: "monitoring.coreos.com", Kind: "ThanosRuler", Path: specPath, Template: true, AccountOnly: true},
+	// Tekton: TaskRun (v1, v1beta1); PipelineRun v1 (taskRunTemplate and
+	// per-task taskRunSpecs) and v1beta1 (spec and taskServiceAccountName).
 	{Group: "tekton.dev", Kind: "TaskRun", Path: specPath, Template: true, AccountOnly: true},
 	{Group: "tekton.dev", Kind: "PipelineRun", Path: []string{"spec", "taskRunTemplate"}, Template: true, AccountOnly: true},
+	{Group: "tekton.dev", Kind: "PipelineRun", Path: []string{"spec", "taskRunSpecs", EachItem}, Template: true, AccountOnly: true},
+	{Group: "tekton.dev", Kind: "PipelineRun", Path: specPath, Template: true, AccountOnly: true},
+	{Group: "tekton.dev", Kind: "PipelineRun", Path: []string{"spec", "taskRunSpecs", EachItem}, Template: true, AccountOnly: true, AccountKey: "taskServiceAccountName"},
+	{Group: "triggers.tekton.dev", Kind: "EventListener", Path: specPath, Template: true, AccountOnly: true},
+	// Argo Workflows: the workflow's pods run as spec.serviceAccountName.
+	{Group: "argoproj.io", Kind: "Workflow", Path: specPath, Template: true, AccountOnly: true},
+	{Group: "argoproj.io", Kind: "WorkflowTemplate", Path: specPath, Template: true, AccountOnly: true},
+	{Group: "argoproj.io", Kind: "CronWorkflow", Path: []string{"spec", "workflowSpec"}, Template: true, AccountOnly: true},
 }
 
 // Kinds whose objects the model reads besides the pod-spec kinds.
@@ -63,15 +132,17 @@ const (
 // SecretProducers are custom resources that make a Secret of a known name:
 // a pull secret they produce counts as existing.
 var SecretProducers = []SecretProducer{
-	{Group: "bitnami.com", Kind: "SealedSecret", NamePath: []string{"spec", "template", "metadata", "name"}},
-	{Group: "external-secrets.io", Kind: "ExternalSecret", NamePath: []string{"spec", "target", "name"}},
+	{Group: "bitnami.com", Kind: "SealedSecret", NamePath: []string{"spec", "template", "metadata", "name"}, TypePath: []string{"spec", "template", "type"}},
+	{Group: "external-secrets.io", Kind: "ExternalSecret", NamePath: []string{"spec", "target", "name"}, TypePath: []string{"spec", "target", "template", "type"}},
 }
 
 // SecretProducer names where a custom resource keeps the name of the Secret
-// it creates; when that field is empty the Secret has the object's own name.
+// it creates (when that field is empty the Secret has the object's own
+// name) and its type (unknown when empty).
 type SecretProducer struct {
 	Group, Kind string
 	NamePath    []string
+	TypePath    []string
 }
 
 var neededKinds = func() map[string]bool {
