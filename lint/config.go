@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -127,6 +128,11 @@ func (c *Config) validate() error {
 			if ns, name, ok := strings.Cut(e, "/"); !ok || ns == "" || name == "" || strings.Contains(name, "/") {
 				problems = append(problems, fmt.Sprintf("%s: %q is not namespace/name (either part may be *)", key, e))
 			}
+		}
+	}
+	for _, p := range c.PrivateRegistries {
+		if !model.ValidHostPattern(p) {
+			problems = append(problems, fmt.Sprintf("privateRegistries: %q is not a registry host pattern (host[:port], * within a label; no scheme or path)", p))
 		}
 	}
 	for i, ig := range c.Ignore {

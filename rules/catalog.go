@@ -8,6 +8,9 @@ func All() []*Rule {
 		DeprecatedServiceAccountField,
 		AutomountConflict,
 		UnusedServiceAccount,
+		MissingPullSecret,
+		IgnoredAccountPullSecrets,
+		RegistryWithoutPullSecret,
 	}
 }
 

@@ -1,0 +1,177 @@
+package lint
+
+import (
+	"bytes"
+	"encoding/base64"
+	"strings"
+	"testing"
+)
+
+// canary is a secret value: it must never reach any output.
+const canary = "CANARY-s3cr3t-7f1d2e"
+
+// TestSecretValuesNeverAppearInOutput puts a canary in every place a
+// Secret keeps a value (data, stringData, the auth, password and identity
+// token of .dockerconfigjson auths, a .dockercfg, unreadable config) and
+// makes every rule report on those Secrets, then checks the text and JSON
+// reports and the input errors for the canary and its base64 forms.
+func TestSecretValuesNeverAppearInOutput(t *testing.T) {
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	auth := b64("user:" + canary)
+	dockerConfig := `{"auths":{"registry.corp.example":{"auth":"` + auth + `","password":"` + canary + `","identitytoken":"` + canary + `"}}}`
+	secrets := `apiVersion: v1
+kind: Secret
+metadata: {name: opaque, namespace: shop}
+data: {password: ` + b64(canary) + `}
+stringData: {token: ` + canary + `}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: pull, namespace: shop}
+type: kubernetes.io/dockerconfigjson
+data: {.dockerconfigjson: ` + b64(dockerConfig) + `}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: pull-string, namespace: shop}
+type: kubernetes.io/dockerconfigjson
+stringData:
+  .dockerconfigjson: '` + dockerConfig + `'
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: cfg, namespace: shop}
+type: kubernetes.io/dockercfg
+data: {.dockercfg: ` + b64(`{"registry.corp.example":{"auth":"`+auth+`"}}`) + `}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: broken-json, namespace: shop}
+type: kubernetes.io/dockerconfigjson
+stringData: {.dockerconfigjson: '` + canary + `{"auths": '}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: broken-b64, namespace: shop}
+type: kubernetes.io/dockerconfigjson
+data: {.dockerconfigjson: '` + canary + `'}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: token
+  namespace: shop
+  annotations: {kubernetes.io/service-account.name: ghost}
+type: kubernetes.io/service-account-token
+data: {token: ` + b64(canary) + `}
+`
+	invalid := `apiVersion: v1
+kind: Secret
+metadata: {name: bad, namespace: shop}
+data: {password: ` + canary + `, password: ` + canary + `}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: worse, namespace: shop}
+data:
+  password: "` + canary + `
+`
+	workloads := `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: locked
+  namespace: shop
+  annotations: {kubernetes.io/enforce-mountable-secrets: "true"}
+imagePullSecrets: [{name: opaque}, {name: nowhere}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: locked
+      imagePullSecrets: [{name: opaque}, {name: broken-json}, {name: broken-b64}, {name: cfg}]
+      containers:
+        - name: web
+          image: registry.corp.example/web:1
+          env:
+            - name: PASSWORD
+              valueFrom: {secretKeyRef: {name: opaque, key: password}}
+      volumes:
+        - {name: s, secret: {secretName: pull}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bare, namespace: shop}
+spec:
+  containers: [{name: c, image: registry.corp.example/x}]
+`
+	dir := writeFiles(t, map[string]string{"secrets.yaml": secrets, "invalid.yaml": invalid, "workloads.yaml": workloads})
+	res, err := Run(Options{Input: Input{Paths: []string{dir}}, Enable: []string{"all"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) < 4 || len(res.Errors) < 2 {
+		t.Fatalf("the test must produce findings and errors about the Secrets: %d findings, %d errors", len(res.Findings), len(res.Errors))
+	}
+	var text, js, errs bytes.Buffer
+	if err := WriteText(&text, Report{Result: res}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteJSON(&js, Report{Result: res}); err != nil {
+		t.Fatal(err)
+	}
+	WriteErrors(&errs, res.Errors, false)
+	for _, e := range res.Errors {
+		errs.WriteString(e.Error() + "\n")
+	}
+	forbidden := []string{canary, b64(canary), auth, b64(dockerConfig), "s3cr3t"}
+	for name, out := range map[string]string{"text": text.String(), "json": js.String(), "errors": errs.String()} {
+		for _, f := range forbidden {
+			if strings.Contains(out, f) {
+				t.Errorf("%s output contains a secret value %q:\n%s", name, f, out)
+			}
+		}
+	}
+	// The model keeps registry hosts only.
+	for _, s := range res.Bundle.Secrets {
+		for _, r := range s.Registries {
+			if strings.Contains(r, canary) {
+				t.Errorf("Secret %s keeps %q", s.Name, r)
+			}
+		}
+	}
+}
+
+func TestParseConfig_PrivateRegistries(t *testing.T) {
+	if _, err := ParseConfig([]byte("privateRegistries: [registry.corp.example, '*.corp.example:5000']\nexternalSecrets: [shop/regcred, '*/pull']\n")); err != nil {
+		t.Errorf("valid config rejected: %v", err)
+	}
+	for _, bad := range []string{"https://registry.corp.example", "registry.corp.example/team", "'['", "''"} {
+		_, err := ParseConfig([]byte("privateRegistries: [" + bad + "]\n"))
+		if err == nil || !strings.Contains(err.Error(), "privateRegistries") {
+			t.Errorf("privateRegistries %s: error %v, want a privateRegistries error", bad, err)
+		}
+	}
+}
+
+func TestRun_PrivateRegistriesFromConfigReachTheRule(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"pod.yaml": `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers: [{name: c, image: ghcr.io/corp/app:1}]
+`})
+	cfg, err := ParseConfig([]byte("privateRegistries: [ghcr.io]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(Options{Input: Input{Paths: []string{dir}}, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Rule != "registry-without-pull-secret" {
+		t.Errorf("findings = %v, want one registry-without-pull-secret", res.Findings)
+	}
+}

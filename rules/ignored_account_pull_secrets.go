@@ -1,0 +1,80 @@
+package rules
+
+import (
+	"github.com/salint/salint/rules/model"
+)
+
+// IgnoredAccountPullSecrets finds pods whose own imagePullSecrets hide
+// their account's.
+var IgnoredAccountPullSecrets = &Rule{
+	ID:       "ignored-account-pull-secrets",
+	Summary:  "pod lists its own imagePullSecrets, so those of its ServiceAccount are silently not used",
+	Severity: Warning,
+	Check:    checkIgnoredAccountPullSecrets,
+	Doc: `Reports a pod or pod template that lists ` + "`imagePullSecrets`" + ` of its own while
+its ServiceAccount lists pull secrets that the pod's list lacks, and names
+the ones that are lost.
+
+## Why it matters
+Admission copies the account's ` + "`imagePullSecrets`" + ` into a pod **only when the pod
+has none of its own**; there is no merge (spec §1.7). So adding one pull
+secret to a pod silently drops all of the account's, and images that only the
+account's secrets could pull fail with ` + "`ImagePullBackOff`" + `. An empty list
+(` + "`imagePullSecrets: []`" + `) counts as none: the account's are copied and nothing
+is reported.
+
+## Example
+` + "```yaml" + `
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+imagePullSecrets: [{name: hub}, {name: corp}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: web
+      imagePullSecrets: [{name: corp}]   # "hub" from the account is lost
+` + "```" + `
+
+## Fix
+List every pull secret the pod needs in the pod (add the lost ones), or
+remove the pod's list so that the account's are copied.
+
+` + silenceDoc("ignored-account-pull-secrets", "the object or its pod template"),
+}
+
+func checkIgnoredAccountPullSecrets(pass *Pass) {
+	b := pass.Bundle
+	for _, pod := range b.Pods {
+		refs, from := b.EffectivePullSecrets(pod)
+		if from != model.FromPod || pod.IsMirror() {
+			continue // mirror pods are never changed by admission (spec §1.2)
+		}
+		name, _ := pod.AccountName()
+		acct := b.FirstAccount(pod.Namespace(), name)
+		if acct == nil {
+			continue
+		}
+		own := map[string]bool{}
+		for _, r := range refs {
+			own[r.Name] = true
+		}
+		var lost []string
+		for _, r := range acct.ImagePullSecrets {
+			if r.Name != "" && !own[r.Name] {
+				own[r.Name] = true // name each lost secret once
+				lost = append(lost, r.Name)
+			}
+		}
+		if len(lost) == 0 {
+			continue
+		}
+		pass.Report(PodFinding(pod, pod.ImagePullSecrets.Key, "imagePullSecrets",
+			"%s lists its own imagePullSecrets, so admission does not copy those of ServiceAccount %s/%s (there is no merge); its pods lose %s: add them to the pod's list, or remove the pod's list to use the account's",
+			pod.Object, pod.Namespace(), name, quotedNames(lost)))
+	}
+}

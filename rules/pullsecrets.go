@@ -1,0 +1,79 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// This file holds what the pull-secret rules share: whether a named pull
+// secret is usable by the kubelet (spec §5), and how to say so.
+
+// pullSecretProblem says why the kubelet cannot use pull secret ns/name,
+// "" when it can. s is the Secret (or producer) found, nil when the name is
+// declared external or not found. A name that is defined more than once
+// is judged by its first definition.
+func pullSecretProblem(b *model.Bundle, ns, name string) (problem string, s *model.Secret) {
+	if name == "" {
+		return "has an empty name; the kubelet has nothing to look up", nil
+	}
+	defs := b.SecretDefs(ns, name)
+	if len(defs) == 0 {
+		if b.SecretExternal(ns, name) {
+			return "", nil
+		}
+		return fmt.Sprintf("names Secret %q, which is not defined in namespace %s; the kubelet only warns (FailedToRetrieveImagePullSecret) and pulls without it", name, ns), nil
+	}
+	s = defs[0]
+	switch {
+	case s.Produced && s.Type != "" && model.PullKey(s.Type) == "":
+		return fmt.Sprintf("names Secret %q, which %s makes with type %q, not %s or %s; the kubelet silently ignores it",
+			name, s.Object, s.Type, model.DockerConfigJSONType, model.DockercfgType), s
+	case s.Produced:
+		return "", s
+	case model.PullKey(s.Type) == "":
+		return fmt.Sprintf("names Secret %s/%s (%s), whose type is %q, not %s or %s; the kubelet silently ignores it",
+			ns, name, s.Object.Pos(nil), s.Type, model.DockerConfigJSONType, model.DockercfgType), s
+	case s.Pull == model.PullConfigMissing:
+		return fmt.Sprintf("names Secret %s/%s (%s), which has no %s data; the kubelet silently ignores it",
+			ns, name, s.Object.Pos(nil), model.PullKey(s.Type)), s
+	}
+	return "", s
+}
+
+// pullSecretNames lists the names of the usable pull secrets of ns, sorted,
+// for "did you mean" hints.
+func pullSecretNames(b *model.Bundle, ns string) []string {
+	n := b.Namespaces[ns]
+	if n == nil {
+		return nil
+	}
+	var names []string
+	for name := range n.Secrets {
+		if p, _ := pullSecretProblem(b, ns, name); p == "" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// refKey locates a reference at its name key (the item when it has none).
+func refKey(r model.Ref) *yaml.Node {
+	if k := model.Get(r.Item, "name").Key; k != nil {
+		return k
+	}
+	return r.Item
+}
+
+// quotedNames renders names as "a", "b".
+func quotedNames(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,190 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/salint/salint/rules/model"
+)
+
+// RegistryWithoutPullSecret finds images from registries that need
+// credentials which no effective pull secret of the pod supplies.
+var RegistryWithoutPullSecret = &Rule{
+	ID:       "registry-without-pull-secret",
+	Summary:  "container image comes from a registry that needs credentials, and no pull secret of the pod covers it",
+	Severity: Error,
+	Check:    checkRegistryWithoutPullSecret,
+	Doc: `Reports a container, init container or ephemeral container whose image
+comes from a registry that needs credentials, when none of the pod's
+**effective** pull secrets covers that registry.
+
+A registry needs credentials when the config's ` + "`privateRegistries`" + ` matches it,
+or when a ` + "`kubernetes.io/dockerconfigjson`" + ` or ` + "`kubernetes.io/dockercfg`" + ` Secret
+anywhere in the bundle lists it under ` + "`auths`" + `. The effective pull secrets
+are the pod's own ` + "`imagePullSecrets`" + ` when it lists any, otherwise its
+ServiceAccount's (spec §1.7). A pull secret covers an image when its
+` + "`auths`" + ` has a key for it, matched as the kubelet matches them.
+
+Details that follow the container runtime and the kubelet:
+
+- Image references are normalised as the runtime does: ` + "`nginx`" + ` is
+  ` + "`docker.io/library/nginx`" + `, ` + "`index.docker.io/x/y`" + ` is ` + "`docker.io/x/y`" + `, the first
+  path element is a registry when it has a ` + "`.`" + ` or a ` + "`:`" + ` (a port) or is
+  ` + "`localhost`" + `; tags and digests do not matter.
+- ` + "`auths`" + ` keys are normalised as docker does: the scheme and a ` + "`/v1/`" + ` or
+  ` + "`/v2/`" + ` suffix are dropped, and ` + "`https://index.docker.io/v1/`" + ` means Docker Hub
+  (` + "`docker.io`" + `). A key with a path (` + "`quay.io/team`" + `) covers only images under it;
+  ` + "`*`" + ` in a key matches within one DNS label (` + "`*.gcr.io`" + `), and ports must be equal.
+- ` + "`privateRegistries`" + ` entries are host patterns (` + "`registry.corp.example`" + `,
+  ` + "`*.corp.example`" + `, ` + "`registry.corp.example:5000`" + `); ` + "`*`" + ` matches within one DNS
+  label, and a pattern without a port matches any port.
+- A pull secret whose content is not in the bundle (a ` + "`SealedSecret`" + `, an
+  ` + "`ExternalSecret`" + `, an ` + "`externalSecrets`" + ` entry, data that is not readable, such as
+  a template placeholder) is assumed to cover the registry. So is a pull
+  secret that ` + "`missing-pull-secret`" + ` reports (missing, wrong type): that rule
+  names the cause.
+- A pod whose account is not defined in the files (declared external) is not
+  reported: its pull secrets are unknown. The ` + "`default`" + ` account that the
+  cluster creates has none (spec §3); if you add pull secrets to it outside
+  these files, declare it: ` + "`externalAccounts: [shop/default]`" + `.
+
+Only the registry keys of a Secret are read; credentials are never stored or
+printed.
+
+## Why it matters
+The kubelet pulls with the pod's pull secrets only (plus whatever the node
+itself is configured with); without a matching one it pulls anonymously,
+the registry refuses, and the pod sits in ` + "`ErrImagePull`" + ` /
+` + "`ImagePullBackOff`" + ` (spec §5). Nothing fails at ` + "`kubectl apply`" + `.
+
+## Example
+` + "```yaml" + `
+# .salint.yaml: privateRegistries: [registry.corp.example]
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: web          # the account lists no pull secrets
+      containers:
+        - name: web
+          image: registry.corp.example/shop/web:1.4
+` + "```" + `
+
+## Fix
+Add a pull secret whose ` + "`auths`" + ` cover the registry to the ServiceAccount's
+` + "`imagePullSecrets`" + ` (every pod that runs as it gets it) or to the pod's (then
+list all the pod needs: the account's are no longer copied). The message
+names a Secret of the namespace that covers the registry when there is one.
+If the nodes pull from that registry with their own credentials (a kubelet
+credential provider), remove it from ` + "`privateRegistries`" + ` or silence the rule.
+
+` + silenceDoc("registry-without-pull-secret", "the object or its pod template"),
+}
+
+func checkRegistryWithoutPullSecret(pass *Pass) {
+	b := pass.Bundle
+	for _, pod := range b.Pods {
+		if len(pod.Containers) == 0 || pod.IsMirror() {
+			continue
+		}
+		refs, from := b.EffectivePullSecrets(pod)
+		if from == model.FromUnknown || from == model.FromNone {
+			continue // the account's pull secrets are not in the bundle
+		}
+		ns := pod.Namespace()
+		for _, c := range pod.Containers {
+			img, err := model.NormalizeImage(c.Image.String())
+			if err != nil {
+				continue // not an image reference (empty, a placeholder)
+			}
+			why := needsCredentials(pass, img)
+			if why == "" || coveredBy(b, ns, refs, img) {
+				continue
+			}
+			msg := fmt.Sprintf("%s: %s %q pulls image %q from registry %s, which needs credentials (%s), but %s; the kubelet will pull without credentials and the pod will not start (ErrImagePull, ImagePullBackOff)",
+				pod.Object, containerWord(c), c.Name, c.Image.String(), img.Domain, why, pullSecretsText(b, pod, refs, from))
+			if s := coveringSecret(b, ns, img); s != "" {
+				msg += fmt.Sprintf("; Secret %s/%s covers it: add it to the imagePullSecrets of %s", ns, s, pullSecretTarget(pod, from))
+			}
+			pass.Report(PodFinding(pod, c.Image.Key, c.Key()+".image", "%s", msg))
+		}
+	}
+}
+
+// needsCredentials says why img's registry needs credentials, "" when it
+// does not as far as the bundle and the config say.
+func needsCredentials(pass *Pass, img model.ImageRef) string {
+	for _, p := range pass.Settings.PrivateRegistries {
+		if model.HostMatches(p, img.Domain, true) {
+			return fmt.Sprintf("privateRegistries has %q", p)
+		}
+	}
+	if s := pass.Bundle.SecretListing(img); s != nil {
+		return fmt.Sprintf("Secret %s/%s at %s has auths for it", s.Object.Namespace, s.Name, s.Object.Pos(nil))
+	}
+	return ""
+}
+
+// coveredBy reports whether one of refs may supply credentials for img. A
+// pull secret that missing-pull-secret reports, or whose content is not
+// in the bundle, is assumed to: its own finding names the problem.
+func coveredBy(b *model.Bundle, ns string, refs []model.Ref, img model.ImageRef) bool {
+	for _, r := range refs {
+		problem, s := pullSecretProblem(b, ns, r.Name)
+		if problem != "" || s == nil || s.Covers(img) {
+			return true
+		}
+	}
+	return false
+}
+
+// coveringSecret names a usable pull secret of ns whose auths cover img.
+func coveringSecret(b *model.Bundle, ns string, img model.ImageRef) string {
+	for _, name := range pullSecretNames(b, ns) {
+		if s := b.SecretDefs(ns, name)[0]; s.Pull == model.PullConfigRead && s.Covers(img) {
+			return name
+		}
+	}
+	return ""
+}
+
+func containerWord(c *model.Container) string {
+	switch c.List {
+	case model.InitContainers:
+		return "init container"
+	case model.EphemeralContainers:
+		return "ephemeral container"
+	}
+	return "container"
+}
+
+// pullSecretsText describes the pod's effective pull secrets.
+func pullSecretsText(b *model.Bundle, pod *model.PodSpec, refs []model.Ref, from model.Origin) string {
+	name, _ := pod.AccountName()
+	acct := pod.Namespace() + "/" + name
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = r.Name
+	}
+	switch from {
+	case model.FromPod:
+		return fmt.Sprintf("none of the pod's imagePullSecrets (%s) has auths for it", quotedNames(names))
+	case model.FromAccount:
+		return fmt.Sprintf("none of the imagePullSecrets of its ServiceAccount %s (%s) has auths for it", acct, quotedNames(names))
+	}
+	if b.FirstAccount(pod.Namespace(), name) == nil {
+		return fmt.Sprintf("the pod lists no imagePullSecrets and its ServiceAccount %s is the namespace's implicit default, which has none", acct)
+	}
+	return fmt.Sprintf("neither the pod nor its ServiceAccount %s lists imagePullSecrets", acct)
+}
+
+// pullSecretTarget says where a pull secret should be added: the pod's own
+// list when it has one (the account's are not copied then), else the account.
+func pullSecretTarget(pod *model.PodSpec, from model.Origin) string {
+	if from == model.FromPod {
+		return "the pod"
+	}
+	name, _ := pod.AccountName()
+	return "ServiceAccount " + pod.Namespace() + "/" + name + " (or of the pod)"
+}
