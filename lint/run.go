@@ -249,3 +249,9 @@ func (r *Result) Failed(failOn rules.Severity) bool {
 	}
 	return false
 }
+
+// InScope returns whether findings and errors in file are reported: every
+// file unless Options.Only limits the report (--root).
+func (o Options) InScope() func(file string) bool {
+	return newScope(o.Only).has
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/salint/salint/lint"
+	"github.com/salint/salint/mutate/admit"
+)
+
+const admitHelp = `
+Previews, offline, what the API server's ServiceAccount admission does to each
+Pod and pod template: prints the bundle as YAML with serviceAccountName
+defaulted (and the deprecated serviceAccount synced), the account's
+imagePullSecrets copied when the pod has none, and, when the token is
+mounted, the projected kube-api-access-<suffix> volume with read-only mounts
+at /var/run/secrets/kubernetes.io/serviceaccount. The suffix is derived from
+the pod's identity (the API server's is random), so the output is stable.
+Mirror pods are left alone; other documents pass through byte for byte.
+
+A Pod the API server would reject is not printed; every rejection (of a Pod,
+or of the pods a template's controller would create, named as the controller
+names them) goes to standard error with the API server's message, and the
+exit code is 1. Silencing annotations and ignore: entries do not apply: this
+shows what the cluster does.
+
+Exit codes: 0 every pod admitted, 1 some pod rejected, 2 usage error or input
+that could not be read.`
+
+func runAdmit(args []string, e *env) int {
+	fs := newFlagSet("admit", "admit [--namespace NS] [PATH...]", admitHelp, e)
+	var in inputFlags
+	in.register(fs)
+	if code, done := parseFlags(fs, args, e); done {
+		return code
+	}
+	usageErr := func(err error) int {
+		fmt.Fprintf(e.stderr, "salint admit: %v\n", err)
+		return exitError
+	}
+	opts, err := in.options(fs.Args(), e)
+	if err != nil {
+		return usageErr(err)
+	}
+	// No rule runs: lint.Check only builds the model with the config's
+	// namespace and external accounts.
+	res := lint.Check(lint.Load(opts.Input), opts, nil)
+	out, err := admit.Admit(res.Bundle, opts.InScope())
+	if err != nil {
+		return usageErr(err)
+	}
+	if _, err := e.stdout.Write(out.Output); err != nil {
+		return usageErr(err)
+	}
+	lint.WriteErrors(e.stderr, res.Errors, false)
+	for _, n := range out.Notes {
+		fmt.Fprintf(e.stderr, "%s: note: %s\n", n.Pos, n.Message)
+	}
+	for _, r := range out.Rejections {
+		fmt.Fprintf(e.stderr, "%s: rejected: %s: %s\n", r.Pos, r.Object, r.Message)
+	}
+	switch {
+	case len(res.Errors) > 0:
+		return exitError
+	case len(out.Rejections) > 0:
+		return exitFindings
+	}
+	return exitOK
+}
