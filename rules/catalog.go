@@ -11,6 +11,12 @@ func All() []*Rule {
 		MissingPullSecret,
 		IgnoredAccountPullSecrets,
 		RegistryWithoutPullSecret,
+		UnmountableSecret,
+		OrphanTokenSecret,
+		MissingRBACSubject,
+		InvalidServiceAccountName,
+		DefaultServiceAccount,
+		TokenAutomount,
 	}
 }
 

@@ -2,8 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/salint/salint/rules/model"
 )
@@ -102,27 +100,4 @@ func checkPullSecretList(pass *Pass, refs []model.Ref, ns, owner, consequence st
 		f.Message = msg
 		pass.Report(f)
 	}
-}
-
-// missingSecretHints suggests a close pull secret name in ns, and names
-// the namespaces where a Secret of that name exists.
-func missingSecretHints(b *model.Bundle, ns, name string) string {
-	var hints []string
-	if c := closest(name, pullSecretNames(b, ns)); c != "" {
-		hints = append(hints, fmt.Sprintf("did you mean %q?", c))
-	}
-	var others []string
-	for other, n := range b.Namespaces {
-		if other != ns && len(n.Secrets[name]) > 0 {
-			others = append(others, other)
-		}
-	}
-	if len(others) > 0 {
-		sort.Strings(others)
-		hints = append(hints, fmt.Sprintf("a Secret of that name is defined in namespace %s, but pods can only use pull secrets of their own namespace", strings.Join(others, ", ")))
-	}
-	if len(hints) == 0 {
-		return ""
-	}
-	return " (" + strings.Join(hints, "; ") + ")"
 }

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/salint/salint/rules/model"
 )
@@ -82,26 +81,14 @@ func checkMissingServiceAccount(pass *Pass) {
 		case pod.Location.Template:
 			consequence = fmt.Sprintf("the API server will reject every pod the %s controller creates (FailedCreate)", pod.Object.Kind)
 		default:
-			podName := pod.Object.Name
-			if podName == "" {
-				podName = pod.Object.GenerateName
-			}
-			consequence = fmt.Sprintf("the API server will reject the pod: pods %q is forbidden: error looking up service account %s/%s: serviceaccount %q not found", podName, ns, name, name)
+			consequence = fmt.Sprintf("the API server will reject the pod: %s", forbidden(pod, fmt.Sprintf("error looking up service account %s/%s: serviceaccount %q not found", ns, name, name)))
 		}
 		msg := fmt.Sprintf("%s runs as ServiceAccount %q, which is not defined in namespace %s; %s", pod.Object, name, ns, consequence)
 		if key == "serviceAccount" {
 			msg += " (named by the deprecated serviceAccount field)"
 		}
-		var hints []string
-		if c := closest(name, b.AccountNames(ns)); c != "" {
-			hints = append(hints, fmt.Sprintf("did you mean %q?", c))
-		}
-		if others := b.NamespacesDefining(name, ns); len(others) > 0 {
-			hints = append(hints, fmt.Sprintf("an account of that name is defined in namespace %s", strings.Join(others, ", ")))
-		}
-		if len(hints) > 0 {
-			msg += " (" + strings.Join(hints, "; ") + ")"
-		}
+		hints := accountHints(b, ns, name)
+		msg += hintText(hints)
 		f := PodFinding(pod, field.Key, key, "%s", msg)
 		if pass.Settings.CreateMissingAccounts {
 			if len(hints) > 0 {

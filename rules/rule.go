@@ -155,8 +155,11 @@ func (p *Pass) Report(f Finding) {
 }
 
 // PodFinding builds a finding about pod spec pod, located at node (the
-// spec when nil), for field key of the spec.
+// spec's key when nil), for field key of the spec.
 func PodFinding(pod *model.PodSpec, node *yaml.Node, key, format string, args ...any) Finding {
+	if node == nil {
+		node = pod.KeyNode
+	}
 	if node == nil {
 		node = pod.Node
 	}

@@ -101,6 +101,7 @@ type PodSpec struct {
 	Object   *Object
 	Location *PodSpecLocation
 	Node     *yaml.Node // the spec mapping
+	KeyNode  *yaml.Node // the key holding it ("spec"), or the list item
 	// Path is the field path of the spec in its document ("spec.template.spec").
 	Path string
 
@@ -250,6 +251,7 @@ func (b *Bundle) addPod(o *Object, l *PodSpecLocation, at specAt) {
 		Object:             o,
 		Location:           l,
 		Node:               spec,
+		KeyNode:            at.key,
 		Path:               o.FieldPrefix + at.path,
 		ServiceAccountName: Get(spec, l.accountKey()),
 	}

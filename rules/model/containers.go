@@ -49,7 +49,7 @@ const (
 type SecretUse struct {
 	Kind SecretUseKind
 	Name string
-	// Node holds the name (the reference mapping when the name is absent).
+	// Node is the name's key (the reference mapping when the name is absent).
 	Node *yaml.Node
 	// Key is the field path inside the pod spec.
 	Key string
@@ -81,7 +81,7 @@ func readSecretUses(spec *yaml.Node, containers []*Container) []SecretUse {
 	var out []SecretUse
 	ref := func(kind SecretUseKind, m *yaml.Node, nameKey, key string) SecretUse {
 		n := Get(m, nameKey)
-		node := n.Value
+		node := n.Key
 		if node == nil {
 			node = m
 		}

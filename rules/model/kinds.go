@@ -39,24 +39,24 @@ func (l *PodSpecLocation) accountKey() string {
 // specAt is one pod spec found in an object, with its field path and the
 // mapping that holds it (whose metadata a template's annotations are in).
 type specAt struct {
-	spec, parent *yaml.Node
-	path         string
+	spec, parent, key *yaml.Node
+	path              string
 }
 
 // find returns the pod spec mappings of an object at this location.
 func (l *PodSpecLocation) find(root *yaml.Node) []specAt {
 	var out []specAt
-	var walk func(n, parent *yaml.Node, rest []string, path string)
-	walk = func(n, parent *yaml.Node, rest []string, path string) {
+	var walk func(n, parent, key *yaml.Node, rest []string, path string)
+	walk = func(n, parent, key *yaml.Node, rest []string, path string) {
 		if len(rest) == 0 {
 			if n != nil && n.Kind == yaml.MappingNode {
-				out = append(out, specAt{spec: n, parent: parent, path: path})
+				out = append(out, specAt{spec: n, parent: parent, key: key, path: path})
 			}
 			return
 		}
 		if rest[0] == EachItem {
 			for i, item := range (Field{Value: n}).Items() {
-				walk(item, n, rest[1:], fmt.Sprintf("%s[%d]", path, i))
+				walk(item, n, item, rest[1:], fmt.Sprintf("%s[%d]", path, i))
 			}
 			return
 		}
@@ -67,9 +67,9 @@ func (l *PodSpecLocation) find(root *yaml.Node) []specAt {
 		if path != "" {
 			path += "."
 		}
-		walk(next.Value, n, rest[1:], path+rest[0])
+		walk(next.Value, n, next.Key, rest[1:], path+rest[0])
 	}
-	walk(root, nil, l.Path, "")
+	walk(root, nil, nil, l.Path, "")
 	return out
 }
 

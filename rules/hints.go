@@ -1,0 +1,61 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/salint/salint/rules/model"
+)
+
+// accountHints suggests, for account ns/name that does not exist, a close
+// name in ns and the namespaces that define the name.
+func accountHints(b *model.Bundle, ns, name string) []string {
+	var hints []string
+	if c := closest(name, b.AccountNames(ns)); c != "" {
+		hints = append(hints, fmt.Sprintf("did you mean %q?", c))
+	}
+	if others := b.NamespacesDefining(name, ns); len(others) > 0 {
+		hints = append(hints, fmt.Sprintf("an account of that name is defined in namespace %s", strings.Join(others, ", ")))
+	}
+	return hints
+}
+
+// missingSecretHints suggests a close pull secret name in ns, and names
+// the namespaces where a Secret of that name exists.
+func missingSecretHints(b *model.Bundle, ns, name string) string {
+	var hints []string
+	if c := closest(name, pullSecretNames(b, ns)); c != "" {
+		hints = append(hints, fmt.Sprintf("did you mean %q?", c))
+	}
+	var others []string
+	for other, n := range b.Namespaces {
+		if other != ns && len(n.Secrets[name]) > 0 {
+			others = append(others, other)
+		}
+	}
+	if len(others) > 0 {
+		sort.Strings(others)
+		hints = append(hints, fmt.Sprintf("a Secret of that name is defined in namespace %s, but pods can only use pull secrets of their own namespace", strings.Join(others, ", ")))
+	}
+	return hintText(hints)
+}
+
+// hintText renders hints as a parenthesised suffix, "" when there are none.
+func hintText(hints []string) string {
+	if len(hints) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(hints, "; ") + ")"
+}
+
+// forbidden is the API server's answer when admission refuses pod with
+// reason (spec §1.4, §1.8): pods "<name>" is forbidden: <reason>, where
+// the name is generateName when the pod has no name.
+func forbidden(pod *model.PodSpec, reason string) string {
+	name := pod.Object.Name
+	if name == "" {
+		name = pod.Object.GenerateName
+	}
+	return fmt.Sprintf("pods %q is forbidden: %s", name, reason)
+}

@@ -1,0 +1,97 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/salint/salint/rules/model"
+)
+
+// InvalidServiceAccountName finds account names that cannot exist.
+var InvalidServiceAccountName = &Rule{
+	ID:       "invalid-service-account-name",
+	Summary:  "ServiceAccount name, defined or referenced, is not a valid DNS-1123 subdomain",
+	Severity: Error,
+	Check:    checkInvalidServiceAccountName,
+	Doc: `Reports a ServiceAccount name that is not a DNS-1123 subdomain (at most 253
+characters of lower-case letters, digits, ` + "`-`" + ` and ` + "`.`" + `, starting and ending with
+a letter or digit): in a ServiceAccount's ` + "`metadata.name`" + `, in a pod spec's
+` + "`serviceAccountName`" + ` or ` + "`serviceAccount`" + ` (also in the custom resources that name
+an account), or in a binding subject of kind ServiceAccount.
+
+An account defined under an invalid name is reported once, at its
+definition; references to it are not reported again (and
+` + "`missing-service-account`" + ` treats it as defined). A reference to an invalid
+name that nothing defines is reported where it stands.
+
+## Why it matters
+The API server validates these names (spec §2): a ServiceAccount, a pod or
+pod template, or a binding with an invalid one is rejected at apply, with
+` + "`Invalid value: \"Web_SA\": a lowercase RFC 1123 subdomain must consist of ...`" + `.
+Operators that take an account name from a custom resource fail to create
+their pods instead.
+
+## Example
+` + "```yaml" + `
+spec:
+  template:
+    spec:
+      serviceAccountName: Web_SA   # upper case and "_" are not allowed
+` + "```" + `
+
+## Fix
+Use lower-case letters, digits, ` + "`-`" + ` and ` + "`.`" + ` only (for example ` + "`web-sa`" + `), in the
+definition and in every reference.
+
+` + silenceDoc("invalid-service-account-name", "the object or its pod template"),
+}
+
+var dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// validAccountName is the API server's check for account names (spec §2).
+func validAccountName(name string) bool {
+	return len(name) <= 253 && dns1123Subdomain.MatchString(name)
+}
+
+const dns1123Message = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character, at most 253 characters"
+
+func checkInvalidServiceAccountName(pass *Pass) {
+	b := pass.Bundle
+	for _, acct := range b.Accounts {
+		name := acct.Name()
+		if name == "" || validAccountName(name) {
+			continue
+		}
+		o := acct.Object
+		pass.Report(ObjectFinding(o, model.Lookup(o.Node, "metadata", "name").Key, "metadata.name",
+			"ServiceAccount %q in namespace %s has an invalid name; the API server rejects it: metadata.name: Invalid value: %q: %s", name, o.Namespace, name, dns1123Message))
+	}
+	// A reference is reported only when no definition is (spec §2 makes
+	// every such reference fail the same way as its definition).
+	reported := func(ns, name string) bool { return len(b.AccountDefs(ns, name)) > 0 }
+	for _, pod := range b.Pods {
+		name, field := pod.AccountName()
+		if !field.Present() || validAccountName(name) || reported(pod.Namespace(), name) {
+			continue
+		}
+		key := pod.AccountKey()
+		if field.Key == pod.ServiceAccount.Key {
+			key = "serviceAccount"
+		}
+		consequence := fmt.Sprintf("the API server rejects the %s: %s: Invalid value: %q: %s", pod.Object.Kind, pod.FieldPath(key), name, dns1123Message)
+		if pod.Location.AccountOnly {
+			consequence = "no ServiceAccount can have that name, so its operator cannot create pods that run as it"
+		}
+		pass.Report(PodFinding(pod, field.Key, key, "%s runs as ServiceAccount %q, which is not a valid name; %s", pod.Object, name, consequence))
+	}
+	for _, bd := range b.Bindings {
+		for _, g := range bd.Grants() {
+			if g.Subject.Kind != model.KindServiceAccount || validAccountName(g.Name) || reported(g.Namespace, g.Name) {
+				continue
+			}
+			o := bd.Object
+			pass.Report(ObjectFinding(o, g.Subject.NameNode, fmt.Sprintf("subjects[%d].name", g.Subject.Index),
+				"%s names ServiceAccount %q, which is not a valid name; the API server rejects the binding: subjects[%d].name: Invalid value: %q: %s", o, g.Name, g.Subject.Index, g.Name, dns1123Message))
+		}
+	}
+}

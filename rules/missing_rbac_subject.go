@@ -1,0 +1,97 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/salint/salint/rules/model"
+)
+
+// MissingRBACSubject finds binding subjects that name a ServiceAccount
+// that does not exist, or that the API server rejects.
+var MissingRBACSubject = &Rule{
+	ID:       "missing-rbac-subject",
+	Summary:  "RoleBinding or ClusterRoleBinding grants a role to a ServiceAccount that does not exist (an error when the subject is invalid)",
+	Severity: Warning,
+	Check:    checkMissingRBACSubject,
+	Doc: `Reports a subject of a RoleBinding or ClusterRoleBinding that names a
+ServiceAccount which is not defined in its namespace by the bundle (nor
+declared in ` + "`externalAccounts`" + `; ` + "`default`" + ` always exists). Subjects name an
+account as ` + "`kind: ServiceAccount`" + ` (its ` + "`namespace`" + `, or in a RoleBinding the
+binding's own namespace when empty), or as ` + "`kind: User`" + ` with the name
+` + "`system:serviceaccount:<namespace>:<name>`" + `.
+
+As an **error**, it also reports ServiceAccount subjects the API server
+rejects: no ` + "`namespace`" + ` in a ClusterRoleBinding, no ` + "`name`" + `, or an ` + "`apiGroup`" + `
+other than ` + "`\"\"`" + `.
+
+## Why it matters
+The API server does not check that a subject exists (spec §8): a binding to a
+misspelled account, or to one in the wrong namespace, is accepted and grants
+nothing. The workload that was meant to get the role fails later with
+` + "`forbidden`" + ` errors from the API, far from the cause. A ServiceAccount subject
+in a ClusterRoleBinding must say its namespace; without one, or with a wrong
+apiGroup, the binding is rejected at apply (spec §8).
+
+## Example
+` + "```yaml" + `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: web-reader, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects:
+  - kind: ServiceAccount
+    name: wbe            # no ServiceAccount wbe in namespace shop (did you mean "web"?)
+` + "```" + `
+
+## Fix
+Correct the subject's name or namespace (the message suggests a close name
+and the namespaces that define it), define the account, or declare one made
+outside these files: ` + "`externalAccounts: [shop/wbe]`" + `.
+
+` + silenceDoc("missing-rbac-subject", "the binding"),
+}
+
+func checkMissingRBACSubject(pass *Pass) {
+	b := pass.Bundle
+	for _, bd := range b.Bindings {
+		o := bd.Object
+		for i := range bd.Subjects {
+			s := &bd.Subjects[i]
+			if s.Kind != model.KindServiceAccount {
+				continue
+			}
+			if problem := invalidSASubject(bd, s); problem != "" {
+				f := ObjectFinding(o, s.Node, fmt.Sprintf("subjects[%d]", i), "%s: subjects[%d] (ServiceAccount %q) %s; the API server rejects the binding", o, i, s.Name, problem)
+				f.Severity = Error
+				pass.Report(f)
+			}
+		}
+		// Grants resolves subject namespaces as the API server does (spec §8).
+		for _, g := range bd.Grants() {
+			if b.AccountExists(g.Namespace, g.Name) {
+				continue
+			}
+			node := g.Subject.NameNode
+			if node == nil {
+				node = g.Subject.Node
+			}
+			pass.Report(ObjectFinding(o, node, fmt.Sprintf("subjects[%d].name", g.Subject.Index),
+				"%s grants %s %s to ServiceAccount %s/%s, which is not defined in namespace %s; the API server accepts the binding and it grants nothing%s",
+				o, bd.RoleKind, bd.RoleName, g.Namespace, g.Name, g.Namespace, hintText(accountHints(b, g.Namespace, g.Name))))
+		}
+	}
+}
+
+// invalidSASubject says why the API server rejects a ServiceAccount
+// subject (spec §8), "" when it does not.
+func invalidSASubject(bd *model.Binding, s *model.Subject) string {
+	switch {
+	case s.Name == "":
+		return "has no name"
+	case s.APIGroup != "":
+		return fmt.Sprintf("has apiGroup %q, which must be empty for a ServiceAccount", s.APIGroup)
+	case s.Namespace.String() == "" && bd.Object.Kind == model.KindClusterRoleBinding:
+		return "has no namespace, which a ClusterRoleBinding requires"
+	}
+	return ""
+}

@@ -1,0 +1,138 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// UnmountableSecret finds pods that use a secret their account does not
+// list while the account enforces mountable secrets.
+var UnmountableSecret = &Rule{
+	ID:       "unmountable-secret",
+	Summary:  "pod uses a Secret that its ServiceAccount, which enforces mountable secrets, does not list",
+	Severity: Error,
+	Check:    checkUnmountableSecret,
+	Doc: `Reports a pod or pod template whose ServiceAccount has the annotation
+` + "`kubernetes.io/enforce-mountable-secrets`" + ` set to true and which uses a Secret
+the account does not list, checked exactly as the ServiceAccount admission
+plugin does (spec §1.8):
+
+1. ` + "`secret`" + ` volumes (` + "`secretName`" + `) must be in the account's ` + "`secrets`" + `;
+2. then, init containers first and then containers, each container's
+   ` + "`env[].valueFrom.secretKeyRef`" + ` and then its ` + "`envFrom[].secretRef`" + `;
+3. then the pod's own ` + "`imagePullSecrets`" + ` must be in the account's
+   ` + "`imagePullSecrets`" + ` (those copied from the account when the pod has none
+   always are, spec §1.7).
+
+Projected volume secrets and CSI ` + "`nodePublishSecretRef`" + ` are not checked, nor are
+ephemeral containers when a pod is created. The first failure is the one the
+API server reports, so it is the one reported here, with the API server's
+words. The annotation is true when Go's ` + "`strconv.ParseBool`" + ` says so: ` + "`1`" + `, ` + "`t`" + `,
+` + "`T`" + `, ` + "`true`" + `, ` + "`TRUE`" + `, ` + "`True`" + `; any other value (` + "`yes`" + `, ` + "`on`" + `) leaves it off.
+
+## Why it matters
+Admission rejects the pod (spec §1.8). A bare Pod fails at apply; a template is
+accepted and then every pod its controller creates is rejected
+(` + "`FailedCreate`" + `), for example:
+
+    pods "web" is forbidden: volume with secret.secretName="tls" is not allowed because service account web does not reference that secret
+
+The annotation is deprecated since Kubernetes 1.32 (the API server warns
+about it); prefer separate namespaces or policies to restrict secret use.
+
+## Example
+` + "```yaml" + `
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: web
+  annotations: {kubernetes.io/enforce-mountable-secrets: "true"}
+secrets: [{name: web-config}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  serviceAccountName: web
+  volumes:
+    - name: tls
+      secret: {secretName: tls}   # not in the account's secrets
+` + "```" + `
+
+## Fix
+Add the Secret to the account's ` + "`secrets`" + ` (or, for a pull secret, to its
+` + "`imagePullSecrets`" + `), stop using it in the pod, or remove the annotation.
+
+` + silenceDoc("unmountable-secret", "the object or its pod template"),
+}
+
+func checkUnmountableSecret(pass *Pass) {
+	b := pass.Bundle
+	for _, pod := range b.Pods {
+		if pod.Location.AccountOnly || pod.IsMirror() {
+			continue
+		}
+		name, _ := pod.AccountName()
+		acct := b.FirstAccount(pod.Namespace(), name)
+		if acct == nil || !acct.EnforceMountable {
+			continue
+		}
+		node, key, reason := firstUnmountable(pod, acct)
+		if reason == "" {
+			continue
+		}
+		var consequence string
+		if pod.Location.Template {
+			consequence = fmt.Sprintf("the API server will reject every pod the %s controller creates (FailedCreate): %s", pod.Object.Kind, reason)
+		} else {
+			consequence = "the API server will reject the pod: " + forbidden(pod, reason)
+		}
+		pass.Report(PodFinding(pod, node, key, "%s runs as ServiceAccount %s/%s, which enforces mountable secrets; %s",
+			pod.Object, pod.Namespace(), name, consequence))
+	}
+}
+
+// firstUnmountable returns the first secret use admission refuses, in its
+// order (spec §1.8), with admission's error text; reason is "" when none.
+func firstUnmountable(pod *model.PodSpec, acct *model.Account) (node *yaml.Node, key, reason string) {
+	mountable := map[string]bool{}
+	for _, r := range acct.Secrets {
+		mountable[r.Name] = true
+	}
+	sa := acct.Name()
+	for _, u := range pod.SecretUses {
+		if mountable[u.Name] {
+			continue
+		}
+		switch {
+		case u.Kind == model.SecretVolume:
+			reason = fmt.Sprintf("volume with secret.secretName=%q is not allowed because service account %s does not reference that secret", u.Name, sa)
+		case u.Container == nil || u.Container.List == model.EphemeralContainers:
+			continue // projected, CSI, ephemeral: not checked at create
+		case u.Kind == model.SecretEnv:
+			reason = fmt.Sprintf("%s %s with envVar %s referencing secret.secretName=%q is not allowed because service account %s does not reference that secret",
+				containerWord(u.Container), u.Container.Name, u.EnvName, u.Name, sa)
+		case u.Kind == model.SecretEnvFrom:
+			reason = fmt.Sprintf("%s %s with envFrom referencing secret.secretName=%q is not allowed because service account %s does not reference that secret",
+				containerWord(u.Container), u.Container.Name, u.Name, sa)
+		default:
+			continue
+		}
+		return u.Node, u.Key, reason
+	}
+	// Pull secrets copied from the account are in its list by construction;
+	// only the pod's own can fail (spec §1.7, §1.8).
+	pullable := map[string]bool{}
+	for _, r := range acct.ImagePullSecrets {
+		pullable[r.Name] = true
+	}
+	for i, r := range model.Refs(pod.ImagePullSecrets) {
+		if !pullable[r.Name] {
+			return refKey(r), fmt.Sprintf("imagePullSecrets[%d].name", i),
+				fmt.Sprintf("imagePullSecrets[%d].name=%q is not allowed because service account %s does not reference that imagePullSecret", i, r.Name, sa)
+		}
+	}
+	return nil, "", ""
+}
