@@ -32,9 +32,10 @@ func runAccounts(args []string, e *env) int {
 	fs := newFlagSet("accounts", "accounts [flags] [PATH...]", accountsHelp, e)
 	var in inputFlags
 	in.register(fs)
-	// Rules do not run here; the flags stay accepted so that one set of
-	// input flags works for every command.
-	for _, name := range []string{"enable", "disable"} {
+	// No rules run and nothing is reported on here, so --enable, --disable
+	// and --root mean nothing; they stay accepted (one set of input flags
+	// for every command) but out of the help.
+	for _, name := range []string{"enable", "disable", "root"} {
 		_ = fs.MarkHidden(name)
 	}
 	format := fs.StringP("format", "f", "text", "output format: "+strings.Join(accounts.Formats, ", "))

@@ -343,3 +343,53 @@ func TestREADME_ExampleIsCurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestMermaid_ParsesWithMermaid feeds the Mermaid output to Mermaid's own
+// parser (.ci/mermaid, installed by .ci/run with npm ci), with a broken
+// diagram as a control that the check can fail.
+func TestMermaid_ParsesWithMermaid(t *testing.T) {
+	root := repoRoot(t)
+	node, err := exec.LookPath("node")
+	checker := filepath.Join(root, ".ci", "mermaid")
+	if _, statErr := os.Stat(filepath.Join(checker, "node_modules", "mermaid")); err != nil || statErr != nil {
+		t.Skip("Node.js or .ci/mermaid/node_modules is missing (npm ci --prefix .ci/mermaid; .ci/run does it): Mermaid output not parsed")
+	}
+	dir := t.TempDir()
+	inputs := map[string][]byte{
+		"example":  render(t, exampleView(t), "mermaid"),
+		"hostile":  render(t, accounts.Build(model.BuildText(model.Options{}, "t.yaml", hostile)), "mermaid"),
+		"corpus-1": nil, "corpus-2": nil,
+	}
+	corpus := filepath.Join(root, "..", "shared", "corpus")
+	if _, err := os.Stat(filepath.Join(corpus, "INDEX.md")); err == nil {
+		t.Chdir(corpus)
+		inputs["corpus-1"] = render(t, view(t, nil, corpusSources[0]), "mermaid")
+		inputs["corpus-2"] = render(t, view(t, nil, corpusSources[1]), "mermaid")
+	}
+	var files []string
+	for name, data := range inputs {
+		if data == nil {
+			continue
+		}
+		path := filepath.Join(dir, name+".mmd")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, path)
+	}
+	run := func(files ...string) (string, error) {
+		cmd := exec.Command(node, append([]string{filepath.Join(checker, "check.mjs")}, files...)...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := run(files...); err != nil {
+		t.Errorf("Mermaid rejects the output: %v\n%s", err, out)
+	}
+	broken := filepath.Join(dir, "broken.mmd")
+	if err := os.WriteFile(broken, []byte("flowchart LR\n  a[x] --> |unclosed label b\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(broken); err == nil || !strings.Contains(out, "FAIL") {
+		t.Errorf("the checker accepted a broken diagram: %s", out)
+	}
+}
