@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -391,5 +392,25 @@ func TestMermaid_ParsesWithMermaid(t *testing.T) {
 	}
 	if out, err := run(broken); err == nil || !strings.Contains(out, "FAIL") {
 		t.Errorf("the checker accepted a broken diagram: %s", out)
+	}
+}
+
+// BenchmarkViewCorpus builds the view of the whole corpus as one bundle and
+// writes it in every format; reading and parsing are lint's cost and are
+// done once, outside the loop.
+func BenchmarkViewCorpus(b *testing.B) {
+	corpus := filepath.Join("..", "..", "..", "shared", "corpus")
+	if _, err := os.Stat(filepath.Join(corpus, "INDEX.md")); err != nil {
+		b.Skipf("corpus not found at %s", corpus)
+	}
+	res := lint.Model(lint.Options{Input: lint.Input{Paths: []string{corpus}}})
+	b.ReportAllocs()
+	for b.Loop() {
+		v := accounts.Build(res.Bundle)
+		for _, format := range accounts.Formats {
+			if err := accounts.Write(io.Discard, v, format); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }

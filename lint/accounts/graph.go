@@ -200,9 +200,10 @@ func dotNode(n *node) string {
 
 // dotQuote makes s a DOT quoted string; "\n" becomes a centred line break.
 func dotQuote(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
-	return `"` + r.Replace(s) + `"`
+	return `"` + dotEscaper.Replace(s) + `"`
 }
+
+var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
 
 // WriteMermaid writes the view as a Mermaid flowchart, which GitHub renders
 // in Markdown inside a ```mermaid block.
@@ -286,6 +287,7 @@ func mermaidClass(n *node) string {
 // escapes: quotes and the characters its Markdown labels treat specially
 // become HTML entities, which it renders.
 func mermaidQuote(s string) string {
-	r := strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "\n", " ")
-	return `"` + r.Replace(s) + `"`
+	return `"` + mermaidEscaper.Replace(s) + `"`
 }
+
+var mermaidEscaper = strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "\n", " ")
