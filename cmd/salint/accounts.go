@@ -55,7 +55,9 @@ func runAccounts(args []string, e *env) int {
 		return usageErr(err)
 	}
 	res := lint.Model(opts)
-	lint.WriteErrors(e.stderr, res.Errors, false)
+	if *format != "json" { // JSON carries them inside, as lint's does
+		lint.WriteErrors(e.stderr, res.Errors, false)
+	}
 	out := e.stdout
 	if *output != "" {
 		f, err := os.Create(filepath.Clean(*output))
@@ -65,7 +67,9 @@ func runAccounts(args []string, e *env) int {
 		defer f.Close()
 		out = f
 	}
-	if err := accounts.Write(out, accounts.Build(res.Bundle), *format); err != nil {
+	view := accounts.Build(res.Bundle)
+	view.SetErrors(res.Errors)
+	if err := accounts.Write(out, view, *format); err != nil {
 		return usageErr(err)
 	}
 	if len(res.Errors) > 0 {

@@ -39,6 +39,9 @@ func WriteJSON(w io.Writer, v *View) error {
 	if out.Namespaces == nil {
 		out.Namespaces = []*Namespace{}
 	}
+	if out.Errors == nil {
+		out.Errors = []InputError{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

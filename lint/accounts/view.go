@@ -17,6 +17,25 @@ import (
 // View is the whole picture, namespaces sorted by name.
 type View struct {
 	Namespaces []*Namespace `json:"namespaces"`
+	// Errors are inputs that could not be read or parsed: the view lacks
+	// what they hold. Text, DOT and Mermaid leave them to standard error.
+	Errors []InputError `json:"errors"`
+}
+
+// InputError is one located input error, as in salint lint's JSON.
+type InputError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+// SetErrors records the input errors of the run the view was built from.
+func (v *View) SetErrors(errs []model.Error) {
+	v.Errors = make([]InputError, 0, len(errs))
+	for _, e := range errs {
+		v.Errors = append(v.Errors, InputError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Col, Message: e.Message})
+	}
 }
 
 // Namespace holds the accounts of one namespace, sorted by name.
@@ -121,7 +140,7 @@ type PullSecrets struct {
 
 // Build makes the view of bundle b.
 func Build(b *model.Bundle) *View {
-	v := &View{}
+	v := &View{Errors: []InputError{}}
 	names := map[string]map[string]bool{} // namespace → account names
 	add := func(ns, name string) {
 		if names[ns] == nil {
