@@ -176,8 +176,16 @@ func accountRows(ns string, a *Account) [][]string {
 		roles = append(roles, roleText(ns, r))
 	}
 	var runBy, tokens, podPulls []string
+	seen := map[string]int{}
 	for _, wl := range a.Workloads {
-		runBy = append(runBy, wl.Kind+"/"+wl.Name)
+		seen[wl.Kind+"/"+wl.Name]++
+	}
+	for _, wl := range a.Workloads {
+		id := wl.Kind + "/" + wl.Name
+		if seen[id] > 1 { // a base and its patches, or overlays: say which
+			id += fmt.Sprintf(" (%s:%d)", wl.At.File, wl.At.Line)
+		}
+		runBy = append(runBy, id)
 		if wl.Rejected {
 			tokens = append(tokens, "rejected")
 			podPulls = append(podPulls, "rejected")
