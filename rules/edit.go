@@ -52,10 +52,26 @@ type Layout struct {
 }
 
 // DetectLayout reads the indentation style from root's block mappings and
-// sequences (the most common offsets win); defaults are kubectl's: 2 spaces,
-// compact sequences.
+// sequences (the most common offsets win). What root does not show (a
+// ServiceAccount has no nested sequence) is read from the other documents
+// of the file; defaults are kubectl's: 2 spaces, compact sequences.
 func DetectLayout(src *model.Source, root *yaml.Node) Layout {
 	maps, seqs, gaps := map[int]int{}, map[int]int{}, map[int]int{}
+	countLayout(src, root, maps, seqs, gaps)
+	if len(maps) == 0 || len(seqs) == 0 {
+		for _, o := range model.Read(src).Objects {
+			countLayout(src, o.Node, maps, seqs, gaps)
+		}
+	}
+	l := Layout{Indent: mostCommon(maps, 2), SeqIndent: mostCommon(seqs, 0), Gap: mostCommon(gaps, 1)}
+	if l.Gap < 1 {
+		l.Gap = 1
+	}
+	return l
+}
+
+// countLayout tallies the indentation offsets of root's block collections.
+func countLayout(src *model.Source, root *yaml.Node, maps, seqs, gaps map[int]int) {
 	var walk func(n *yaml.Node, depth int)
 	walk = func(n *yaml.Node, depth int) {
 		if n == nil || depth > 64 || n.Kind == yaml.AliasNode {
@@ -87,11 +103,6 @@ func DetectLayout(src *model.Source, root *yaml.Node) Layout {
 		}
 	}
 	walk(root, 0)
-	l := Layout{Indent: mostCommon(maps, 2), SeqIndent: mostCommon(seqs, 0), Gap: mostCommon(gaps, 1)}
-	if l.Gap < 1 {
-		l.Gap = 1
-	}
-	return l
 }
 
 func mostCommon(counts map[int]int, def int) int {
@@ -481,7 +492,7 @@ func AddField(src *model.Source, root, m *yaml.Node, key string, value any) (Tex
 	}
 	if m.Style&yaml.FlowStyle != 0 {
 		pair := jsonText(key) + ": " + flowText(value)
-		return appendFlow(src, m, pair, 2)
+		return appendFlow(src, m, []string{pair}, 2)
 	}
 	if len(m.Content) == 0 {
 		return TextEdit{}, unsafe("the mapping is empty")
@@ -499,8 +510,9 @@ func AddField(src *model.Source, root, m *yaml.Node, key string, value any) (Tex
 	return insertAfterLine(src, end, b.String()), nil
 }
 
-// AppendItem appends value to sequence seq, in the style of its items.
-func AppendItem(src *model.Source, root, seq *yaml.Node, value any) (TextEdit, error) {
+// AppendItem appends values to sequence seq, in the style of its items,
+// as one edit.
+func AppendItem(src *model.Source, root, seq *yaml.Node, values ...any) (TextEdit, error) {
 	if seq == nil || seq.Kind != yaml.SequenceNode {
 		return TextEdit{}, errors.New("AppendItem: not a sequence")
 	}
@@ -508,7 +520,11 @@ func AppendItem(src *model.Source, root, seq *yaml.Node, value any) (TextEdit, e
 		return TextEdit{}, err
 	}
 	if seq.Style&yaml.FlowStyle != 0 {
-		return appendFlow(src, seq, flowText(value), 1)
+		texts := make([]string, len(values))
+		for i, v := range values {
+			texts[i] = flowText(v)
+		}
+		return appendFlow(src, seq, texts, 1)
 	}
 	if len(seq.Content) == 0 {
 		return TextEdit{}, unsafe("the sequence is empty")
@@ -521,21 +537,24 @@ func AppendItem(src *model.Source, root, seq *yaml.Node, value any) (TextEdit, e
 	gap := last.Column - dash - 1
 	end := blockEndLine(src, last.Line, dash-1, false)
 	var b strings.Builder
-	writeBlockItem(&b, dash-1, gap, value, DetectLayout(src, root))
+	l := DetectLayout(src, root)
+	for _, v := range values {
+		writeBlockItem(&b, dash-1, gap, v, l)
+	}
 	return insertAfterLine(src, end, b.String()), nil
 }
 
-// appendFlow inserts text as the last entry of flow collection n, whose
+// appendFlow inserts texts as the last entries of flow collection n, whose
 // entries take `per` nodes each (2 for a mapping, 1 for a sequence). The
 // separator copies the one already used between entries, so JSON keeps
 // its one-entry-per-line layout.
-func appendFlow(src *model.Source, n *yaml.Node, text string, per int) (TextEdit, error) {
+func appendFlow(src *model.Source, n *yaml.Node, texts []string, per int) (TextEdit, error) {
 	closeAt, err := flowClose(src, n)
 	if err != nil {
 		return TextEdit{}, err
 	}
 	if len(n.Content) == 0 {
-		return TextEdit{Source: src, Start: closeAt, End: closeAt, New: text}, nil
+		return TextEdit{Source: src, Start: closeAt, End: closeAt, New: strings.Join(texts, ", ")}, nil
 	}
 	data := src.Data
 	lastEnd, err := nodeEnd(src, n.Content[len(n.Content)-1])
@@ -563,7 +582,7 @@ func appendFlow(src *model.Source, n *yaml.Node, text string, per int) (TextEdit
 			sep = ws
 		}
 	}
-	return TextEdit{Source: src, Start: lastEnd, End: lastEnd, New: "," + sep + text}, nil
+	return TextEdit{Source: src, Start: lastEnd, End: lastEnd, New: "," + sep + strings.Join(texts, ","+sep)}, nil
 }
 
 // NewDocument appends a YAML document to the end of src. It refuses JSON
@@ -581,10 +600,7 @@ func NewDocument(src *model.Source, doc Map) (TextEdit, error) {
 	if !bytes.HasSuffix(trimmed, []byte("\n---")) && !bytes.Equal(trimmed, []byte("---")) && len(trimmed) > 0 {
 		b.WriteString("---\n")
 	}
-	l := Layout{Indent: 2, Gap: 1}
-	if f := model.Read(src); len(f.Objects) > 0 {
-		l = DetectLayout(src, f.Objects[0].Node)
-	}
+	l := DetectLayout(src, nil)
 	for _, kv := range doc {
 		writeBlockField(&b, 0, kv.Key, kv.Value, l)
 	}

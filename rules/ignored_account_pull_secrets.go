@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	"github.com/salint/salint/rules/model"
 )
 
@@ -11,6 +13,7 @@ var IgnoredAccountPullSecrets = &Rule{
 	Summary:  "pod lists its own imagePullSecrets, so those of its ServiceAccount are silently not used",
 	Severity: Warning,
 	Check:    checkIgnoredAccountPullSecrets,
+	Fix:      "appends the account's missing pull secrets to the pod's imagePullSecrets (it only adds credentials the author evidently expected)",
 	Doc: `Reports a pod or pod template that lists ` + "`imagePullSecrets`" + ` of its own while
 its ServiceAccount lists pull secrets that the pod's list lacks, and names
 the ones that are lost.
@@ -42,7 +45,9 @@ spec:
 
 ## Fix
 List every pull secret the pod needs in the pod (add the lost ones), or
-remove the pod's list so that the account's are copied.
+remove the pod's list so that the account's are copied. ` + "`salint fix`" + ` appends
+the lost names to the pod's list, in the account's order: the pods then get
+every credential that the author evidently expected, and lose none.
 
 ` + silenceDoc("ignored-account-pull-secrets", "the object or its pod template"),
 }
@@ -73,8 +78,19 @@ func checkIgnoredAccountPullSecrets(pass *Pass) {
 		if len(lost) == 0 {
 			continue
 		}
-		pass.Report(PodFinding(pod, pod.ImagePullSecrets.Key, "imagePullSecrets",
+		f := PodFinding(pod, pod.ImagePullSecrets.Key, "imagePullSecrets",
 			"%s lists its own imagePullSecrets, so admission does not copy those of ServiceAccount %s/%s (there is no merge); its pods lose %s: add them to the pod's list, or remove the pod's list to use the account's",
-			pod.Object, pod.Namespace(), name, quotedNames(lost)))
+			pod.Object, pod.Namespace(), name, quotedNames(lost))
+		attachFix(&f, func() (*SuggestedFix, error) {
+			e, err := appendRefs(pod.Object, pod.ImagePullSecrets.Value, lost)
+			if err != nil {
+				return nil, err
+			}
+			return &SuggestedFix{
+				Message: fmt.Sprintf("added %s of ServiceAccount %s/%s to the pod's imagePullSecrets", quotedNames(lost), pod.Namespace(), name),
+				Edits:   []TextEdit{e},
+			}, nil
+		})
+		pass.Report(f)
 	}
 }

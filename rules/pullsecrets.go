@@ -77,3 +77,31 @@ func quotedNames(names []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// appendRefs builds the edit that appends {name: n} entries for names to
+// the reference list seq of object o (imagePullSecrets).
+func appendRefs(o *model.Object, seq *yaml.Node, names []string) (TextEdit, error) {
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		return TextEdit{}, unsafe("imagePullSecrets is not a list")
+	}
+	items := make([]any, len(names))
+	for i, n := range names {
+		items[i] = Map{{"name", n}}
+	}
+	return AppendItem(o.Source, o.Node, seq, items...)
+}
+
+// addPullSecret builds the edit that adds pull secret name to the
+// imagePullSecrets of object o (a ServiceAccount, or a pod spec when spec
+// is set): appended to the list when there is one, else a new field.
+func addPullSecret(o *model.Object, spec *yaml.Node, name string) (TextEdit, error) {
+	m := spec
+	if m == nil {
+		m = o.Node
+	}
+	f := model.Get(m, "imagePullSecrets")
+	if f.Present() {
+		return appendRefs(o, f.Value, []string{name})
+	}
+	return AddField(o.Source, o.Node, m, "imagePullSecrets", []any{Map{{"name", name}}})
+}

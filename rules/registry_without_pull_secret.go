@@ -13,6 +13,7 @@ var RegistryWithoutPullSecret = &Rule{
 	Summary:  "container image comes from a registry that needs credentials, and no pull secret of the pod covers it",
 	Severity: Error,
 	Check:    checkRegistryWithoutPullSecret,
+	Fix:      "when exactly one pull secret of the namespace covers the registry, adds it to the ServiceAccount's imagePullSecrets when the pod has no list of its own, else to the pod's list",
 	Doc: `Reports a container, init container or ephemeral container whose image
 comes from a registry that needs credentials, when none of the pod's
 **effective** pull secrets covers that registry.
@@ -72,7 +73,12 @@ spec:
 ` + "```" + `
 
 ## Fix
-Add a pull secret whose ` + "`auths`" + ` cover the registry to the ServiceAccount's
+When exactly one pull secret of the namespace covers the registry,
+` + "`salint fix`" + ` adds it: to the ServiceAccount's ` + "`imagePullSecrets`" + ` when the pod has
+no list of its own (as the Kubernetes documentation does it; every pod of the
+account gets it), else to the pod's list. When several cover it, it does not
+choose: the message says which, and you pick. By hand:
+add a pull secret whose ` + "`auths`" + ` cover the registry to the ServiceAccount's
 ` + "`imagePullSecrets`" + ` (every pod that runs as it gets it) or to the pod's (then
 list all the pod needs: the account's are no longer copied). The message
 names a Secret of the namespace that covers the registry when there is one.
@@ -104,10 +110,18 @@ func checkRegistryWithoutPullSecret(pass *Pass) {
 			}
 			msg := fmt.Sprintf("%s: %s %q pulls image %q from registry %s, which needs credentials (%s), but %s; the kubelet will pull without credentials and the pod will not start (ErrImagePull, ImagePullBackOff)",
 				pod.Object, containerWord(c), c.Name, c.Image.String(), img.Domain, why, pullSecretsText(b, pod, refs, from))
-			if s := coveringSecret(b, ns, img); s != "" {
-				msg += fmt.Sprintf("; Secret %s/%s covers it: add it to the imagePullSecrets of %s", ns, s, pullSecretTarget(pod, from))
+			covering := coveringSecrets(b, ns, img)
+			if len(covering) > 0 {
+				msg += fmt.Sprintf("; Secret %s/%s covers it: add it to the imagePullSecrets of %s", ns, covering[0], pullSecretTarget(pod, from))
 			}
-			pass.Report(PodFinding(pod, c.Image.Key, c.Key()+".image", "%s", msg))
+			f := PodFinding(pod, c.Image.Key, c.Key()+".image", "%s", msg)
+			switch {
+			case len(covering) == 1:
+				attachFix(&f, func() (*SuggestedFix, error) { return addCoveringSecret(b, pod, from, covering[0]) })
+			case len(covering) > 1:
+				f.Message += fmt.Sprintf("; salint fix does not choose: Secrets %s all cover it", quotedNames(covering))
+			}
+			pass.Report(f)
 		}
 	}
 }
@@ -139,14 +153,40 @@ func coveredBy(b *model.Bundle, ns string, refs []model.Ref, img model.ImageRef)
 	return false
 }
 
-// coveringSecret names a usable pull secret of ns whose auths cover img.
-func coveringSecret(b *model.Bundle, ns string, img model.ImageRef) string {
+// coveringSecrets names the usable pull secrets of ns whose auths cover
+// img, sorted.
+func coveringSecrets(b *model.Bundle, ns string, img model.ImageRef) []string {
+	var out []string
 	for _, name := range pullSecretNames(b, ns) {
 		if s := b.SecretDefs(ns, name)[0]; s.Pull == model.PullConfigRead && s.Covers(img) {
-			return name
+			out = append(out, name)
 		}
 	}
-	return ""
+	return out
+}
+
+// addCoveringSecret adds the one covering pull secret where admission will
+// give it to the pod (spec §1.7): to the pod's own list when it has one
+// (the account's are not copied then); else to the ServiceAccount, the way
+// the Kubernetes documentation recommends, so every pod of it gets it; and
+// to the pod when its account is the implicit default, which no file holds.
+func addCoveringSecret(b *model.Bundle, pod *model.PodSpec, from model.Origin, secret string) (*SuggestedFix, error) {
+	name, _ := pod.AccountName()
+	acct := b.FirstAccount(pod.Namespace(), name)
+	var e TextEdit
+	var err error
+	where := "the pod's imagePullSecrets"
+	switch {
+	case from == model.FromPod || acct == nil:
+		e, err = addPullSecret(pod.Object, pod.Node, secret)
+	default:
+		e, err = addPullSecret(acct.Object, nil, secret)
+		where = fmt.Sprintf("the imagePullSecrets of ServiceAccount %s/%s", pod.Namespace(), name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &SuggestedFix{Message: fmt.Sprintf("added pull secret %q to %s", secret, where), Edits: []TextEdit{e}}, nil
 }
 
 func containerWord(c *model.Container) string {
