@@ -79,7 +79,7 @@ func checkUnmountableSecret(pass *Pass) {
 		if acct == nil || !acct.EnforceMountable {
 			continue
 		}
-		node, key, reason := firstUnmountable(pod, acct)
+		node, key, reason := FirstUnmountable(pod, acct)
 		if reason == "" {
 			continue
 		}
@@ -94,9 +94,9 @@ func checkUnmountableSecret(pass *Pass) {
 	}
 }
 
-// firstUnmountable returns the first secret use admission refuses, in its
+// FirstUnmountable returns the first secret use admission refuses, in its
 // order (spec §1.8), with admission's error text; reason is "" when none.
-func firstUnmountable(pod *model.PodSpec, acct *model.Account) (node *yaml.Node, key, reason string) {
+func FirstUnmountable(pod *model.PodSpec, acct *model.Account) (node *yaml.Node, key, reason string) {
 	mountable := map[string]bool{}
 	for _, r := range acct.Secrets {
 		mountable[r.Name] = true

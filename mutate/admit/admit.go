@@ -13,6 +13,7 @@ import (
 	"hash/fnv"
 	"strings"
 
+	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -171,7 +172,7 @@ func (a *admitter) pod(p *model.PodSpec) {
 	// spec §1.8: validation runs on the mutated pod; copied pull secrets
 	// always pass, so checking before mutating gives the same answer.
 	if acct != nil && acct.EnforceMountable {
-		if msg := limitSecretReferences(p, acct, own); msg != "" {
+		if _, _, msg := rules.FirstUnmountable(p, acct); msg != "" {
 			a.reject(p, "%s", msg)
 			return
 		}
@@ -246,49 +247,6 @@ func usesTokenProjection(spec *yaml.Node) bool {
 		}
 	}
 	return false
-}
-
-// limitSecretReferences is the enforce-mountable-secrets check (spec §1.8):
-// secret volumes, then init containers' env and envFrom, then containers';
-// then the pod's own pull secrets. The first failure is the message.
-func limitSecretReferences(p *model.PodSpec, acct *model.Account, ownPull []model.Ref) string {
-	mountable := map[string]bool{}
-	for _, r := range acct.Secrets {
-		mountable[r.Name] = true
-	}
-	sa := acct.Name()
-	for _, u := range p.SecretUses {
-		if mountable[u.Name] {
-			continue
-		}
-		container := "container"
-		if u.Container != nil {
-			switch u.Container.List {
-			case model.InitContainers:
-				container = "init container"
-			case model.EphemeralContainers:
-				continue // checked only when ephemeral containers are added
-			}
-		}
-		switch u.Kind {
-		case model.SecretVolume:
-			return fmt.Sprintf("volume with secret.secretName=%q is not allowed because service account %s does not reference that secret", u.Name, sa)
-		case model.SecretEnv:
-			return fmt.Sprintf("%s %s with envVar %s referencing secret.secretName=%q is not allowed because service account %s does not reference that secret", container, u.Container.Name, u.EnvName, u.Name, sa)
-		case model.SecretEnvFrom:
-			return fmt.Sprintf("%s %s with envFrom referencing secret.secretName=%q is not allowed because service account %s does not reference that secret", container, u.Container.Name, u.Name, sa)
-		}
-	}
-	pull := map[string]bool{}
-	for _, r := range acct.ImagePullSecrets {
-		pull[r.Name] = true
-	}
-	for i, r := range ownPull {
-		if !pull[r.Name] {
-			return fmt.Sprintf("imagePullSecrets[%d].name=%q is not allowed because service account %s does not reference that imagePullSecret", i, r.Name, sa)
-		}
-	}
-	return ""
 }
 
 // suffix stands in for the API server's random 5-character volume suffix:
