@@ -196,3 +196,22 @@ func addDefinitions(out map[string]bool, data []byte) {
 		}
 	}
 }
+
+// BenchmarkCatalogCorpus models all of ../shared/corpus as one bundle and
+// runs every rule of the catalog, opt-in ones too, per iteration; reading
+// and parsing the files happen once, outside the loop.
+func BenchmarkCatalogCorpus(b *testing.B) {
+	dir := corpusDir(b)
+	files := Load(Input{Paths: []string{dir}})
+	opts := Options{Enable: []string{"all"}}
+	active, err := opts.ActiveRules()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := Check(files, opts, active); len(res.Findings) == 0 {
+			b.Fatal("no findings")
+		}
+	}
+}

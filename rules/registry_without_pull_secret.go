@@ -90,6 +90,9 @@ credential provider), remove it from ` + "`privateRegistries`" + ` or silence th
 
 func checkRegistryWithoutPullSecret(pass *Pass) {
 	b := pass.Bundle
+	if len(pass.Settings.PrivateRegistries) == 0 && !b.ListsRegistries() {
+		return // no registry needs credentials
+	}
 	for _, pod := range b.Pods {
 		if len(pod.Containers) == 0 || pod.IsMirror() {
 			continue

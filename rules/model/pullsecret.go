@@ -129,6 +129,12 @@ func (x *registryIndex) add(s *Secret) {
 	}
 }
 
+// ListsRegistries reports whether any pull secret of the bundle lists a
+// registry in its auths.
+func (b *Bundle) ListsRegistries() bool {
+	return len(b.registries.byHost) > 0 || len(b.registries.wildcard) > 0
+}
+
 // SecretListing returns a Secret of the bundle (any namespace) whose
 // auths cover image, or nil: such a registry needs credentials.
 func (b *Bundle) SecretListing(image ImageRef) *Secret {
