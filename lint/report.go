@@ -76,20 +76,7 @@ func WriteErrors(w io.Writer, errs []model.Error, useColor bool) {
 
 // Summary is the one-line account of a run.
 func (r *Result) Summary() string {
-	counts := map[rules.Severity]int{}
-	for _, f := range r.Findings {
-		counts[f.Severity]++
-	}
-	var parts []string
-	for _, s := range []rules.Severity{rules.Error, rules.Warning, rules.Info} {
-		if n := counts[s]; n > 0 {
-			parts = append(parts, plural(n, s.String()))
-		}
-	}
-	what := "no findings"
-	if len(r.Findings) > 0 {
-		what = fmt.Sprintf("%s (%s)", plural(len(r.Findings), "finding"), strings.Join(parts, ", "))
-	}
+	what := r.FindingCounts()
 	s := fmt.Sprintf("salint: %s in %s, %s", what, plural(r.Files, "file"), plural(r.Objects, "object"))
 	if len(r.Errors) > 0 {
 		s += fmt.Sprintf("; %s could not be read", plural(len(r.Errors), "input error"))
@@ -101,6 +88,25 @@ func (r *Result) Summary() string {
 		s += fmt.Sprintf("; %d suppressed", r.Suppressed)
 	}
 	return s
+}
+
+// FindingCounts says how many findings there are of each severity:
+// "3 findings (1 error, 2 warnings)", or "no findings".
+func (r *Result) FindingCounts() string {
+	counts := map[rules.Severity]int{}
+	for _, f := range r.Findings {
+		counts[f.Severity]++
+	}
+	var parts []string
+	for _, s := range []rules.Severity{rules.Error, rules.Warning, rules.Info} {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, plural(n, s.String()))
+		}
+	}
+	if len(r.Findings) == 0 {
+		return "no findings"
+	}
+	return fmt.Sprintf("%s (%s)", plural(len(r.Findings), "finding"), strings.Join(parts, ", "))
 }
 
 func plural(n int, noun string) string {

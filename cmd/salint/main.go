@@ -42,6 +42,7 @@ func commands() []command {
 		{"lint", "report ServiceAccount mistakes in manifests", runLint},
 		{"fix", "apply the suggested fixes, in place or as a diff", runFix},
 		{"admit", "preview what ServiceAccount admission does to each pod", runAdmit},
+		{"fn", "run as a KRM function for kustomize and kpt (ResourceList in, out)", runFn},
 		{"accounts", "show each namespace's accounts and what runs as them", runAccounts},
 		{"rules", "list the rule catalog", runRules},
 		{"explain", "print the documentation of a rule", runExplain},

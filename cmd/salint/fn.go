@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/salint/salint/lint/krm"
+	"github.com/salint/salint/mutate"
+	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/model"
+)
+
+const fnHelp = `
+Runs salint as a KRM function, for kustomize (validators: or transformers:,
+exec or container) and kpt (fn eval, or a Kptfile pipeline): reads a
+ResourceList on standard input and writes it to standard output with one
+result per finding (severity, message, resourceRef, field path, and the file
+and index of the item when kpt's path annotations or kustomize's origin
+annotation name them). Findings are also printed on standard error, which is
+all kustomize shows.
+
+The functionConfig is either
+
+  apiVersion: salint.io/v1alpha1
+  kind: Salint
+  mode: validate          # or fix
+  failOn: warning         # error, warning or info
+  # ...and any setting of .salint.yaml: namespace, externalAccounts, rules,
+  # ignore, ...; with mode fix also createMissingAccounts: true and
+  # automount: account, as salint fix's flags
+
+or a ConfigMap whose data values are the YAML of those same settings.
+
+validate leaves the items unchanged (kpt replaces the package with the
+output); when the input comes from kustomize (its kustomize.config.k8s.io/id
+annotations), the output has no items, which is what a kustomize validator
+must return for its resources to be kept as they were. fix rewrites the items
+with salint fix's fixes and reports what remains; use it under transformers:.
+
+Exit codes: 0 nothing at or above failOn, 1 findings at or above failOn (or an
+item that could not be read), 2 bad input or functionConfig.`
+
+func runFn(args []string, e *env) int {
+	fs := newFlagSet("fn", "fn < ResourceList", fnHelp, e)
+	if code, done := parseFlags(fs, args, e); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintln(e.stderr, "salint fn: takes no arguments: the ResourceList comes on standard input")
+		return exitError
+	}
+	outcome, err := krm.Run(e.stdin, e.stdout, e.stderr, fixFiles)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "salint fn: %v\n", err)
+		return exitError
+	}
+	if outcome.Failed {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// fixFiles is mutate.Fix as the function's fixer.
+func fixFiles(files []*model.File, check func([]*model.File) []rules.Finding) ([]*model.File, error) {
+	res, err := mutate.Fix(files, check)
+	if err != nil {
+		return nil, err
+	}
+	return res.Files, nil
+}
