@@ -233,3 +233,17 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 		}
 	})
 }
+
+// TestCI_HasTheIntegrationTools makes sure the end-to-end scripts that skip
+// without their tool (fn_kustomize.txtar) really ran in CI.
+func TestCI_HasTheIntegrationTools(t *testing.T) {
+	if os.Getenv("CI") == "" {
+		t.Skip("checks CI's tools; CI is not set")
+	}
+	requireTool(t, "kustomize", ".ci/run installs sigs.k8s.io/kustomize/kustomize/v5@v5.8.2")
+	out, err := exec.Command("kustomize", "version").Output()
+	if err != nil || !strings.HasPrefix(strings.TrimSpace(string(out)), "v5.8.") {
+		t.Fatalf("kustomize version = %q (%v), want v5.8.x", out, err)
+	}
+	requireTool(t, "pre-commit", ".ci/run installs the Debian package pre-commit")
+}
