@@ -67,6 +67,8 @@ Run 'salint <command> --help' for a command's flags.
 Examples:
   salint lint deploy/                 lint every *.yaml, *.yml, *.json below deploy/
   kustomize build . | salint lint -   lint a build from standard input
+  salint fix --diff deploy/           show the fixes as a diff, write nothing
+  salint admit deploy/                preview each pod as the API server admits it
   salint explain missing-service-account
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or input errors.
