@@ -468,6 +468,24 @@ func blockEndLine(src *model.Source, from, indent int, seqAtIndent bool) int {
 	}
 }
 
+// keepsTrailingLines reports whether n ends with a block scalar whose
+// header keeps trailing blank lines ("|+", ">+"): new lines inserted after
+// its last text line would cut those blank lines out of its value.
+func keepsTrailingLines(src *model.Source, n *yaml.Node) bool {
+	for n != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && len(n.Content) > 0 {
+		n = n.Content[len(n.Content)-1]
+	}
+	if n == nil || n.Kind != yaml.ScalarNode || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+		return false
+	}
+	start := src.Offset(n.Line, n.Column)
+	header := src.Data[start:src.LineEnd(n.Line)]
+	if i := bytes.IndexByte(header, '#'); i >= 0 {
+		header = header[:i]
+	}
+	return bytes.IndexByte(header, '+') >= 0
+}
+
 // insertAfterLine builds an edit that inserts lines (each ending in "\n")
 // after line, converting line breaks to the source's.
 func insertAfterLine(src *model.Source, line int, lines string) TextEdit {
@@ -503,6 +521,9 @@ func AddField(src *model.Source, root, m *yaml.Node, key string, value any) (Tex
 	if lastKey.Column-1 != indent {
 		return TextEdit{}, unsafe("the mapping's keys are not aligned")
 	}
+	if keepsTrailingLines(src, lastVal) {
+		return TextEdit{}, unsafe("the mapping ends with a block scalar that keeps its trailing blank lines (|+)")
+	}
 	end := blockEndLine(src, lastKey.Line, indent, lastVal.Kind == yaml.SequenceNode && lastVal.Style&yaml.FlowStyle == 0)
 	l := DetectLayout(src, root)
 	var b strings.Builder
@@ -533,6 +554,9 @@ func AppendItem(src *model.Source, root, seq *yaml.Node, values ...any) (TextEdi
 	dash := dashColumn(src, last)
 	if dash == 0 {
 		return TextEdit{}, unsafe("the last item does not start its own line")
+	}
+	if keepsTrailingLines(src, last) {
+		return TextEdit{}, unsafe("the last item ends with a block scalar that keeps its trailing blank lines (|+)")
 	}
 	gap := last.Column - dash - 1
 	end := blockEndLine(src, last.Line, dash-1, false)

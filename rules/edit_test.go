@@ -130,6 +130,11 @@ func TestAddField(t *testing.T) {
 		{name: "CRLFNoFinalNewline", op: add,
 			in:   "kind: Pod\r\napiVersion: v1\r\nspec:\r\n  containers:\r\n    - name: a",
 			want: "kind: Pod\r\napiVersion: v1\r\nspec:\r\n  containers:\r\n    - name: a\r\n  imagePullSecrets:\r\n    - name: regcred"},
+		{name: "KeepChompingBlockScalarIsUnsafe", op: add, unsafe: true,
+			in: "kind: Pod\napiVersion: v1\nspec:\n  containers: []\n  note: |+\n    text\n\n\n"},
+		{name: "ClipChompingBlockScalarIsFine", op: add,
+			in:   "kind: Pod\napiVersion: v1\nspec:\n  containers: []\n  note: |\n    text\n\n",
+			want: "kind: Pod\napiVersion: v1\nspec:\n  containers: []\n  note: |\n    text\n  imagePullSecrets:\n  - name: regcred\n\n"},
 		{name: "AliasedSpecIsUnsafe", op: add, unsafe: true,
 			in: "kind: Pod\napiVersion: v1\nmetadata: &m\n  name: a\nspec: *m\n"},
 	})
