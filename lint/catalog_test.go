@@ -12,9 +12,10 @@ const canary = "CANARY-s3cr3t-7f1d2e"
 
 // TestSecretValuesNeverAppearInOutput puts a canary in every place a
 // Secret keeps a value (data, stringData, the auth, password and identity
-// token of .dockerconfigjson auths, a .dockercfg, unreadable config) and
-// makes every rule report on those Secrets, then checks the text and JSON
-// reports and the input errors for the canary and its base64 forms.
+// token of .dockerconfigjson auths, a .dockercfg, unreadable config, a
+// Secret on one line with its finding) and makes every rule report on those
+// Secrets, then checks every report format, the Markdown summary and the
+// input errors for the canary and its base64 forms.
 func TestSecretValuesNeverAppearInOutput(t *testing.T) {
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	auth := b64("user:" + canary)
@@ -64,6 +65,8 @@ metadata:
   annotations: {kubernetes.io/service-account.name: ghost}
 type: kubernetes.io/service-account-token
 data: {token: ` + b64(canary) + `}
+---
+{apiVersion: v1, kind: Secret, metadata: {name: one-line, namespace: shop, annotations: {kubernetes.io/service-account.name: gone}}, type: kubernetes.io/service-account-token, data: {token: ` + b64(canary) + `}, stringData: {t: ` + canary + `}}
 `
 	invalid := `apiVersion: v1
 kind: Secret
@@ -115,19 +118,29 @@ spec:
 	if len(res.Findings) < 4 || len(res.Errors) < 2 {
 		t.Fatalf("the test must produce findings and errors about the Secrets: %d findings, %d errors", len(res.Findings), len(res.Errors))
 	}
-	var text, js, errs bytes.Buffer
-	if err := WriteText(&text, Report{Result: res}); err != nil {
+	outputs := map[string]string{}
+	for _, format := range Formats {
+		var buf bytes.Buffer
+		if err := Write(&buf, format, Report{Result: res}); err != nil {
+			t.Fatal(err)
+		}
+		outputs[format] = buf.String()
+	}
+	var summary, errs bytes.Buffer
+	if err := WriteMarkdownSummary(&summary, Report{Result: res}); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteJSON(&js, Report{Result: res}); err != nil {
-		t.Fatal(err)
-	}
+	outputs["markdown summary"] = summary.String()
 	WriteErrors(&errs, res.Errors, false)
 	for _, e := range res.Errors {
 		errs.WriteString(e.Error() + "\n")
 	}
+	outputs["errors"] = errs.String()
+	if !strings.Contains(outputs["text"], "one-line") {
+		t.Errorf("no finding on the one-line Secret:\n%s", outputs["text"])
+	}
 	forbidden := []string{canary, b64(canary), auth, b64(dockerConfig), "s3cr3t"}
-	for name, out := range map[string]string{"text": text.String(), "json": js.String(), "errors": errs.String()} {
+	for name, out := range outputs {
 		for _, f := range forbidden {
 			if strings.Contains(out, f) {
 				t.Errorf("%s output contains a secret value %q:\n%s", name, f, out)
