@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/salint/salint/rules/model"
 )
@@ -35,20 +36,23 @@ type Input struct {
 func Load(in Input) []*model.File {
 	paths, walkErrs := collect(in.Paths)
 	files := make([]*model.File, len(paths))
-	work := make(chan int)
+	// Workers take the next file from a shared counter and store its
+	// result at the file's index, so the order is the walk's whatever the
+	// scheduling.
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), max(len(paths), 1))
 	for range workers {
 		wg.Go(func() {
-			for i := range work {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(paths) {
+					return
+				}
 				files[i] = readOne(paths[i], in.Stdin)
 			}
 		})
 	}
-	for i := range paths {
-		work <- i
-	}
-	close(work)
 	wg.Wait()
 	return append(walkErrs, files...)
 }
@@ -97,7 +101,10 @@ func collect(args []string) ([]string, []*model.File) {
 			if !IsManifestName(name) {
 				return nil
 			}
-			if isRegularOrLinkToRegular(path, d) {
+			switch ok, err := isRegularOrLinkToRegular(path, d); {
+			case err != nil:
+				fail(path, err)
+			case ok:
 				found = append(found, path)
 			}
 			return nil
@@ -115,13 +122,21 @@ func collect(args []string) ([]string, []*model.File) {
 }
 
 // isRegularOrLinkToRegular follows links to files; a link to a directory,
-// a broken link or a device is not a manifest.
-func isRegularOrLinkToRegular(path string, d fs.DirEntry) bool {
+// a broken link or a device is not a manifest. A link that cannot be
+// followed for another reason (a loop, a permission) is an error: the user
+// meant it to be read.
+func isRegularOrLinkToRegular(path string, d fs.DirEntry) (bool, error) {
 	if d.Type()&fs.ModeSymlink == 0 {
-		return d.Type().IsRegular()
+		return d.Type().IsRegular(), nil
 	}
 	info, err := os.Stat(path)
-	return err == nil && info.Mode().IsRegular()
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return info.Mode().IsRegular(), nil
 }
 
 func dedupe(paths []string) []string {
@@ -165,14 +180,19 @@ func readOne(path string, stdin io.Reader) *model.File {
 	return model.Read(&model.Source{Path: path, Data: data})
 }
 
+// openFile opens a file for reading; tests replace it to simulate errors
+// that running as root hides (permissions) or races (a file removed after
+// the walk listed it).
+var openFile = os.Open
+
 func readFile(path string, stdin io.Reader) ([]byte, error) {
 	if path == StdinPath {
 		if stdin == nil {
 			stdin = os.Stdin
 		}
-		return readLimited(stdin)
+		return readLimited(stdin, 0)
 	}
-	f, err := os.Open(path)
+	f, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -182,20 +202,38 @@ func readFile(path string, stdin io.Reader) ([]byte, error) {
 		return nil, err
 	}
 	if info.IsDir() {
-		return nil, fmt.Errorf("is a directory")
+		return nil, errors.New("is a directory")
 	}
-	return readLimited(f)
+	return readLimited(f, info.Size())
 }
 
-func readLimited(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return nil, err
+// errTooLarge is a file over MaxFileSize.
+var errTooLarge = fmt.Errorf("larger than %d MiB: not read", MaxFileSize>>20)
+
+// readLimited reads r to the end into one buffer of the expected size, so
+// a file is held in memory once (io.ReadAll would copy it as it grows),
+// and refuses more than MaxFileSize bytes without reading them all.
+func readLimited(r io.Reader, size int64) ([]byte, error) {
+	if size > MaxFileSize {
+		return nil, errTooLarge
 	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB: not read", MaxFileSize>>20)
+	data := make([]byte, 0, max(size, 512)+1) // +1: EOF is seen without growing
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if len(data) > MaxFileSize {
+			return nil, errTooLarge
+		}
+		if errors.Is(err, io.EOF) {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) { // the file grew, or stdin: grow
+			data = append(data, 0)[:len(data)]
+		}
 	}
-	return data, nil
 }
 
 // errorFile records a file that could not be read at all.

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -48,15 +49,27 @@ func Read(src *Source) *File {
 	if bytes.HasPrefix(data, bom) {
 		start = len(bom)
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		f.errorf(1, 1, "file contains NUL bytes: not a YAML or JSON text file")
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		line, col := lineCol(data, start, i)
+		f.errorf(line, col, "NUL byte: not a YAML or JSON text file; file not read")
 		return f
 	}
+	// YAML is Unicode text. Checking the whole file at once is the fast
+	// path; only a file that fails it is checked document by document, so
+	// that the error points at the byte and the other documents are read.
+	validUTF8 := utf8.Valid(data[start:])
 	docIndex := 0
 	for _, c := range splitDocuments(data, start) {
 		chunk := data[c.start:c.end]
 		if len(chunk) > MaxDocumentSize {
 			f.errorf(c.line, 1, "document is %d bytes, larger than the API server accepts (3 MiB); not read", len(chunk))
+			docIndex++
+			continue
+		}
+		if !validUTF8 && !utf8.Valid(chunk) {
+			bad := c.start + invalidUTF8(chunk)
+			line, col := lineCol(data, start, bad)
+			f.errorf(line, col, "invalid UTF-8 (byte 0x%02x): YAML must be UTF-8 text; document not read", data[bad])
 			docIndex++
 			continue
 		}
@@ -105,7 +118,7 @@ func (f *File) parseChunk(chunk []byte, lineOffset, docIndex int) int {
 		}
 		w := walker{offset: lineOffset, file: f}
 		w.walk(&doc)
-		if len(doc.Content) == 1 {
+		if len(doc.Content) == 1 && !w.refused {
 			f.addObjects(doc.Content[0], docIndex)
 		}
 		docIndex++
@@ -145,25 +158,59 @@ func yamlErrorLine(err error) (int, string) {
 	return 0, strings.TrimPrefix(msg, "yaml: ")
 }
 
-// walker makes node lines file-absolute and reports duplicate mapping keys,
-// which the YAML library keeps silently. It does not descend into aliases,
-// so alias bombs cost nothing.
+// maxAliasExpansion bounds how many nodes aliases may add to a document
+// when expanded. Decoders that expand aliases (kubectl, the API server's
+// YAML-to-JSON step) refuse "excessive aliasing"; a document over the bound
+// is an alias bomb ("billion laughs") and is reported, not read.
+const maxAliasExpansion = 1_000_000
+
+// walker makes node lines file-absolute, reports duplicate mapping keys
+// (which the YAML library keeps silently), and measures what aliases would
+// expand to without expanding them, so alias bombs cost nothing.
 type walker struct {
 	offset int
 	file   *File
+	// anchors holds the expanded size of each anchored node once walked;
+	// made on the first anchor, as most documents have none.
+	anchors map[*yaml.Node]int
+	added   int  // nodes that expanding every alias would add
+	refused bool // the document is reported and must not become objects
 }
 
-func (w *walker) walk(n *yaml.Node) {
+// walk returns the number of nodes n stands for once aliases are expanded.
+func (w *walker) walk(n *yaml.Node) int {
 	n.Line += w.offset
 	if n.Kind == yaml.AliasNode {
-		return
+		size, ok := w.anchors[n.Alias]
+		if !ok { // go-yaml allows an alias inside the node it names
+			w.refuse(n, "alias *%s is inside the node it names: the document is infinite when expanded, and kubectl refuses it", n.Value)
+			return 1
+		}
+		if w.added <= maxAliasExpansion && w.added+size-1 > maxAliasExpansion {
+			w.refuse(n, "aliases expand this document by more than %d nodes (an alias bomb): kubectl and the API server refuse excessive aliasing", maxAliasExpansion)
+		}
+		w.added = min(w.added+size-1, 1<<40)
+		return size
 	}
+	size := 1
 	for _, c := range n.Content {
-		w.walk(c)
+		size = min(size+w.walk(c), 1<<40)
 	}
 	if n.Kind == yaml.MappingNode && len(n.Content) > 2 {
 		w.checkDuplicates(n)
 	}
+	if n.Anchor != "" {
+		if w.anchors == nil {
+			w.anchors = map[*yaml.Node]int{}
+		}
+		w.anchors[n] = size
+	}
+	return size
+}
+
+func (w *walker) refuse(n *yaml.Node, format string, args ...any) {
+	w.file.errorf(n.Line, n.Column, format+"; document not read", args...)
+	w.refused = true
 }
 
 func (w *walker) checkDuplicates(m *yaml.Node) {
@@ -360,4 +407,26 @@ func plainValue(b []byte) (string, bool) {
 		return "", false
 	}
 	return string(b), true
+}
+
+// invalidUTF8 returns the offset of the first byte of b that does not
+// start a valid UTF-8 sequence.
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// lineCol converts byte offset off of data to a 1-based line and character
+// column; start is where the text begins (after a BOM).
+func lineCol(data []byte, start, off int) (line, col int) {
+	line = 1 + bytes.Count(data[:off], []byte{'\n'})
+	ls := bytes.LastIndexByte(data[:off], '\n') + 1
+	ls = max(ls, start)
+	return line, 1 + utf8.RuneCount(data[ls:off])
 }

@@ -1,0 +1,238 @@
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/salint/salint/lint/internal/bundlegen"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Benchmarks for issue 7; figures and commands are in docs/PERFORMANCE.md.
+//
+//	go test ./lint -run '^$' -bench . -benchmem -count 3
+//
+// BenchmarkCorpus and BenchmarkDense time salint and a bare go-yaml decode
+// of the same files alternately in the same loop, so that both see the same
+// machine load, and report the ratio (salint/decode; below 1 is faster).
+
+// findCorpus locates ../shared/corpus beside the repository root (the
+// directory above the working directory that holds go.mod).
+func findCorpus() (string, bool) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+	corpus := filepath.Join(dir, "..", "shared", "corpus")
+	if _, err := os.Stat(corpus); err != nil {
+		return corpus, false
+	}
+	return corpus, true
+}
+
+// corpusDir is the shared corpus, or skips when it is absent.
+func corpusDir(tb testing.TB) string {
+	tb.Helper()
+	corpus, ok := findCorpus()
+	if !ok {
+		tb.Skipf("shared corpus not found (expected ../shared/corpus beside the repository root)")
+	}
+	return corpus
+}
+
+// lintAll is what `salint lint DIR` does: read, model, every default rule,
+// and the text report.
+func lintAll(tb testing.TB, dir string) *Result {
+	res, err := Run(Options{Input: Input{Paths: []string{dir}}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := WriteText(io.Discard, Report{Result: res}); err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
+
+// bareDecode is the baseline: the same walk, then every document of every
+// file decoded into a yaml.Node by go-yaml v3 (kyaml's yaml.NewDecoder and
+// yaml.Node are aliases of go.yaml.in/yaml/v3's), files in parallel with
+// as many workers as Load uses. A file stops at its first syntax error, as
+// a go-yaml stream must. It returns the number of documents decoded.
+func bareDecode(tb testing.TB, dir string) int {
+	paths, _ := collect([]string{dir})
+	var next, docs atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(paths), 1)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(paths) {
+					return
+				}
+				data, err := os.ReadFile(paths[i])
+				if err != nil {
+					tb.Error(err)
+					return
+				}
+				dec := yaml.NewDecoder(bytes.NewReader(data))
+				for {
+					var n yaml.Node
+					if err := dec.Decode(&n); err != nil {
+						break
+					}
+					docs.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return int(docs.Load())
+}
+
+// benchVersusDecode runs salint and the bare decode alternately over dir
+// and reports both times and their ratio.
+func benchVersusDecode(b *testing.B, dir string) {
+	var lintTime, decodeTime time.Duration
+	n := 0
+	for b.Loop() {
+		// Each side starts from a collected heap, so neither pays for the
+		// other's garbage.
+		runtime.GC()
+		t0 := time.Now()
+		lintAll(b, dir)
+		lintTime += time.Since(t0)
+		runtime.GC()
+		t1 := time.Now()
+		bareDecode(b, dir)
+		decodeTime += time.Since(t1)
+		n++
+	}
+	b.ReportMetric(float64(lintTime.Nanoseconds())/float64(n), "salint-ns/op")
+	b.ReportMetric(float64(decodeTime.Nanoseconds())/float64(n), "decode-ns/op")
+	b.ReportMetric(float64(lintTime)/float64(decodeTime), "salint/decode")
+}
+
+// BenchmarkCorpus lints all of ../shared/corpus. Target: salint/decode < 1.
+func BenchmarkCorpus(b *testing.B) {
+	benchVersusDecode(b, corpusDir(b))
+}
+
+// BenchmarkDense lints 5,000 documents in 500 files that salint must all
+// parse (accounts, every workload kind, pods, secrets). Target:
+// salint/decode ≤ 1.2.
+func BenchmarkDense(b *testing.B) {
+	dir := b.TempDir()
+	if _, err := bundlegen.Write(dir, bundlegen.Spec{Files: 500, Docs: 5000, Namespaces: 50, Dense: true}); err != nil {
+		b.Fatal(err)
+	}
+	benchVersusDecode(b, dir)
+}
+
+// scaleSizes is the curve of BenchmarkScale: ten documents per file, over
+// 200 namespaces (fewer for the smallest, one file each).
+var scaleSizes = []int{1_000, 10_000, 100_000}
+
+func scaleRepo(b *testing.B, docs int) string {
+	dir := b.TempDir()
+	spec := bundlegen.Spec{Files: docs / 10, Docs: docs, Namespaces: 200}
+	if _, err := bundlegen.Write(dir, spec); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// BenchmarkScale lints generated repositories of 1k, 10k and 100k
+// documents in process; run with -benchmem for allocations.
+func BenchmarkScale(b *testing.B) {
+	for _, docs := range scaleSizes {
+		b.Run(fmt.Sprintf("docs=%d", docs), func(b *testing.B) {
+			dir := scaleRepo(b, docs)
+			for b.Loop() {
+				if res := lintAll(b, dir); res.Objects != docs {
+					b.Fatalf("linted %d objects, want %d", res.Objects, docs)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkScalePeakRSS runs each lint of the curve in a child process
+// (this test binary, re-executed to do only the lint) and reports the
+// child's peak resident memory besides its wall time. The child reads its
+// own high-water mark (VmHWM in /proc/self/status, which exec resets);
+// the parent's rusage would not do, as Linux counts the pre-exec RSS that
+// the child inherited from this process in the child's ru_maxrss.
+func BenchmarkScalePeakRSS(b *testing.B) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		b.Skip("needs Linux /proc to read a process's peak RSS")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, docs := range scaleSizes {
+		b.Run(fmt.Sprintf("docs=%d", docs), func(b *testing.B) {
+			dir := scaleRepo(b, docs)
+			var peak int
+			for b.Loop() {
+				cmd := exec.Command(self, "-test.run=^TestLintChild$", "-test.v")
+				cmd.Env = append(os.Environ(), lintChildEnv+"="+dir)
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					b.Fatalf("child lint: %v\n%s", err, out)
+				}
+				_, after, ok := strings.Cut(string(out), "peak-rss-kib=")
+				var kib int
+				if _, err := fmt.Sscan(after, &kib); !ok || err != nil {
+					b.Fatalf("child did not report its peak RSS: %v\n%s", err, out)
+				}
+				peak = max(peak, kib)
+			}
+			b.ReportMetric(float64(peak)/1024, "peak-RSS-MiB")
+		})
+	}
+}
+
+const lintChildEnv = "SALINT_LINT_CHILD_DIR"
+
+// TestLintChild is the child of BenchmarkScalePeakRSS; it does nothing in
+// a normal test run.
+func TestLintChild(t *testing.T) {
+	dir := os.Getenv(lintChildEnv)
+	if dir == "" {
+		t.Skip("only run as the child of BenchmarkScalePeakRSS")
+	}
+	if res := lintAll(t, dir); res.Objects == 0 {
+		t.Fatal("no objects linted")
+	}
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(status)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			// Printed for the parent to parse: "peak-rss-kib=N".
+			fmt.Printf("peak-rss-kib=%s\n", strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+		}
+	}
+}
