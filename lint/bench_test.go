@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -25,40 +24,6 @@ import (
 // BenchmarkCorpus and BenchmarkDense time salint and a bare go-yaml decode
 // of the same files alternately in the same loop, so that both see the same
 // machine load, and report the ratio (salint/decode; below 1 is faster).
-
-// findCorpus locates ../shared/corpus beside the repository root (the
-// directory above the working directory that holds go.mod).
-func findCorpus() (string, bool) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", false
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
-	corpus := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		return corpus, false
-	}
-	return corpus, true
-}
-
-// corpusDir is the shared corpus, or skips when it is absent.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	corpus, ok := findCorpus()
-	if !ok {
-		tb.Skipf("shared corpus not found (expected ../shared/corpus beside the repository root)")
-	}
-	return corpus
-}
 
 // lintAll is what `salint lint DIR` does: read, model, every default rule,
 // and the text report.

@@ -280,11 +280,18 @@ func TestGlobMatch(t *testing.T) {
 // corpusDir finds ../shared/corpus beside the repository, or skips.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(dir, "INDEX.md")); err != nil {
+	dir, ok := findCorpus()
+	if !ok {
 		t.Skipf("corpus not found at %s: the corpus tests need ../shared/corpus beside the repository", dir)
 	}
 	return dir
+}
+
+// findCorpus is where the corpus is, and whether it is there.
+func findCorpus() (string, bool) {
+	dir := filepath.Join("..", "..", "shared", "corpus")
+	_, err := os.Stat(filepath.Join(dir, "INDEX.md"))
+	return dir, err == nil
 }
 
 var indexRow = regexp.MustCompile(`^\| \[([^/\]]+)/([^\]]+)\]`)

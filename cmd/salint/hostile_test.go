@@ -35,7 +35,7 @@ func TestLint_HostileBundleExitsTwo(t *testing.T) {
 	}
 	for _, want := range []string{
 		filepath.Join(dir, "helm.yaml") + ":5: error: invalid YAML",
-		filepath.Join(dir, "binary.yaml") + ":1:8: error: NUL byte",
+		filepath.Join(dir, "binary.yaml") + ":1:8: error: file contains NUL bytes",
 		filepath.Join(dir, "bad-utf8.yml") + ":4:12: error: invalid UTF-8",
 	} {
 		if !strings.Contains(stderr.String(), want) {

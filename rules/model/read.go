@@ -51,7 +51,7 @@ func Read(src *Source) *File {
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		line, col := lineCol(data, start, i)
-		f.errorf(line, col, "NUL byte: not a YAML or JSON text file; file not read")
+		f.errorf(line, col, "file contains NUL bytes (the first here): not a YAML or JSON text file; not read")
 		return f
 	}
 	// YAML is Unicode text. Checking the whole file at once is the fast
