@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/salint/salint/lint/kustomize"
 	"github.com/salint/salint/rules/model"
 )
 
@@ -28,13 +30,34 @@ const MaxFileSize = 64 << 20
 type Input struct {
 	Paths []string
 	Stdin io.Reader
+	// Kustomize is KustomizeAuto (also "") or KustomizeOff.
+	Kustomize string
+	// EnableExec lets kustomize builds run exec and container plugins.
+	EnableExec bool
 }
+
+// Values of Input.Kustomize.
+const (
+	// KustomizeAuto builds the kustomizations found in the input and lints
+	// what they produce, located in their source files.
+	KustomizeAuto = "auto"
+	// KustomizeOff reads every file as written.
+	KustomizeOff = "off"
+)
 
 // Load reads every file reachable from in.Paths (directories recursively,
 // hidden directories skipped) in parallel and returns them in a
-// deterministic order. Errors are per file; a bad file never stops a run.
+// deterministic order. Kustomization directories are built (see package
+// lint/kustomize) unless in.Kustomize is off; the files a build reads are
+// not read again. Errors are per file; a bad file never stops a run.
 func Load(in Input) []*model.File {
-	paths, walkErrs := collect(in.Paths)
+	paths, kustDirs, walkErrs := collect(in.Paths)
+	var built []*model.File
+	if in.Kustomize != KustomizeOff && len(kustDirs) > 0 {
+		res := kustomize.Build(kustDirs, kustomize.Options{EnableExec: in.EnableExec})
+		built = res.Files
+		paths = slices.DeleteFunc(paths, func(p string) bool { return p != StdinPath && res.Consumes(p) })
+	}
 	files := make([]*model.File, len(paths))
 	// Workers take the next file from a shared counter and store its
 	// result at the file's index, so the order is the walk's whatever the
@@ -54,13 +77,14 @@ func Load(in Input) []*model.File {
 		})
 	}
 	wg.Wait()
-	return append(walkErrs, files...)
+	return append(append(walkErrs, files...), built...)
 }
 
-// collect expands the path arguments into the list of files to read.
-// Explicitly named files are read whatever their extension.
-func collect(args []string) ([]string, []*model.File) {
-	var paths []string
+// collect expands the path arguments into the list of files to read, and
+// the directories that hold a kustomization. Explicitly named files are
+// read whatever their extension.
+func collect(args []string) ([]string, []string, []*model.File) {
+	var paths, kustDirs []string
 	var errs []*model.File
 	fail := func(path string, err error) {
 		errs = append(errs, errorFile(path, err))
@@ -76,6 +100,9 @@ func collect(args []string) ([]string, []*model.File) {
 			continue
 		}
 		if !info.IsDir() {
+			if kustomize.IsKustomizationFile(filepath.Base(arg)) {
+				kustDirs = append(kustDirs, filepath.Dir(arg))
+			}
 			paths = append(paths, arg)
 			continue
 		}
@@ -98,6 +125,9 @@ func collect(args []string) ([]string, []*model.File) {
 				}
 				return nil
 			}
+			if kustomize.IsKustomizationFile(name) {
+				kustDirs = append(kustDirs, filepath.Dir(path))
+			}
 			if !IsManifestName(name) {
 				return nil
 			}
@@ -118,7 +148,7 @@ func collect(args []string) ([]string, []*model.File) {
 		}
 		paths = append(paths, found...)
 	}
-	return dedupe(paths), errs
+	return dedupe(paths), kustDirs, errs
 }
 
 // isRegularOrLinkToRegular follows links to files; a link to a directory,

@@ -74,6 +74,15 @@ func WriteErrors(w io.Writer, errs []model.Error, useColor bool) {
 	}
 }
 
+// WriteNotices writes notices (how inputs were read; not errors), one per
+// line, for the text format's standard error.
+func WriteNotices(w io.Writer, notices []model.Error, useColor bool) {
+	c := palette(useColor)
+	for _, n := range notices {
+		fmt.Fprintf(w, "%s: %s %s\n", c.pos.Sprint(n.Pos), c.infoC.Sprint("notice:"), n.Message)
+	}
+}
+
 // Summary is the one-line account of a run.
 func (r *Result) Summary() string {
 	what := r.FindingCounts()
@@ -154,6 +163,7 @@ func (c colors) severity(s rules.Severity) string {
 type jsonReport struct {
 	Findings []jsonFinding `json:"findings"`
 	Errors   []jsonError   `json:"errors"`
+	Notices  []jsonError   `json:"notices"`
 	Summary  jsonSummary   `json:"summary"`
 }
 
@@ -200,6 +210,7 @@ func WriteJSON(w io.Writer, r Report) error {
 	out := jsonReport{
 		Findings: make([]jsonFinding, 0, len(r.Findings)),
 		Errors:   make([]jsonError, 0, len(r.Errors)),
+		Notices:  make([]jsonError, 0, len(r.Notices)),
 		Summary: jsonSummary{
 			Files: r.Files, Objects: r.Objects, Findings: len(r.Findings),
 			Errors: len(r.Errors), Suppressed: r.Suppressed,
@@ -218,6 +229,9 @@ func WriteJSON(w io.Writer, r Report) error {
 	}
 	for _, e := range r.Errors {
 		out.Errors = append(out.Errors, jsonError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Col, Message: e.Message})
+	}
+	for _, n := range r.Notices {
+		out.Notices = append(out.Notices, jsonError{File: n.Pos.File, Line: n.Pos.Line, Column: n.Pos.Col, Message: n.Message})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/salint/salint/lint/kustomize"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 )
@@ -39,8 +40,11 @@ type Result struct {
 	Bundle   *model.Bundle
 	Findings []rules.Finding
 	Errors   []model.Error
-	Files    int
-	Objects  int
+	// Notices are said about how inputs were read (a kustomization not
+	// built); they do not change the exit code.
+	Notices []model.Error
+	Files   int
+	Objects int
 	// Suppressed counts findings silenced by annotation or config.
 	Suppressed int
 	// Unreported counts input errors in files read only for context
@@ -89,12 +93,20 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	settings := opts.Settings
 	settings.PrivateRegistries = append(slices.Clone(cfg.PrivateRegistries), settings.PrivateRegistries...)
 
-	res := &Result{Bundle: b, Files: len(files)}
+	res := &Result{Bundle: b}
 	scope := newScope(opts.Only)
+	paths := make(map[string]bool, len(files))
 	for _, f := range files {
+		// A kustomization read raw also carries the notice that it was not
+		// built: one file, counted once.
+		if !paths[f.Source.Path] {
+			paths[f.Source.Path] = true
+			res.Files++
+		}
 		res.Objects += f.Count()
 		if scope.has(f.Source.Path) {
 			res.Errors = append(res.Errors, f.Errors...)
+			res.Notices = append(res.Notices, f.Notices...)
 		} else {
 			res.Unreported += len(f.Errors)
 		}
@@ -111,12 +123,14 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 			if ar.Severity != 0 {
 				f.Severity = ar.Severity
 			}
+			kustomize.Explain(&f)
 			res.Findings = append(res.Findings, f)
 		})
 		ar.Rule.Check(pass)
 	}
 	rules.SortFindings(res.Findings)
 	sortErrors(res.Errors)
+	sortErrors(res.Notices)
 	return res
 }
 

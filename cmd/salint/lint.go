@@ -23,6 +23,9 @@ type inputFlags struct {
 	enable    []string
 	disable   []string
 	root      string
+	// kustomize is "auto" or "off"; enableExec lets builds run plugins.
+	kustomize  string
+	enableExec bool
 }
 
 func (f *inputFlags) register(fs *pflag.FlagSet) {
@@ -32,12 +35,14 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.enable, "enable", nil, "enable rules by id (comma-separated; \"all\" for every rule)")
 	fs.StringSliceVar(&f.disable, "disable", nil, "disable rules by id (comma-separated)")
 	fs.StringVar(&f.root, "root", "", "read the whole bundle from DIR, but report only on the PATHs (for pre-commit, which passes the changed files)")
+	fs.StringVar(&f.kustomize, "kustomize", lint.KustomizeAuto, "build kustomization directories and lint what they produce: auto or off")
+	fs.BoolVar(&f.enableExec, "enable-exec", false, "let kustomize builds run exec and container plugins (KRM functions)")
 }
 
 // options merges the flags over the config file into lint options.
 func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 	opts := lint.Options{
-		Input:     lint.Input{Paths: paths, Stdin: e.stdin},
+		Input:     lint.Input{Paths: paths, Stdin: e.stdin, Kustomize: f.kustomize, EnableExec: f.enableExec},
 		Namespace: f.namespace,
 		Enable:    f.enable,
 		Disable:   f.disable,
@@ -54,6 +59,9 @@ func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 	}
 	if len(opts.Paths) == 0 {
 		opts.Paths = []string{"."}
+	}
+	if f.kustomize != lint.KustomizeAuto && f.kustomize != lint.KustomizeOff {
+		return opts, fmt.Errorf("unknown --kustomize %q (want auto or off)", f.kustomize)
 	}
 	if f.noConfig && f.config != "" {
 		return opts, errors.New("--config and --no-config exclude each other")
@@ -170,6 +178,7 @@ func runLint(args []string, e *env) int {
 		// The report carries the input errors.
 	default:
 		lint.WriteErrors(e.stderr, res.Errors, useColor && isTerminal(e.stderr))
+		lint.WriteNotices(e.stderr, res.Notices, useColor && isTerminal(e.stderr))
 	}
 	if err := lint.Write(out, *format, report); err != nil {
 		return usageErr(err)

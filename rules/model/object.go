@@ -23,6 +23,8 @@ type Object struct {
 	Namespace    string
 	NamespaceSet bool
 	Annotations  map[string]string
+	// Built is set when a build produced the object (see Built).
+	Built *Built
 }
 
 func newObject(src *Source, n *yaml.Node, docIndex int, prefix, apiVersion, kind string) *Object {
@@ -66,6 +68,11 @@ func (o *Object) String() string {
 func (o *Object) Pos(n *yaml.Node) Position {
 	if n == nil {
 		n = o.Node
+	}
+	if o.Built != nil {
+		if p, ok := o.Built.Elsewhere[n]; ok {
+			return p
+		}
 	}
 	return Position{File: o.Source.Path, Line: n.Line, Col: n.Column}
 }

@@ -32,6 +32,9 @@ type File struct {
 	Objects []*Object
 	Skipped int // objects of kinds no rule reads, counted but not parsed
 	Errors  []Error
+	// Notices are said about how the file was read without being errors
+	// ("not built: needs network"); they do not change the exit code.
+	Notices []Error
 }
 
 // Count is the number of cluster objects in the file.

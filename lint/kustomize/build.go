@@ -1,0 +1,377 @@
+// Package kustomize lints what the cluster receives from a kustomization:
+// it builds kustomization directories in-process with kustomize's own
+// library (krusty), hermetically, and turns the built objects into model
+// objects located in the source files a person edits.
+//
+// A directory is built when it holds a kustomization that no other
+// kustomization of the input uses as a base or component; the files a
+// build reads are not read again on their own. A build that needs the
+// network (remote bases, Helm charts) is not attempted: the directory is
+// read raw and a notice says so.
+package kustomize
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Options configure builds.
+type Options struct {
+	// EnableExec lets kustomizations run exec and container plugins
+	// (KRM functions). Off by default: a lint must not run code from the
+	// repository it reads.
+	EnableExec bool
+}
+
+// Result is what building the kustomizations of an input produced.
+type Result struct {
+	// Files hold the built objects, one File per source file (objects
+	// produced by a generator belong to its kustomization file), and the
+	// kustomization files that carry errors or notices.
+	Files []*model.File
+	// Roots lists the kustomization directories built, in input order.
+	Roots []string
+
+	consumed map[string]bool // absolute paths read by a build
+}
+
+// Consumes reports whether a build read path, so that it must not be
+// read again raw.
+func (r *Result) Consumes(path string) bool {
+	abs, err := filepath.Abs(path)
+	return err == nil && r.consumed[abs]
+}
+
+// Build builds the kustomizations found in dirs (directories holding a
+// kustomization file, as the user reaches them). It never fails as a
+// whole: problems are located errors or notices in the result's files.
+func Build(dirs []string, opts Options) *Result {
+	b := &builder{
+		opts:    opts,
+		kusts:   map[string]*kustFile{},
+		sources: map[string]*sourceFile{},
+		res:     &Result{consumed: map[string]bool{}},
+	}
+	var candidates []*kustFile
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err != nil || seen[abs] {
+			continue
+		}
+		seen[abs] = true
+		candidates = append(candidates, b.load(d, abs))
+	}
+	referenced := map[string]bool{}
+	for _, k := range b.kusts {
+		for _, e := range k.entries {
+			if e.dir && e.kind != entryFile {
+				referenced[e.abs] = true
+			}
+		}
+	}
+	for _, k := range candidates {
+		if referenced[k.abs] || k.kind == "Component" {
+			continue // built as part of the kustomizations that use it
+		}
+		b.buildRoot(k)
+	}
+	return b.res
+}
+
+type builder struct {
+	opts    Options
+	kusts   map[string]*kustFile   // by absolute directory
+	sources map[string]*sourceFile // by absolute path
+	res     *Result
+}
+
+// load reads the kustomization in dir and, recursively, those it uses.
+func (b *builder) load(dir, abs string) *kustFile {
+	if k := b.kusts[abs]; k != nil {
+		return k
+	}
+	k := readKustFile(dir, abs)
+	b.kusts[abs] = k
+	for _, e := range k.entries {
+		if e.dir && e.kind != entryFile {
+			b.load(filepath.Join(dir, e.value), e.abs)
+		}
+	}
+	return k
+}
+
+// closure lists root and every kustomization it uses, root first.
+func (b *builder) closure(root *kustFile) []*kustFile {
+	var out []*kustFile
+	seen := map[string]bool{}
+	var walk func(k *kustFile)
+	walk = func(k *kustFile) {
+		if seen[k.abs] {
+			return
+		}
+		seen[k.abs] = true
+		out = append(out, k)
+		for _, e := range k.entries {
+			if e.dir && e.kind != entryFile {
+				if sub := b.kusts[e.abs]; sub != nil {
+					walk(sub)
+				}
+			}
+		}
+	}
+	walk(root)
+	return out
+}
+
+func (b *builder) buildRoot(root *kustFile) {
+	kusts := b.closure(root)
+	// A build that needs the network is not attempted (hermetic builds):
+	// the directory is read raw, as with --kustomize=off.
+	for _, k := range kusts {
+		for _, e := range k.entries {
+			if e.remote {
+				b.notice(root, k.pos(e.node), fmt.Sprintf("kustomization %s not built: needs network (%s %q); its files are read as written", root.dir, e.field, e.value))
+				return
+			}
+		}
+		if k.helm != nil {
+			b.notice(root, k.pos(k.helm), fmt.Sprintf("kustomization %s not built: needs network (%s inflates Helm charts); its files are read as written", root.dir, k.helm.Value))
+			return
+		}
+	}
+	// From here on the files belong to this build: when it fails, the
+	// error stands for them rather than findings on half-applied input.
+	var errs []model.Error
+	for _, k := range kusts {
+		b.res.consumed[filepath.Join(k.abs, filepath.Base(k.src.Path))] = true
+		if k.err != nil {
+			errs = append(errs, *k.err)
+			continue
+		}
+		for _, e := range k.entries {
+			if e.exists && !e.dir {
+				b.res.consumed[e.abs] = true
+			}
+			if !e.exists && !e.remote {
+				errs = append(errs, model.Error{Pos: k.pos(e.node),
+					Message: fmt.Sprintf("kustomization lists %s %q, which does not exist; kustomize build fails", e.field, e.value)})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		b.kustOutput(root).Errors = append(b.kustOutput(root).Errors, errs...)
+		return
+	}
+	m, err := b.run(root)
+	if err != nil {
+		pos, msg := locateError(kusts, err)
+		b.kustOutput(root).Errors = append(b.kustOutput(root).Errors, model.Error{Pos: pos, Message: "kustomize build failed: " + msg})
+		return
+	}
+	b.res.Roots = append(b.res.Roots, root.dir)
+	b.addObjects(root, m)
+}
+
+func (b *builder) notice(root *kustFile, pos model.Position, msg string) {
+	f := b.kustOutput(root)
+	f.Notices = append(f.Notices, model.Error{Pos: pos, Message: msg})
+}
+
+// kustOutput is the output File of a kustomization file.
+func (b *builder) kustOutput(k *kustFile) *model.File {
+	abs := filepath.Join(k.abs, filepath.Base(k.src.Path))
+	sf := b.sources[abs]
+	if sf == nil {
+		sf = &sourceFile{src: k.src, parsed: &model.File{Source: k.src}}
+		b.sources[abs] = sf
+	}
+	return b.output(sf)
+}
+
+func (b *builder) output(sf *sourceFile) *model.File {
+	if sf.out == nil {
+		sf.out = &model.File{Source: sf.src, Errors: sf.parsed.Errors}
+		b.res.Files = append(b.res.Files, sf.out)
+	}
+	return sf.out
+}
+
+// buildMu serialises builds: kustomize keeps its OpenAPI schema in a
+// global and prints deprecation warnings straight to os.Stderr.
+var buildMu sync.Mutex
+
+// run builds root with krusty over the disk, with origin and transformer
+// annotations switched on (see overlayFS).
+func (b *builder) run(root *kustFile) (m resmap.ResMap, err error) {
+	opts := krusty.MakeDefaultOptions()
+	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
+	opts.PluginConfig = types.DisabledPluginConfig()
+	if b.opts.EnableExec {
+		opts.PluginConfig = types.MakePluginConfig(types.PluginRestrictionsNone, types.BploUseStaticallyLinked)
+		opts.PluginConfig.FnpLoadingOptions.EnableExec = true
+	}
+	fs := newOverlayFS(root.abs)
+
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	restore := silence()
+	defer restore()
+	defer func() {
+		// kustomize panics on some malformed input; that is the input's
+		// fault, reported as a build error, never a crash.
+		if r := recover(); r != nil {
+			m, err = nil, fmt.Errorf("kustomize panicked: %v", r)
+		}
+	}()
+	return krusty.MakeKustomizer(opts).Run(fs, root.abs)
+}
+
+// silence discards what kustomize prints (deprecation warnings on
+// os.Stderr, log output) during a build; salint reports on its own.
+func silence() func() {
+	savedLog := log.Writer()
+	log.SetOutput(io.Discard)
+	savedErr := os.Stderr
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err == nil {
+		os.Stderr = devNull
+	}
+	return func() {
+		log.SetOutput(savedLog)
+		if err == nil {
+			os.Stderr = savedErr
+			_ = devNull.Close()
+		}
+	}
+}
+
+// locateError finds the kustomization entry a build error is about: the
+// entry whose path the message names, else the root kustomization.
+func locateError(kusts []*kustFile, err error) (model.Position, string) {
+	msg := err.Error()
+	for _, k := range kusts {
+		msg = strings.ReplaceAll(msg, k.abs+string(filepath.Separator), k.dir+string(filepath.Separator))
+		msg = strings.ReplaceAll(msg, k.abs, k.dir)
+	}
+	type hit struct {
+		pos   model.Position
+		score int
+	}
+	var hits []hit
+	for _, k := range kusts {
+		for _, e := range k.entries {
+			if i := strings.Index(msg, "'"+e.value+"'"); i >= 0 {
+				hits = append(hits, hit{k.pos(e.node), len(msg) - i})
+			} else if strings.Contains(msg, e.value) && e.kind == entryFile {
+				hits = append(hits, hit{k.pos(e.node), 0})
+			}
+		}
+	}
+	if len(hits) == 0 {
+		if pos, ok := locatePatchError(kusts, msg); ok {
+			return pos, msg
+		}
+		return kusts[0].pos(nil), msg
+	}
+	// The innermost cause comes last in kustomize's wrapped messages.
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score < hits[j].score })
+	return hits[0].pos, msg
+}
+
+// overlayFS is the disk with one change: the root kustomization is served
+// with buildMetadata [originAnnotations, transformerAnnotations] added, so
+// that every built object says which file it came from and which
+// kustomizations transformed it. The user's file is never written.
+type overlayFS struct {
+	filesys.FileSystem
+	dirs map[string]bool // the root directory, and its symlink-free form
+}
+
+func newOverlayFS(root string) *overlayFS {
+	dirs := map[string]bool{root: true}
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		dirs[real] = true
+	}
+	return &overlayFS{FileSystem: filesys.MakeFsOnDisk(), dirs: dirs}
+}
+
+// ReadFile implements filesys.FileSystem.
+func (fs *overlayFS) ReadFile(path string) ([]byte, error) {
+	data, err := fs.FileSystem.ReadFile(path)
+	if err != nil || !fs.dirs[filepath.Dir(path)] || !IsKustomizationFile(filepath.Base(path)) {
+		return data, err
+	}
+	return withBuildMetadata(data), nil
+}
+
+// withBuildMetadata adds the annotation options to a kustomization; input
+// it cannot edit is returned unchanged for kustomize to report.
+func withBuildMetadata(data []byte) []byte {
+	n, err := yaml.Parse(string(data))
+	if err != nil || n.YNode().Kind != yaml.MappingNode {
+		return data
+	}
+	have := map[string]bool{}
+	list := n.Field("buildMetadata")
+	if list != nil && list.Value.YNode().Kind == yaml.SequenceNode {
+		for _, v := range list.Value.YNode().Content {
+			have[v.Value] = true
+		}
+	} else {
+		if err := n.PipeE(yaml.SetField("buildMetadata", yaml.NewListRNode())); err != nil {
+			return data
+		}
+		list = n.Field("buildMetadata")
+		if list == nil {
+			return data
+		}
+	}
+	for _, opt := range []string{types.OriginAnnotations, types.TransformerAnnotations} {
+		if !have[opt] {
+			list.Value.YNode().Content = append(list.Value.YNode().Content, yaml.NewStringRNode(opt).YNode())
+		}
+	}
+	s, err := n.String()
+	if err != nil {
+		return data
+	}
+	return []byte(s)
+}
+
+// patchIDRE matches the resource id kustomize names in patch errors:
+// "Deployment.v1.apps/web.[noNs]" (kind, version and group, name, namespace).
+var patchIDRE = regexp.MustCompile(`patch "?([A-Za-z0-9]+)\.[^/" ]*/([^/" ]+)\.\[`)
+
+// locatePatchError finds the patch entry an error like `no resource
+// matches strategic merge patch "Deployment.v1.apps/web.[noNs]"` is about.
+func locatePatchError(kusts []*kustFile, msg string) (model.Position, bool) {
+	m := patchIDRE.FindStringSubmatch(msg)
+	if m == nil {
+		return model.Position{}, false
+	}
+	kind, name := m[1], m[2]
+	for _, k := range kusts {
+		for _, p := range k.patches() {
+			if p.node.Kind == yaml.MappingNode && model.Get(p.node, "kind").String() == kind &&
+				model.Lookup(p.node, "metadata", "name").String() == name {
+				return k.pos(p.entry), true
+			}
+		}
+	}
+	return model.Position{}, false
+}

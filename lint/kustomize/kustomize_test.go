@@ -1,0 +1,351 @@
+package kustomize_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/salint/salint/lint"
+	"github.com/salint/salint/lint/kustomize"
+	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/model"
+)
+
+const moved = "../../testdata/kustomize/moved"
+
+func run(t *testing.T, mode string, paths ...string) *lint.Result {
+	t.Helper()
+	res, err := lint.Run(lint.Options{Input: lint.Input{Paths: paths, Kustomize: mode}, Config: &lint.Config{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+type want struct{ pos, msg string }
+
+func checkFindings(t *testing.T, got []rules.Finding, wants []want) {
+	t.Helper()
+	if len(got) != len(wants) {
+		for _, f := range got {
+			t.Logf("got %s: %s", f.Pos, f.Message)
+		}
+		t.Fatalf("got %d findings, want %d", len(got), len(wants))
+	}
+	for i, w := range wants {
+		if got[i].Pos.String() != w.pos || !strings.Contains(got[i].Message, w.msg) {
+			t.Errorf("finding %d:\n got %s: %s\nwant %s: ...%s...", i, got[i].Pos, got[i].Message, w.pos, w.msg)
+		}
+	}
+}
+
+func TestLint_OverlayMovesWorkloadAwayFromItsAccount(t *testing.T) {
+	res := run(t, lint.KustomizeAuto, moved)
+	if len(res.Errors) > 0 {
+		t.Fatalf("errors: %v", res.Errors)
+	}
+	checkFindings(t, res.Findings, []want{
+		{moved + "/app/base/deployment.yaml:13:7",
+			`Deployment shop-prod/web runs as ServiceAccount "web", which is not defined in namespace shop-prod; ` +
+				`the API server will reject every pod the Deployment controller creates (FailedCreate) ` +
+				`(an account of that name is defined in namespace shop) ` +
+				`(namespace shop-prod set by ` + moved + `/app/overlays/prod/kustomization.yaml:3)`},
+		{moved + "/app/overlays/staging/account-name.yaml:9:7",
+			`Deployment shop/web runs as ServiceAccount "web-staging", which is not defined in namespace shop; ` +
+				`the API server will reject every pod the Deployment controller creates (FailedCreate) ` +
+				`(value set by the patch listed at ` + moved + `/app/overlays/staging/kustomization.yaml:6)`},
+	})
+}
+
+func TestLint_KustomizeOffReadsFilesAsWritten(t *testing.T) {
+	res := run(t, lint.KustomizeOff, moved)
+	// Raw, the base is fine and the patch reads as a whole Deployment.
+	checkFindings(t, res.Findings, []want{
+		{moved + "/app/overlays/staging/account-name.yaml:9:7", `runs as ServiceAccount "web-staging"`},
+	})
+}
+
+func TestLint_BaseNamedAloneIsBuiltAlone(t *testing.T) {
+	// A base given on its own is the root of its input: built standalone.
+	res := run(t, lint.KustomizeAuto, moved+"/app/base", moved+"/accounts")
+	checkFindings(t, res.Findings, nil)
+	if res.Objects != 2 {
+		t.Errorf("objects = %d, want 2 (the built Deployment and the raw account)", res.Objects)
+	}
+}
+
+// corpusDir finds ../shared/corpus beside the repository root.
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+	c := filepath.Join(dir, "..", "shared", "corpus")
+	if _, err := os.Stat(c); err != nil {
+		t.Skipf("corpus not found at %s: the kustomize corpus tests need ../shared/corpus", c)
+	}
+	return c
+}
+
+// corpusTrees are the kustomize trees of the corpus, with the build errors
+// that are real: files their kustomizations name that upstream generates
+// at build time or that the snapshot lacks.
+var corpusTrees = []struct {
+	dir     string
+	errors  []string
+	unbuilt bool // every build fails
+}{
+	{"kubernetes-sigs__kustomize/examples", []string{
+		`transformerconfigs/images/kustomization.yaml:5:3: kustomization lists configurations "kustomizeconfig/mykind.yaml", which does not exist`,
+	}, false},
+	{"kubernetes-sigs__metrics-server", nil, false},
+	{"open-policy-agent__gatekeeper/config", []string{
+		`overlays/dev/kustomization.yaml:8:3: kustomization lists patchesStrategicMerge "manager_image_patch.yaml", which does not exist`,
+	}, true},
+	{"open-policy-agent__gatekeeper/config/default", nil, false},
+	{"GoogleCloudPlatform__microservices-demo", nil, false},
+	{"kubernetes__ingress-nginx/deploy", nil, false},
+}
+
+func TestLint_CorpusKustomizeTrees(t *testing.T) {
+	corpus := corpusDir(t)
+	for _, tree := range corpusTrees {
+		t.Run(tree.dir, func(t *testing.T) {
+			dir := filepath.Join(corpus, tree.dir)
+			res := run(t, lint.KustomizeAuto, dir)
+			if len(res.Errors) != len(tree.errors) {
+				t.Errorf("got %d errors, want %d: %v", len(res.Errors), len(tree.errors), res.Errors)
+			}
+			for i, e := range res.Errors {
+				if i < len(tree.errors) &&
+					!strings.Contains(e.Pos.String()+": "+e.Message, tree.errors[i]) {
+					t.Errorf("error %d = %v, want %s", i, e, tree.errors[i])
+				}
+			}
+			for _, f := range res.Findings {
+				if f.Rule == "missing-service-account" {
+					t.Errorf("false positive on correct build output: %s: %s", f.Pos, f.Message)
+				}
+			}
+			if !tree.unbuilt {
+				checkLocatedInSources(t, res.Bundle)
+			}
+		})
+	}
+}
+
+// checkLocatedInSources asserts that built objects are located in the
+// files people edit: every account reference's position holds the text
+// serviceAccountName in that file.
+func checkLocatedInSources(t *testing.T, b *model.Bundle) {
+	t.Helper()
+	built := 0
+	for _, pod := range b.Pods {
+		o := pod.Object
+		if o.Built == nil {
+			continue
+		}
+		built++
+		if info, err := os.Stat(o.Source.Path); err != nil || info.IsDir() {
+			t.Errorf("%s: source %s is not a file", o, o.Source.Path)
+			continue
+		}
+		if !pod.ServiceAccountName.Present() {
+			continue
+		}
+		pos := o.Pos(pod.ServiceAccountName.Key)
+		data, err := os.ReadFile(pos.File)
+		if err != nil {
+			t.Errorf("%s: %v", o, err)
+			continue
+		}
+		src := &model.Source{Data: data}
+		line := string(data[src.LineStart(pos.Line):src.LineEnd(pos.Line)])
+		if !strings.Contains(line[min(pos.Col-1, len(line)):], "serviceAccountName") {
+			t.Errorf("%s: serviceAccountName located at %s, which holds %q", o, pos, line)
+		}
+	}
+	if built == 0 {
+		t.Errorf("no built pod specs: the kustomizations were not built")
+	}
+}
+
+func TestLint_GatekeeperNamespaceComesFromKustomization(t *testing.T) {
+	corpus := corpusDir(t)
+	// Raw, manager.yaml runs in namespace system as an account that only
+	// the build names: the false positive this package removes.
+	raw := run(t, lint.KustomizeOff, filepath.Join(corpus, "open-policy-agent__gatekeeper/config"))
+	if !hasRule(raw.Findings, "missing-service-account") {
+		t.Fatalf("raw reading no longer shows the false positive; pick another case")
+	}
+	res := run(t, lint.KustomizeAuto, filepath.Join(corpus, "open-policy-agent__gatekeeper/config/default"))
+	if hasRule(res.Findings, "missing-service-account") {
+		t.Errorf("false missing-service-account after the build: %v", res.Findings)
+	}
+	var found bool
+	for _, pod := range res.Bundle.Pods {
+		o := pod.Object
+		if o.Name != "gatekeeper-audit" {
+			continue
+		}
+		found = true
+		if o.Namespace != "gatekeeper-system" || !strings.HasSuffix(o.Source.Path, "config/manager/manager.yaml") {
+			t.Errorf("audit: namespace %q source %q", o.Namespace, o.Source.Path)
+		}
+		if !strings.Contains(o.Built.NamespaceNote, "config/default/kustomization.yaml:2") {
+			t.Errorf("namespace note = %q", o.Built.NamespaceNote)
+		}
+		if p := o.Pos(pod.ServiceAccountName.Key); !strings.HasSuffix(p.String(), "config/manager/manager.yaml:215:7") {
+			t.Errorf("serviceAccountName at %s", p)
+		}
+	}
+	if !found {
+		t.Errorf("no Deployment gatekeeper-audit in the build")
+	}
+}
+
+func hasRule(fs []rules.Finding, id string) bool {
+	for _, f := range fs {
+		if f.Rule == id {
+			return true
+		}
+	}
+	return false
+}
+
+// writeTree writes files (path → content) under a new temporary directory.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, content := range files {
+		full := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  serviceAccountName: nobody
+  containers: [{name: c, image: nginx}]
+`
+
+func TestBuild_ProblemsAreLocatedErrorsOrNotices(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   map[string]string
+		errors  []string // "line:col: message part"
+		notices []string
+		raw     bool // the pod is read as written (and found)
+	}{
+		{
+			name:   "MissingResourceIsAnErrorAtItsEntry",
+			files:  map[string]string{"kustomization.yaml": "resources:\n- pod.yaml\n- gone.yaml\n", "pod.yaml": pod},
+			errors: []string{`kustomization.yaml:3:3: kustomization lists resources "gone.yaml", which does not exist`},
+		},
+		{
+			name: "PatchMatchingNothingIsAnErrorAtThePatch",
+			files: map[string]string{
+				"kustomization.yaml": "resources:\n- pod.yaml\npatches:\n- path: patch.yaml\n",
+				"pod.yaml":           pod,
+				"patch.yaml":         "apiVersion: v1\nkind: Pod\nmetadata: {name: other}\nspec: {serviceAccountName: x}\n",
+			},
+			errors: []string{`kustomization.yaml:4:9: kustomize build failed: no resource matches strategic merge patch "Pod.v1.[noGrp]/other.[noNs]"`},
+		},
+		{
+			name:   "InvalidKustomizationIsAnError",
+			files:  map[string]string{"kustomization.yaml": "resources: [pod.yaml\n", "pod.yaml": pod},
+			errors: []string{`kustomization.yaml:1: invalid kustomization`},
+			raw:    true, // what it would have read is unknown
+		},
+		{
+			name:    "RemoteResourceIsNotBuilt",
+			files:   map[string]string{"kustomization.yaml": "resources:\n- pod.yaml\n- https://example.com/x.yaml\n", "pod.yaml": pod},
+			notices: []string{`kustomization.yaml:3:3: kustomization . not built: needs network (resources "https://example.com/x.yaml")`},
+			raw:     true,
+		},
+		{
+			name:    "RemoteBaseWithoutSchemeIsNotBuilt",
+			files:   map[string]string{"kustomization.yaml": "resources:\n- github.com/org/repo//deploy?ref=v1\n- pod.yaml\n", "pod.yaml": pod},
+			notices: []string{`kustomization.yaml:2:3: kustomization . not built: needs network`},
+			raw:     true,
+		},
+		{
+			name:    "HelmChartsAreNotBuilt",
+			files:   map[string]string{"kustomization.yaml": "resources:\n- pod.yaml\nhelmCharts:\n- name: x\n  repo: https://charts.example.com\n", "pod.yaml": pod},
+			notices: []string{`kustomization.yaml:3:1: kustomization . not built: needs network (helmCharts inflates Helm charts)`},
+			raw:     true,
+		},
+		{
+			name:   "ExecPluginIsAnErrorWithoutEnableExec",
+			files:  map[string]string{"kustomization.yaml": "resources:\n- pod.yaml\ntransformers:\n- plugin.yaml\n", "pod.yaml": pod, "plugin.yaml": "apiVersion: example.com/v1\nkind: Anything\nmetadata:\n  name: x\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ./fn\n"},
+			errors: []string{`kustomize build failed:`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeTree(t, tt.files)
+			t.Chdir(dir)
+			res := run(t, lint.KustomizeAuto, ".")
+			check := func(what string, got []model.Error, want []string) {
+				if len(got) != len(want) {
+					t.Fatalf("%s = %v, want %d", what, got, len(want))
+				}
+				for i := range want {
+					if s := got[i].Error(); !strings.Contains(s, want[i]) {
+						t.Errorf("%s %d = %s\nwant it to contain %s", what, i, s, want[i])
+					}
+				}
+			}
+			check("errors", res.Errors, tt.errors)
+			check("notices", res.Notices, tt.notices)
+			if got := hasRule(res.Findings, "missing-service-account"); got != tt.raw {
+				t.Errorf("pod found = %v, want %v (read raw)", got, tt.raw)
+			}
+		})
+	}
+}
+
+func TestBuild_DirectoriesUsedAsBasesOrComponentsAreNotBuiltAlone(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"base/kustomization.yaml":    "resources: [pod.yaml]\n",
+		"base/pod.yaml":              pod,
+		"comp/kustomization.yaml":    "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnamePrefix: c-\n",
+		"overlay/kustomization.yaml": "resources: [../base]\ncomponents: [../comp]\nnamespace: o\n",
+	})
+	res := kustomize.Build([]string{
+		filepath.Join(dir, "base"), filepath.Join(dir, "comp"), filepath.Join(dir, "overlay"),
+	}, kustomize.Options{})
+	if len(res.Roots) != 1 || !strings.HasSuffix(res.Roots[0], "overlay") {
+		t.Errorf("roots = %v, want the overlay only", res.Roots)
+	}
+	if !res.Consumes(filepath.Join(dir, "base", "pod.yaml")) {
+		t.Errorf("base/pod.yaml is read again raw")
+	}
+	var objs []*model.Object
+	for _, f := range res.Files {
+		objs = append(objs, f.Objects...)
+	}
+	if len(objs) != 1 || objs[0].String() != "Pod o/c-p" {
+		t.Fatalf("objects = %v, want Pod o/c-p", objs)
+	}
+}
