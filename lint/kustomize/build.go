@@ -64,6 +64,7 @@ func Build(dirs []string, opts Options) *Result {
 		opts:    opts,
 		kusts:   map[string]*kustFile{},
 		sources: map[string]*sourceFile{},
+		seen:    map[string]bool{},
 		res:     &Result{consumed: map[string]bool{}},
 	}
 	var candidates []*kustFile
@@ -97,6 +98,7 @@ type builder struct {
 	opts    Options
 	kusts   map[string]*kustFile   // by absolute directory
 	sources map[string]*sourceFile // by absolute path
+	seen    map[string]bool        // objects already built (see keep)
 	res     *Result
 }
 
