@@ -207,7 +207,7 @@ func (b *builder) kustOutput(k *kustFile) *model.File {
 
 func (b *builder) output(sf *sourceFile) *model.File {
 	if sf.out == nil {
-		sf.out = &model.File{Source: sf.src, Errors: sf.parsed.Errors}
+		sf.out = &model.File{Source: sf.src, Errors: sf.parsed.Errors, Built: true}
 		b.res.Files = append(b.res.Files, sf.out)
 	}
 	return sf.out

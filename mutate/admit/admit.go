@@ -412,6 +412,22 @@ func (a *admitter) render() ([]byte, error) {
 		if len(src.Data) == 0 || !a.show(src.Path) {
 			continue
 		}
+		if f.Built {
+			// A kustomize build's objects: what the cluster receives is
+			// each object's built node, not the source file's text.
+			for _, o := range f.Objects {
+				if a.dropped[o] {
+					continue
+				}
+				var buf bytes.Buffer
+				if err := yaml.NewEncoder(&buf).Encode(o.Node); err != nil {
+					return nil, fmt.Errorf("%s: %w", o.Pos(nil), err)
+				}
+				sep()
+				out.Write(buf.Bytes())
+			}
+			continue
+		}
 		docs := src.Documents()
 		byDoc := make([][]*model.Object, len(docs))
 		for _, o := range f.Objects {

@@ -35,6 +35,10 @@ type File struct {
 	// Notices are said about how the file was read without being errors
 	// ("not built: needs network"); they do not change the exit code.
 	Notices []Error
+	// Built is true when a build (kustomize) produced the objects: Source
+	// is the file they came from, but what the cluster receives is their
+	// Nodes, not Source.Data.
+	Built bool
 }
 
 // Count is the number of cluster objects in the file.
