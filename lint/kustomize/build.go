@@ -47,13 +47,17 @@ type Result struct {
 	Roots []string
 
 	consumed map[string]bool // absolute paths read by a build
+	owned    map[string]bool // directories of the kustomizations built
 }
 
-// Consumes reports whether a build read path, so that it must not be
-// read again raw.
+// Consumes reports whether path belongs to a build, so that it must not be
+// read again raw: the build read it, or it lies beside a kustomization
+// that was built (or failed to build) without being listed there, so that
+// the cluster does not receive it through that kustomization either
+// (kubebuilder's config/rbac keeps such files for optional features).
 func (r *Result) Consumes(path string) bool {
 	abs, err := filepath.Abs(path)
-	return err == nil && r.consumed[abs]
+	return err == nil && (r.consumed[abs] || r.owned[filepath.Dir(abs)])
 }
 
 // Build builds the kustomizations found in dirs (directories holding a
@@ -65,7 +69,7 @@ func Build(dirs []string, opts Options) *Result {
 		kusts:   map[string]*kustFile{},
 		sources: map[string]*sourceFile{},
 		seen:    map[string]bool{},
-		res:     &Result{consumed: map[string]bool{}},
+		res:     &Result{consumed: map[string]bool{}, owned: map[string]bool{}},
 	}
 	var candidates []*kustFile
 	seen := map[string]bool{}
@@ -160,6 +164,7 @@ func (b *builder) buildRoot(root *kustFile) {
 	// error stands for them rather than findings on half-applied input.
 	var errs []model.Error
 	for _, k := range kusts {
+		b.res.owned[k.abs] = true
 		b.res.consumed[filepath.Join(k.abs, filepath.Base(k.src.Path))] = true
 		if k.err != nil {
 			errs = append(errs, *k.err)

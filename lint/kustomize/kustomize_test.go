@@ -282,7 +282,8 @@ func TestBuild_ProblemsAreLocatedErrorsOrNotices(t *testing.T) {
 			name:   "InvalidKustomizationIsAnError",
 			files:  map[string]string{"kustomization.yaml": "resources: [pod.yaml\n", "pod.yaml": pod},
 			errors: []string{`kustomization.yaml:1: invalid kustomization`},
-			raw:    true, // what it would have read is unknown
+			// The directory belongs to the failed build: its error stands
+			// for the files, which are not read as written.
 		},
 		{
 			name:    "RemoteResourceIsNotBuilt",
