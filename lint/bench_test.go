@@ -44,7 +44,7 @@ func lintAll(tb testing.TB, dir string) *Result {
 // as many workers as Load uses. A file stops at its first syntax error, as
 // a go-yaml stream must. It returns the number of documents decoded.
 func bareDecode(tb testing.TB, dir string) int {
-	paths, _ := collect([]string{dir})
+	paths, _, _ := collect([]string{dir})
 	var next, docs atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(len(paths), 1)) {
