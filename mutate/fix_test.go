@@ -212,3 +212,57 @@ func documents(data []byte) [][]byte {
 	}
 	return append(out, data[start:])
 }
+
+// TestFixableMeansFixedByPlainFix checks the promise behind a JSON finding's
+// "fixable": over the golden inputs and the corpus, with no fix flags, every
+// finding lint marks fixable is gone after salint fix, and every finding it
+// marks not fixable is still there.
+func TestFixableMeansFixedByPlainFix(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join("..", "testdata", "fix", "*", "in"))
+	if corpus := corpusDir(t); corpus != "" {
+		sources, _ := os.ReadDir(corpus)
+		for _, s := range sources {
+			if s.IsDir() {
+				dirs = append(dirs, filepath.Join(corpus, s.Name()))
+			}
+		}
+	}
+	key := func(f rules.Finding) string {
+		o := f.Object
+		// Renaming serviceAccount moves a finding about the account to the
+		// new field; it is the same finding.
+		field := f.Field
+		if strings.HasSuffix(field, ".serviceAccount") {
+			field += "Name"
+		}
+		return f.Rule + "|" + o.Kind + "|" + o.Namespace + "|" + o.DisplayName() + "|" + field
+	}
+	checked := 0
+	for _, dir := range dirs {
+		opts := lint.Options{Input: lint.Input{Paths: []string{dir}}}
+		files := lint.Load(opts.Input)
+		active, err := opts.ActiveRules()
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := lint.Check(files, opts, active).Findings
+		_, after := fixFiles(t, files, opts)
+		remaining := map[string]bool{}
+		for _, f := range after.Findings {
+			remaining[key(f)] = true
+		}
+		for _, f := range before {
+			if f.Object == nil {
+				continue
+			}
+			checked++
+			switch gone := !remaining[key(f)]; {
+			case f.Fix != nil && !gone:
+				t.Errorf("%s: fixable but still reported after fix: %s", f.Pos, f.Message)
+			case f.Fix == nil && gone:
+				t.Errorf("%s: not fixable, yet gone after fix: [%s] %s", f.Pos, f.Rule, f.Message)
+			}
+		}
+	}
+	t.Logf("%d findings checked", checked)
+}
