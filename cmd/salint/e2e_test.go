@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -132,6 +133,19 @@ func goEnv(t *testing.T, name string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// preCommitConfig is the .pre-commit-config.yaml of docs/integrations.md,
+// pointed at the local hook repository and commit.
+func preCommitConfig(t *testing.T, repo, rev string) string {
+	t.Helper()
+	doc := docBlockFor(t, "pre-commit")
+	cfg := regexp.MustCompile(`repo: \S+`).ReplaceAllLiteralString(doc, "repo: "+repo)
+	cfg = regexp.MustCompile(`rev: \S+`).ReplaceAllLiteralString(cfg, "rev: "+rev)
+	if cfg == doc || !strings.Contains(cfg, rev) {
+		t.Fatalf("cannot point the documented config at the local repository:\n%s", doc)
+	}
+	return cfg
+}
+
 const (
 	e2eAccounts = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n  namespace: shop\n"
 	e2eWeb      = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n      serviceAccountName: web\n"
@@ -158,7 +172,7 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 	)
 	r.must("git", "init", "-q")
 	writeTree(t, user, map[string]string{
-		".pre-commit-config.yaml": "repos:\n- repo: " + hooks + "\n  rev: " + rev + "\n  hooks:\n  - id: salint-fix\n  - id: salint\n",
+		".pre-commit-config.yaml": preCommitConfig(t, hooks, rev),
 		"base/accounts.yaml":      e2eAccounts,
 	})
 	r.must("pre-commit", "install")
