@@ -166,6 +166,7 @@ func TestSARIF_WhatCodeScanningNeeds(t *testing.T) {
 		if loc.Region.StartLine <= 1 || loc.Region.StartColumn < 1 {
 			t.Errorf("%s: region %+v, want the field's real line and column", loc.ArtifactLocation.URI, loc.Region)
 		}
+
 	}
 }
 
@@ -217,7 +218,8 @@ func TestGitHub_SeveritiesAndUnlocatedErrors(t *testing.T) {
 			{Rule: "a", Severity: rules.Info, Message: "i", Pos: model.Position{File: "f.yaml", Line: 1, Col: 1}},
 			{Rule: "b", Severity: rules.Error, Message: "e", Pos: model.Position{File: "f.yaml", Line: 2, Col: 1}},
 		},
-		Errors: []model.Error{{Pos: model.Position{File: "g.yaml"}, Message: "cannot read: permission denied"}},
+		Errors:  []model.Error{{Pos: model.Position{File: "g.yaml"}, Message: "cannot read: permission denied"}},
+		Notices: []model.Error{{Pos: model.Position{File: "k/kustomization.yaml", Line: 2}, Message: "not built: needs network"}},
 	}
 	var buf bytes.Buffer
 	if err := WriteGitHub(&buf, Report{Result: res}); err != nil {
@@ -227,6 +229,7 @@ func TestGitHub_SeveritiesAndUnlocatedErrors(t *testing.T) {
 		"::error file=g.yaml,title=salint%3A input error::cannot read: permission denied\n",
 		"::notice file=f.yaml,line=1,col=1,title=a::i\n",
 		"::error file=f.yaml,line=2,col=1,title=b::e\n",
+		"::notice file=k/kustomization.yaml,line=2,title=salint::not built: needs network\n",
 	} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("missing %q in\n%s", want, buf.String())

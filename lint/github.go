@@ -22,12 +22,16 @@ var (
 // githubCommand maps a severity to the workflow command that annotates.
 func githubCommand(s rules.Severity) string { return bySeverity(s, "error", "warning", "notice") }
 
-// WriteGitHub writes one workflow command per finding and per input error,
+// WriteGitHub writes one workflow command per finding, input error and
+// notice (how an input was read),
 // paths relative to r.BaseDir (the checkout), then the summary line.
 func WriteGitHub(w io.Writer, r Report) error {
 	paths := newRelPaths(r.BaseDir)
 	for _, e := range r.Errors {
 		writeGitHubCommand(w, "error", paths.of(e.Pos.File).path, e.Pos, "salint: input error", e.Message)
+	}
+	for _, n := range r.Notices {
+		writeGitHubCommand(w, "notice", paths.of(n.Pos.File).path, n.Pos, "salint", n.Message)
 	}
 	for _, f := range r.Findings {
 		writeGitHubCommand(w, githubCommand(f.Severity), paths.of(f.Pos.File).path, f.Pos, f.Rule, f.Message)

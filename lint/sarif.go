@@ -150,12 +150,16 @@ func WriteSARIF(w io.Writer, r Report) error {
 		Results:     make([]sarifResult, 0, len(r.Findings)),
 		ColumnKind:  "unicodeCodePoints",
 	}
-	for _, e := range r.Errors {
+	notify := func(level, text string, pos model.Position) {
 		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, sarifNotification{
-			Level:     "error",
-			Message:   sarifText{Text: "cannot lint " + e.Pos.String() + ": " + e.Message},
-			Locations: []sarifLocation{sarifLoc(paths, e.Pos)},
+			Level: level, Message: sarifText{Text: text}, Locations: []sarifLocation{sarifLoc(paths, pos)},
 		})
+	}
+	for _, e := range r.Errors {
+		notify("error", "cannot lint "+e.Pos.String()+": "+e.Message, e.Pos)
+	}
+	for _, n := range r.Notices {
+		notify("note", n.Pos.String()+": "+n.Message, n.Pos)
 	}
 	prints := fingerprints(r.Findings, paths)
 	for i, f := range r.Findings {
@@ -184,6 +188,8 @@ func WriteSARIF(w io.Writer, r Report) error {
 	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
 }
 
+// sarifLoc locates pos. The region has no snippet: the offending line can
+// hold a Secret's value, and salint never prints one.
 func sarifLoc(paths *relPaths, pos model.Position) sarifLocation {
 	p := paths.of(pos.File)
 	art := sarifArtifact{URI: (&url.URL{Path: p.path}).String(), URIBaseID: srcRoot}
