@@ -51,10 +51,36 @@ const (
 // lint/kustomize) unless in.Kustomize is off; the files a build reads are
 // not read again. Errors are per file; a bad file never stops a run.
 func Load(in Input) []*model.File {
+	return load(in, nil)
+}
+
+// Reload reads in again as Load does, but takes the content of every file
+// in current from there rather than from the disk, keeping its Source:
+// fix re-checks with it after applying edits in memory, so that
+// kustomizations are rebuilt from the edited sources and their objects
+// keep pointing at the Sources the edits were made on.
+func Reload(in Input, current []*model.File) []*model.File {
+	byPath := make(map[string]*model.File, len(current))
+	for _, f := range current {
+		byPath[f.Source.Path] = f
+	}
+	return load(in, byPath)
+}
+
+func load(in Input, current map[string]*model.File) []*model.File {
 	paths, kustDirs, walkErrs := collect(in.Paths)
 	var built []*model.File
 	if in.Kustomize != KustomizeOff && len(kustDirs) > 0 {
-		res := kustomize.Build(kustDirs, kustomize.Options{EnableExec: in.EnableExec})
+		opts := kustomize.Options{EnableExec: in.EnableExec}
+		if current != nil {
+			opts.Sources = map[string]*model.Source{}
+			for path, f := range current {
+				if abs, err := filepath.Abs(path); err == nil && path != StdinPath && f.Source.Data != nil {
+					opts.Sources[abs] = f.Source
+				}
+			}
+		}
+		res := kustomize.Build(kustDirs, opts)
 		built = res.Files
 		paths = slices.DeleteFunc(paths, func(p string) bool { return p != StdinPath && res.Consumes(p) })
 	}
@@ -71,6 +97,10 @@ func Load(in Input) []*model.File {
 				i := int(next.Add(1) - 1)
 				if i >= len(paths) {
 					return
+				}
+				if f := current[paths[i]]; f != nil && !f.Built {
+					files[i] = f // as edited in memory
+					continue
 				}
 				files[i] = readOne(paths[i], in.Stdin)
 			}

@@ -736,6 +736,10 @@ func scalarText(s string, quoted bool) string {
 // says why in the message so that the user knows to edit by hand.
 func attachFix(f *Finding, build func() (*SuggestedFix, error)) {
 	fix, err := build()
+	if why := builtFixBlocked(f, fix, err); why != "" {
+		f.Message += "; salint fix leaves this to you: " + why
+		return
+	}
 	if err == nil {
 		f.Fix = fix
 		return
@@ -746,4 +750,34 @@ func attachFix(f *Finding, build func() (*SuggestedFix, error)) {
 		return
 	}
 	f.Message += "; salint fix cannot fix this: " + err.Error()
+}
+
+// BuiltFixBlocked says why the fix of f must not be applied because f is
+// about an object a kustomize build produced and the fix does not edit the
+// one source that owns the field, or "". Drivers ask it for fixes that
+// rules attach without attachFix.
+func BuiltFixBlocked(f *Finding) string { return builtFixBlocked(f, f.Fix, nil) }
+
+// builtFixBlocked says why a fix of a finding on an object a kustomize
+// build produced must not be made, or "": the fix may only edit the one
+// source that owns the field (model.Object.EditBlocked). It is asked
+// before the edit's own verdict, which reads the bytes at the nodes'
+// positions: for a value set by a patch those are not the value's.
+func builtFixBlocked(f *Finding, fix *SuggestedFix, err error) string {
+	o := f.Object
+	if o == nil || o.Built == nil {
+		return ""
+	}
+	if why := o.PosBlocked(f.Pos); why != "" {
+		return why
+	}
+	if err != nil || fix == nil {
+		return ""
+	}
+	for _, e := range fix.Edits {
+		if why := o.EditBlocked(e.Source, e.Start, e.End); why != "" {
+			return why
+		}
+	}
+	return ""
 }

@@ -64,7 +64,12 @@ func runFix(args []string, e *env) int {
 
 	files := lint.Load(opts.Input)
 	var last *lint.Result
+	round := 0
 	res, fixErr := mutate.Fix(files, func(fs []*model.File) []rules.Finding {
+		if round++; round > 1 {
+			// Rebuild kustomizations from the sources as edited so far.
+			fs = lint.Reload(opts.Input, fs)
+		}
 		last = lint.Check(fs, opts, active)
 		return last.Findings
 	})

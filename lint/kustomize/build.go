@@ -35,6 +35,10 @@ type Options struct {
 	// (KRM functions). Off by default: a lint must not run code from the
 	// repository it reads.
 	EnableExec bool
+	// Sources, by absolute path, replace the disk's content of those
+	// files: fix rebuilds from sources it edited in memory, and built
+	// objects then point at these Sources.
+	Sources map[string]*model.Source
 }
 
 // Result is what building the kustomizations of an input produced.
@@ -232,7 +236,7 @@ func (b *builder) run(root *kustFile) (m resmap.ResMap, err error) {
 		opts.PluginConfig = types.MakePluginConfig(types.PluginRestrictionsNone, types.BploUseStaticallyLinked)
 		opts.PluginConfig.FnpLoadingOptions.EnableExec = true
 	}
-	fs := newOverlayFS(root.abs)
+	fs := newOverlayFS(root.abs, b.opts.Sources)
 
 	buildMu.Lock()
 	defer buildMu.Unlock()
@@ -306,20 +310,27 @@ func locateError(kusts []*kustFile, err error) (model.Position, string) {
 // kustomizations transformed it. The user's file is never written.
 type overlayFS struct {
 	filesys.FileSystem
-	dirs map[string]bool // the root directory, and its symlink-free form
+	dirs    map[string]bool          // the root directory, and its symlink-free form
+	sources map[string]*model.Source // content that replaces the disk's
 }
 
-func newOverlayFS(root string) *overlayFS {
+func newOverlayFS(root string, sources map[string]*model.Source) *overlayFS {
 	dirs := map[string]bool{root: true}
 	if real, err := filepath.EvalSymlinks(root); err == nil {
 		dirs[real] = true
 	}
-	return &overlayFS{FileSystem: filesys.MakeFsOnDisk(), dirs: dirs}
+	return &overlayFS{FileSystem: filesys.MakeFsOnDisk(), dirs: dirs, sources: sources}
 }
 
 // ReadFile implements filesys.FileSystem.
 func (fs *overlayFS) ReadFile(path string) ([]byte, error) {
-	data, err := fs.FileSystem.ReadFile(path)
+	var data []byte
+	var err error
+	if src := fs.sources[path]; src != nil {
+		data = src.Data
+	} else {
+		data, err = fs.FileSystem.ReadFile(path)
+	}
 	if err != nil || !fs.dirs[filepath.Dir(path)] || !IsKustomizationFile(filepath.Base(path)) {
 		return data, err
 	}

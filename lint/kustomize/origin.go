@@ -37,8 +37,7 @@ func (b *builder) source(abs, display string) *sourceFile {
 		b.kustOutput(k)
 		return b.sources[abs]
 	}
-	data, err := os.ReadFile(abs)
-	src := &model.Source{Path: display, Data: data}
+	src, err := b.read(abs, display)
 	sf := &sourceFile{src: src}
 	if err != nil {
 		sf.parsed = &model.File{Source: src, Errors: []model.Error{{Pos: model.Position{File: display}, Message: "cannot read: " + err.Error()}}}
@@ -47,6 +46,16 @@ func (b *builder) source(abs, display string) *sourceFile {
 	}
 	b.sources[abs] = sf
 	return sf
+}
+
+// read returns the Source of a file: the one given in Options.Sources, or
+// the disk's content.
+func (b *builder) read(abs, display string) (*model.Source, error) {
+	if src := b.opts.Sources[abs]; src != nil {
+		return src, nil
+	}
+	data, err := os.ReadFile(abs)
+	return &model.Source{Path: display, Data: data}, err
 }
 
 // kustAt returns the kustomization file at path (relative to root's
@@ -101,6 +110,7 @@ func (b *builder) addObject(root *kustFile, r *resource.Resource) {
 		Elsewhere: map[*yaml.Node]model.Position{},
 		Notes:     map[model.Position]string{},
 		Rewritten: map[int]bool{},
+		Grown:     map[int]bool{},
 	}
 	if srcObj == nil {
 		if anchor == nil && len(sf.parsed.Objects) > 0 {
@@ -322,7 +332,7 @@ func (m *mapper) walk(kb, bn, sn *yaml.Node, path []step) {
 			m.walk(k, v, f.Value, p)
 		}
 		if reshaped || kept < len(sn.Content)/2 {
-			m.rewrite(kb, sn)
+			m.grow(kb, sn)
 		}
 	case yaml.SequenceNode:
 		used := make([]bool, len(sn.Content))
@@ -342,7 +352,7 @@ func (m *mapper) walk(kb, bn, sn *yaml.Node, path []step) {
 			reshaped = reshaped || !u
 		}
 		if reshaped {
-			m.rewrite(kb, sn)
+			m.grow(kb, sn)
 		}
 	}
 }
@@ -381,15 +391,28 @@ func matchItem(item *yaml.Node, i int, sn *yaml.Node, used []bool) int {
 	return -1
 }
 
-// rewrite records the source lines of sn (and its key) as changed by the
-// build, up to the line after it, where a fix would insert into it.
+// rewrite records the source lines of sn (and its key) as replaced by the
+// build: no fix may touch them.
 func (m *mapper) rewrite(kb, sn *yaml.Node) {
 	first, last := sn.Line, lastLine(sn)
 	if kb != nil && kb.Line > 0 && kb.Line < first {
 		first = kb.Line
 	}
-	for l := first; l <= last+1; l++ {
+	for l := first; l <= last; l++ {
 		m.built.Rewritten[l] = true
+	}
+}
+
+// grow records a collection the build added entries to or removed
+// entries from: a fix may edit its entries as written, but not insert
+// into it (the build may add the same field) nor touch its key line
+// (removing or renaming the whole collection).
+func (m *mapper) grow(kb, sn *yaml.Node) {
+	if kb != nil && kb.Line > 0 {
+		m.built.Rewritten[kb.Line] = true
+	}
+	for l := sn.Line; l <= lastLine(sn)+1; l++ {
+		m.built.Grown[l] = true
 	}
 }
 

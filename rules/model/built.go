@@ -1,6 +1,10 @@
 package model
 
-import "sigs.k8s.io/kustomize/kyaml/yaml"
+import (
+	"fmt"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
 
 // Built marks an object that a build (kustomize, filled in by package
 // lint/kustomize) produced rather than one read as written. The object's
@@ -24,14 +28,62 @@ type Built struct {
 	NoFix string
 	// DocStart and DocEnd bound the source document in Object.Source.Data.
 	DocStart, DocEnd int
-	// Rewritten holds the source lines whose content the build replaced,
-	// or inside which it added or removed fields; a fix touching them would
-	// not change what the cluster receives as intended.
+	// Rewritten holds the source lines whose content the build replaced
+	// (and the key lines of collections it changed): a fix touching them
+	// would not change what the cluster receives as intended.
 	Rewritten map[int]bool
+	// Grown holds the lines of collections the build added entries to or
+	// removed entries from: a fix may not insert there, since the build
+	// may set the same field.
+	Grown map[int]bool
 }
 
 // NewObject makes an object of node n read from src, as the reader does;
 // builds use it for the objects they produce.
 func NewObject(src *Source, n *yaml.Node, docIndex int, prefix, apiVersion, kind string) *Object {
 	return newObject(src, n, docIndex, prefix, apiVersion, kind)
+}
+
+// EditBlocked says why a fix must not replace src's bytes [start, end) for
+// object o, or "" when it may. Objects read as written may always be
+// edited. A built object may be edited only inside its own source document
+// and away from the lines the build rewrites: elsewhere the edit would not
+// change what the cluster receives as the fix intends, or would change
+// what other builds receive too.
+func (o *Object) EditBlocked(src *Source, start, end int) string {
+	b := o.Built
+	switch {
+	case b == nil:
+		return ""
+	case b.NoFix != "":
+		return b.NoFix
+	case src != o.Source:
+		return fmt.Sprintf("the fix would edit %s, but %s comes from %s", src.Path, o, o.Source.Path)
+	case start < b.DocStart || end > b.DocEnd:
+		return fmt.Sprintf("the fix would edit %s outside the document of %s, where the kustomize build of %s does not carry it over as written", src.Path, o, b.Root)
+	}
+	first := src.LineOf(start)
+	if end == start && b.Grown[first] {
+		return fmt.Sprintf("the kustomize build of %s adds to or removes from the fields at %s:%d, so no single source owns them", b.Root, src.Path, first)
+	}
+	last := first
+	if end > start {
+		last = src.LineOf(end - 1)
+	}
+	for l := first; l <= last; l++ {
+		if b.Rewritten[l] {
+			return fmt.Sprintf("the kustomize build of %s changes %s:%d, so no single source owns the field", b.Root, src.Path, l)
+		}
+	}
+	return ""
+}
+
+// PosBlocked says why a field of built object o located at pos cannot be
+// fixed in o's source, or "": a value set by a patch or a kustomization
+// field lives in that file, which a fix of o does not edit.
+func (o *Object) PosBlocked(pos Position) string {
+	if o.Built == nil || pos.File == o.Source.Path {
+		return ""
+	}
+	return fmt.Sprintf("the value is set in %s, not in %s; edit it there", pos, o.Source.Path)
 }
