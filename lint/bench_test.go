@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/salint/salint/lint/internal/bundlegen"
+	"github.com/salint/salint/lint/bundlegen"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -33,7 +35,7 @@ func WriteFile(path string, old, data []byte) error {
 		return errors.New("the file changed while salint was fixing it; not written")
 	}
 	dir, base := filepath.Split(target)
-	tmp, err := os.CreateTemp(dir, "."+base+".salint-*")
+	tmp, err := createTemp(dir, "."+base+".salint-*")
 	if err != nil {
 		return err
 	}
@@ -55,12 +57,36 @@ func WriteFile(path string, old, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return fail(err)
 	}
-	if err := os.Rename(name, target); err != nil {
+	if err := rename(name, target); err != nil {
 		_ = os.Remove(name)
 		return fmt.Errorf("replacing the file: %w", err)
 	}
 	return nil
 }
+
+// tempFile is what WriteFile needs of its temporary file: an interface so
+// that tests can make a write fail (a full disk) as no real file system
+// in a test will.
+type tempFile interface {
+	io.Writer
+	Chmod(fs.FileMode) error
+	Sync() error
+	Close() error
+	Name() string
+}
+
+// Seams for the data-safety tests (write_test.go): a full disk, a read-only
+// directory when tests run as root, and a crash before the rename.
+var (
+	createTemp = func(dir, pattern string) (tempFile, error) {
+		f, err := os.CreateTemp(dir, pattern)
+		if err != nil {
+			return nil, err
+		}
+		return f, nil
+	}
+	rename = os.Rename
+)
 
 // Diff returns the unified diff of a change, nil when nothing changed.
 // Relative paths get git's "a/" and "b/" prefixes, so `git apply` and

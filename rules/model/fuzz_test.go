@@ -2,6 +2,8 @@ package model
 
 import (
 	"bytes"
+	"errors"
+	"strings"
 	"testing"
 )
 
@@ -63,6 +65,44 @@ func FuzzRead(f *testing.F) {
 		}
 		if file.Count() < len(file.Objects) {
 			t.Errorf("Count %d below the %d objects read", file.Count(), len(file.Objects))
+		}
+	})
+}
+
+// FuzzNormalizeImage feeds arbitrary strings to the image-reference parser:
+// it must never panic, and a reference it accepts must print as a
+// reference that normalises to itself (normalising is idempotent).
+func FuzzNormalizeImage(f *testing.F) {
+	for _, seed := range []string{
+		"nginx", "nginx:1.25", "library/nginx", "docker.io/library/nginx:latest",
+		"index.docker.io/x/y", "localhost:5000/a/b", "[::1]:5000/a@sha256:" + strings.Repeat("a", 64),
+		"registry.corp.example/team/app:1.2.3@sha256:" + strings.Repeat("0", 64),
+		"Upper/case", strings.Repeat("a", 64), "a//b", "ghcr.io/", ":tag", "@sha256:x",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ref, err := NormalizeImage(s)
+		if err != nil {
+			// Only the fixed errors, which never quote the reference.
+			for _, known := range []error{ErrImageEmpty, ErrImageFormat, ErrImageUppercase, ErrImageTooLong, ErrImageDigest, ErrImageID} {
+				if errors.Is(err, known) {
+					return
+				}
+			}
+			t.Fatalf("NormalizeImage(%q): unexpected error %v", s, err)
+		}
+		if ref.Domain == "" || ref.Path == "" {
+			t.Fatalf("NormalizeImage(%q) = %+v: empty domain or path", s, ref)
+		}
+		again, err := NormalizeImage(ref.String())
+		if err != nil || again != ref {
+			t.Errorf("NormalizeImage(%q) = %q, which normalises to %+v, %v", s, ref.String(), again, err)
+		}
+		for _, key := range []string{ref.Domain, "https://" + ref.Name(), "*." + ref.Domain} {
+			if k, ok := NormalizeRegistryKey(key); ok {
+				RegistryKeyMatches(k, ref) // must not panic
+			}
 		}
 	})
 }

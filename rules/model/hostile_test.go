@@ -206,3 +206,18 @@ func TestRead_ErrorsInEveryDocumentAreEachLocated(t *testing.T) {
 		}
 	}
 }
+
+// TestRead_ManyBrokenDocumentsAreLinear locates an error in each of 200,000
+// documents. Locating counts lines from each document's start, not the
+// file's, so this is linear; a quadratic locator would not finish.
+func TestRead_ManyBrokenDocumentsAreLinear(t *testing.T) {
+	const n = 200_000
+	data := bytes.Repeat([]byte("---\nkind: \xff\n"), n)
+	f := Read(&Source{Path: "x.yaml", Data: data})
+	if len(f.Errors) != n {
+		t.Fatalf("%d errors, want %d", len(f.Errors), n)
+	}
+	if last := f.Errors[n-1].Pos; last.Line != 2*n || last.Col != 7 {
+		t.Errorf("last error at %d:%d, want %d:7", last.Line, last.Col, 2*n)
+	}
+}

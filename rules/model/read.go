@@ -57,7 +57,7 @@ func Read(src *Source) *File {
 		start = len(bom)
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		line, col := lineCol(data, start, i)
+		line, col := lineCol(data, start, 1, i)
 		f.errorf(line, col, "file contains NUL bytes (the first here): not a YAML or JSON text file; not read")
 		return f
 	}
@@ -75,7 +75,7 @@ func Read(src *Source) *File {
 		}
 		if !validUTF8 && !utf8.Valid(chunk) {
 			bad := c.start + invalidUTF8(chunk)
-			line, col := lineCol(data, start, bad)
+			line, col := lineCol(data, c.start, c.line, bad) // from the chunk: linear over all chunks
 			f.errorf(line, col, "invalid UTF-8 (byte 0x%02x): YAML must be UTF-8 text; document not read", data[bad])
 			docIndex++
 			continue
@@ -430,10 +430,10 @@ func invalidUTF8(b []byte) int {
 }
 
 // lineCol converts byte offset off of data to a 1-based line and character
-// column; start is where the text begins (after a BOM).
-func lineCol(data []byte, start, off int) (line, col int) {
-	line = 1 + bytes.Count(data[:off], []byte{'\n'})
-	ls := bytes.LastIndexByte(data[:off], '\n') + 1
-	ls = max(ls, start)
+// column, counting from from, a line start at line fromLine (after a BOM
+// for the first line).
+func lineCol(data []byte, from, fromLine, off int) (line, col int) {
+	line = fromLine + bytes.Count(data[from:off], []byte{'\n'})
+	ls := from + bytes.LastIndexByte(data[from:off], '\n') + 1
 	return line, 1 + utf8.RuneCount(data[ls:off])
 }

@@ -1,7 +1,7 @@
 // Package bundlegen writes deterministic, realistic manifest repositories
-// for salint's benchmarks and scale tests. The same Spec always produces
-// byte-identical files, so figures from different runs compare; nothing it
-// writes is committed.
+// for salint's benchmarks and scale tests (lint, cmd/salint). The same Spec
+// always produces byte-identical files, so figures from different runs
+// compare; nothing it writes is committed.
 package bundlegen
 
 import (
@@ -23,6 +23,10 @@ type Spec struct {
 	// also holds bindings, ConfigMaps, Services and big CRDs, like a real
 	// GitOps repository.
 	Dense bool
+	// FixEvery > 0 makes every FixEvery-th document, when it is a
+	// workload, also set the deprecated serviceAccount to the same name as
+	// serviceAccountName: a finding `salint fix` fixes by default.
+	FixEvery int
 }
 
 // Stats says what was written.
@@ -59,6 +63,7 @@ func Write(dir string, s Spec) (Stats, error) {
 				kind := pick(doc, s.Dense)
 				st.ByKind[kind]++
 				g := gen{w: w, ns: fmt.Sprintf("team-%03d", ns), app: fmt.Sprintf("app-%05d", f), i: doc}
+				g.deprecated = s.FixEvery > 0 && doc%s.FixEvery == 1
 				g.write(kind)
 				doc++
 			}
@@ -120,10 +125,11 @@ func pick(i int, dense bool) string {
 }
 
 type gen struct {
-	w   *bufio.Writer
-	ns  string
-	app string
-	i   int
+	w          *bufio.Writer
+	ns         string
+	app        string
+	i          int
+	deprecated bool // also set serviceAccount (Spec.FixEvery)
 }
 
 func (g *gen) f(format string, args ...any) { fmt.Fprintf(g.w, format, args...) }
@@ -220,6 +226,9 @@ func (g *gen) podSpec(key string, depth int) {
 	in := strings.Repeat("  ", depth)
 	g.f("%s:\n", key)
 	g.f("%s  serviceAccountName: %s\n", in, g.account())
+	if g.deprecated {
+		g.f("%s  serviceAccount: %s\n", in, g.account())
+	}
 	if g.i%5 == 0 {
 		g.f("%s  automountServiceAccountToken: true\n", in)
 	}

@@ -1,0 +1,219 @@
+package mutate
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// Data safety of WriteFile (issue 7): whatever fails, the original file is
+// intact and no partial file is left where a manifest is looked for. The
+// failures a test cannot cause for real (a full disk; permissions, as CI
+// runs as root; a crash) are simulated through the createTemp and rename
+// seams.
+
+const (
+	original = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n"
+	fixed    = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\nautomountServiceAccountToken: false\n"
+)
+
+// fileIn writes the original into a new directory and returns its path.
+func fileIn(t *testing.T, mode fs.FileMode) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "sa.yaml")
+	if err := os.WriteFile(p, []byte(original), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(p, mode); err != nil { // past the umask
+		t.Fatal(err)
+	}
+	return p
+}
+
+// assertIntact checks that path still holds the original with its mode,
+// and that nothing else is in its directory.
+func assertIntact(t *testing.T, path string, mode fs.FileMode) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil || string(data) != original {
+		t.Errorf("original changed: %q, %v", data, err)
+	}
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != mode {
+		t.Errorf("mode changed: %v, %v", info, err)
+	}
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("files left beside the original: %v", names)
+	}
+}
+
+func setSeams(t *testing.T, ct func(dir, pattern string) (tempFile, error), rn func(string, string) error) {
+	t.Helper()
+	origCT, origRN := createTemp, rename
+	t.Cleanup(func() { createTemp, rename = origCT, origRN })
+	if ct != nil {
+		createTemp = ct
+	}
+	if rn != nil {
+		rename = rn
+	}
+}
+
+// fullDisk is a temporary file that takes half of what is written, then
+// fails as a full disk does.
+type fullDisk struct{ *os.File }
+
+func (f fullDisk) Write(p []byte) (int, error) {
+	n, _ := f.File.Write(p[:len(p)/2])
+	return n, &fs.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+}
+
+func TestWriteFile_FullDiskLeavesTheOriginalAndNoTempFile(t *testing.T) {
+	p := fileIn(t, 0o640)
+	setSeams(t, func(dir, pattern string) (tempFile, error) {
+		f, err := os.CreateTemp(dir, pattern)
+		if err != nil {
+			return nil, err
+		}
+		return fullDisk{f}, nil
+	}, nil)
+	err := WriteFile(p, []byte(original), []byte(fixed))
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("error %v, want no space left on device", err)
+	}
+	assertIntact(t, p, 0o640)
+}
+
+func TestWriteFile_ReadOnlyDirectoryLeavesTheOriginal(t *testing.T) {
+	p := fileIn(t, 0o644)
+	// Root writes into a read-only directory, so simulate what any other
+	// user gets.
+	setSeams(t, func(dir, _ string) (tempFile, error) {
+		return nil, &fs.PathError{Op: "createtemp", Path: dir, Err: fs.ErrPermission}
+	}, nil)
+	if err := WriteFile(p, []byte(original), []byte(fixed)); !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("error %v, want permission denied", err)
+	}
+	assertIntact(t, p, 0o644)
+}
+
+func TestWriteFile_FailedRenameLeavesTheOriginalAndNoTempFile(t *testing.T) {
+	p := fileIn(t, 0o600)
+	setSeams(t, nil, func(string, string) error {
+		return &os.LinkError{Op: "rename", Err: syscall.EXDEV}
+	})
+	if err := WriteFile(p, []byte(original), []byte(fixed)); err == nil {
+		t.Error("want an error")
+	}
+	assertIntact(t, p, 0o600)
+}
+
+const crashEnv = "SALINT_WRITE_CRASH_FILE"
+
+// TestWriteFile_CrashBeforeRenameLeavesNoPartialFile kills a process (this
+// test binary, re-executed) between writing the temporary file and the
+// rename. The original must be byte-identical, and the only other file a
+// complete hidden temporary whose name no directory walk reads as a
+// manifest.
+func TestWriteFile_CrashBeforeRenameLeavesNoPartialFile(t *testing.T) {
+	if path := os.Getenv(crashEnv); path != "" {
+		rename = func(string, string) error {
+			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {} // the signal arrives
+		}
+		_ = WriteFile(path, []byte(original), []byte(fixed))
+		t.Fatal("the process was not killed")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := fileIn(t, 0o644)
+	cmd := exec.Command(self, "-test.run=^TestWriteFile_CrashBeforeRenameLeavesNoPartialFile$")
+	cmd.Env = append(os.Environ(), crashEnv+"="+p)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("child was not killed: %v\n%s", err, out)
+	}
+	if data, err := os.ReadFile(p); err != nil || string(data) != original {
+		t.Errorf("original changed by a crash: %q, %v", data, err)
+	}
+	entries, err := os.ReadDir(filepath.Dir(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if name == filepath.Base(p) {
+			continue
+		}
+		if !strings.HasPrefix(name, ".sa.yaml.salint-") {
+			t.Errorf("unexpected file %s after the crash", name)
+			continue
+		}
+		// Hidden, and not named *.yaml/*.yml/*.json: a later run does not
+		// read it. Its content is complete: the crash came after the sync.
+		if ext := filepath.Ext(name); ext == ".yaml" || ext == ".yml" || ext == ".json" {
+			t.Errorf("temporary %s has a manifest extension", name)
+		}
+		if data, _ := os.ReadFile(filepath.Join(filepath.Dir(p), name)); string(data) != fixed {
+			t.Errorf("temporary %s is partial: %q", name, data)
+		}
+	}
+}
+
+func TestWriteFile_SymlinkToAnotherDirectoryIsWrittenThrough(t *testing.T) {
+	target := fileIn(t, 0o640)
+	linkDir := t.TempDir()
+	link := filepath.Join(linkDir, "sa.yaml")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	if err := WriteFile(link, []byte(original), []byte(fixed)); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a regular file: %v, %v", info, err)
+	}
+	if data, _ := os.ReadFile(target); string(data) != fixed {
+		t.Errorf("target not written: %q", data)
+	}
+	if info, _ := os.Stat(target); info.Mode().Perm() != 0o640 {
+		t.Errorf("target mode %v, want 0640", info.Mode())
+	}
+	for _, dir := range []string{linkDir, filepath.Dir(target)} {
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+			t.Errorf("%s holds %d entries, want 1 (no temporary left)", dir, len(entries))
+		}
+	}
+}
+
+func TestWriteFile_DanglingSymlinkIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "sa.yaml")
+	if err := os.Symlink(filepath.Join(dir, "gone.yaml"), link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	if err := WriteFile(link, []byte(original), []byte(fixed)); err == nil {
+		t.Error("want an error for a link to nothing")
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v, %v", info, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d entries in the directory, want only the link", len(entries))
+	}
+}
