@@ -57,6 +57,7 @@ func runAccounts(args []string, e *env) int {
 	res := lint.Model(opts)
 	if *format != "json" { // JSON carries them inside, as lint's does
 		lint.WriteErrors(e.stderr, res.Errors, false)
+		lint.WriteNotices(e.stderr, res.Notices, false)
 	}
 	out := e.stdout
 	if *output != "" {
@@ -68,7 +69,7 @@ func runAccounts(args []string, e *env) int {
 		out = f
 	}
 	view := accounts.Build(res.Bundle)
-	view.SetErrors(res.Errors)
+	view.SetInputs(res.Errors, res.Notices)
 	if err := accounts.Write(out, view, *format); err != nil {
 		return usageErr(err)
 	}

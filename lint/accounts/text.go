@@ -42,6 +42,9 @@ func WriteJSON(w io.Writer, v *View) error {
 	if out.Errors == nil {
 		out.Errors = []InputError{}
 	}
+	if out.Notices == nil {
+		out.Notices = []InputError{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -182,7 +185,10 @@ func accountRows(ns string, a *Account) [][]string {
 	}
 	for _, wl := range a.Workloads {
 		id := wl.Kind + "/" + wl.Name
-		if seen[id] > 1 { // a base and its patches, or overlays: say which
+		switch { // a base and its patches, or overlays: say which
+		case seen[id] > 1 && wl.BuiltBy != "":
+			id += " (built by " + wl.BuiltBy + ")"
+		case seen[id] > 1:
 			id += fmt.Sprintf(" (%s:%d)", wl.At.File, wl.At.Line)
 		}
 		runBy = append(runBy, id)

@@ -20,6 +20,9 @@ type View struct {
 	// Errors are inputs that could not be read or parsed: the view lacks
 	// what they hold. Text, DOT and Mermaid leave them to standard error.
 	Errors []InputError `json:"errors"`
+	// Notices say how inputs were read (a kustomization not built), as in
+	// salint lint's JSON.
+	Notices []InputError `json:"notices"`
 }
 
 // InputError is one located input error, as in salint lint's JSON.
@@ -30,12 +33,18 @@ type InputError struct {
 	Message string `json:"message"`
 }
 
-// SetErrors records the input errors of the run the view was built from.
-func (v *View) SetErrors(errs []model.Error) {
-	v.Errors = make([]InputError, 0, len(errs))
+// SetInputs records the input errors and notices of the run the view was
+// built from.
+func (v *View) SetInputs(errs, notices []model.Error) {
+	v.Errors, v.Notices = inputErrors(errs), inputErrors(notices)
+}
+
+func inputErrors(errs []model.Error) []InputError {
+	out := make([]InputError, 0, len(errs))
 	for _, e := range errs {
-		v.Errors = append(v.Errors, InputError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Col, Message: e.Message})
+		out = append(out, InputError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Col, Message: e.Message})
 	}
+	return out
 }
 
 // Namespace holds the accounts of one namespace, sorted by name.
@@ -120,6 +129,9 @@ type Workload struct {
 	APIVersion string         `json:"apiVersion"`
 	Name       string         `json:"name"`
 	At         model.Position `json:"at"`
+	// BuiltBy is the kustomization directory whose build produced it, when
+	// one did (several overlays may each produce the same workload).
+	BuiltBy string `json:"builtBy,omitempty"`
 	// Rejected is true when its account is missing: the API server rejects
 	// its pods (spec §1.4), so they get nothing.
 	Rejected bool `json:"rejected"`
@@ -140,7 +152,7 @@ type PullSecrets struct {
 
 // Build makes the view of bundle b.
 func Build(b *model.Bundle) *View {
-	v := &View{Errors: []InputError{}}
+	v := &View{Errors: []InputError{}, Notices: []InputError{}}
 	names := map[string]map[string]bool{} // namespace → account names
 	add := func(ns, name string) {
 		if names[ns] == nil {
@@ -238,6 +250,9 @@ func account(b *model.Bundle, ns, name string) *Account {
 func workload(b *model.Bundle, p *model.PodSpec, rejected bool) Workload {
 	o := p.Object
 	w := Workload{Kind: o.Kind, APIVersion: o.APIVersion, Name: o.DisplayName(), At: o.Pos(nil), Rejected: rejected}
+	if o.Built != nil {
+		w.BuiltBy = o.Built.Root
+	}
 	if mounted, from, ok := b.EffectiveAutomount(p); ok {
 		w.Token = known(mounted, from)
 	} else {
