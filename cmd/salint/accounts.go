@@ -20,7 +20,7 @@ exists, the roles bound to it, and the workloads that run as it with the
 token and pull secrets their pods end up with.
 
 PATHs are read as 'salint lint' reads them, with the same namespace
-defaulting and config. Formats: text (a table per namespace), json (schema in
+defaulting, config and kustomize builds. Formats: text (a table per namespace), json (schema in
 docs/accounts.md), dot (Graphviz: pipe into 'dot -Tsvg') and mermaid (for
 Markdown renderers such as GitHub's).
 
