@@ -26,15 +26,12 @@ func fixFiles(t testing.TB, files []*model.File, opts lint.Options) (*mutate.Res
 	if err != nil {
 		t.Fatal(err)
 	}
-	var last *lint.Result
-	res, err := mutate.Fix(files, func(fs []*model.File) []rules.Finding {
-		last = lint.Check(fs, opts, active)
-		return last.Findings
-	})
+	checker := lint.NewFixChecker(opts, active)
+	res, err := mutate.Fix(files, checker.Check)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res, last
+	return res, checker.Last
 }
 
 // TestFixGolden runs salint's fixes over each testdata/fix/<case>/in tree
@@ -74,7 +71,7 @@ func TestFixGolden(t *testing.T) {
 				}
 				checkGolden(t, filepath.Join(dir, "out", rel), f.Source.Data)
 			}
-			again, _ := fixFiles(t, res.Files, opts)
+			again, _ := fixFiles(t, lint.Reload(opts.Input, res.Files), opts)
 			if len(again.Changes) != 0 {
 				t.Errorf("second fix changed %s:\n%s", again.Changes[0].Path, mutate.Diff(again.Changes[0]))
 			}
@@ -182,7 +179,7 @@ func TestFixCorpusProperties(t *testing.T) {
 					t.Logf("%s", mutate.Diff(c))
 				}
 			}
-			again, _ := fixFiles(t, res.Files, opts)
+			again, _ := fixFiles(t, lint.Reload(opts.Input, res.Files), opts)
 			if len(again.Changes) != 0 {
 				t.Errorf("fix is not idempotent: second run changed %s", again.Changes[0].Path)
 			}

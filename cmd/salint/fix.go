@@ -8,7 +8,6 @@ import (
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/mutate"
 	"github.com/salint/salint/rules"
-	"github.com/salint/salint/rules/model"
 )
 
 const fixHelp = `
@@ -62,17 +61,9 @@ func runFix(args []string, e *env) int {
 		return usageErr(err)
 	}
 
-	files := lint.Load(opts.Input)
-	var last *lint.Result
-	round := 0
-	res, fixErr := mutate.Fix(files, func(fs []*model.File) []rules.Finding {
-		if round++; round > 1 {
-			// Rebuild kustomizations from the sources as edited so far.
-			fs = lint.Reload(opts.Input, fs)
-		}
-		last = lint.Check(fs, opts, active)
-		return last.Findings
-	})
+	checker := lint.NewFixChecker(opts, active)
+	res, fixErr := mutate.Fix(lint.Load(opts.Input), checker.Check)
+	last := checker.Last
 
 	// Standard output carries the diff or the fixed stdin bundle; the
 	// report then goes to standard error.
