@@ -112,11 +112,12 @@ func (f *File) parseChunk(chunk []byte, lineOffset, docIndex int) int {
 		}
 		if err != nil {
 			line, msg := yamlErrorLine(err)
-			if line > 0 {
-				line += lineOffset
-			} else {
-				line = lineOffset + 1
+			// go-yaml may name the line after the last one for an error at
+			// the end of input ("{"): keep the position inside the file.
+			if line < 1 || line > 1+lineBreaks(chunk) {
+				line = max(1, min(line, 1+lineBreaks(chunk)))
 			}
+			line += lineOffset
 			if bytes.Contains(chunk, []byte("{{")) {
 				msg += " (this looks like a Helm or Go template: lint its rendered output, e.g. helm template ... | salint lint -)"
 			}
@@ -130,6 +131,18 @@ func (f *File) parseChunk(chunk []byte, lineOffset, docIndex int) int {
 		}
 		docIndex++
 	}
+}
+
+// lineBreaks counts the line breaks YAML sees in b: "\n", "\r\n" and a
+// lone "\r".
+func lineBreaks(b []byte) int {
+	n := bytes.Count(b, []byte{'\n'})
+	for i, c := range b {
+		if c == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
+			n++
+		}
+	}
+	return n
 }
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
