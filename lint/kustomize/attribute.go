@@ -22,8 +22,10 @@ type location struct {
 }
 
 // attribute finds which kustomization field or patch set the value bn at
-// path, from the object's transformation record (newest first). nil when
-// it cannot tell.
+// path: the kustomizations between the root and the file the object came
+// from (and their components) are searched outermost first, since the
+// outermost applies last and wins. The value must match, so a field that
+// names something else is not blamed. nil when it cannot tell.
 func (m *mapper) attribute(path []step, bn *yaml.Node) *location {
 	last := ""
 	if len(path) > 0 {
@@ -31,31 +33,19 @@ func (m *mapper) attribute(path []step, bn *yaml.Node) *location {
 	}
 	isNamespace := last == "namespace" && (len(path) == 2 && path[0].key == "metadata" || len(path) > 0 && path[0].key == "subjects")
 	isName := len(path) == 2 && path[0].key == "metadata" && last == "name"
-	for i := len(m.trans) - 1; i >= 0; i-- {
-		t := m.trans[i]
-		if t == nil || t.Repo != "" {
-			continue
-		}
-		k := m.b.kustAt(m.root, t.ConfiguredIn)
-		if k == nil || k.root == nil {
-			continue
-		}
-		switch by := t.ConfiguredBy.Kind; {
-		case isNamespace && by == "NamespaceTransformer":
-			f := model.Get(k.root, "namespace")
-			if f.Present() {
+	for _, k := range m.chain {
+		switch {
+		case isNamespace:
+			if f := model.Get(k.root, "namespace"); f.String() != "" && (bn == nil || bn.Value == f.String()) {
 				return k.fieldLocation(f, fmt.Sprintf("namespace %s set by %s", f.String(), k.line(f.Key)))
 			}
-		case isName && (by == "PrefixTransformer" || by == "SuffixTransformer" || by == "PrefixSuffixTransformer"):
+		case isName:
 			for _, field := range []string{"namePrefix", "nameSuffix"} {
-				if f := model.Get(k.root, field); f.Present() && f.String() != "" {
+				if f := model.Get(k.root, field); f.String() != "" && strings.Contains(m.name, f.String()) {
 					return k.fieldLocation(f, fmt.Sprintf("%s %q set by %s", field, f.String(), k.line(f.Key)))
 				}
 			}
-		case strings.HasPrefix(by, "Patch"):
-			if bn == nil {
-				continue
-			}
+		case bn != nil:
 			for _, p := range k.patches() {
 				if loc := p.find(m.kind, m.srcName, m.name, path, bn); loc != nil {
 					return loc
@@ -64,6 +54,55 @@ func (m *mapper) attribute(path []step, bn *yaml.Node) *location {
 		}
 	}
 	return nil
+}
+
+// chain lists the kustomizations through which root reaches file (the
+// absolute path of a resource), outermost first, each followed by the
+// components it uses; nil when file is not found.
+func (b *builder) chain(root *kustFile, file string) []*kustFile {
+	key := root.abs + "\x00" + file
+	if c, ok := b.chains[key]; ok {
+		return c
+	}
+	var path []*kustFile
+	seen := map[string]bool{}
+	var walk func(k *kustFile) bool
+	walk = func(k *kustFile) bool {
+		if seen[k.abs] {
+			return false
+		}
+		seen[k.abs] = true
+		path = append(path, k)
+		for _, e := range k.entries {
+			if e.kind == entryResource && !e.dir && e.abs == file {
+				return true
+			}
+		}
+		for _, e := range k.entries {
+			if e.dir && e.kind != entryFile {
+				if sub := b.kusts[e.abs]; sub != nil && walk(sub) {
+					return true
+				}
+			}
+		}
+		path = path[:len(path)-1]
+		return false
+	}
+	var out []*kustFile
+	if walk(root) {
+		for _, k := range path {
+			out = append(out, k)
+			for _, e := range k.entries {
+				if e.kind == entryComponent {
+					if c := b.kusts[e.abs]; c != nil {
+						out = append(out, c)
+					}
+				}
+			}
+		}
+	}
+	b.chains[key] = out
+	return out
 }
 
 func (k *kustFile) fieldLocation(f model.Field, note string) *location {

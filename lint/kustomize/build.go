@@ -69,11 +69,13 @@ func (r *Result) Consumes(path string) bool {
 // whole: problems are located errors or notices in the result's files.
 func Build(dirs []string, opts Options) *Result {
 	b := &builder{
-		opts:    opts,
-		kusts:   map[string]*kustFile{},
-		sources: map[string]*sourceFile{},
-		seen:    map[string]bool{},
-		res:     &Result{consumed: map[string]bool{}, owned: map[string]bool{}},
+		opts:     opts,
+		kusts:    map[string]*kustFile{},
+		sources:  map[string]*sourceFile{},
+		seen:     map[string]bool{},
+		chains:   map[string][]*kustFile{},
+		reported: map[string]bool{},
+		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}},
 	}
 	var candidates []*kustFile
 	seen := map[string]bool{}
@@ -93,21 +95,45 @@ func Build(dirs []string, opts Options) *Result {
 			}
 		}
 	}
-	for _, k := range candidates {
-		if referenced[k.abs] || k.kind == "Component" {
-			continue // built as part of the kustomizations that use it
+	attempted := map[string]bool{}
+	var try func(k *kustFile)
+	try = func(k *kustFile) {
+		if attempted[k.abs] || k.kind == "Component" {
+			return
 		}
-		b.buildRoot(k)
+		attempted[k.abs] = true
+		if b.buildRoot(k) {
+			return
+		}
+		// What a failed build would have received from its bases is
+		// still worth linting: each base is built on its own.
+		var bases []string
+		for _, e := range k.entries {
+			if sub := b.kusts[e.abs]; e.dir && e.kind == entryResource && sub != nil && !attempted[sub.abs] {
+				bases = append(bases, sub.dir)
+				try(sub)
+			}
+		}
+		if len(bases) > 0 {
+			b.notice(k, k.pos(nil), fmt.Sprintf("kustomization %s not built; its bases %s are linted on their own", k.dir, strings.Join(bases, ", ")))
+		}
+	}
+	for _, k := range candidates {
+		if !referenced[k.abs] {
+			try(k) // the others are built by the kustomizations that use them
+		}
 	}
 	return b.res
 }
 
 type builder struct {
-	opts    Options
-	kusts   map[string]*kustFile   // by absolute directory
-	sources map[string]*sourceFile // by absolute path
-	seen    map[string]bool        // objects already built (see keep)
-	res     *Result
+	opts     Options
+	kusts    map[string]*kustFile   // by absolute directory
+	sources  map[string]*sourceFile // by absolute path
+	seen     map[string]bool        // objects already built (see keep)
+	chains   map[string][]*kustFile // see chain
+	reported map[string]bool        // errors already recorded (see fail)
+	res      *Result
 }
 
 // load reads the kustomization in dir and, recursively, those it uses.
@@ -148,7 +174,9 @@ func (b *builder) closure(root *kustFile) []*kustFile {
 	return out
 }
 
-func (b *builder) buildRoot(root *kustFile) {
+// buildRoot builds root and adds its objects; false when it failed (the
+// errors are in the result).
+func (b *builder) buildRoot(root *kustFile) bool {
 	kusts := b.closure(root)
 	// A build that needs the network is not attempted (hermetic builds):
 	// the directory is read raw, as with --kustomize=off.
@@ -156,12 +184,12 @@ func (b *builder) buildRoot(root *kustFile) {
 		for _, e := range k.entries {
 			if e.remote {
 				b.notice(root, k.pos(e.node), fmt.Sprintf("kustomization %s not built: needs network (%s %q); its files are read as written", root.dir, e.field, e.value))
-				return
+				return true
 			}
 		}
 		if k.helm != nil {
 			b.notice(root, k.pos(k.helm), fmt.Sprintf("kustomization %s not built: needs network (%s inflates Helm charts); its files are read as written", root.dir, k.helm.Value))
-			return
+			return true
 		}
 	}
 	// From here on the files belong to this build: when it fails, the
@@ -185,17 +213,30 @@ func (b *builder) buildRoot(root *kustFile) {
 		}
 	}
 	if len(errs) > 0 {
-		b.kustOutput(root).Errors = append(b.kustOutput(root).Errors, errs...)
-		return
+		b.fail(root, errs...)
+		return false
 	}
 	m, err := b.run(root)
 	if err != nil {
 		pos, msg := locateError(kusts, err)
-		b.kustOutput(root).Errors = append(b.kustOutput(root).Errors, model.Error{Pos: pos, Message: "kustomize build failed: " + msg})
-		return
+		b.fail(root, model.Error{Pos: pos, Message: "kustomize build failed: " + msg})
+		return false
 	}
 	b.res.Roots = append(b.res.Roots, root.dir)
 	b.addObjects(root, m)
+	return true
+}
+
+// fail records the errors of root's build, each once: a base that fails
+// on its own repeats the errors of the overlay that used it.
+func (b *builder) fail(root *kustFile, errs ...model.Error) {
+	f := b.kustOutput(root)
+	for _, e := range errs {
+		if key := e.Error(); !b.reported[key] {
+			b.reported[key] = true
+			f.Errors = append(f.Errors, e)
+		}
+	}
 }
 
 func (b *builder) notice(root *kustFile, pos model.Position, msg string) {
@@ -226,8 +267,8 @@ func (b *builder) output(sf *sourceFile) *model.File {
 // global and prints deprecation warnings straight to os.Stderr.
 var buildMu sync.Mutex
 
-// run builds root with krusty over the disk, with origin and transformer
-// annotations switched on (see overlayFS).
+// run builds root with krusty over the disk, with origin annotations
+// switched on (see overlayFS).
 func (b *builder) run(root *kustFile) (m resmap.ResMap, err error) {
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
@@ -293,6 +334,16 @@ func locateError(kusts []*kustFile, err error) (model.Position, string) {
 			}
 		}
 	}
+	if strings.Contains(msg, "external plugins disabled") {
+		msg += " (salint runs exec and container plugins only with --enable-exec)"
+		for _, k := range kusts {
+			for _, e := range k.entries {
+				if e.field == "transformers" || e.field == "generators" || e.field == "validators" {
+					return k.pos(e.node), msg
+				}
+			}
+		}
+	}
 	if len(hits) == 0 {
 		if pos, ok := locatePatchError(kusts, msg); ok {
 			return pos, msg
@@ -304,10 +355,10 @@ func locateError(kusts []*kustFile, err error) (model.Position, string) {
 	return hits[0].pos, msg
 }
 
-// overlayFS is the disk with one change: the root kustomization is served
-// with buildMetadata [originAnnotations, transformerAnnotations] added, so
-// that every built object says which file it came from and which
-// kustomizations transformed it. The user's file is never written.
+// overlayFS is the disk with two changes: the root kustomization is
+// served with buildMetadata [originAnnotations] added, so that every built
+// object says which file it came from, and files given in Options.Sources
+// are served from memory. The user's files are never written.
 type overlayFS struct {
 	filesys.FileSystem
 	dirs    map[string]bool          // the root directory, and its symlink-free form
@@ -337,7 +388,7 @@ func (fs *overlayFS) ReadFile(path string) ([]byte, error) {
 	return withBuildMetadata(data), nil
 }
 
-// withBuildMetadata adds the annotation options to a kustomization; input
+// withBuildMetadata adds originAnnotations to a kustomization; input
 // it cannot edit is returned unchanged for kustomize to report.
 func withBuildMetadata(data []byte) []byte {
 	n, err := yaml.Parse(string(data))
@@ -359,10 +410,8 @@ func withBuildMetadata(data []byte) []byte {
 			return data
 		}
 	}
-	for _, opt := range []string{types.OriginAnnotations, types.TransformerAnnotations} {
-		if !have[opt] {
-			list.Value.YNode().Content = append(list.Value.YNode().Content, yaml.NewStringRNode(opt).YNode())
-		}
+	if !have[types.OriginAnnotations] {
+		list.Value.YNode().Content = append(list.Value.YNode().Content, yaml.NewStringRNode(types.OriginAnnotations).YNode())
 	}
 	s, err := n.String()
 	if err != nil {

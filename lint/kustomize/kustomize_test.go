@@ -110,20 +110,19 @@ func corpusDir(t testing.TB) string {
 // that are real: files their kustomizations name that upstream generates
 // at build time or that the snapshot lacks.
 var corpusTrees = []struct {
-	dir     string
-	errors  []string
-	unbuilt bool // every build fails
+	dir    string
+	errors []string
 }{
 	{"kubernetes-sigs__kustomize/examples", []string{
 		`transformerconfigs/images/kustomization.yaml:5:3: kustomization lists configurations "kustomizeconfig/mykind.yaml", which does not exist`,
-	}, false},
-	{"kubernetes-sigs__metrics-server", nil, false},
+	}},
+	{"kubernetes-sigs__metrics-server", nil},
 	{"open-policy-agent__gatekeeper/config", []string{
 		`overlays/dev/kustomization.yaml:8:3: kustomization lists patchesStrategicMerge "manager_image_patch.yaml", which does not exist`,
-	}, true},
-	{"open-policy-agent__gatekeeper/config/default", nil, false},
-	{"GoogleCloudPlatform__microservices-demo", nil, false},
-	{"kubernetes__ingress-nginx/deploy", nil, false},
+	}},
+	{"open-policy-agent__gatekeeper/config/default", nil},
+	{"GoogleCloudPlatform__microservices-demo", nil},
+	{"kubernetes__ingress-nginx/deploy", nil},
 }
 
 func TestLint_CorpusKustomizeTrees(t *testing.T) {
@@ -146,9 +145,7 @@ func TestLint_CorpusKustomizeTrees(t *testing.T) {
 					t.Errorf("false positive on correct build output: %s: %s", f.Pos, f.Message)
 				}
 			}
-			if !tree.unbuilt {
-				checkLocatedInSources(t, res.Bundle)
-			}
+			checkLocatedInSources(t, res.Bundle)
 		})
 	}
 }
@@ -331,6 +328,23 @@ func TestBuild_ProblemsAreLocatedErrorsOrNotices(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestBuild_BasesOfAFailedOverlayAreBuiltOnTheirOwn(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"base/kustomization.yaml":    "namespace: b\nresources: [pod.yaml]\n",
+		"base/pod.yaml":              pod,
+		"overlay/kustomization.yaml": "resources: [../base]\npatches:\n- path: gone.yaml\n",
+	})
+	t.Chdir(dir)
+	res := run(t, lint.KustomizeAuto, ".")
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), `overlay/kustomization.yaml:3:9: kustomization lists patches "gone.yaml", which does not exist`) {
+		t.Errorf("errors = %v", res.Errors)
+	}
+	if len(res.Notices) != 1 || res.Notices[0].Error() != "overlay/kustomization.yaml:1:1: kustomization overlay not built; its bases base are linted on their own" {
+		t.Errorf("notices = %v", res.Notices)
+	}
+	checkFindings(t, res.Findings, []want{{"base/pod.yaml:5:3", `Pod b/p runs as ServiceAccount "nobody"`}})
 }
 
 func TestBuild_DirectoriesUsedAsBasesOrComponentsAreNotBuiltAlone(t *testing.T) {

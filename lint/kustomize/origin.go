@@ -13,13 +13,15 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// Annotations kustomize adds when asked (buildMetadata); salint asks for
-// them to map built objects back to their sources, and removes them again
-// because the user's build does not add them.
-const (
-	originAnnotation          = "config.kubernetes.io/origin"
-	transformationsAnnotation = "alpha.config.kubernetes.io/transformations"
-)
+// originAnnotation is what kustomize adds when asked (buildMetadata:
+// [originAnnotations]); salint asks for it to map built objects back to
+// their sources, and removes it again because the user's build does not
+// add it.
+const originAnnotation = "config.kubernetes.io/origin"
+
+// transformationsAnnotation is what kustomize adds along with origins,
+// listing the transformers that touched an object; salint removes it too.
+const transformationsAnnotation = "alpha.config.kubernetes.io/transformations"
 
 // sourceFile is a file a build read objects from, parsed as the raw reader
 // parses it, so that built objects can borrow its positions.
@@ -79,7 +81,6 @@ func (b *builder) addObjects(root *kustFile, m resmap.ResMap) {
 
 func (b *builder) addObject(root *kustFile, r *resource.Resource) {
 	origin, _ := r.GetOrigin()
-	trans, _ := r.GetTransformations()
 	node := r.YNode()
 	stripAnnotations(node)
 	kind, apiVersion, name := r.GetKind(), r.GetApiVersion(), r.GetName()
@@ -133,7 +134,8 @@ func (b *builder) addObject(root *kustFile, r *resource.Resource) {
 		built.NoFix = "the object is an item of a List in " + sf.src.Path
 	}
 	built.DocStart, built.DocEnd = docSpan(sf.src, srcObj.Node)
-	mp := &mapper{b: b, root: root, built: built, trans: trans, srcFile: sf.src.Path, kind: kind, srcName: srcObj.Name, name: name}
+	mp := &mapper{b: b, root: root, built: built, srcFile: sf.src.Path, kind: kind, srcName: srcObj.Name, name: name,
+		chain: b.chain(root, filepath.Join(root.abs, origin.Path))}
 	mp.walk(nil, node, srcObj.Node, nil)
 	if o.Namespace != "" && o.Namespace != srcObj.Namespace {
 		if loc := mp.attribute([]step{{key: "metadata"}, {key: "namespace"}}, nil); loc != nil {
@@ -288,8 +290,8 @@ type mapper struct {
 	b             *builder
 	root          *kustFile
 	built         *model.Built
-	trans         resource.Transformations
-	srcFile       string // the source's path: where nodes not in Elsewhere are
+	chain         []*kustFile // from root to the source, outermost first
+	srcFile       string      // the source's path: where nodes not in Elsewhere are
 	kind          string
 	srcName, name string
 }
@@ -437,6 +439,12 @@ func (m *mapper) changed(kb, bn, sn *yaml.Node, path []step) {
 		return
 	}
 	note := fmt.Sprintf("%s is changed by the kustomize build of %s", pathString(path), m.root.dir)
+	for _, k := range m.chain {
+		if f := model.Get(k.root, "transformers"); len(f.Items()) > 0 {
+			note = fmt.Sprintf("%s is changed by the transformers listed at %s", pathString(path), k.line(f.Key))
+			break
+		}
+	}
 	if bn.Kind == yaml.ScalarNode && sn.Kind == yaml.ScalarNode && sn.Value != "" && strings.Contains(bn.Value, sn.Value) {
 		// A reference kustomize renamed along with the object it names.
 		if loc := m.attribute([]step{{key: "metadata"}, {key: "name"}}, nil); loc != nil {
