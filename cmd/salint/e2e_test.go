@@ -223,6 +223,17 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("pass: a staged Helm template is excluded, as documented", func(t *testing.T) {
+		writeTree(t, user, map[string]string{
+			"charts/app/Chart.yaml":        "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+			"charts/app/templates/sa.yaml": "{{- if .Values.serviceAccount.create }}\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Values.serviceAccount.name }}\n{{- end }}\n",
+		})
+		r.must("git", "add", "charts")
+		if out, ok := r.run("git", "commit", "-m", "chart"); !ok {
+			t.Fatalf("commit of a Helm chart failed:\n%s", out)
+		}
+	})
+
 	t.Run("fix: salint-fix rewrites the staged file, the next commit passes", func(t *testing.T) {
 		before := commits()
 		writeTree(t, user, map[string]string{"apps/debug.yaml": e2eOldField})
