@@ -25,10 +25,15 @@ import (
 // of the same files alternately in the same loop, so that both see the same
 // machine load, and report the ratio (salint/decode; below 1 is faster).
 
-// lintAll is what `salint lint DIR` does: read, model, every default rule,
-// and the text report.
+// lintAll is what `salint lint DIR` does: read (building kustomizations),
+// model, every default rule, and the text report.
 func lintAll(tb testing.TB, dir string) *Result {
-	res, err := Run(Options{Input: Input{Paths: []string{dir}}})
+	return lintMode(tb, dir, KustomizeAuto)
+}
+
+// lintMode is lintAll with --kustomize=mode.
+func lintMode(tb testing.TB, dir, mode string) *Result {
+	res, err := Run(Options{Input: Input{Paths: []string{dir}, Kustomize: mode}})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -76,7 +81,7 @@ func bareDecode(tb testing.TB, dir string) int {
 
 // benchVersusDecode runs salint and the bare decode alternately over dir
 // and reports both times and their ratio.
-func benchVersusDecode(b *testing.B, dir string) {
+func benchVersusDecode(b *testing.B, dir, mode string) {
 	var lintTime, decodeTime time.Duration
 	n := 0
 	for b.Loop() {
@@ -84,7 +89,7 @@ func benchVersusDecode(b *testing.B, dir string) {
 		// other's garbage.
 		runtime.GC()
 		t0 := time.Now()
-		lintAll(b, dir)
+		lintMode(b, dir, mode)
 		lintTime += time.Since(t0)
 		runtime.GC()
 		t1 := time.Now()
@@ -98,8 +103,13 @@ func benchVersusDecode(b *testing.B, dir string) {
 }
 
 // BenchmarkCorpus lints all of ../shared/corpus. Target: salint/decode < 1.
+// kustomize=off reads every file as written (what the decode does);
+// kustomize=auto, the default, also builds the corpus's kustomizations.
 func BenchmarkCorpus(b *testing.B) {
-	benchVersusDecode(b, corpusDir(b))
+	dir := corpusDir(b)
+	for _, mode := range []string{KustomizeOff, KustomizeAuto} {
+		b.Run("kustomize="+mode, func(b *testing.B) { benchVersusDecode(b, dir, mode) })
+	}
 }
 
 // BenchmarkDense lints 5,000 documents in 500 files that salint must all
@@ -110,7 +120,7 @@ func BenchmarkDense(b *testing.B) {
 	if _, err := bundlegen.Write(dir, bundlegen.Spec{Files: 500, Docs: 5000, Namespaces: 50, Dense: true}); err != nil {
 		b.Fatal(err)
 	}
-	benchVersusDecode(b, dir)
+	benchVersusDecode(b, dir, KustomizeAuto)
 }
 
 // scaleSizes is the curve of BenchmarkScale: ten documents per file, over
@@ -201,3 +211,4 @@ func TestLintChild(t *testing.T) {
 		}
 	}
 }
+
