@@ -211,4 +211,3 @@ func TestLintChild(t *testing.T) {
 		}
 	}
 }
-
