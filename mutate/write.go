@@ -8,8 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
+	"github.com/salint/salint/rules/model"
 )
 
 // WriteFile replaces the file at path with data, atomically: data goes to a
@@ -90,11 +93,101 @@ var (
 
 // Diff returns the unified diff of a change, nil when nothing changed.
 // Relative paths get git's "a/" and "b/" prefixes, so `git apply` and
-// `patch -p1` take the diff as it is.
+// `patch -p1` take the diff as it is — except for a hunk that shows a line
+// of a Secret (see model.Source.SecretDocuments): such lines are replaced
+// by RedactedLine, because diffs end up in CI logs and secret values never
+// reach salint's output.
 func Diff(c Change) []byte {
 	name := filepath.ToSlash(c.Path)
+	var d []byte
 	if filepath.IsAbs(c.Path) || c.Path == "-" {
-		return diff.Diff(name, c.Old, name, c.New)
+		d = diff.Diff(name, c.Old, name, c.New)
+	} else {
+		d = diff.Diff("a/"+name, c.Old, "b/"+name, c.New)
 	}
-	return diff.Diff("a/"+name, c.Old, "b/"+name, c.New)
+	return redactSecrets(d, secretLines(c.Old), secretLines(c.New))
+}
+
+// RedactedLine stands in a diff for a line of a Secret document.
+const RedactedLine = "<line of a Secret: not shown>"
+
+// secretLines returns the 1-based lines of data that belong to documents
+// that may hold Secret values.
+func secretLines(data []byte) map[int]bool {
+	src := &model.Source{Data: data}
+	var lines map[int]bool
+	for _, d := range src.SecretDocuments() {
+		if lines == nil {
+			lines = map[int]bool{}
+		}
+		end := d.Line + bytes.Count(data[d.Start:d.End], []byte{'\n'})
+		if d.End > d.Start && data[d.End-1] != '\n' {
+			end++ // a last line without a newline
+		}
+		for l := d.Line; l < end; l++ {
+			lines[l] = true
+		}
+	}
+	return lines
+}
+
+// redactSecrets replaces the secret lines of a unified diff: context and
+// removed lines by their line in the old text, added lines by the new.
+func redactSecrets(d []byte, oldSecret, newSecret map[int]bool) []byte {
+	if len(oldSecret) == 0 && len(newSecret) == 0 {
+		return d
+	}
+	var out bytes.Buffer
+	oldLine, newLine := 0, 0
+	inHunk := false
+	for _, line := range bytes.SplitAfter(d, []byte{'\n'}) {
+		if len(line) == 0 {
+			continue
+		}
+		if bytes.HasPrefix(line, []byte("@@ ")) {
+			oldLine, newLine = hunkStarts(line)
+			inHunk = true
+			out.Write(line)
+			continue
+		}
+		if !inHunk {
+			out.Write(line)
+			continue
+		}
+		secret := false
+		switch line[0] {
+		case ' ':
+			secret = oldSecret[oldLine]
+			oldLine++
+			newLine++
+		case '-':
+			secret = oldSecret[oldLine]
+			oldLine++
+		case '+':
+			secret = newSecret[newLine]
+			newLine++
+		}
+		if secret {
+			out.WriteByte(line[0])
+			out.WriteString(RedactedLine + "\n")
+			continue
+		}
+		out.Write(line)
+	}
+	return out.Bytes()
+}
+
+// hunkStarts reads the start lines of a hunk header ("@@ -18,9 +18,10 @@";
+// a one-line range omits its count).
+func hunkStarts(header []byte) (oldStart, newStart int) {
+	for _, f := range strings.Fields(string(header)) {
+		n, _, _ := strings.Cut(f[min(1, len(f)):], ",")
+		switch {
+		case strings.HasPrefix(f, "-"):
+			oldStart, _ = strconv.Atoi(n)
+		case strings.HasPrefix(f, "+"):
+			newStart, _ = strconv.Atoi(n)
+		}
+	}
+	return oldStart, newStart
 }

@@ -217,3 +217,19 @@ func TestWriteFile_DanglingSymlinkIsRefused(t *testing.T) {
 		t.Errorf("%d entries in the directory, want only the link", len(entries))
 	}
 }
+
+func TestDiff_RedactsSecretLinesOnBothSides(t *testing.T) {
+	old := "kind: ConfigMap\nx: a\n---\napiVersion: v1\nkind: Secret\ndata: {k: OLD-VALUE}\n"
+	nw := "kind: ConfigMap\nx: b\n---\napiVersion: v1\nkind: Secret\ndata: {k: NEW-VALUE}\n"
+	d := string(Diff(Change{Path: "x.yaml", Old: []byte(old), New: []byte(nw)}))
+	for _, leak := range []string{"OLD-VALUE", "NEW-VALUE", "kind: Secret"} {
+		if strings.Contains(d, leak) {
+			t.Errorf("diff shows %q:\n%s", leak, d)
+		}
+	}
+	for _, want := range []string{"-x: a\n", "+x: b\n", "-" + RedactedLine + "\n", "+" + RedactedLine + "\n", " " + RedactedLine + "\n"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("diff lacks %q:\n%s", want, d)
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestFix_SecretValuesNeverInOutput extends lint's canary test
+// (lint/catalog_test.go, every lint format) to fix: Secrets right next to
+// the lines a fix changes, so that a diff's context would show them. No
+// value may appear in `fix --diff`, in fix's report, or in what fix prints
+// when it writes.
+func TestFix_SecretValuesNeverInOutput(t *testing.T) {
+	const canary = "CANARY-f1x-s3cr3t"
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	dockerConfig := `{"auths":{"registry.corp.example":{"auth":"` + b64("u:"+canary) + `"}}}`
+	files := map[string]string{
+		// A one-line Secret right after the fixed line.
+		"flow.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: web
+      containers: [{name: web, image: nginx}]
+      serviceAccount: web
+---
+{apiVersion: v1, kind: Secret, metadata: {name: s, namespace: shop}, stringData: {password: ` + canary + `}}
+`,
+		// Block Secrets with data, stringData and a docker config, before
+		// and after the fixed line.
+		"block.yaml": `apiVersion: v1
+kind: Secret
+metadata: {name: pull, namespace: shop}
+type: kubernetes.io/dockerconfigjson
+stringData:
+  .dockerconfigjson: '` + dockerConfig + `'
+data:
+  token: ` + b64(canary) + `
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: job, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccount: web
+      serviceAccountName: web
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: after, namespace: shop}
+stringData:
+  password: ` + canary + `
+`,
+		// A List holding a Secret: the whole List is redacted, the fixed
+		// line included (the diff says a line of it was removed).
+		"list.yaml": `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: p, namespace: shop}
+  spec:
+    serviceAccountName: web
+    serviceAccount: web
+    containers: [{name: c, image: nginx}]
+- {apiVersion: v1, kind: Secret, metadata: {name: l, namespace: shop}, data: {k: ` + b64(canary) + `}}
+`,
+		"account.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop}\n",
+	}
+	dir := t.TempDir()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forbidden := []string{canary, b64(canary), b64("u:" + canary), "s3cr3t"}
+	check := func(what, out string) {
+		t.Helper()
+		for _, f := range forbidden {
+			if strings.Contains(out, f) {
+				t.Errorf("%s shows a secret value %q:\n%s", what, f, out)
+			}
+		}
+	}
+	salint := func(args ...string) (string, int) {
+		var out bytes.Buffer
+		code := run(args, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
+		return out.String(), code
+	}
+
+	out, code := salint("fix", "--diff", "--no-config", dir)
+	if code == exitError {
+		t.Fatalf("fix --diff exit %d:\n%s", code, out)
+	}
+	check("fix --diff", out)
+	for _, want := range []string{"-      serviceAccount: web", " <line of a Secret: not shown>", "-<line of a Secret: not shown>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("fix --diff lacks %q (the fix itself must show, the Secrets redacted):\n%s", want, out)
+		}
+	}
+
+	out, code = salint("fix", "--no-config", dir)
+	if code == exitError {
+		t.Fatalf("fix exit %d:\n%s", code, out)
+	}
+	check("fix", out)
+	if !strings.Contains(out, "fixed 3 findings in 3 files") {
+		t.Errorf("fix did not fix the three files:\n%s", out)
+	}
+}
