@@ -98,7 +98,7 @@ func Build(dirs []string, opts Options) *Result {
 	attempted := map[string]bool{}
 	var try func(k *kustFile)
 	try = func(k *kustFile) {
-		if attempted[k.abs] || k.kind == "Component" {
+		if attempted[k.abs] || k.kind == "Component" || k.none {
 			return
 		}
 		attempted[k.abs] = true
@@ -109,7 +109,7 @@ func Build(dirs []string, opts Options) *Result {
 		// still worth linting: each base is built on its own.
 		var bases []string
 		for _, e := range k.entries {
-			if sub := b.kusts[e.abs]; e.dir && e.kind == entryResource && sub != nil && !attempted[sub.abs] {
+			if sub := b.kusts[e.abs]; e.dir && e.kind == entryResource && sub != nil && !sub.none && sub.kind != "Component" && !attempted[sub.abs] {
 				bases = append(bases, sub.dir)
 				try(sub)
 			}
@@ -202,13 +202,23 @@ func (b *builder) buildRoot(root *kustFile) bool {
 			errs = append(errs, *k.err)
 			continue
 		}
+		if e, ok := guard(filepath.Join(k.abs, filepath.Base(k.src.Path)), k.src.Path); !ok {
+			errs = append(errs, e)
+		}
 		for _, e := range k.entries {
 			if e.exists && !e.dir {
 				b.res.consumed[e.abs] = true
+				if g, ok := guard(e.abs, filepath.Join(k.dir, e.value)); !ok {
+					errs = append(errs, g)
+				}
 			}
 			if !e.exists && !e.remote {
 				errs = append(errs, model.Error{Pos: k.pos(e.node),
 					Message: fmt.Sprintf("kustomization lists %s %q, which does not exist; kustomize build fails", e.field, e.value)})
+			}
+			if sub := b.kusts[e.abs]; e.dir && sub != nil && sub.none {
+				errs = append(errs, model.Error{Pos: k.pos(e.node),
+					Message: fmt.Sprintf("kustomization lists %s %q, a directory without kustomization.yaml, kustomization.yml or Kustomization; kustomize build fails", e.field, e.value)})
 			}
 		}
 	}

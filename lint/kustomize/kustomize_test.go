@@ -1,6 +1,7 @@
 package kustomize_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -215,6 +216,20 @@ func TestLint_GatekeeperNamespaceComesFromKustomization(t *testing.T) {
 			t.Errorf("serviceAccountName at %s", p)
 		}
 	}
+	for _, pod := range res.Bundle.Pods {
+		o := pod.Object
+		if o.Name != "gatekeeper-controller-manager" {
+			continue
+		}
+		// manager.yaml says "admin"; the build renames it with the account.
+		p := o.Pos(pod.ServiceAccountName.Key)
+		note := o.Built.Notes[p]
+		if !strings.HasSuffix(p.String(), "config/manager/manager.yaml:47:7") ||
+			!strings.HasPrefix(note, `"admin" in the source becomes "gatekeeper-admin": kustomize renames references with the object (namePrefix "gatekeeper-" set by `) ||
+			!strings.HasSuffix(note, "config/default/kustomization.yaml:9)") {
+			t.Errorf("controller-manager serviceAccountName at %s, note %q", p, note)
+		}
+	}
 	if !found {
 		t.Errorf("no Deployment gatekeeper-audit in the build")
 	}
@@ -301,6 +316,17 @@ func TestBuild_ProblemsAreLocatedErrorsOrNotices(t *testing.T) {
 			raw:     true,
 		},
 		{
+			name:   "DirectoryWithoutKustomizationIsAnErrorAtItsEntry",
+			files:  map[string]string{"kustomization.yaml": "resources:\n- pod.yaml\n- plain\n", "pod.yaml": pod, "plain/x.yaml": pod},
+			errors: []string{`kustomization.yaml:3:3: kustomization lists resources "plain", a directory without kustomization.yaml`},
+		},
+		{
+			// kustomize would expand 10^9 nodes and never finish.
+			name:   "AliasBombIsNotBuilt",
+			files:  map[string]string{"kustomization.yaml": "resources: [pod.yaml, bomb.yaml]\n", "pod.yaml": pod, "bomb.yaml": aliasBomb()},
+			errors: []string{`bomb.yaml:7: YAML aliases expand to more than 1048576 nodes; kustomize would expand every one, so this kustomization is not built`},
+		},
+		{
 			name:   "ExecPluginIsAnErrorWithoutEnableExec",
 			files:  map[string]string{"kustomization.yaml": "resources:\n- pod.yaml\ntransformers:\n- plugin.yaml\n", "pod.yaml": pod, "plugin.yaml": "apiVersion: example.com/v1\nkind: Anything\nmetadata:\n  name: x\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ./fn\n"},
 			errors: []string{`kustomize build failed:`},
@@ -328,6 +354,71 @@ func TestBuild_ProblemsAreLocatedErrorsOrNotices(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestLint_ValuesSetByPatchesAreLocatedInThem(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"base/kustomization.yaml": "resources: [app.yaml]\n",
+		"base/app.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a}
+spec:
+  template:
+    spec:
+      serviceAccountName: sa
+      containers: [{name: c, image: nginx}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: b}
+spec:
+  template:
+    spec:
+      containers: [{name: c, image: nginx}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: c}
+spec:
+  template:
+    spec:
+      containers: [{name: c, image: nginx}]
+`,
+		"kustomization.yaml": `resources: [base]
+patches:
+- patch: |-
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: a
+    spec:
+      template:
+        spec:
+          serviceAccountName: inline-sa
+- path: ops.yaml
+  target: {kind: Deployment, name: b}
+- target: {kind: Job}
+  patch: |-
+    - op: add
+      path: /spec/template/spec
+      value:
+        serviceAccountName: job-sa
+`,
+		"ops.yaml": "- op: add\n  path: /spec/template/spec/serviceAccountName\n  value: ops-sa\n",
+	})
+	t.Chdir(dir)
+	res := run(t, lint.KustomizeAuto, ".")
+	checkFindings(t, res.Findings, []want{
+		// A strategic-merge patch inline in the kustomization.
+		{"kustomization.yaml:11:11", `Deployment default/a runs as ServiceAccount "inline-sa", which is not defined in namespace default; ` +
+			`the API server will reject every pod the Deployment controller creates (FailedCreate) (value set by the patch listed at kustomization.yaml:3)`},
+		// A JSON 6902 patch inline, adding a mapping that holds the field.
+		{"kustomization.yaml:19:9", `Job default/c runs as ServiceAccount "job-sa", which is not defined in namespace default; ` +
+			`the API server will reject every pod the Job controller creates (FailedCreate) (value set by the patch listed at kustomization.yaml:15)`},
+		// A JSON 6902 patch file: the operation's value.
+		{"ops.yaml:3:3", `Deployment default/b runs as ServiceAccount "ops-sa", which is not defined in namespace default; ` +
+			`the API server will reject every pod the Deployment controller creates (FailedCreate) (value set by the patch listed at kustomization.yaml:12)`},
+	})
 }
 
 func TestBuild_BasesOfAFailedOverlayAreBuiltOnTheirOwn(t *testing.T) {
@@ -439,4 +530,15 @@ spec:
 	if p := secret.Pos(nil); !strings.HasSuffix(p.String(), "base/kustomization.yaml:3:3") {
 		t.Errorf("generated Secret located at %s, want its secretGenerator entry", p)
 	}
+}
+
+// aliasBomb is a ConfigMap whose aliases expand to 10^9 nodes.
+func aliasBomb() string {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 10; i++ {
+		refs := strings.Repeat(fmt.Sprintf("*a%d, ", i-1), 9) + fmt.Sprintf("*a%d", i-1)
+		fmt.Fprintf(&b, "  a%d: &a%d [%s]\n", i, i, refs)
+	}
+	return b.String()
 }

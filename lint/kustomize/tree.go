@@ -33,6 +33,7 @@ type kustFile struct {
 	root *yaml.Node // the document's mapping; nil when it did not parse
 	kind string     // Kustomization or Component
 	err  *model.Error
+	none bool // the directory holds no kustomization file
 
 	entries   []*entry
 	helm      *yaml.Node  // helmCharts or helmChartInflationGenerator key, when set
@@ -78,8 +79,9 @@ func readKustFile(dir, abs string) *kustFile {
 	k := &kustFile{dir: dir, abs: abs}
 	file := findKustomization(abs)
 	if file == "" {
-		k.src = &model.Source{Path: dir}
-		k.err = &model.Error{Pos: model.Position{File: dir}, Message: "no kustomization.yaml, kustomization.yml or Kustomization in this directory"}
+		// Reported at the entry that names the directory (buildRoot).
+		k.src = &model.Source{Path: filepath.Join(dir, "kustomization.yaml")}
+		k.none = true
 		return k
 	}
 	display := filepath.Join(dir, filepath.Base(file))
