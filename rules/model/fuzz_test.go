@@ -3,8 +3,11 @@ package model
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // yamlLines counts lines as YAML does: CR, LF, CRLF, NEL, LS and PS each
@@ -66,6 +69,14 @@ func FuzzRead(f *testing.F) {
 		if file.Count() < len(file.Objects) {
 			t.Errorf("Count %d below the %d objects read", file.Count(), len(file.Objects))
 		}
+		// Decoding consecutive documents as one stream must read exactly
+		// what decoding them one by one reads.
+		joinRuns = false
+		alone := Read(&Source{Path: "fuzz.yaml", Data: data})
+		joinRuns = true
+		if got, want := summary(file), summary(alone); got != want {
+			t.Errorf("joined decoding differs from document by document:\n%s\nwant\n%s", got, want)
+		}
 	})
 }
 
@@ -105,4 +116,28 @@ func FuzzNormalizeImage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// summary prints what a File read: its errors and its objects with their
+// positions, document index and node count.
+func summary(f *File) string {
+	var b strings.Builder
+	for _, e := range f.Errors {
+		fmt.Fprintf(&b, "error %v\n", e)
+	}
+	for _, o := range f.Objects {
+		fmt.Fprintf(&b, "object %s doc %d %s at %d:%d, %d nodes\n", o.Kind, o.DocIndex, o.FieldPrefix, o.Node.Line, o.Node.Column, countNodes(o.Node))
+	}
+	fmt.Fprintf(&b, "skipped %d\n", f.Skipped)
+	return b.String()
+}
+
+func countNodes(n *yaml.Node) int {
+	c := 1
+	for _, k := range n.Content {
+		if k.Kind != yaml.AliasNode {
+			c += countNodes(k)
+		}
+	}
+	return c
 }

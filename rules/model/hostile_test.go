@@ -221,3 +221,31 @@ func TestRead_ManyBrokenDocumentsAreLinear(t *testing.T) {
 		t.Errorf("last error at %d:%d, want %d:7", last.Line, last.Col, 2*n)
 	}
 }
+
+func TestRead_ConsecutiveDocumentsReadAsAlone(t *testing.T) {
+	pod := func(name, extra string) string {
+		return "---\napiVersion: v1\nkind: Pod\nmetadata: {name: " + name + ", namespace: shop}\nspec:\n  serviceAccountName: sa" + extra + "\n"
+	}
+	tests := []struct {
+		name string
+		in   string
+	}{
+		{"Plain", pod("a", "") + pod("b", "") + pod("c", "")},
+		{"AliasToAnotherDocumentsAnchor", pod("a", "\n  x: &anchor 1") + pod("b", "\n  y: *anchor")},
+		{"ErrorInTheMiddle", pod("a", "") + pod("b", "\n  x: [") + pod("c", "")},
+		{"DuplicateKeysInTwo", pod("a", "\n  x: 1\n  x: 2") + pod("b", "\n  y: 1\n  y: 2")},
+		{"DocumentEndMarker", pod("a", "") + "...\n" + pod("b", "")},
+		{"AliasBombInOne", pod("a", "") + billionLaughs() + pod("c", "")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			joined := Read(&Source{Path: "x.yaml", Data: []byte(tt.in)})
+			joinRuns = false
+			defer func() { joinRuns = true }()
+			alone := Read(&Source{Path: "x.yaml", Data: []byte(tt.in)})
+			if got, want := summary(joined), summary(alone); got != want {
+				t.Errorf("joined:\n%s\nalone:\n%s", got, want)
+			}
+		})
+	}
+}

@@ -66,14 +66,22 @@ func Read(src *Source) *File {
 	// that the error points at the byte and the other documents are read.
 	validUTF8 := utf8.Valid(data[start:])
 	docIndex := 0
+	// Consecutive documents to parse are decoded together (parseRun).
+	var run []chunk
+	flush := func() {
+		docIndex = f.parseRun(run, docIndex)
+		run = run[:0]
+	}
 	for _, c := range splitDocuments(data, start) {
 		chunk := data[c.start:c.end]
 		if len(chunk) > MaxDocumentSize {
+			flush()
 			f.errorf(c.line, 1, "document is %d bytes, larger than the API server accepts (3 MiB); not read", len(chunk))
 			docIndex++
 			continue
 		}
 		if !validUTF8 && !utf8.Valid(chunk) {
+			flush()
 			bad := c.start + invalidUTF8(chunk)
 			line, col := lineCol(data, c.start, c.line, bad) // from the chunk: linear over all chunks
 			f.errorf(line, col, "invalid UTF-8 (byte 0x%02x): YAML must be UTF-8 text; document not read", data[bad])
@@ -82,15 +90,82 @@ func Read(src *Source) *File {
 		}
 		kind, certain := sniffKind(chunk)
 		if certain && !Needed(kind) {
+			flush()
 			if kind != "" {
 				f.Skipped++
 			}
 			docIndex++
 			continue
 		}
-		docIndex = f.parseChunk(chunk, c.line-1, docIndex)
+		run = append(run, c)
 	}
+	flush()
 	return f
+}
+
+// parseRun parses consecutive documents. A go-yaml decoder allocates its
+// buffers and token queue anew and grows them again, which made a tenth
+// of the allocations of a bundle of small documents; so a run is first
+// decoded as one stream (parseJoined), and document by document only when
+// that could give another result.
+func (f *File) parseRun(run []chunk, docIndex int) int {
+	if len(run) > 1 && joinRuns {
+		if next, ok := f.parseJoined(run, docIndex); ok {
+			return next
+		}
+	}
+	for _, c := range run {
+		docIndex = f.parseChunk(f.Source.Data[c.start:c.end], c.line-1, docIndex)
+	}
+	return docIndex
+}
+
+// joinRuns is false only in tests that check parseJoined against
+// document-by-document decoding.
+var joinRuns = true
+
+// parseJoined decodes the consecutive documents of run with one decoder.
+// It records nothing and returns false when the result could differ from
+// decoding each document alone: an error (located per document by
+// parseChunk), other than one document per chunk, or an alias to an
+// anchor of another document (go-yaml keeps anchors across a stream; alone,
+// that alias is an error).
+func (f *File) parseJoined(run []chunk, docIndex int) (int, bool) {
+	first, last := run[0], run[len(run)-1]
+	dec := yaml.NewDecoder(bytes.NewReader(f.Source.Data[first.start:last.end]))
+	docs := make([]*yaml.Node, 0, len(run))
+	for {
+		doc := new(yaml.Node)
+		err := dec.Decode(doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil || len(docs) == len(run) {
+			return docIndex, false
+		}
+		docs = append(docs, doc)
+	}
+	if len(docs) != len(run) {
+		return docIndex, false
+	}
+	scratch := &File{Source: f.Source}
+	refused := make([]bool, len(docs))
+	for i, doc := range docs {
+		w := walker{offset: first.line - 1, file: scratch, joined: true}
+		w.walk(doc)
+		if w.foreign {
+			return docIndex, false
+		}
+		refused[i] = w.refused
+	}
+	f.Errors = append(f.Errors, scratch.Errors...)
+	for i, doc := range docs {
+		if len(doc.Content) == 1 && !refused[i] {
+			f.addObjects(doc.Content[0], docIndex)
+		}
+		docIndex++
+	}
+	return docIndex, true
 }
 
 func (f *File) errorf(line, col int, format string, args ...any) {
@@ -195,6 +270,9 @@ type walker struct {
 	anchors map[*yaml.Node]int
 	added   int  // nodes that expanding every alias would add
 	refused bool // the document is reported and must not become objects
+	// joined is set when the document was decoded in a stream with
+	// others; foreign then records an alias to an anchor outside it.
+	joined, foreign bool
 }
 
 // walk returns the number of nodes n stands for once aliases are expanded.
@@ -202,6 +280,10 @@ func (w *walker) walk(n *yaml.Node) int {
 	n.Line += w.offset
 	if n.Kind == yaml.AliasNode {
 		size, ok := w.anchors[n.Alias]
+		if !ok && w.joined { // maybe another document's anchor
+			w.foreign = true
+			return 1
+		}
 		if !ok { // go-yaml allows an alias inside the node it names
 			w.refuse(n, "alias *%s is inside the node it names: the document is infinite when expanded, and kubectl refuses it", n.Value)
 			return 1
