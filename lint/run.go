@@ -129,6 +129,7 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 		ar.Rule.Check(pass)
 	}
 	rules.SortFindings(res.Findings)
+	res.Findings = kustomize.Dedupe(res.Findings)
 	sortErrors(res.Errors)
 	sortErrors(res.Notices)
 	return res

@@ -119,11 +119,32 @@ func Build(dirs []string, opts Options) *Result {
 		}
 	}
 	for _, k := range candidates {
-		if !referenced[k.abs] {
-			try(k) // the others are built by the kustomizations that use them
+		switch {
+		case referenced[k.abs]:
+			// built by the kustomizations that use it
+		case k.kind == "Component":
+			// A component no kustomization of the input uses is built by
+			// none: its patches are fragments, not objects to read raw.
+			b.own(b.closure(k))
+		default:
+			try(k)
 		}
 	}
 	return b.res
+}
+
+// own marks the directories and files of kusts as belonging to kustomize,
+// so that they are not read as written.
+func (b *builder) own(kusts []*kustFile) {
+	for _, k := range kusts {
+		b.res.owned[k.abs] = true
+		b.res.consumed[filepath.Join(k.abs, filepath.Base(k.src.Path))] = true
+		for _, e := range k.entries {
+			if e.exists && !e.dir {
+				b.res.consumed[e.abs] = true
+			}
+		}
+	}
 }
 
 type builder struct {
@@ -194,10 +215,9 @@ func (b *builder) buildRoot(root *kustFile) bool {
 	}
 	// From here on the files belong to this build: when it fails, the
 	// error stands for them rather than findings on half-applied input.
+	b.own(kusts)
 	var errs []model.Error
 	for _, k := range kusts {
-		b.res.owned[k.abs] = true
-		b.res.consumed[filepath.Join(k.abs, filepath.Base(k.src.Path))] = true
 		if k.err != nil {
 			errs = append(errs, *k.err)
 			continue
@@ -207,7 +227,6 @@ func (b *builder) buildRoot(root *kustFile) bool {
 		}
 		for _, e := range k.entries {
 			if e.exists && !e.dir {
-				b.res.consumed[e.abs] = true
 				if g, ok := guard(e.abs, filepath.Join(k.dir, e.value)); !ok {
 					errs = append(errs, g)
 				}

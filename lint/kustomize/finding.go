@@ -37,3 +37,22 @@ func Explain(f *rules.Finding) {
 func mentionsNamespace(msg, ns string) bool {
 	return ns != "" && (strings.Contains(msg, "namespace "+ns) || strings.Contains(msg, " "+ns+"/"))
 }
+
+// Dedupe drops a finding on a built object that repeats the one before it
+// word for word at the same place: overlays that share a base build
+// variants of one source object, and a problem they share is one problem
+// in one file. fs must be sorted (rules.SortFindings).
+func Dedupe(fs []rules.Finding) []rules.Finding {
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 && f.Object != nil && f.Object.Built != nil {
+			p := out[len(out)-1]
+			if p.Object != nil && p.Object.Built != nil && p.Rule == f.Rule && p.Pos == f.Pos &&
+				p.Message == f.Message && p.Severity == f.Severity {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
