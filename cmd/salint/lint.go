@@ -117,6 +117,12 @@ namespace, conflicting token settings, deprecated fields and more (see
 recursively (*.yaml, *.yml, *.json; hidden directories skipped), files as given,
 "-" for standard input. With no PATH, the current directory.
 
+A directory holding a kustomization is built in-process (--kustomize=auto, the
+default) and what the cluster receives is linted; findings point at the source
+files and patches, and say when a value came from a transformation. Builds
+never reach the network (such kustomizations are read as written, with a
+notice on standard error) and run no plugins without --enable-exec.
+
 Findings are printed as file:line:col: severity: message [rule], then a
 summary; input errors go to standard error. For CI, --format sarif (GitHub code
 scanning), github (Actions annotations; a Markdown table is appended to

@@ -66,6 +66,7 @@ Run 'salint <command> --help' for a command's flags.
 
 Examples:
   salint lint deploy/                 lint every *.yaml, *.yml, *.json below deploy/
+  salint lint overlays/prod/          build a kustomization, report in its source files
   kustomize build . | salint lint -   lint a build from standard input
   salint fix --diff deploy/           show the fixes as a diff, write nothing
   salint admit deploy/                preview each pod as the API server admits it

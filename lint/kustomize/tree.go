@@ -93,7 +93,8 @@ func readKustFile(dir, abs string) *kustFile {
 	}
 	root, err := parseDoc(data)
 	if err != nil {
-		k.err = &model.Error{Pos: model.Position{File: display, Line: 1}, Message: "invalid kustomization: " + err.Error()}
+		line, msg := model.YAMLErrorLine(err)
+		k.err = &model.Error{Pos: model.Position{File: display, Line: max(line, 1)}, Message: "invalid kustomization: " + msg}
 		return k
 	}
 	k.root = root

@@ -239,6 +239,10 @@ var parserProblems = map[string]bool{
 	"found undefined tag handle":             true,
 }
 
+// YAMLErrorLine splits a go-yaml error into its 1-based line (0 when it
+// gives none) and message, for readers of other files (kustomizations).
+func YAMLErrorLine(err error) (int, string) { return yamlErrorLine(err) }
+
 // yamlErrorLine splits a go-yaml error into its 1-based line (0 when it
 // gives none) and message.
 func yamlErrorLine(err error) (int, string) {
