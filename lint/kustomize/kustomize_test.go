@@ -293,7 +293,7 @@ func TestBuild_ProblemsAreLocatedErrorsOrNotices(t *testing.T) {
 		{
 			name:   "InvalidKustomizationIsAnError",
 			files:  map[string]string{"kustomization.yaml": "resources: [pod.yaml\n", "pod.yaml": pod},
-			errors: []string{`kustomization.yaml:1: invalid kustomization`},
+			errors: []string{`kustomization.yaml:2: invalid kustomization: did not find expected`},
 			// The directory belongs to the failed build: its error stands
 			// for the files, which are not read as written.
 		},
