@@ -52,6 +52,7 @@ func runAdmit(args []string, e *env) int {
 		return usageErr(err)
 	}
 	lint.WriteErrors(e.stderr, res.Errors, false)
+	lint.WriteNotices(e.stderr, res.Notices, false)
 	for _, n := range out.Notes {
 		fmt.Fprintf(e.stderr, "%s: note: %s\n", n.Pos, n.Message)
 	}

@@ -77,6 +77,7 @@ func runFix(args []string, e *env) int {
 	}
 	failed := fixErr != nil || len(last.Errors) > 0
 	lint.WriteErrors(e.stderr, last.Errors, false)
+	lint.WriteNotices(e.stderr, last.Notices, false)
 	if fixErr != nil {
 		fmt.Fprintf(e.stderr, "salint fix: %v\n", fixErr)
 		return exitError
