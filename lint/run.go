@@ -113,7 +113,7 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	}
 	for _, ar := range active {
 		pass := rules.NewPass(ar.Rule, b, &settings, func(f rules.Finding) {
-			if !scope.has(f.Pos.File) {
+			if !scope.has(f.Pos.File) && !scope.hasBuilt(f.Object) {
 				return
 			}
 			if suppressed(&f, cfg) {
@@ -154,6 +154,20 @@ func newScope(only []string) *scope {
 		}
 	}
 	return s
+}
+
+// hasBuilt reports whether o was built by kustomize through a file in
+// scope: a changed overlay changes objects located in its bases.
+func (s *scope) hasBuilt(o *model.Object) bool {
+	if o == nil || o.Built == nil {
+		return false
+	}
+	for _, k := range o.Built.Via {
+		if s.has(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // has reports whether file is one of the paths or below one; a nil scope

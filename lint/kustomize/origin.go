@@ -114,6 +114,7 @@ func (b *builder) addObject(root *kustFile, r *resource.Resource) {
 		Grown:     map[int]bool{},
 	}
 	if srcObj == nil {
+		built.Via = []string{root.src.Path}
 		if anchor == nil && len(sf.parsed.Objects) > 0 {
 			anchor = sf.parsed.Objects[0].Node
 		}
@@ -139,6 +140,9 @@ func (b *builder) addObject(root *kustFile, r *resource.Resource) {
 	built.DocStart, built.DocEnd = docSpan(sf.src, srcObj.Node)
 	mp := &mapper{b: b, root: root, built: built, srcFile: sf.src.Path, kind: kind, srcName: srcObj.Name, name: name,
 		chain: b.chain(root, filepath.Join(root.abs, origin.Path))}
+	for _, k := range mp.chain {
+		built.Via = append(built.Via, k.src.Path)
+	}
 	mp.walk(nil, node, srcObj.Node, nil)
 	if o.Namespace != "" && o.Namespace != srcObj.Namespace {
 		if loc := mp.attribute([]step{{key: "metadata"}, {key: "namespace"}}, nil); loc != nil {
