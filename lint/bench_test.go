@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/salint/salint/lint/bundlegen"
+	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -208,6 +209,36 @@ func TestLintChild(t *testing.T) {
 		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
 			// Printed for the parent to parse: "peak-rss-kib=N".
 			fmt.Printf("peak-rss-kib=%s\n", strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+		}
+	}
+}
+
+// BenchmarkManyMissingInOneNamespace is the worst case of the "did you
+// mean" hints, whose cost is per finding and proportional to the names of
+// the namespace: one namespace with 2,000 accounts and 2,000 pull secrets,
+// and 10,000 pods each naming a different missing account and pull secret
+// (20,000 findings).
+func BenchmarkManyMissingInOneNamespace(b *testing.B) {
+	var accounts, pods strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&accounts, "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: account-%05d, namespace: big}\n", i)
+		fmt.Fprintf(&accounts, "---\napiVersion: v1\nkind: Secret\nmetadata: {name: pull-%05d, namespace: big}\ntype: kubernetes.io/dockerconfigjson\n", i)
+	}
+	for i := range 10_000 {
+		fmt.Fprintf(&pods, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d, namespace: big}\nspec:\n  serviceAccountName: missing-%05d\n  imagePullSecrets: [{name: gone-%05d}]\n  containers: [{name: c, image: nginx}]\n", i, i, i)
+	}
+	files := []*model.File{
+		model.Read(&model.Source{Path: "accounts.yaml", Data: []byte(accounts.String())}),
+		model.Read(&model.Source{Path: "pods.yaml", Data: []byte(pods.String())}),
+	}
+	opts := Options{}
+	active, err := opts.ActiveRules()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if res := Check(files, opts, active); len(res.Findings) < 20_000 {
+			b.Fatalf("%d findings, want at least 20,000", len(res.Findings))
 		}
 	}
 }

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/salint/salint/rules/model"
@@ -28,14 +27,8 @@ func missingSecretHints(b *model.Bundle, ns, name string) string {
 	if c := closest(name, pullSecretNames(b, ns)); c != "" {
 		hints = append(hints, fmt.Sprintf("did you mean %q?", c))
 	}
-	var others []string
-	for other, n := range b.Namespaces {
-		if other != ns && len(n.Secrets[name]) > 0 {
-			others = append(others, other)
-		}
-	}
+	others := b.NamespacesWithSecret(name, ns)
 	if len(others) > 0 {
-		sort.Strings(others)
 		hints = append(hints, fmt.Sprintf("a Secret of that name is defined in namespace %s, but pods can only use pull secrets of their own namespace", strings.Join(others, ", ")))
 	}
 	return hintText(hints)

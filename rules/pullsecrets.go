@@ -47,18 +47,20 @@ func pullSecretProblem(b *model.Bundle, ns, name string) (problem string, s *mod
 // pullSecretNames lists the names of the usable pull secrets of ns, sorted,
 // for "did you mean" hints.
 func pullSecretNames(b *model.Bundle, ns string) []string {
-	n := b.Namespaces[ns]
-	if n == nil {
-		return nil
-	}
-	var names []string
-	for name := range n.Secrets {
-		if p, _ := pullSecretProblem(b, ns, name); p == "" {
-			names = append(names, name)
+	return b.Memo("rules.pullSecretNames\x00"+ns, func() any {
+		n := b.Namespaces[ns]
+		if n == nil {
+			return []string(nil)
 		}
-	}
-	sort.Strings(names)
-	return names
+		var names []string
+		for name := range n.Secrets {
+			if p, _ := pullSecretProblem(b, ns, name); p == "" {
+				names = append(names, name)
+			}
+		}
+		sort.Strings(names)
+		return names
+	}).([]string)
 }
 
 // refKey locates a reference at its name key (the item when it has none).

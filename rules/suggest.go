@@ -11,30 +11,53 @@ func closest(name string, candidates []string) string {
 		if c == name {
 			continue
 		}
-		if d := editDistance(name, c); d <= bestDist && (best == "" || d < bestDist) {
+		if abs(len(c)-len(name)) > bestDist {
+			continue // the distance is at least the difference in length
+		}
+		if d := editDistance(name, c, bestDist); d <= bestDist && (best == "" || d < bestDist) {
 			best, bestDist = c, d
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+// editDistance is the Levenshtein distance between a and b, or limit+1
+// as soon as it is known to exceed limit: a row whose smallest entry is
+// over the limit can only grow (most candidates of a hint stop after a few
+// rows).
+func editDistance(a, b string, limit int) int {
+	var buf [2 * 64]int
+	var prev, cur []int
+	if len(b)+1 <= 64 {
+		prev, cur = buf[:len(b)+1], buf[64:64+len(b)+1]
+	} else {
+		prev, cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
+		rowMin := cur[0]
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
 		}
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -33,6 +34,35 @@ type Bundle struct {
 	externalSecrets []string
 	uses            map[string]*uses // by namespace (uses.go)
 	registries      registryIndex    // pull secrets by registry (pullsecret.go)
+
+	memoMu sync.Mutex
+	memo   map[string]any // see Memo
+}
+
+// Memo returns the value compute gives for key, computing it once per
+// bundle. Rules keep what they derive from a whole namespace or the whole
+// bundle here (sorted names for "did you mean" hints), so that each
+// finding costs a lookup rather than a pass over every name: rules stay
+// O(objects) even when thousands of pods share a namespace of thousands of
+// accounts (lint's BenchmarkManyMissingInOneNamespace).
+func (b *Bundle) Memo(key string, compute func() any) any {
+	b.memoMu.Lock()
+	v, ok := b.memo[key]
+	b.memoMu.Unlock()
+	if ok {
+		return v
+	}
+	v = compute() // outside the lock: compute may use Memo itself
+	b.memoMu.Lock()
+	defer b.memoMu.Unlock()
+	if prev, ok := b.memo[key]; ok {
+		return prev
+	}
+	if b.memo == nil {
+		b.memo = map[string]any{}
+	}
+	b.memo[key] = v
+	return v
 }
 
 // Namespace holds what one namespace defines.
@@ -359,28 +389,58 @@ func (b *Bundle) SecretExternal(ns, name string) bool {
 
 // AccountNames lists the accounts defined in ns, sorted.
 func (b *Bundle) AccountNames(ns string) []string {
-	n := b.Namespaces[ns]
-	if n == nil {
-		return nil
-	}
-	names := make([]string, 0, len(n.Accounts))
-	for name := range n.Accounts {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
+	return b.Memo("model.AccountNames\x00"+ns, func() any {
+		n := b.Namespaces[ns]
+		if n == nil {
+			return []string(nil)
+		}
+		names := make([]string, 0, len(n.Accounts))
+		for name := range n.Accounts {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		return names
+	}).([]string)
 }
 
 // NamespacesDefining lists the namespaces other than except whose files
 // define an account called name, sorted.
 func (b *Bundle) NamespacesDefining(name, except string) []string {
+	return without(namespacesByName(b, "model.NamespacesDefining", func(n *Namespace) map[string][]*Account { return n.Accounts })[name], except)
+}
+
+// NamespacesWithSecret lists the namespaces other than except that hold a
+// Secret (or a producer of one) called name, sorted.
+func (b *Bundle) NamespacesWithSecret(name, except string) []string {
+	return without(namespacesByName(b, "model.NamespacesWithSecret", func(n *Namespace) map[string][]*Secret { return n.Secrets })[name], except)
+}
+
+// namespacesByName indexes, once per bundle, the sorted namespaces in
+// which each name of defs is defined.
+func namespacesByName[V any](b *Bundle, key string, defs func(*Namespace) map[string][]V) map[string][]string {
+	return b.Memo(key, func() any {
+		byName := map[string][]string{}
+		for ns, n := range b.Namespaces {
+			for name, list := range defs(n) {
+				if len(list) > 0 {
+					byName[name] = append(byName[name], ns)
+				}
+			}
+		}
+		for _, list := range byName {
+			sort.Strings(list)
+		}
+		return byName
+	}).(map[string][]string)
+}
+
+func without(list []string, except string) []string {
 	var out []string
-	for ns, n := range b.Namespaces {
-		if ns != except && len(n.Accounts[name]) > 0 {
-			out = append(out, ns)
+	for _, s := range list {
+		if s != except {
+			out = append(out, s)
 		}
 	}
-	sort.Strings(out)
 	return out
 }
 
