@@ -142,6 +142,11 @@ func (b *builder) addObject(root *kustFile, r *resource.Resource) {
 		chain: b.chain(root, filepath.Join(root.abs, origin.Path))}
 	for _, k := range mp.chain {
 		built.Via = append(built.Via, k.src.Path)
+		for _, e := range k.entries {
+			if e.kind == entryFile && e.exists {
+				built.Via = append(built.Via, filepath.Join(k.dir, e.value))
+			}
+		}
 	}
 	mp.walk(nil, node, srcObj.Node, nil)
 	if o.Namespace != "" && o.Namespace != srcObj.Namespace {

@@ -16,8 +16,9 @@ type Built struct {
 	// Root is the kustomization directory that was built.
 	Root string
 	// Via lists the kustomization files from Root's to the one that reads
-	// the source, outermost first: a change to any of them can change the
-	// object (pre-commit reports on it when one of them changed).
+	// the source, outermost first, each followed by the other files it
+	// reads (patches, configurations): a change to any of them can change
+	// the object (pre-commit reports on it when one of them changed).
 	Via []string
 	// Elsewhere locates nodes whose value was set outside Object.Source:
 	// by a patch, or by a kustomization field.
