@@ -34,8 +34,20 @@ func Explain(f *rules.Finding) {
 	}
 }
 
+// mentionsNamespace reports a message that judges something in namespace
+// ns ("not defined in namespace shop-prod"), not one that merely names the
+// object ("RoleBinding prod/web grants ... in namespace other").
 func mentionsNamespace(msg, ns string) bool {
-	return ns != "" && (strings.Contains(msg, "namespace "+ns) || strings.Contains(msg, " "+ns+"/"))
+	i := strings.Index(msg, "namespace "+ns)
+	if ns == "" || i < 0 {
+		return false
+	}
+	end := i + len("namespace "+ns)
+	return end == len(msg) || !isNameChar(msg[end])
+}
+
+func isNameChar(c byte) bool {
+	return c == '-' || c == '.' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 }
 
 // Dedupe drops a finding on a built object that repeats the one before it
