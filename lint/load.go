@@ -130,6 +130,10 @@ func collect(args []string) ([]string, []string, []*model.File) {
 			continue
 		}
 		if !info.IsDir() {
+			if chart := helmChartOf(arg); chart != "" {
+				errs = append(errs, helmNotice(arg, chart))
+				continue
+			}
 			if kustomize.IsKustomizationFile(filepath.Base(arg)) {
 				kustDirs = append(kustDirs, filepath.Dir(arg))
 			}
@@ -151,6 +155,10 @@ func collect(args []string) ([]string, []string, []*model.File) {
 			name := d.Name()
 			if d.IsDir() {
 				if path != arg && strings.HasPrefix(name, ".") {
+					return fs.SkipDir
+				}
+				if name == "templates" && isHelmChart(filepath.Dir(path)) {
+					errs = append(errs, helmNotice(path, filepath.Dir(path)))
 					return fs.SkipDir
 				}
 				return nil
@@ -179,6 +187,37 @@ func collect(args []string) ([]string, []string, []*model.File) {
 		paths = append(paths, found...)
 	}
 	return dedupe(paths), kustDirs, errs
+}
+
+// isHelmChart reports a directory holding a Helm chart.
+func isHelmChart(dir string) bool {
+	info, err := os.Stat(filepath.Join(dir, "Chart.yaml"))
+	return err == nil && info.Mode().IsRegular()
+}
+
+// helmChartOf returns the chart directory when file lies in a Helm chart's
+// templates directory (at any depth), else "".
+func helmChartOf(file string) string {
+	dir := filepath.Dir(absPath(file))
+	for {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		if filepath.Base(dir) == "templates" && isHelmChart(parent) {
+			return parent
+		}
+		dir = parent
+	}
+}
+
+// helmNotice says that Helm templates were left out: they are Go templates,
+// not manifests, and only their rendered output can be linted.
+func helmNotice(path, chart string) *model.File {
+	return &model.File{Source: &model.Source{Path: path}, Notices: []model.Error{{
+		Pos:     model.Position{File: path},
+		Message: fmt.Sprintf("Helm chart templates are not manifests: not read (lint the rendered chart: helm template %s | salint lint -)", chart),
+	}}}
 }
 
 // isRegularOrLinkToRegular follows links to files; a link to a directory,
