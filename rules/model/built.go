@@ -65,7 +65,7 @@ func (o *Object) EditBlocked(src *Source, start, end int) string {
 	case src != o.Source:
 		return fmt.Sprintf("the fix would edit %s, but %s comes from %s", src.Path, o, o.Source.Path)
 	case start < b.DocStart || end > b.DocEnd:
-		return fmt.Sprintf("the fix would edit %s outside the document of %s, where the kustomize build of %s does not carry it over as written", src.Path, o, b.Root)
+		return fmt.Sprintf("the fix would edit %s outside the document of %s, and the kustomize build of %s would transform what it adds there", src.Path, o, b.Root)
 	}
 	first := src.LineOf(start)
 	if end == start && b.Grown[first] {
