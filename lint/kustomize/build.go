@@ -120,6 +120,8 @@ func Build(dirs []string, opts Options) *Result {
 	}
 	for _, k := range candidates {
 		switch {
+		case k.foreign:
+			// read as written
 		case referenced[k.abs]:
 			// built by the kustomizations that use it
 		case k.kind == "Component":

@@ -438,6 +438,20 @@ func TestBuild_BasesOfAFailedOverlayAreBuiltOnTheirOwn(t *testing.T) {
 	checkFindings(t, res.Findings, []want{{"base/pod.yaml:5:3", `Pod b/p runs as ServiceAccount "nobody"`}})
 }
 
+func TestBuild_FluxKustomizationIsNotBuilt(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"clusters/kustomization.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec: {path: ./apps}\n",
+		"clusters/pod.yaml":           pod,
+	})
+	t.Chdir(dir)
+	res := run(t, lint.KustomizeAuto, ".")
+	if len(res.Errors) > 0 || len(res.Notices) > 0 {
+		t.Errorf("errors %v, notices %v", res.Errors, res.Notices)
+	}
+	// Read as written: the pod beside it is linted.
+	checkFindings(t, res.Findings, []want{{"clusters/pod.yaml:5:3", `Pod default/p runs as ServiceAccount "nobody"`}})
+}
+
 func TestBuild_DirectoriesUsedAsBasesOrComponentsAreNotBuiltAlone(t *testing.T) {
 	dir := writeTree(t, map[string]string{
 		"base/kustomization.yaml":    "resources: [pod.yaml]\n",

@@ -34,6 +34,9 @@ type kustFile struct {
 	kind string     // Kustomization or Component
 	err  *model.Error
 	none bool // the directory holds no kustomization file
+	// foreign is set when the file is an object of another API that only
+	// shares the name (Flux's Kustomization): it is not built.
+	foreign bool
 
 	entries   []*entry
 	helm      *yaml.Node  // helmCharts or helmChartInflationGenerator key, when set
@@ -98,6 +101,11 @@ func readKustFile(dir, abs string) *kustFile {
 		return k
 	}
 	k.root = root
+	if v := model.Get(root, "apiVersion").String(); v != "" && !strings.HasPrefix(v, "kustomize.config.k8s.io/") {
+		// Flux's Kustomization objects (kustomize.toolkit.fluxcd.io) are
+		// sometimes kept in a file of this name: manifests, not a build.
+		k.foreign = true
+	}
 	k.kind = model.Get(root, "kind").String()
 	if k.kind == "" {
 		k.kind = "Kustomization"
