@@ -152,8 +152,8 @@ func TestSARIF_WhatCodeScanningNeeds(t *testing.T) {
 			t.Errorf("rule %s lacks a description, help or level: %+v", r.ID, r)
 		}
 	}
-	if len(run.Results) != 4 {
-		t.Fatalf("%d results, want the example's 4", len(run.Results))
+	if len(run.Results) != 6 {
+		t.Fatalf("%d results, want the example's 6", len(run.Results))
 	}
 	for _, res := range run.Results {
 		if run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
