@@ -15,7 +15,8 @@ imagePullSecrets copied when the pod has none, and, when the token is
 mounted, the projected kube-api-access-<suffix> volume with read-only mounts
 at /var/run/secrets/kubernetes.io/serviceaccount. The suffix is derived from
 the pod's identity (the API server's is random), so the output is stable.
-Mirror pods are left alone; other documents pass through byte for byte.
+Mirror pods are left alone; other documents pass through byte for byte,
+except Secrets, whose data and stringData values are shown as <redacted>.
 
 A Pod the API server would reject is not printed; every rejection (of a Pod,
 or of the pods a template's controller would create, named as the controller

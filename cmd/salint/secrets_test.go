@@ -14,7 +14,7 @@ import (
 // the lines a fix changes, so that a diff's context would show them. No
 // value may appear in `fix --diff`, in fix's report, or in what fix prints
 // when it writes.
-func TestFix_SecretValuesNeverInOutput(t *testing.T) {
+func TestFixAndAdmit_SecretValuesNeverInOutput(t *testing.T) {
 	const canary = "CANARY-f1x-s3cr3t"
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	dockerConfig := `{"auths":{"registry.corp.example":{"auth":"` + b64("u:"+canary) + `"}}}`
@@ -95,7 +95,18 @@ items:
 		return out.String(), code
 	}
 
-	out, code := salint("fix", "--diff", "--no-config", dir)
+	// admit previews the whole bundle: Secrets are shown with their values
+	// redacted, whether alone, in a stream or inside a List.
+	out, code := salint("admit", "--no-config", dir)
+	if code == exitError {
+		t.Fatalf("admit exit %d:\n%s", code, out)
+	}
+	check("admit", out)
+	if n := strings.Count(out, "<redacted>"); n < 3 {
+		t.Errorf("admit shows %d redacted values, want one per Secret value:\n%s", n, out)
+	}
+
+	out, code = salint("fix", "--diff", "--no-config", dir)
 	if code == exitError {
 		t.Fatalf("fix --diff exit %d:\n%s", code, out)
 	}

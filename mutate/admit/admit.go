@@ -78,12 +78,36 @@ func Admit(b *model.Bundle, show func(file string) bool) (*Result, error) {
 			a.pod(p)
 		}
 	}
+	for _, s := range b.Secrets {
+		a.redact(s.Object)
+	}
 	out, err := a.render()
 	if err != nil {
 		return nil, err
 	}
 	a.res.Output = out
 	return a.res, nil
+}
+
+// Redacted replaces every value of a Secret's data and stringData in the
+// preview: salint never prints secret values, and the preview is about
+// pods, not about what the Secrets hold.
+const Redacted = "<redacted>"
+
+func (a *admitter) redact(o *model.Object) {
+	if o.Kind != model.KindSecret || o.Group() != "" {
+		return // a producer (SealedSecret, ...) holds no plain value
+	}
+	for _, key := range []string{"data", "stringData"} {
+		m := model.Get(o.Node, key).Mapping()
+		if m == nil {
+			continue
+		}
+		for i := 1; i < len(m.Content); i += 2 {
+			m.Content[i] = str(Redacted)
+		}
+		a.changed[o] = true
+	}
 }
 
 // reject records the API server's refusal, located at the field that names
