@@ -15,6 +15,7 @@ import (
 
 	"github.com/salint/salint/lint/bundlegen"
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/rulestest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -107,7 +108,7 @@ func benchVersusDecode(b *testing.B, dir, mode string) {
 // kustomize=off reads every file as written (what the decode does);
 // kustomize=auto, the default, also builds the corpus's kustomizations.
 func BenchmarkCorpus(b *testing.B) {
-	dir := corpusDir(b)
+	dir := rulestest.Corpus(b)
 	for _, mode := range []string{KustomizeOff, KustomizeAuto} {
 		b.Run("kustomize="+mode, func(b *testing.B) { benchVersusDecode(b, dir, mode) })
 	}

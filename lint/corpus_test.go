@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/rulestest"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -39,7 +40,7 @@ func corpusSources(t *testing.T, dir string) map[string][]string {
 // testdata/corpus/<source>.golden (go test ./lint -run Corpus -update).
 // Paths are relative to the corpus directory.
 func TestCorpus_FindingsGolden(t *testing.T) {
-	dir := corpusDir(t)
+	dir := rulestest.Corpus(t)
 	for source := range corpusSources(t, dir) {
 		t.Run(source, func(t *testing.T) {
 			res, err := Run(Options{Input: Input{Paths: []string{filepath.Join(dir, source)}}})
@@ -86,7 +87,7 @@ func corpusGolden(t *testing.T, source string, got []byte) {
 // in that namespace. Binding subjects are also checked against the INDEX,
 // which counts no unresolved subject in any source.
 func TestCorpus_NoFalseMissingPullSecretOrSubject(t *testing.T) {
-	dir := corpusDir(t)
+	dir := rulestest.Corpus(t)
 	for source, cols := range corpusSources(t, dir) {
 		t.Run(source, func(t *testing.T) {
 			defined := definedObjects(t, filepath.Join(dir, source))
@@ -201,7 +202,7 @@ func addDefinitions(out map[string]bool, data []byte) {
 // runs every rule of the catalog, opt-in ones too, per iteration; reading
 // and parsing the files happen once, outside the loop.
 func BenchmarkCatalogCorpus(b *testing.B) {
-	dir := corpusDir(b)
+	dir := rulestest.Corpus(b)
 	files := Load(Input{Paths: []string{dir}})
 	opts := Options{Enable: []string{"all"}}
 	active, err := opts.ActiveRules()

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/rulestest"
 )
 
 // The hostile-input suite (issue 7): a bundle where most files are broken
@@ -122,7 +123,7 @@ func TestLoad_HostileBundle(t *testing.T) {
 		"gone.yaml": os.Remove, // removed after the walk, before the read
 	})
 	paths := []string{dir}
-	corpus, ok := findCorpus()
+	corpus, ok := rulestest.FindCorpus()
 	bad := filepath.Join(corpus, "_bad")
 	if ok {
 		paths = append(paths, bad)

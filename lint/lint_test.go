@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/rulestest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -277,23 +278,6 @@ func TestGlobMatch(t *testing.T) {
 	}
 }
 
-// corpusDir finds ../shared/corpus beside the repository, or skips.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, ok := findCorpus()
-	if !ok {
-		t.Skipf("corpus not found at %s: the corpus tests need ../shared/corpus beside the repository", dir)
-	}
-	return dir
-}
-
-// findCorpus is where the corpus is, and whether it is there.
-func findCorpus() (string, bool) {
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	_, err := os.Stat(filepath.Join(dir, "INDEX.md"))
-	return dir, err == nil
-}
-
 var indexRow = regexp.MustCompile(`^\| \[([^/\]]+)/([^\]]+)\]`)
 
 // TestCorpus_MissingAccountsMatchTheIndex lints each corpus source as one
@@ -302,7 +286,7 @@ var indexRow = regexp.MustCompile(`^\| \[([^/\]]+)/([^\]]+)\]`)
 // INDEX's "SA ref unresolved" column — no false positive for an account in
 // another file, and every truly missing one found.
 func TestCorpus_MissingAccountsMatchTheIndex(t *testing.T) {
-	dir := corpusDir(t)
+	dir := rulestest.Corpus(t)
 	index, err := os.ReadFile(filepath.Join(dir, "INDEX.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -353,7 +337,7 @@ func TestCorpus_MissingAccountsMatchTheIndex(t *testing.T) {
 }
 
 func TestCorpus_BadFilesAreLocatedErrorsAndTheRestIsLinted(t *testing.T) {
-	dir := corpusDir(t)
+	dir := rulestest.Corpus(t)
 	res, err := Run(Options{Input: Input{Paths: []string{filepath.Join(dir, "_bad"), filepath.Join(dir, "tektoncd__pipeline")}}})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/rulestest"
 )
 
 // benchFix runs the whole fix loop (check, apply, re-read, check again)
@@ -29,7 +30,7 @@ func benchFix(b *testing.B, files []*model.File) {
 
 // BenchmarkFixCorpus fixes all of ../shared/corpus as one bundle.
 func BenchmarkFixCorpus(b *testing.B) {
-	files := lint.Load(lint.Input{Paths: []string{corpusDir(b)}})
+	files := lint.Load(lint.Input{Paths: []string{rulestest.Corpus(b)}})
 	benchFix(b, files)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/salint/salint/mutate"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/rulestest"
 )
 
 var (
@@ -100,36 +101,12 @@ func checkGolden(t *testing.T, path string, got []byte) {
 	}
 }
 
-// corpusDir finds ../shared/corpus beside the repository root.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	corpus := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		t.Skipf("corpus of third-party manifests not found at %s; it lives beside the repository as ../shared/corpus", corpus)
-	}
-	return corpus
-}
-
 // TestFixCorpusProperties fixes each source of the corpus as one bundle,
 // with every fix allowed, and checks the promises of salint fix: it
 // settles, a second run changes nothing, every document no fix touched is
 // byte-identical, the output parses, and lint finds nothing fixable after.
 func TestFixCorpusProperties(t *testing.T) {
-	corpus := corpusDir(t)
+	corpus := rulestest.Corpus(t)
 	sources, err := os.ReadDir(corpus)
 	if err != nil {
 		t.Fatal(err)
@@ -216,7 +193,7 @@ func documents(data []byte) [][]byte {
 // marks not fixable is still there.
 func TestFixableMeansFixedByPlainFix(t *testing.T) {
 	dirs, _ := filepath.Glob(filepath.Join("..", "testdata", "fix", "*", "in"))
-	if corpus := corpusDir(t); corpus != "" {
+	if corpus := rulestest.Corpus(t); corpus != "" {
 		sources, _ := os.ReadDir(corpus)
 		for _, s := range sources {
 			if s.IsDir() {

@@ -14,6 +14,7 @@ import (
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/accounts"
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/rulestest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -98,10 +99,7 @@ var corpusSources = []string{"kubernetes-sigs__metrics-server", "tektoncd__pipel
 
 func TestCorpus_GoldenInEveryFormat(t *testing.T) {
 	root := repoRoot(t)
-	corpus := filepath.Join(root, "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(corpus, "INDEX.md")); err != nil {
-		t.Skipf("corpus not found at %s: the corpus tests need ../shared/corpus beside the repository", corpus)
-	}
+	corpus := rulestest.Corpus(t)
 	t.Chdir(corpus) // paths in the output are then relative to the corpus
 	for _, src := range corpusSources {
 		v := view(t, nil, src)
@@ -121,10 +119,8 @@ func TestDOT_RendersWithGraphviz(t *testing.T) {
 	if err != nil {
 		t.Skip("Graphviz 'dot' is not installed (apt-get install graphviz; .ci/run installs it): DOT output not rendered")
 	}
-	root := repoRoot(t)
 	inputs := map[string][]byte{"example": render(t, exampleView(t), "dot")}
-	corpus := filepath.Join(root, "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(corpus, "INDEX.md")); err == nil {
+	if corpus, ok := rulestest.FindCorpus(); ok {
 		t.Chdir(corpus)
 		for _, src := range corpusSources {
 			inputs[src] = render(t, view(t, nil, src), "dot")
@@ -361,8 +357,7 @@ func TestMermaid_ParsesWithMermaid(t *testing.T) {
 		"hostile":  render(t, accounts.Build(model.BuildText(model.Options{}, "t.yaml", hostile)), "mermaid"),
 		"corpus-1": nil, "corpus-2": nil,
 	}
-	corpus := filepath.Join(root, "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(corpus, "INDEX.md")); err == nil {
+	if corpus, ok := rulestest.FindCorpus(); ok {
 		t.Chdir(corpus)
 		inputs["corpus-1"] = render(t, view(t, nil, corpusSources[0]), "mermaid")
 		inputs["corpus-2"] = render(t, view(t, nil, corpusSources[1]), "mermaid")
@@ -399,10 +394,7 @@ func TestMermaid_ParsesWithMermaid(t *testing.T) {
 // writes it in every format; reading and parsing are lint's cost and are
 // done once, outside the loop.
 func BenchmarkViewCorpus(b *testing.B) {
-	corpus := filepath.Join("..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(corpus, "INDEX.md")); err != nil {
-		b.Skipf("corpus not found at %s", corpus)
-	}
+	corpus := rulestest.Corpus(b)
 	res := lint.Model(lint.Options{Input: lint.Input{Paths: []string{corpus}}})
 	b.ReportAllocs()
 	for b.Loop() {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/salint/salint/lint"
+	"github.com/salint/salint/rules/rulestest"
 )
 
 // benchTrees are the corpus's kustomize trees: 42 kustomizations, 28 of
@@ -21,7 +22,7 @@ var benchTrees = []string{
 // rule: auto builds the kustomizations (build, origin mapping, lint), off
 // reads the same files as written, for comparison.
 func BenchmarkCorpusTrees(b *testing.B) {
-	corpus := corpusDir(b)
+	corpus := rulestest.Corpus(b)
 	for _, mode := range []string{lint.KustomizeAuto, lint.KustomizeOff} {
 		b.Run(mode, func(b *testing.B) {
 			objects := 0

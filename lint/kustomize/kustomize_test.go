@@ -11,6 +11,7 @@ import (
 	"github.com/salint/salint/lint/kustomize"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/rulestest"
 )
 
 const moved = "../../testdata/kustomize/moved"
@@ -83,30 +84,6 @@ func TestLint_BaseNamedAloneIsBuiltAlone(t *testing.T) {
 	}
 }
 
-// corpusDir finds ../shared/corpus beside the repository root.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		t.Skipf("corpus not found at %s: the kustomize corpus tests need ../shared/corpus", c)
-	}
-	return c
-}
-
 // corpusTrees are the kustomize trees of the corpus, with the build errors
 // that are real: files their kustomizations name that upstream generates
 // at build time or that the snapshot lacks.
@@ -127,7 +104,7 @@ var corpusTrees = []struct {
 }
 
 func TestLint_CorpusKustomizeTrees(t *testing.T) {
-	corpus := corpusDir(t)
+	corpus := rulestest.Corpus(t)
 	for _, tree := range corpusTrees {
 		t.Run(tree.dir, func(t *testing.T) {
 			dir := filepath.Join(corpus, tree.dir)
@@ -188,7 +165,7 @@ func checkLocatedInSources(t *testing.T, b *model.Bundle) {
 }
 
 func TestLint_GatekeeperNamespaceComesFromKustomization(t *testing.T) {
-	corpus := corpusDir(t)
+	corpus := rulestest.Corpus(t)
 	// Raw, manager.yaml runs in namespace system as an account that only
 	// the build names: the false positive this package removes.
 	raw := run(t, lint.KustomizeOff, filepath.Join(corpus, "open-policy-agent__gatekeeper/config"))

@@ -8,18 +8,16 @@ import (
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/mutate/admit"
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/rulestest"
 )
 
 // TestAdmitCorpus previews every corpus source as one bundle: no error,
 // output that parses, and every rejection located in a file of the source.
 func TestAdmitCorpus(t *testing.T) {
-	corpus, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	corpus := rulestest.Corpus(t)
 	sources, err := os.ReadDir(corpus)
 	if err != nil {
-		t.Skipf("corpus of third-party manifests not found at %s; it lives beside the repository as ../shared/corpus", corpus)
+		t.Fatal(err)
 	}
 	admitted := 0
 	for _, s := range sources {
