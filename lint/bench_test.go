@@ -27,15 +27,16 @@ import (
 // of the same files alternately in the same loop, so that both see the same
 // machine load, and report the ratio (salint/decode; below 1 is faster).
 
-// lintAll is what `salint lint DIR` does: read (building kustomizations),
-// model, every default rule, and the text report.
+// lintAll is what `salint lint DIR` does: read (building kustomizations,
+// pruning what no rule reads), model, every default rule, and the text
+// report.
 func lintAll(tb testing.TB, dir string) *Result {
 	return lintMode(tb, dir, KustomizeAuto)
 }
 
 // lintMode is lintAll with --kustomize=mode.
 func lintMode(tb testing.TB, dir, mode string) *Result {
-	res, err := Run(Options{Input: Input{Paths: []string{dir}, Kustomize: mode}})
+	res, err := Run(Options{Input: Input{Paths: []string{dir}, Kustomize: mode, Prune: true}})
 	if err != nil {
 		tb.Fatal(err)
 	}

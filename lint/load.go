@@ -34,6 +34,11 @@ type Input struct {
 	Kustomize string
 	// EnableExec lets kustomize builds run exec and container plugins.
 	EnableExec bool
+	// Prune drops the parts of workload objects that no rule or view
+	// reads, as they are read (model.ReadOptions): for runs that only
+	// report (salint lint, salint accounts), never for fix or admit,
+	// which edit or re-encode the objects.
+	Prune bool
 }
 
 // Values of Input.Kustomize.
@@ -102,7 +107,7 @@ func load(in Input, current map[string]*model.File) []*model.File {
 					files[i] = f // as edited in memory
 					continue
 				}
-				files[i] = readOne(paths[i], in.Stdin)
+				files[i] = readOne(paths[i], in.Stdin, in.Prune)
 			}
 		})
 	}
@@ -271,12 +276,12 @@ func IsManifestName(name string) bool {
 	return false
 }
 
-func readOne(path string, stdin io.Reader) *model.File {
+func readOne(path string, stdin io.Reader, prune bool) *model.File {
 	data, err := readFile(path, stdin)
 	if err != nil {
 		return errorFile(path, err)
 	}
-	return model.Read(&model.Source{Path: path, Data: data})
+	return model.ReadWith(&model.Source{Path: path, Data: data}, model.ReadOptions{Prune: prune})
 }
 
 // openFile opens a file for reading; tests replace it to simulate errors

@@ -160,6 +160,7 @@ func runLint(args []string, e *env) int {
 	if err != nil {
 		return usageErr(err)
 	}
+	opts.Prune = true // only reports: see lint.Input.Prune
 	res, err := lint.Run(opts)
 	if err != nil {
 		return usageErr(err)

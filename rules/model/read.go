@@ -39,6 +39,8 @@ type File struct {
 	// is the file they came from, but what the cluster receives is their
 	// Nodes, not Source.Data.
 	Built bool
+
+	prune bool // ReadOptions.Prune
 }
 
 // Count is the number of cluster objects in the file.
@@ -50,7 +52,12 @@ var bom = []byte("\xef\xbb\xbf")
 // cannot read becomes a located Error and reading goes on with the next
 // document.
 func Read(src *Source) *File {
-	f := &File{Source: src}
+	return ReadWith(src, ReadOptions{})
+}
+
+// ReadWith is Read with options.
+func ReadWith(src *Source, opts ReadOptions) *File {
+	f := &File{Source: src, prune: opts.Prune}
 	data := src.Data
 	start := 0
 	if bytes.HasPrefix(data, bom) {
@@ -150,18 +157,19 @@ func (f *File) parseJoined(run []chunk, docIndex int) (int, bool) {
 	}
 	scratch := &File{Source: f.Source}
 	refused := make([]bool, len(docs))
+	anchored := make([]bool, len(docs))
 	for i, doc := range docs {
 		w := walker{offset: first.line - 1, file: scratch, joined: true}
 		w.walk(doc)
 		if w.foreign {
 			return docIndex, false
 		}
-		refused[i] = w.refused
+		refused[i], anchored[i] = w.refused, w.anchors != nil
 	}
 	f.Errors = append(f.Errors, scratch.Errors...)
 	for i, doc := range docs {
 		if len(doc.Content) == 1 && !refused[i] {
-			f.addObjects(doc.Content[0], docIndex)
+			f.addObjects(doc.Content[0], docIndex, anchored[i])
 		}
 		docIndex++
 	}
@@ -202,7 +210,7 @@ func (f *File) parseChunk(chunk []byte, lineOffset, docIndex int) int {
 		w := walker{offset: lineOffset, file: f}
 		w.walk(&doc)
 		if len(doc.Content) == 1 && !w.refused {
-			f.addObjects(doc.Content[0], docIndex)
+			f.addObjects(doc.Content[0], docIndex, w.anchors != nil)
 		}
 		docIndex++
 	}
@@ -352,8 +360,9 @@ func (w *walker) duplicate(k, first *yaml.Node) {
 }
 
 // addObjects turns a document root into objects: itself, or the items of
-// a List.
-func (f *File) addObjects(root *yaml.Node, docIndex int) {
+// a List. anchored says the document has anchors, which pruning must
+// leave alone (an alias may read any part of what they name).
+func (f *File) addObjects(root *yaml.Node, docIndex int, anchored bool) {
 	if root.Kind != yaml.MappingNode {
 		return // a scalar or sequence document is not an object
 	}
@@ -376,6 +385,9 @@ func (f *File) addObjects(root *yaml.Node, docIndex int) {
 				continue
 			}
 			f.Objects = append(f.Objects, newObject(f.Source, item, docIndex, fmt.Sprintf("items[%d].", i), iv, ik))
+			if f.prune && !anchored {
+				prune(item, Group(iv), ik)
+			}
 		}
 		return
 	}
@@ -384,6 +396,9 @@ func (f *File) addObjects(root *yaml.Node, docIndex int) {
 		return
 	}
 	f.Objects = append(f.Objects, newObject(f.Source, root, docIndex, "", apiVersion, kind))
+	if f.prune && !anchored {
+		prune(root, Group(apiVersion), kind)
+	}
 }
 
 // chunk is the byte range of a document and the line it starts on.

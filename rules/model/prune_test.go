@@ -1,0 +1,109 @@
+package model
+
+import "testing"
+
+const pruneDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      annotations: {salint.io/ignore: default-service-account}
+    spec:
+      serviceAccountName: web
+      imagePullSecrets: [{name: reg}]
+      affinity:
+        nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {}}
+      containers:
+        - name: app
+          image: example.com/app:1
+          env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}, {name: B, valueFrom: {fieldRef: {fieldPath: x}}}]
+          resources: {limits: {cpu: "1"}}
+          command:
+            - sh
+            - -c
+            - |+
+              echo kept
+
+status:
+  replicas: 2
+`
+
+func readPruned(t *testing.T, text string, prune bool) *Object {
+	t.Helper()
+	f := ReadWith(&Source{Path: "x.yaml", Data: []byte(text)}, ReadOptions{Prune: prune})
+	if len(f.Objects) != 1 || len(f.Errors) != 0 {
+		t.Fatalf("read %d objects, errors %v", len(f.Objects), f.Errors)
+	}
+	return f.Objects[0]
+}
+
+func TestPrune_EmptiesWhatNoReaderNeedsAndKeepsEveryKey(t *testing.T) {
+	full, pruned := readPruned(t, pruneDeployment, false), readPruned(t, pruneDeployment, true)
+	if countNodes(pruned.Node) >= countNodes(full.Node) {
+		t.Fatalf("pruning kept %d of %d nodes", countNodes(pruned.Node), countNodes(full.Node))
+	}
+	for _, path := range [][]string{
+		{"spec", "selector"}, {"status"}, {"spec", "template", "spec", "affinity"}, {"metadata", "labels"},
+	} {
+		f, p := Lookup(full.Node, path...), Lookup(pruned.Node, path...)
+		if !p.Present() || p.Key.Line != f.Key.Line || p.Key.Column != f.Key.Column || p.Value.Kind != f.Value.Kind {
+			t.Errorf("%v: key or value kind not kept where it was", path)
+		}
+	}
+	for _, path := range [][]string{{"spec", "selector"}, {"status"}, {"spec", "template", "spec", "affinity"}, {"metadata", "labels"}} {
+		if n := len(Lookup(pruned.Node, path...).Value.Content); n != 0 {
+			t.Errorf("%v: kept %d nodes no reader needs", path, n)
+		}
+	}
+	for _, path := range [][]string{
+		{"spec", "template", "metadata", "annotations"},
+		{"spec", "template", "spec", "imagePullSecrets"},
+	} {
+		if countNodes(Lookup(pruned.Node, path...).Value) != countNodes(Lookup(full.Node, path...).Value) {
+			t.Errorf("%v: pruned, but the model reads it", path)
+		}
+	}
+	c := Lookup(pruned.Node, "spec", "template", "spec", "containers").Value.Content[0]
+	if len(Get(c, "resources").Value.Content) != 0 {
+		t.Error("container resources kept")
+	}
+	env, fullEnv := Get(c, "env").Items(), Get(Lookup(full.Node, "spec", "template", "spec", "containers").Value.Content[0], "env").Items()
+	if len(env) != 2 || countNodes(env[0]) != countNodes(fullEnv[0]) {
+		t.Error("an env item referencing a Secret was pruned, but secret uses read it")
+	}
+	if len(env) == 2 && (len(env[1].Content) != 0 || env[1].Line != fullEnv[1].Line) {
+		t.Error("an env item that references no Secret was not emptied in place")
+	}
+	if len(Get(c, "command").Value.Content) != 3 {
+		t.Error("a sequence ending in a |+ block scalar was emptied: edits that append after it check that scalar")
+	}
+}
+
+func TestPrune_LeavesAnchoredDocumentsAndOtherKindsWhole(t *testing.T) {
+	for name, text := range map[string]string{
+		"anchor":         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  affinity: &a {x: {y: 1}}\n  containers: [{name: c, image: i, resources: *a}]\n",
+		"account":        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\nimagePullSecrets: [{name: r}]\nextra: {deep: {x: 1}}\n",
+		"other group":    "apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {affinity: {x: 1}}}}\n",
+		"operator CR":    "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: p}\nspec: {serviceAccountName: p, affinity: {x: 1}}\n",
+		"per-item paths": "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {name: p}\nspec: {taskRunSpecs: [{serviceAccountName: a, podTemplate: {x: 1}}]}\n",
+	} {
+		full, pruned := readPruned(t, text, false), readPruned(t, text, true)
+		if countNodes(pruned.Node) != countNodes(full.Node) {
+			t.Errorf("%s: pruned %d of %d nodes", name, countNodes(full.Node)-countNodes(pruned.Node), countNodes(full.Node))
+		}
+	}
+}
+
+func TestPrune_ListItemsArePrunedByTheirOwnKind(t *testing.T) {
+	text := "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n  spec: {containers: [{name: c, image: i}], affinity: {x: {y: 1}}}\n"
+	full, pruned := readPruned(t, text, false), readPruned(t, text, true)
+	if countNodes(pruned.Node) >= countNodes(full.Node) || len(Lookup(pruned.Node, "spec", "affinity").Value.Content) != 0 {
+		t.Error("the List's Pod item was not pruned")
+	}
+}
