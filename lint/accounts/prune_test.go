@@ -10,6 +10,7 @@ import (
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/accounts"
 	"github.com/salint/salint/lint/bundlegen"
+	"github.com/salint/salint/rules/rulestest"
 )
 
 // The safety net of lint.Input.Prune: linting with pruning must report
@@ -87,10 +88,7 @@ func firstDiff(a, b []byte) string {
 }
 
 func TestPrune_CorpusReportsTheSame(t *testing.T) {
-	corpus := filepath.Join(repoRoot(t), "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(corpus, "INDEX.md")); err != nil {
-		t.Skipf("corpus not found at %s: this test needs ../shared/corpus beside the repository", corpus)
-	}
+	corpus := rulestest.Corpus(t)
 	entries, err := os.ReadDir(corpus)
 	if err != nil {
 		t.Fatal(err)
