@@ -26,6 +26,8 @@ type keep struct {
 	keys  map[string]*keep
 	items *keep
 	when  func(item *yaml.Node) bool
+	// others, when set, applies to the keys of a mapping not in keys.
+	others *keep
 }
 
 var keepAll = &keep{all: true}
@@ -67,16 +69,31 @@ var podSpecKeep = func() *keep {
 	}}
 }()
 
-// pruneKeeps maps "group/kind" of the pod-spec kinds that pruning applies
-// to to what it keeps of their objects: apiVersion, kind and metadata, and
-// along the table's path to the pod spec, the metadata of every mapping
-// on the way (a template's annotations are read). Unread collections of
-// metadata (labels, ownerReferences) are emptied too. Kinds with an
-// AccountOnly or a per-item location, and every kind not in the table
-// (accounts, secrets, bindings, secret producers), are not pruned.
+// pruneKeeps maps "group/kind" to what pruning keeps of objects of that
+// kind:
+//   - pod-spec kinds of the table (plain paths, not AccountOnly):
+//     apiVersion, kind and metadata, and along the table's path to the pod
+//     spec the metadata of every mapping on the way (a template's
+//     annotations are read), and podSpecKeep there;
+//   - kinds the model reads whole (ServiceAccount, Secret, the RBAC
+//     bindings, secret producers): everything but unread metadata;
+//   - table kinds with an AccountOnly or a per-item location: nothing is
+//     pruned (nil entry).
+//
+// Any other kind is read by nothing but its metadata (pruneOther).
+// Unread collections of metadata (labels, ownerReferences, managedFields)
+// are emptied everywhere.
 var pruneKeeps = func() map[string]*keep {
 	out := map[string]*keep{}
-	skip := map[string]bool{}
+	whole := &keep{keys: map[string]*keep{"metadata": metadataKeep}, others: keepAll}
+	out["/"+KindServiceAccount] = whole
+	out["/"+KindSecret] = whole
+	out["rbac.authorization.k8s.io/"+KindRoleBinding] = whole
+	out["rbac.authorization.k8s.io/"+KindClusterRoleBinding] = whole
+	for _, p := range SecretProducers {
+		out[p.Group+"/"+p.Kind] = whole
+	}
+	leave := map[string]bool{}
 	for _, l := range PodSpecLocations {
 		id := l.Group + "/" + l.Kind
 		plain := !l.AccountOnly
@@ -84,7 +101,7 @@ var pruneKeeps = func() map[string]*keep {
 			plain = plain && p != EachItem
 		}
 		if !plain || out[id] != nil {
-			skip[id] = true
+			leave[id] = true
 			continue
 		}
 		k := podSpecKeep
@@ -94,17 +111,26 @@ var pruneKeeps = func() map[string]*keep {
 		k.keys["apiVersion"], k.keys["kind"] = keepAll, keepAll
 		out[id] = k
 	}
-	for id := range skip {
-		delete(out, id)
+	for id := range leave {
+		out[id] = nil
 	}
 	return out
 }()
+
+// pruneOther is what is kept of an object of a kind the model does not
+// handle (parsed because another group has a kind of that name, such as
+// a core Service beside Knative's): only what newObject reads.
+var pruneOther = &keep{keys: map[string]*keep{"apiVersion": keepAll, "kind": keepAll, "metadata": metadataKeep}}
 
 // prune empties what no reader needs in object n of kind group/kind.
 // The document must hold no anchor: an alias elsewhere could then read
 // what is emptied here.
 func prune(n *yaml.Node, group, kind string) {
-	if k := pruneKeeps[group+"/"+kind]; k != nil {
+	k, listed := pruneKeeps[group+"/"+kind]
+	if !listed {
+		k = pruneOther
+	}
+	if k != nil {
 		pruneNode(n, k)
 	}
 }
@@ -125,7 +151,11 @@ func pruneNode(n *yaml.Node, k *keep) {
 				stub(v)
 				continue
 			}
-			pruneNode(v, k.keys[key.Value])
+			child, ok := k.keys[key.Value]
+			if !ok {
+				child = k.others
+			}
+			pruneNode(v, child)
 		}
 	case yaml.SequenceNode:
 		if k == nil {

@@ -85,11 +85,10 @@ func TestPrune_EmptiesWhatNoReaderNeedsAndKeepsEveryKey(t *testing.T) {
 	}
 }
 
-func TestPrune_LeavesAnchoredDocumentsAndOtherKindsWhole(t *testing.T) {
+func TestPrune_LeavesAnchoredDocumentsAndOperatorKindsWhole(t *testing.T) {
 	for name, text := range map[string]string{
 		"anchor":         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  affinity: &a {x: {y: 1}}\n  containers: [{name: c, image: i, resources: *a}]\n",
 		"account":        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\nimagePullSecrets: [{name: r}]\nextra: {deep: {x: 1}}\n",
-		"other group":    "apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {affinity: {x: 1}}}}\n",
 		"operator CR":    "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: p}\nspec: {serviceAccountName: p, affinity: {x: 1}}\n",
 		"per-item paths": "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {name: p}\nspec: {taskRunSpecs: [{serviceAccountName: a, podTemplate: {x: 1}}]}\n",
 	} {
@@ -105,5 +104,37 @@ func TestPrune_ListItemsArePrunedByTheirOwnKind(t *testing.T) {
 	full, pruned := readPruned(t, text, false), readPruned(t, text, true)
 	if countNodes(pruned.Node) >= countNodes(full.Node) || len(Lookup(pruned.Node, "spec", "affinity").Value.Content) != 0 {
 		t.Error("the List's Pod item was not pruned")
+	}
+}
+
+func TestPrune_KindsReadWholeLoseOnlyUnreadMetadata(t *testing.T) {
+	for _, text := range []string{
+		"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a, labels: {x: y}, annotations: {k: v}}\nimagePullSecrets: [{name: r}]\nextra: {deep: {x: 1}}\n",
+		"apiVersion: v1\nkind: Secret\nmetadata: {name: s, labels: {x: y}}\ntype: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '{}'}\n",
+		"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, labels: {x: y}}\nroleRef: {kind: Role, name: r}\nsubjects: [{kind: ServiceAccount, name: a}]\n",
+		"apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: s, labels: {x: y}}\nspec: {template: {metadata: {name: t}, type: Opaque}}\n",
+	} {
+		full, pruned := readPruned(t, text, false), readPruned(t, text, true)
+		if got, want := countNodes(pruned.Node), countNodes(full.Node)-2; got != want {
+			t.Errorf("%s: kept %d nodes, want all but the two of the labels (%d)", full.Kind, got, want)
+		}
+		if len(Lookup(pruned.Node, "metadata", "labels").Value.Content) != 0 {
+			t.Errorf("%s: labels kept", full.Kind)
+		}
+	}
+}
+
+func TestPrune_KindsTheModelDoesNotHandleKeepOnlyMetadata(t *testing.T) {
+	for _, text := range []string{
+		"apiVersion: v1\nkind: Service\nmetadata: {name: s, annotations: {k: v}}\nspec: {selector: {app: a}, ports: [{port: 80}]}\n",
+		"apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {containers: [{name: c, image: i}]}}}\n",
+	} {
+		full, pruned := readPruned(t, text, false), readPruned(t, text, true)
+		if n := len(Lookup(pruned.Node, "spec").Value.Content); n != 0 {
+			t.Errorf("%s %s: spec kept (%d nodes)", full.APIVersion, full.Kind, n)
+		}
+		if countNodes(Get(pruned.Node, "metadata").Value) != countNodes(Get(full.Node, "metadata").Value) {
+			t.Errorf("%s %s: metadata pruned", full.APIVersion, full.Kind)
+		}
 	}
 }
