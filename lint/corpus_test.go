@@ -61,23 +61,7 @@ func TestCorpus_FindingsGolden(t *testing.T) {
 
 func corpusGolden(t *testing.T, source string, got []byte) {
 	t.Helper()
-	path := filepath.Join("..", "testdata", "corpus", source+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./lint -run Corpus -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("findings differ from %s (go test ./lint -run Corpus -update to accept, then review the diff):\n--- got\n%s", path, got)
-	}
+	rulestest.Golden(t, filepath.Join("..", "testdata", "corpus", source+".golden"), got, *update)
 }
 
 // TestCorpus_NoFalseMissingPullSecretOrSubject cross-checks the two rules

@@ -19,20 +19,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // golden compares got with testdata/golden/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("..", "testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./lint -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test ./lint -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	rulestest.Golden(t, filepath.Join("..", "testdata", "golden", name), got, *update)
 }
 
 func runExample(t *testing.T) *Result {

@@ -82,23 +82,7 @@ func TestFixGolden(t *testing.T) {
 
 func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (regenerate with: go test ./mutate -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (regenerate with -update and review):\n%s", path,
-			mutate.Diff(mutate.Change{Path: path, Old: want, New: got}))
-	}
+	rulestest.Golden(t, path, got, *update)
 }
 
 // TestFixCorpusProperties fixes each source of the corpus as one bundle,

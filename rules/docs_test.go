@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/rulestest"
 )
 
 var update = flag.Bool("update", false, "rewrite generated docs and golden files")
@@ -52,19 +53,7 @@ func rulesTable() string {
 
 func checkGenerated(t *testing.T, path, want string) {
 	t.Helper()
-	got, err := os.ReadFile(path)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if err != nil || string(got) != want {
-		t.Errorf("%s is stale; regenerate with: go test ./rules -update", path)
-	}
+	rulestest.Golden(t, path, []byte(want), *update)
 }
 
 func TestEveryRuleCitesTheSpec(t *testing.T) {

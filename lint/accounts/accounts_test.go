@@ -38,20 +38,7 @@ func repoRoot(t *testing.T) string {
 
 func golden(t *testing.T, root, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(root, "testdata", "golden", "accounts", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./lint/accounts -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test ./lint/accounts -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	rulestest.Golden(t, filepath.Join(root, "testdata", "golden", "accounts", name), got, *update)
 }
 
 // view reads paths (relative to the working directory) as salint accounts does.
