@@ -7,12 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/salint/salint/lint/kustomize"
 	"github.com/salint/salint/rules/model"
@@ -93,25 +90,13 @@ func load(in Input, current map[string]*model.File) []*model.File {
 	// Workers take the next file from a shared counter and store its
 	// result at the file's index, so the order is the walk's whatever the
 	// scheduling.
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), max(len(paths), 1))
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(paths) {
-					return
-				}
-				if f := current[paths[i]]; f != nil && !f.Built {
-					files[i] = f // as edited in memory
-					continue
-				}
-				files[i] = readOne(paths[i], in.Stdin, in.Prune)
-			}
-		})
-	}
-	wg.Wait()
+	model.Parallel(len(paths), func(i int) {
+		if f := current[paths[i]]; f != nil && !f.Built {
+			files[i] = f // as edited in memory
+			return
+		}
+		files[i] = readOne(paths[i], in.Stdin, in.Prune)
+	})
 	return append(append(walkErrs, files...), built...)
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/salint/salint/lint/kustomize"
 	"github.com/salint/salint/rules"
@@ -112,22 +113,31 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 			res.Unreported += len(f.Errors)
 		}
 	}
-	for _, ar := range active {
+	// Rules only read the bundle (Bundle.Memo locks), so they run on
+	// every core; each keeps its findings apart and they are joined in
+	// rule order, so the result is the same as one rule after another.
+	out := make([]ruleResult, len(active))
+	model.Parallel(len(active), func(i int) {
+		ar, r := active[i], &out[i]
 		pass := rules.NewPass(ar.Rule, b, &settings, func(f rules.Finding) {
 			if !scope.has(f.Pos.File) && !scope.hasBuilt(f.Object) {
 				return
 			}
 			if suppressed(&f, cfg) {
-				res.Suppressed++
+				r.suppressed++
 				return
 			}
 			if ar.Severity != 0 {
 				f.Severity = ar.Severity
 			}
 			kustomize.Explain(&f)
-			res.Findings = append(res.Findings, f)
+			r.findings = append(r.findings, f)
 		})
 		ar.Rule.Check(pass)
+	})
+	for _, r := range out {
+		res.Findings = append(res.Findings, r.findings...)
+		res.Suppressed += r.suppressed
 	}
 	rules.SortFindings(res.Findings)
 	res.Findings = kustomize.Dedupe(res.Findings)
@@ -136,9 +146,17 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	return res
 }
 
-// scope answers whether a file is among the paths to report on.
+// ruleResult is what one rule reported in Check.
+type ruleResult struct {
+	findings   []rules.Finding
+	suppressed int
+}
+
+// scope answers whether a file is among the paths to report on. Rules
+// ask it concurrently.
 type scope struct {
 	paths []string // absolute
+	mu    sync.Mutex
 	memo  map[string]bool
 }
 
@@ -177,6 +195,8 @@ func (s *scope) has(file string) bool {
 	if s == nil {
 		return true
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	in, ok := s.memo[file]
 	if ok {
 		return in

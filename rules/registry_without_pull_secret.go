@@ -108,11 +108,11 @@ func checkRegistryWithoutPullSecret(pass *Pass) {
 				continue // not an image reference (empty, a placeholder)
 			}
 			why := needsCredentials(pass, img)
-			if why == "" || coveredBy(b, ns, refs, img) {
+			if why == nil || coveredBy(b, ns, refs, img) {
 				continue
 			}
 			msg := fmt.Sprintf("%s: %s %q pulls image %q from registry %s, which needs credentials (%s), but %s; the kubelet will pull without credentials and the pod will not start (ErrImagePull, ImagePullBackOff)",
-				pod.Object, containerWord(c), c.Name, c.Image.String(), img.Domain, why, pullSecretsText(b, pod, refs, from))
+				pod.Object, containerWord(c), c.Name, c.Image.String(), img.Domain, why(), pullSecretsText(b, pod, refs, from))
 			covering := coveringSecrets(b, ns, img)
 			if len(covering) > 0 {
 				msg += fmt.Sprintf("; Secret %s/%s covers it: add it to the imagePullSecrets of %s", ns, covering[0], pullSecretTarget(pod, from))
@@ -129,18 +129,21 @@ func checkRegistryWithoutPullSecret(pass *Pass) {
 	}
 }
 
-// needsCredentials says why img's registry needs credentials, "" when it
-// does not as far as the bundle and the config say.
-func needsCredentials(pass *Pass, img model.ImageRef) string {
+// needsCredentials returns what says why img's registry needs
+// credentials, nil when nothing does as far as the bundle and the config
+// say. The reason is worded only for a finding: most images are covered.
+func needsCredentials(pass *Pass, img model.ImageRef) func() string {
 	for _, p := range pass.Settings.PrivateRegistries {
 		if model.HostMatches(p, img.Domain, true) {
-			return fmt.Sprintf("privateRegistries has %q", p)
+			return func() string { return fmt.Sprintf("privateRegistries has %q", p) }
 		}
 	}
 	if s := pass.Bundle.SecretListing(img); s != nil {
-		return fmt.Sprintf("Secret %s/%s at %s has auths for it", s.Object.Namespace, s.Name, s.Object.Pos(nil))
+		return func() string {
+			return fmt.Sprintf("Secret %s/%s at %s has auths for it", s.Object.Namespace, s.Name, s.Object.Pos(nil))
+		}
 	}
-	return ""
+	return nil
 }
 
 // coveredBy reports whether one of refs may supply credentials for img. A

@@ -205,8 +205,20 @@ func Build(files []*File, opts Options) *Bundle {
 				o.Namespace = opts.DefaultNamespace
 			}
 			b.Objects = append(b.Objects, o)
-			b.add(o)
 		}
+	}
+	// Reading what each object defines is independent of the others, so
+	// it runs on every core; indexing it stays in input order.
+	defs := make([]definitions, len(b.Objects))
+	Parallel(len(b.Objects), func(i int) {
+		if o := b.Objects[i]; o.defs != nil {
+			defs[i] = *o.defs
+		} else {
+			defs[i] = readDefinitions(o)
+		}
+	})
+	for i := range defs {
+		b.add(&defs[i])
 	}
 	b.indexUses()
 	return b
@@ -221,23 +233,28 @@ func (b *Bundle) namespace(name string) *Namespace {
 	return ns
 }
 
-func (b *Bundle) add(o *Object) {
+// definitions is what one object defines: at most one of account,
+// secret and binding, or the pod specs of a workload.
+type definitions struct {
+	account *Account
+	secret  *Secret
+	binding *Binding
+	pods    []*PodSpec
+}
+
+// readDefinitions reads what o defines. It only reads o, so objects are read
+// concurrently.
+func readDefinitions(o *Object) definitions {
 	group := o.Group()
 	switch {
 	case o.Kind == KindServiceAccount && group == "":
-		a := &Account{
+		return definitions{account: &Account{
 			Object:           o,
 			Automount:        Get(o.Node, "automountServiceAccountToken"),
 			ImagePullSecrets: refs(Get(o.Node, "imagePullSecrets")),
 			Secrets:          refs(Get(o.Node, "secrets")),
 			EnforceMountable: ParseBool(o.Annotations["kubernetes.io/enforce-mountable-secrets"]),
-		}
-		if o.Name != "" {
-			ns := b.namespace(o.Namespace)
-			ns.Accounts[o.Name] = append(ns.Accounts[o.Name], a)
-		}
-		b.Accounts = append(b.Accounts, a)
-		return
+		}}
 	case o.Kind == KindSecret && group == "":
 		t := Get(o.Node, "type")
 		s := &Secret{Object: o, Name: o.Name, Type: t.String(), TypeNode: t.Key}
@@ -245,12 +262,9 @@ func (b *Bundle) add(o *Object) {
 			s.Type = "Opaque" // the API server's default
 		}
 		s.Pull, s.Registries = readPullConfig(o.Node, s.Type)
-		b.registries.add(s)
-		b.addSecret(s)
-		return
+		return definitions{secret: s}
 	case (o.Kind == KindRoleBinding || o.Kind == KindClusterRoleBinding) && group == "rbac.authorization.k8s.io":
-		b.Bindings = append(b.Bindings, newBinding(o))
-		return
+		return definitions{binding: newBinding(o)}
 	}
 	for i := range SecretProducers {
 		p := &SecretProducers[i]
@@ -260,22 +274,49 @@ func (b *Bundle) add(o *Object) {
 				name = o.Name
 			}
 			// The produced type is known only when the template sets it.
-			b.addSecret(&Secret{Object: o, Name: name, Type: Lookup(o.Node, p.TypePath...).String(), Produced: true, Pull: PullConfigUnknown})
-			return
+			return definitions{secret: &Secret{Object: o, Name: name, Type: Lookup(o.Node, p.TypePath...).String(), Produced: true, Pull: PullConfigUnknown}}
 		}
 	}
+	var d definitions
 	for i := range PodSpecLocations {
 		l := &PodSpecLocations[i]
 		if l.Kind != o.Kind || l.Group != group {
 			continue
 		}
 		for _, at := range l.find(o.Node) {
-			b.addPod(o, l, at)
+			if p := newPodSpec(o, l, at); p != nil {
+				d.pods = append(d.pods, p)
+			}
 		}
+	}
+	return d
+}
+
+// add indexes what one object defines.
+func (b *Bundle) add(d *definitions) {
+	switch {
+	case d.account != nil:
+		a := d.account
+		if o := a.Object; o.Name != "" {
+			ns := b.namespace(o.Namespace)
+			ns.Accounts[o.Name] = append(ns.Accounts[o.Name], a)
+		}
+		b.Accounts = append(b.Accounts, a)
+	case d.secret != nil:
+		if !d.secret.Produced {
+			b.registries.add(d.secret)
+		}
+		b.addSecret(d.secret)
+	case d.binding != nil:
+		b.Bindings = append(b.Bindings, d.binding)
+	default:
+		b.Pods = append(b.Pods, d.pods...)
 	}
 }
 
-func (b *Bundle) addPod(o *Object, l *PodSpecLocation, at specAt) {
+// newPodSpec reads the pod spec at at, or returns nil when there is
+// nothing to check.
+func newPodSpec(o *Object, l *PodSpecLocation, at specAt) *PodSpec {
 	spec := at.spec
 	p := &PodSpec{
 		Object:             o,
@@ -287,7 +328,7 @@ func (b *Bundle) addPod(o *Object, l *PodSpecLocation, at specAt) {
 	}
 	if l.AccountOnly {
 		if !p.ServiceAccountName.Present() {
-			return // the operator picks the account; nothing to check
+			return nil // the operator picks the account; nothing to check
 		}
 	} else {
 		p.ServiceAccount = Get(spec, "serviceAccount")
@@ -299,7 +340,7 @@ func (b *Bundle) addPod(o *Object, l *PodSpecLocation, at specAt) {
 	if l.Template && at.parent != nil && l.Path[len(l.Path)-1] == "spec" {
 		p.Ignored = ParseIgnore(Lookup(at.parent, "metadata", "annotations").StringMap()[IgnoreAnnotation])
 	}
-	b.Pods = append(b.Pods, p)
+	return p
 }
 
 func (b *Bundle) addSecret(s *Secret) {

@@ -25,6 +25,10 @@ type Object struct {
 	Annotations  map[string]string
 	// Built is set when a build produced the object (see Built).
 	Built *Built
+
+	// defs is what the object defines, read with it when nothing will
+	// edit it (File.pruneAndRead); nil otherwise, and Build reads it.
+	defs *definitions
 }
 
 func newObject(src *Source, n *yaml.Node, docIndex int, prefix, apiVersion, kind string) *Object {

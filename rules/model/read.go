@@ -384,10 +384,9 @@ func (f *File) addObjects(root *yaml.Node, docIndex int, anchored bool) {
 				f.Skipped++
 				continue
 			}
-			f.Objects = append(f.Objects, newObject(f.Source, item, docIndex, fmt.Sprintf("items[%d].", i), iv, ik))
-			if f.prune && !anchored {
-				prune(item, Group(iv), ik)
-			}
+			o := newObject(f.Source, item, docIndex, fmt.Sprintf("items[%d].", i), iv, ik)
+			f.Objects = append(f.Objects, o)
+			f.pruneAndRead(o, anchored)
 		}
 		return
 	}
@@ -395,10 +394,24 @@ func (f *File) addObjects(root *yaml.Node, docIndex int, anchored bool) {
 		f.Skipped++
 		return
 	}
-	f.Objects = append(f.Objects, newObject(f.Source, root, docIndex, "", apiVersion, kind))
-	if f.prune && !anchored {
-		prune(root, Group(apiVersion), kind)
+	o := newObject(f.Source, root, docIndex, "", apiVersion, kind)
+	f.Objects = append(f.Objects, o)
+	f.pruneAndRead(o, anchored)
+}
+
+// pruneAndRead prunes a new object when pruning is on, and then reads
+// what it defines for Build, while its nodes are still in the CPU's
+// caches. Only pruned reads do this: nobody edits their nodes, whereas
+// fix and admit change the objects they read before the bundle is built.
+func (f *File) pruneAndRead(o *Object, anchored bool) {
+	if !f.prune {
+		return
 	}
+	if !anchored {
+		prune(o.Node, o.Group(), o.Kind)
+	}
+	d := readDefinitions(o)
+	o.defs = &d
 }
 
 // chunk is the byte range of a document and the line it starts on.

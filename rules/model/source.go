@@ -6,6 +6,7 @@ package model
 import (
 	"fmt"
 	"sort"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -17,7 +18,10 @@ type Source struct {
 	// Data is the file content, unchanged.
 	Data []byte
 
-	lineStarts []int // byte offset of each line start; built on first use
+	// lineStarts is the byte offset of each line start, built on first
+	// use: once, as rules (and their fixes) run concurrently.
+	indexOnce  sync.Once
+	lineStarts []int
 }
 
 // Position is a 1-based, file-absolute location. Col counts characters, as
@@ -39,16 +43,15 @@ func (p Position) String() string {
 }
 
 func (s *Source) index() {
-	if s.lineStarts != nil {
-		return
-	}
-	starts := make([]int, 1, len(s.Data)/32+1)
-	for i, b := range s.Data {
-		if b == '\n' {
-			starts = append(starts, i+1)
+	s.indexOnce.Do(func() {
+		starts := make([]int, 1, len(s.Data)/32+1)
+		for i, b := range s.Data {
+			if b == '\n' {
+				starts = append(starts, i+1)
+			}
 		}
-	}
-	s.lineStarts = starts
+		s.lineStarts = starts
+	})
 }
 
 // Offset converts a 1-based line and character column to a byte offset.
