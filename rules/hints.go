@@ -23,6 +23,13 @@ func accountHints(b *model.Bundle, ns, name string) []string {
 // missingSecretHints suggests a close pull secret name in ns, and names
 // the namespaces where a Secret of that name exists.
 func missingSecretHints(b *model.Bundle, ns, name string) string {
+	// Many pods name the same missing Secret: the hints are worked out once.
+	return b.Memo("rules.missingSecretHints\x00"+ns+"\x00"+name, func() any {
+		return secretHints(b, ns, name)
+	}).(string)
+}
+
+func secretHints(b *model.Bundle, ns, name string) string {
 	var hints []string
 	if c := closest(name, pullSecretNames(b, ns)); c != "" {
 		hints = append(hints, fmt.Sprintf("did you mean %q?", c))

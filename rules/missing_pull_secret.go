@@ -63,7 +63,7 @@ func checkMissingPullSecret(pass *Pass) {
 		if pod.Location.AccountOnly {
 			continue
 		}
-		checkPullSecretList(pass, model.Refs(pod.ImagePullSecrets), pod.Namespace(), pod.Object.String(), "", func(i int, r model.Ref) Finding {
+		checkPullSecretList(pass, pod.PullSecretRefs(), pod.Namespace(), pod.Object.String(), "", func(i int, r model.Ref) Finding {
 			return PodFinding(pod, refKey(r), fmt.Sprintf("imagePullSecrets[%d].name", i), "")
 		})
 	}

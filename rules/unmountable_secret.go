@@ -128,7 +128,7 @@ func FirstUnmountable(pod *model.PodSpec, acct *model.Account) (node *yaml.Node,
 	for _, r := range acct.ImagePullSecrets {
 		pullable[r.Name] = true
 	}
-	for i, r := range model.Refs(pod.ImagePullSecrets) {
+	for i, r := range pod.PullSecretRefs() {
 		if !pullable[r.Name] {
 			return refKey(r), fmt.Sprintf("imagePullSecrets[%d].name", i),
 				fmt.Sprintf("imagePullSecrets[%d].name=%q is not allowed because service account %s does not reference that imagePullSecret", i, r.Name, sa)

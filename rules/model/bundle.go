@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -147,7 +148,13 @@ type PodSpec struct {
 	SecretUses []SecretUse
 	// Ignored are rule ids silenced on the pod template's metadata.
 	Ignored []string
+
+	pullSecretRefs []Ref // Refs(ImagePullSecrets), read once
 }
+
+// PullSecretRefs are the pod spec's own imagePullSecrets references,
+// Refs(p.ImagePullSecrets) read once. Callers must not change them.
+func (p *PodSpec) PullSecretRefs() []Ref { return p.pullSecretRefs }
 
 // Namespace is the namespace the pods run in.
 func (p *PodSpec) Namespace() string { return p.Object.Namespace }
@@ -334,6 +341,7 @@ func newPodSpec(o *Object, l *PodSpecLocation, at specAt) *PodSpec {
 		p.ServiceAccount = Get(spec, "serviceAccount")
 		p.Automount = Get(spec, "automountServiceAccountToken")
 		p.ImagePullSecrets = Get(spec, "imagePullSecrets")
+		p.pullSecretRefs = slices.Clip(refs(p.ImagePullSecrets))
 		p.Containers = readContainers(spec)
 		p.SecretUses = readSecretUses(spec, p.Containers)
 	}

@@ -236,7 +236,7 @@ func (b *Bundle) EffectivePullSecrets(p *PodSpec) (refs []Ref, from Origin) {
 	if p.Location.AccountOnly {
 		return nil, FromOperator
 	}
-	if own := Refs(p.ImagePullSecrets); len(own) > 0 {
+	if own := p.PullSecretRefs(); len(own) > 0 {
 		return own, FromPod
 	}
 	if p.IsMirror() {
