@@ -115,7 +115,7 @@ func (c *Config) validate() error {
 	var problems []string
 	for id, rc := range c.Rules {
 		if rules.ByID(id) == nil {
-			problems = append(problems, fmt.Sprintf("rules: unknown rule %q (see `salint rules`)", id))
+			problems = append(problems, "rules: "+rules.UnknownRule(id))
 		}
 		if rc.Severity != "" {
 			if _, err := rules.ParseSeverity(rc.Severity); err != nil {
@@ -137,7 +137,7 @@ func (c *Config) validate() error {
 	}
 	for i, ig := range c.Ignore {
 		if ig.Rule != "" && ig.Rule != "*" && rules.ByID(ig.Rule) == nil {
-			problems = append(problems, fmt.Sprintf("ignore[%d]: unknown rule %q", i, ig.Rule))
+			problems = append(problems, fmt.Sprintf("ignore[%d]: %s", i, rules.UnknownRule(ig.Rule)))
 		}
 		if ig.Path != "" {
 			if _, err := path.Match(strings.ReplaceAll(ig.Path, "**", "*"), ""); err != nil {

@@ -88,7 +88,7 @@ func (r *Result) Summary() string {
 	what := r.FindingCounts()
 	s := fmt.Sprintf("salint: %s in %s, %s", what, plural(r.Files, "file"), plural(r.Objects, "object"))
 	if len(r.Errors) > 0 {
-		s += fmt.Sprintf("; %s could not be read", plural(len(r.Errors), "input error"))
+		s += "; " + plural(len(r.Errors), "input error")
 	}
 	if r.Unreported > 0 {
 		s += fmt.Sprintf("; %s in files read only for context not reported", plural(r.Unreported, "input error"))

@@ -4,7 +4,7 @@
 package lint
 
 import (
-	"fmt"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -258,7 +258,7 @@ func (o Options) ActiveRules() ([]ActiveRule, error) {
 				continue
 			}
 			if known[id] == nil {
-				return nil, fmt.Errorf("unknown rule %q (see `salint rules`)", id)
+				return nil, errors.New(rules.UnknownRule(id))
 			}
 			enabled[id] = list.on
 		}

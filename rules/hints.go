@@ -11,7 +11,7 @@ import (
 // name in ns and the namespaces that define the name.
 func accountHints(b *model.Bundle, ns, name string) []string {
 	var hints []string
-	if c := closest(name, b.AccountNames(ns)); c != "" {
+	if c := Closest(name, b.AccountNames(ns)); c != "" {
 		hints = append(hints, fmt.Sprintf("did you mean %q?", c))
 	}
 	if others := b.NamespacesDefining(name, ns); len(others) > 0 {
@@ -31,7 +31,7 @@ func missingSecretHints(b *model.Bundle, ns, name string) string {
 
 func secretHints(b *model.Bundle, ns, name string) string {
 	var hints []string
-	if c := closest(name, pullSecretNames(b, ns)); c != "" {
+	if c := Closest(name, pullSecretNames(b, ns)); c != "" {
 		hints = append(hints, fmt.Sprintf("did you mean %q?", c))
 	}
 	others := b.NamespacesWithSecret(name, ns)

@@ -1,8 +1,23 @@
 package rules
 
-// closest returns the candidate nearest to name by edit distance, if it is
+import "fmt"
+
+// UnknownRule is the message for a rule id that names no rule, with the
+// closest id when it looks like a typo of one.
+func UnknownRule(id string) string {
+	ids := make([]string, 0, len(All()))
+	for _, r := range All() {
+		ids = append(ids, r.ID)
+	}
+	if c := Closest(id, ids); c != "" {
+		return fmt.Sprintf("unknown rule %q (did you mean %q? see 'salint rules')", id, c)
+	}
+	return fmt.Sprintf("unknown rule %q (see 'salint rules')", id)
+}
+
+// Closest returns the candidate nearest to name by edit distance, if it is
 // near enough to be a likely typo.
-func closest(name string, candidates []string) string {
+func Closest(name string, candidates []string) string {
 	best, bestDist := "", len(name)/3+1
 	if bestDist > 3 {
 		bestDist = 3

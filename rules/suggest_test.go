@@ -29,8 +29,8 @@ func TestEditDistance_StopsPastTheLimit(t *testing.T) {
 func TestClosest_PicksTheNearestWithinTheLimit(t *testing.T) {
 	names := []string{"web", "web-sa", "webs-a", "worker", "a-much-longer-name"}
 	for name, want := range map[string]string{"wbe-sa": "web-sa", "web-sb": "web-sa", "nothing-like-it": "", "web-sa": "webs-a"} {
-		if got := closest(name, names); got != want {
-			t.Errorf("closest(%q) = %q, want %q", name, got, want)
+		if got := Closest(name, names); got != want {
+			t.Errorf("Closest(%q) = %q, want %q", name, got, want)
 		}
 	}
 }

@@ -24,6 +24,11 @@ defaulting, config and kustomize builds. Formats: text (a table per namespace), 
 docs/accounts.md), dot (Graphviz: pipe into 'dot -Tsvg') and mermaid (for
 Markdown renderers such as GitHub's).
 
+Examples:
+  salint accounts deploy/
+  salint accounts -f dot deploy/ | dot -Tsvg > accounts.svg
+  salint accounts -f json . | jq '.namespaces[].accounts[].name'
+
 Exit codes: 0 shown, 2 usage error or input that could not be read (the
 rest is still shown). Missing objects do not change the exit code: that is
 'salint lint''s job.`
@@ -38,8 +43,8 @@ func runAccounts(args []string, e *env) int {
 	for _, name := range []string{"enable", "disable", "root"} {
 		_ = fs.MarkHidden(name)
 	}
-	format := fs.StringP("format", "f", "text", "output format: "+strings.Join(accounts.Formats, ", "))
-	output := fs.StringP("output", "o", "", "write the view to FILE instead of standard output")
+	format := fs.StringP("format", "f", "text", "output `FORMAT`: "+strings.Join(accounts.Formats, ", "))
+	output := fs.StringP("output", "o", "", "write the view to `FILE` instead of standard output")
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}

@@ -24,11 +24,16 @@ names them) goes to standard error with the API server's message, and the
 exit code is 1. Silencing annotations and ignore: entries do not apply: this
 shows what the cluster does.
 
+Examples:
+  salint admit deploy/
+  salint admit -n shop pod.yaml
+  helm template chart/ | salint admit -
+
 Exit codes: 0 every pod admitted, 1 some pod rejected, 2 usage error or input
 that could not be read.`
 
 func runAdmit(args []string, e *env) int {
-	fs := newFlagSet("admit", "admit [--namespace NS] [PATH...]", admitHelp, e)
+	fs := newFlagSet("admit", "admit [flags] [PATH...]", admitHelp, e)
 	var in inputFlags
 	in.register(fs)
 	if code, done := parseFlags(fs, args, e); done {

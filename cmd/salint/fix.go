@@ -25,6 +25,12 @@ written and a unified diff goes to standard output. A PATH of "-" reads
 standard input and writes the fixed bundle to standard output. Whenever
 standard output carries a diff or a bundle, the report goes to standard error.
 
+Examples:
+  salint fix --diff deploy/                 review the fixes, write nothing
+  salint fix deploy/                        apply the fixes that keep what runs
+  salint fix --create-missing-accounts .    also add missing ServiceAccounts
+  kustomize build . | salint fix - > fixed.yaml
+
 Exit codes: 0 nothing at or above --fail-on remains, 1 something does, 2 usage
 error, input that could not be read, or a file that could not be written.`
 
@@ -33,9 +39,9 @@ func runFix(args []string, e *env) int {
 	var in inputFlags
 	in.register(fs)
 	showDiff := fs.Bool("diff", false, "print a unified diff instead of writing files")
-	failOn := fs.String("fail-on", "warning", "lowest severity of a remaining finding that makes the exit code 1: error, warning or info")
+	failOn := fs.String("fail-on", "warning", "lowest `SEVERITY` of a remaining finding that makes the exit code 1: error, warning or info")
 	createAccounts := fs.Bool("create-missing-accounts", false, "missing-service-account: add a ServiceAccount document for a missing account (not when a close name suggests a typo)")
-	automount := fs.String("automount", "", "automount-conflict: \"account\" removes the pod's automountServiceAccountToken: true so the account's false applies")
+	automount := fs.String("automount", "", "automount-conflict: `MODE` \"account\" removes the pod's automountServiceAccountToken: true so the account's false applies")
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
@@ -156,6 +162,10 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, la
 			verb = "remains"
 		}
 		remain = fmt.Sprintf("%s %s (%s)", plural(len(last.Findings), "finding"), verb, strings.Join(parts, ", "))
+	}
+	if len(last.Errors) > 0 {
+		// "no findings remain" alone would hide what could not be read.
+		remain += "; " + plural(len(last.Errors), "input error")
 	}
 	fmt.Fprintf(w, "salint fix: %s %s in %s; %s\n", verb, plural(n, "finding"), plural(len(changed), "file"), remain)
 }

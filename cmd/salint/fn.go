@@ -36,6 +36,11 @@ annotations), the output has no items, which is what a kustomize validator
 must return for its resources to be kept as they were. fix rewrites the items
 with salint fix's fixes and reports what remains; use it under transformers:.
 
+Examples:
+  kpt fn eval pkg --exec 'salint fn' --fn-config validate.yaml
+  kpt fn source pkg | salint fn
+  (and in kustomize's validators: or transformers:, see docs/integrations.md)
+
 Exit codes: 0 nothing at or above failOn, 1 findings at or above failOn (or an
 item that could not be read), 2 bad input or functionConfig.`
 

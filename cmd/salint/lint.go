@@ -29,13 +29,13 @@ type inputFlags struct {
 }
 
 func (f *inputFlags) register(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.namespace, "namespace", "n", "", "namespace of objects without metadata.namespace (default: config, else \"default\")")
-	fs.StringVar(&f.config, "config", "", "config file (default: "+lint.ConfigFileName+" in the working directory or a parent)")
+	fs.StringVarP(&f.namespace, "namespace", "n", "", "namespace `NS` of objects without metadata.namespace (default: config, else \"default\")")
+	fs.StringVar(&f.config, "config", "", "config `FILE` (default: "+lint.ConfigFileName+" in the working directory or a parent)")
 	fs.BoolVar(&f.noConfig, "no-config", false, "ignore any "+lint.ConfigFileName)
-	fs.StringSliceVar(&f.enable, "enable", nil, "enable rules by id (comma-separated; \"all\" for every rule)")
-	fs.StringSliceVar(&f.disable, "disable", nil, "disable rules by id (comma-separated)")
-	fs.StringVar(&f.root, "root", "", "read the whole bundle from DIR, but report only on the PATHs (for pre-commit, which passes the changed files)")
-	fs.StringVar(&f.kustomize, "kustomize", lint.KustomizeAuto, "build kustomization directories and lint what they produce: auto or off")
+	fs.StringSliceVar(&f.enable, "enable", nil, "enable rules: `RULE,...` (comma-separated ids; \"all\" for every rule)")
+	fs.StringSliceVar(&f.disable, "disable", nil, "disable rules: `RULE,...` (comma-separated ids; \"all\" for every rule)")
+	fs.StringVar(&f.root, "root", "", "read the whole bundle from `DIR`, but report only on the PATHs (for pre-commit, which passes the changed files)")
+	fs.StringVar(&f.kustomize, "kustomize", lint.KustomizeAuto, "build kustomization directories and lint what they produce: `MODE` auto or off")
 	fs.BoolVar(&f.enableExec, "enable-exec", false, "let kustomize builds run exec and container plugins (KRM functions)")
 }
 
@@ -99,7 +99,7 @@ func parseFlags(fs *pflag.FlagSet, args []string, e *env) (code int, done bool) 
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK, true
 		}
-		fmt.Fprintf(e.stderr, "salint %s: %v\n", fs.Name(), err)
+		fmt.Fprintf(e.stderr, "salint %s: %v\nRun 'salint %s --help' for usage.\n", fs.Name(), err, fs.Name())
 		return exitError, true
 	}
 	if h, _ := fs.GetBool("help"); h {
@@ -131,6 +131,14 @@ to the repository root. Silence a finding with the
 annotation salint.io/ignore: "rule-id,..." (or "all") on the object or its pod
 template, or with an ignore: entry in .salint.yaml.
 
+Examples:
+  salint lint                                   the current directory
+  salint lint deploy/ base/accounts.yaml        one bundle from both
+  kustomize build overlays/prod | salint lint -
+  salint lint -f sarif -o salint.sarif .
+  salint lint --root . deploy/web.yaml          report on one file, model all
+  salint lint --fail-on error --disable deprecated-service-account-field .
+
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error or input
 that could not be read (findings for the rest are still printed).`
 
@@ -138,10 +146,10 @@ func runLint(args []string, e *env) int {
 	fs := newFlagSet("lint", "lint [flags] [PATH...]", lintHelp, e)
 	var in inputFlags
 	in.register(fs)
-	format := fs.StringP("format", "f", "text", "output format: "+strings.Join(lint.Formats, ", "))
-	output := fs.StringP("output", "o", "", "write the report to FILE instead of standard output")
-	failOn := fs.String("fail-on", "warning", "lowest severity that makes the exit code 1: error, warning or info")
-	colorMode := fs.String("color", "auto", "colour text output: auto, always or never (auto honours NO_COLOR)")
+	format := fs.StringP("format", "f", "text", "output `FORMAT`: "+strings.Join(lint.Formats, ", "))
+	output := fs.StringP("output", "o", "", "write the report to `FILE` instead of standard output")
+	failOn := fs.String("fail-on", "warning", "lowest `SEVERITY` that makes the exit code 1: error, warning or info")
+	colorMode := fs.String("color", "auto", "colour text output: `WHEN` auto, always or never (auto honours NO_COLOR)")
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/salint/salint/rules"
 )
 
 // Exit codes: the contract scripts and CI rely on.
@@ -105,12 +107,28 @@ func run(args []string, e *env) int {
 			return c.run(args[1:], e)
 		}
 	}
-	fmt.Fprintf(e.stderr, "salint: unknown command %q\n\n", args[0])
-	usage(e.stderr)
+	// A short message, not the whole usage: the mistake stays on screen.
+	names := []string{"help"}
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	msg := fmt.Sprintf("salint: unknown command %q", args[0])
+	if c := rules.Closest(args[0], names); c != "" {
+		msg += fmt.Sprintf("; did you mean %q?", c)
+	}
+	fmt.Fprintf(e.stderr, "%s\nRun 'salint --help' for the list of commands.\n", msg)
 	return exitError
 }
 
-func runVersion(_ []string, e *env) int {
+func runVersion(args []string, e *env) int {
+	fs := newFlagSet("version", "version", "Prints salint's version.\n\nExit codes: 0.", e)
+	if code, done := parseFlags(fs, args, e); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintln(e.stderr, "salint version: takes no arguments")
+		return exitError
+	}
 	fmt.Fprintf(e.stdout, "salint %s\n", version)
 	return exitOK
 }

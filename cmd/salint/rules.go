@@ -12,8 +12,14 @@ func runRules(args []string, e *env) int {
 	fs := newFlagSet("rules", "rules [--format text|json]", `
 Lists every rule: its id, default severity, whether it runs by default, whether
 'salint fix' fixes it, and what it catches. 'salint explain RULE' prints a
-rule's full documentation.`, e)
-	format := fs.StringP("format", "f", "text", "output format: text or json")
+rule's full documentation.
+
+Examples:
+  salint rules
+  salint rules -f json | jq -r '.[] | select(.fixable) | .id'
+
+Exit codes: 0 listed, 2 usage error.`, e)
+	format := fs.StringP("format", "f", "text", "output `FORMAT`: text or json")
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
@@ -61,7 +67,15 @@ func yesNo(b bool, yes, no string) string {
 }
 
 func runExplain(args []string, e *env) int {
-	fs := newFlagSet("explain", "explain RULE", "Prints a rule's documentation: what it catches, why, an example, the fix and how to silence it.", e)
+	fs := newFlagSet("explain", "explain RULE", `
+Prints a rule's documentation (Markdown): what it catches, why, an example,
+the fix and how to silence it.
+
+Examples:
+  salint explain missing-service-account
+  salint explain automount-conflict | less
+
+Exit codes: 0 printed, 2 usage error or unknown rule.`, e)
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
@@ -71,7 +85,7 @@ func runExplain(args []string, e *env) int {
 	}
 	r := rules.ByID(fs.Arg(0))
 	if r == nil {
-		fmt.Fprintf(e.stderr, "salint explain: unknown rule %q (see 'salint rules')\n", fs.Arg(0))
+		fmt.Fprintf(e.stderr, "salint explain: %s\n", rules.UnknownRule(fs.Arg(0)))
 		return exitError
 	}
 	fmt.Fprint(e.stdout, rules.Markdown(r))
