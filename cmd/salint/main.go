@@ -107,6 +107,10 @@ func run(args []string, e *env) int {
 			return c.run(args[1:], e)
 		}
 	}
+	if strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(e.stderr, "salint: unknown flag %q: flags come after the command (salint <command> [flags] [PATH...])\nRun 'salint --help' for the list of commands.\n", args[0])
+		return exitError
+	}
 	// A short message, not the whole usage: the mistake stays on screen.
 	names := []string{"help"}
 	for _, c := range commands() {
