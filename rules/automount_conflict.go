@@ -22,7 +22,8 @@ var AutomountConflict = &Rule{
    sets ` + "`false`" + `. The pod's value wins (spec §1.5: pod, else account, else
    mounted), so the pod gets the API token that the account's owner turned
    off. A pod that sets ` + "`false`" + ` under an account with ` + "`true`" + ` is the safe
-   direction and is not reported.
+   direction and is not reported, nor is a mirror pod: admission never
+   changes one, so it gets no token whatever it sets (spec §1.2).
 2. The same ServiceAccount is defined more than once in the bundle and the
    definitions disagree on automountServiceAccountToken or imagePullSecrets.
    Which one the cluster keeps depends on the order in which they are applied.
@@ -58,8 +59,8 @@ func checkAutomountConflict(pass *Pass) {
 	b := pass.Bundle
 	for _, pod := range b.Pods {
 		podValue, ok := pod.Automount.Bool()
-		if !ok || !podValue {
-			continue
+		if !ok || !podValue || pod.IsMirror() {
+			continue // admission never mounts a token in a mirror pod (spec §1.2)
 		}
 		name, _ := pod.AccountName()
 		for _, acct := range b.AccountDefs(pod.Namespace(), name) {
