@@ -78,7 +78,10 @@ func checkInvalidServiceAccountName(pass *Pass) {
 		if field.Key == pod.ServiceAccount.Key {
 			key = "serviceAccount"
 		}
-		consequence := fmt.Sprintf("the API server rejects the %s: %s: Invalid value: %q: %s", pod.Object.Kind, pod.FieldPath(key), name, dns1123Message)
+		// Defaulting copies the deprecated alias into serviceAccountName
+		// before validation (spec §2), so the API server's error names
+		// serviceAccountName whichever field the user wrote.
+		consequence := fmt.Sprintf("the API server rejects the %s: %s: Invalid value: %q: %s", pod.Object.Kind, pod.FieldPath(pod.AccountKey()), name, dns1123Message)
 		if pod.Location.AccountOnly {
 			consequence = "no ServiceAccount can have that name, so its operator cannot create pods that run as it"
 		}
