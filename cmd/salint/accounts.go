@@ -38,11 +38,8 @@ func runAccounts(args []string, e *env) int {
 	var in inputFlags
 	in.register(fs)
 	// No rules run and nothing is reported on here, so --enable, --disable
-	// and --root mean nothing; they stay accepted (one set of input flags
-	// for every command) but out of the help.
-	for _, name := range []string{"enable", "disable", "root"} {
-		_ = fs.MarkHidden(name)
-	}
+	// and --root mean nothing.
+	in.hide(fs, "enable", "disable", "root")
 	format := fs.StringP("format", "f", "text", "output `FORMAT`: "+strings.Join(accounts.Formats, ", "))
 	output := fs.StringP("output", "o", "", "write the view to `FILE` instead of standard output")
 	if code, done := parseFlags(fs, args, e); done {

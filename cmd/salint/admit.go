@@ -36,6 +36,7 @@ func runAdmit(args []string, e *env) int {
 	fs := newFlagSet("admit", "admit [flags] [PATH...]", admitHelp, e)
 	var in inputFlags
 	in.register(fs)
+	in.hide(fs, "enable", "disable") // no rule runs
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}

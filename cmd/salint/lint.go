@@ -39,6 +39,15 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.enableExec, "enable-exec", false, "let kustomize builds run exec and container plugins (KRM functions)")
 }
 
+// hide keeps the named flags out of a command's help, for a command they
+// mean nothing to; they stay accepted (one set of input flags for every
+// command, so a shared alias or script does not break).
+func (f *inputFlags) hide(fs *pflag.FlagSet, names ...string) {
+	for _, name := range names {
+		_ = fs.MarkHidden(name)
+	}
+}
+
 // options merges the flags over the config file into lint options.
 func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 	opts := lint.Options{
