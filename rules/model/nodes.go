@@ -24,7 +24,8 @@ func (f Field) String() string {
 	return f.Value.Value
 }
 
-// Bool is the field's boolean value; ok is false when absent or not a bool.
+// Bool is the field's boolean value as kubectl reads it (YAML 1.1 plain
+// yes/no/on/off included); ok is false when absent or not a bool.
 func (f Field) Bool() (value, ok bool) {
 	if f.Value == nil || f.Value.Kind != yaml.ScalarNode {
 		return false, false
@@ -33,6 +34,18 @@ func (f Field) Bool() (value, ok bool) {
 	case "true", "True", "TRUE":
 		return true, true
 	case "false", "False", "FALSE":
+		return false, true
+	}
+	if f.Value.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return false, false
+	}
+	// kubectl reads manifests with sigs.k8s.io/yaml, which follows YAML 1.1:
+	// a plain yes/no/on/off reaches the API server as a boolean, so the
+	// field is set (spec §1.5: a set value wins).
+	switch f.Value.Value {
+	case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON":
+		return true, true
+	case "n", "N", "no", "No", "NO", "off", "Off", "OFF":
 		return false, true
 	}
 	return false, false
