@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -279,7 +280,13 @@ func readFile(path string, stdin io.Reader) ([]byte, error) {
 		if stdin == nil {
 			stdin = os.Stdin
 		}
-		return readLimited(stdin, 0)
+		data, err := readLimited(stdin, 0)
+		if err == nil && len(bytes.TrimSpace(data)) == 0 {
+			// As for an empty directory: in "kustomize build | salint
+			// lint -" a failed build must not pass quietly.
+			return nil, errEmptyStdin
+		}
+		return data, err
 	}
 	f, err := openFile(path)
 	if err != nil {
@@ -332,7 +339,7 @@ func errorFile(path string, err error) *model.File {
 		err = pe.Err // the path is already in the position
 	}
 	msg := err.Error()
-	if !errors.Is(err, errNoManifests) {
+	if !errors.Is(err, errNoManifests) && !errors.Is(err, errEmptyStdin) {
 		msg = "cannot read: " + msg
 	}
 	return &model.File{Source: &model.Source{Path: path}, Errors: []model.Error{{
@@ -341,7 +348,10 @@ func errorFile(path string, err error) *model.File {
 	}}}
 }
 
-var errNoManifests = errors.New("no *.yaml, *.yml or *.json files in this directory")
+var (
+	errNoManifests = errors.New("no *.yaml, *.yml or *.json files in this directory")
+	errEmptyStdin  = errors.New("standard input is empty (did the command before the pipe fail?)")
+)
 
 // sortErrors orders errors like findings.
 func sortErrors(errs []model.Error) {
