@@ -238,23 +238,32 @@ var otherSecretVolumes = []struct {
 	name   []string
 }{
 	{"azureFile", []string{"secretName"}},
-	{"cephfs", []string{"secretRef"}},
-	{"cinder", []string{"secretRef"}},
-	{"flexVolume", []string{"secretRef"}},
-	{"rbd", []string{"secretRef"}},
-	{"scaleIO", []string{"secretRef"}},
-	{"iscsi", []string{"secretRef"}},
-	{"storageos", []string{"secretRef"}},
+	{"cephfs", []string{"secretRef", "name"}},
+	{"cinder", []string{"secretRef", "name"}},
+	{"flexVolume", []string{"secretRef", "name"}},
+	{"rbd", []string{"secretRef", "name"}},
+	{"scaleIO", []string{"secretRef", "name"}},
+	{"iscsi", []string{"secretRef", "name"}},
+	{"storageos", []string{"secretRef", "name"}},
 }
 
+// mirrorReferencesSecret reports whether a mirror pod names a Secret the way
+// podutil.VisitPodSecretNames sees it: it skips empty names, so `[{}]` or
+// `secret: {}` reference nothing (spec §1.2).
 func mirrorReferencesSecret(p *model.PodSpec) bool {
-	if len(p.ImagePullSecrets.Items()) > 0 || len(p.SecretUses) > 0 {
-		return true
+	for _, r := range p.PullSecretRefs() {
+		if r.Name != "" {
+			return true
+		}
+	}
+	for _, u := range p.SecretUses {
+		if u.Name != "" {
+			return true
+		}
 	}
 	for _, v := range model.Get(p.Node, "volumes").Items() {
 		for _, s := range otherSecretVolumes {
-			f := model.Lookup(v, append([]string{s.source}, s.name...)...)
-			if f.Present() && (s.source != "azureFile" || f.String() != "") {
+			if model.Lookup(v, append([]string{s.source}, s.name...)...).String() != "" {
 				return true
 			}
 		}

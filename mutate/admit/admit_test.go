@@ -193,6 +193,10 @@ func TestAdmit_MirrorPods(t *testing.T) {
 			rejected: []string{`pods "etcd-node1" is forbidden: a mirror pod may not reference secrets`}},
 		{name: "MayNotReferenceSecretsThroughOtherVolumes", in: mirror("  containers: [{name: a, image: x}]\n  volumes: [{name: v, rbd: {image: i, monitors: [m], secretRef: {name: ceph}}}]\n"),
 			rejected: []string{`pods "etcd-node1" is forbidden: a mirror pod may not reference secrets`}},
+		// VisitPodSecretNames skips empty names (spec §1.2: only a
+		// reference to a Secret counts), so these are left alone.
+		{name: "EmptyPullSecretNameIsNoReference", in: mirror("  imagePullSecrets: [{}]\n  containers: [{name: a, image: x}]\n"), same: true},
+		{name: "EmptySecretVolumeNameIsNoReference", in: mirror("  containers: [{name: a, image: x, env: [{name: E, valueFrom: {secretKeyRef: {key: k}}}]}]\n  volumes: [{name: v, secret: {}}, {name: w, cephfs: {monitors: [m], secretRef: {}}}]\n"), same: true},
 		{name: "MayNotProjectATokent", in: mirror("  containers: [{name: a, image: x}]\n  volumes: [{name: v, projected: {sources: [{serviceAccountToken: {path: t}}]}}]\n"),
 			rejected: []string{`pods "etcd-node1" is forbidden: a mirror pod may not use ServiceAccountToken volume projections`}},
 	})
