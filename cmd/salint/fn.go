@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 
 	"github.com/salint/salint/lint/krm"
 	"github.com/salint/salint/mutate"
@@ -53,7 +55,18 @@ func runFn(args []string, e *env) int {
 		fmt.Fprintln(e.stderr, "salint fn: takes no arguments: the ResourceList comes on standard input")
 		return exitError
 	}
-	outcome, err := krm.Run(e.stdin, e.stdout, e.stderr, fixFiles)
+	in, err := io.ReadAll(e.stdin)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "salint fn: %v\n", err)
+		return exitError
+	}
+	if len(bytes.TrimSpace(in)) == 0 {
+		// kustomize and kpt always send a ResourceList: nothing at all is a
+		// broken pipe, not an empty package.
+		fmt.Fprintln(e.stderr, "salint fn: standard input is empty: a ResourceList is expected (see 'salint fn --help')")
+		return exitError
+	}
+	outcome, err := krm.Run(bytes.NewReader(in), e.stdout, e.stderr, fixFiles)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "salint fn: %v\n", err)
 		return exitError

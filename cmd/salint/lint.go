@@ -119,6 +119,16 @@ func parseFlags(fs *pflag.FlagSet, args []string, e *env) (code int, done bool) 
 	return 0, false
 }
 
+// extraArgs reports, for a command that takes none, arguments it would
+// otherwise ignore.
+func extraArgs(fs *pflag.FlagSet, e *env) bool {
+	if fs.NArg() == 0 {
+		return false
+	}
+	fmt.Fprintf(e.stderr, "salint %s: takes no arguments\n", fs.Name())
+	return true
+}
+
 const lintHelp = `
 Reports pods and pod templates that run as a ServiceAccount missing from their
 namespace, conflicting token settings, deprecated fields and more (see

@@ -129,8 +129,7 @@ func runVersion(args []string, e *env) int {
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintln(e.stderr, "salint version: takes no arguments")
+	if extraArgs(fs, e) {
 		return exitError
 	}
 	fmt.Fprintf(e.stdout, "salint %s\n", version)

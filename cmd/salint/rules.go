@@ -23,6 +23,9 @@ Exit codes: 0 listed, 2 usage error.`, e)
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
+	if extraArgs(fs, e) {
+		return exitError
+	}
 	catalog := rules.All()
 	switch *format {
 	case "json":
