@@ -41,7 +41,7 @@ func runFix(args []string, e *env) int {
 	showDiff := fs.Bool("diff", false, "print a unified diff instead of writing files")
 	failOn := fs.String("fail-on", "warning", "lowest `SEVERITY` of a remaining finding that makes the exit code 1: error, warning or info")
 	createAccounts := fs.Bool("create-missing-accounts", false, "missing-service-account: add a ServiceAccount document for a missing account (not when a close name suggests a typo)")
-	automount := fs.String("automount", "", "automount-conflict: `MODE` \"account\" removes the pod's automountServiceAccountToken: true so the account's false applies")
+	automount := fs.String("automount", "", "automount-conflict: `MODE` \"account\" (the only one) removes the pod's automountServiceAccountToken: true so the account's false applies")
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}

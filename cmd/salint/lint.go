@@ -35,7 +35,7 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.enable, "enable", nil, "enable rules: `RULE,...` (comma-separated ids; \"all\" for every rule)")
 	fs.StringSliceVar(&f.disable, "disable", nil, "disable rules: `RULE,...` (comma-separated ids; \"all\" for every rule)")
 	fs.StringVar(&f.root, "root", "", "read the whole bundle from `DIR`, but report only on the PATHs (for pre-commit, which passes the changed files)")
-	fs.StringVar(&f.kustomize, "kustomize", lint.KustomizeAuto, "build kustomization directories and lint what they produce: `MODE` auto or off")
+	fs.StringVar(&f.kustomize, "kustomize", lint.KustomizeAuto, "kustomization directories: `MODE` auto builds them and lints what they produce, off reads every file as written")
 	fs.BoolVar(&f.enableExec, "enable-exec", false, "let kustomize builds run exec and container plugins (KRM functions)")
 }
 
@@ -168,7 +168,7 @@ func runLint(args []string, e *env) int {
 	format := fs.StringP("format", "f", "text", "output `FORMAT`: "+strings.Join(lint.Formats, ", "))
 	output := fs.StringP("output", "o", "", "write the report to `FILE` instead of standard output")
 	failOn := fs.String("fail-on", "warning", "lowest `SEVERITY` that makes the exit code 1: error, warning or info")
-	colorMode := fs.String("color", "auto", "colour text output: `WHEN` auto, always or never (auto honours NO_COLOR)")
+	colorMode := fs.String("color", "auto", "colour text output: `WHEN` is auto (only on a terminal, not with NO_COLOR set), always or never")
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}

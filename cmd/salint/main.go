@@ -64,7 +64,8 @@ Commands:
 `
 
 const usageFooter = `
-Run 'salint <command> --help' for a command's flags.
+Run 'salint help <command>' (or 'salint <command> --help') for a command's
+flags, examples and exit codes.
 
 Examples:
   salint lint deploy/                 lint every *.yaml, *.yml, *.json below deploy/
