@@ -21,6 +21,9 @@ that the kubelet cannot use:
   is not declared in the config's ` + "`externalSecrets`" + `;
 - the Secret's type is not ` + "`kubernetes.io/dockerconfigjson`" + ` or
   ` + "`kubernetes.io/dockercfg`" + `, or it has no ` + "`.dockerconfigjson`" + ` / ` + "`.dockercfg`" + ` data;
+- that data is JSON but not an object (` + "`[]`" + `, a string): the API server rejects
+  the Secret (spec §5). Text that is not JSON at all may be a placeholder
+  filled in later, and is not reported;
 - the name is empty, or repeats an earlier entry of the same list.
 
 A pod that lists no pull secrets of its own gets its account's (spec §1.7);

@@ -37,6 +37,9 @@ func pullSecretProblem(b *model.Bundle, ns, name string) (problem string, s *mod
 	case model.PullKey(s.Type) == "":
 		return fmt.Sprintf("names Secret %s/%s (%s), whose type is %q, not %s or %s; the kubelet silently ignores it",
 			ns, name, s.Object.Pos(nil), s.Type, model.DockerConfigJSONType, model.DockercfgType), s
+	case s.Pull == model.PullConfigNotObject:
+		return fmt.Sprintf("names Secret %s/%s (%s), whose %s is not a JSON object; the API server rejects that Secret, so the kubelet pulls without it",
+			ns, name, s.Object.Pos(nil), model.PullKey(s.Type)), s
 	case s.Pull == model.PullConfigMissing:
 		return fmt.Sprintf("names Secret %s/%s (%s), which has no %s data; the kubelet silently ignores it",
 			ns, name, s.Object.Pos(nil), model.PullKey(s.Type)), s

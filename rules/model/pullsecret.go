@@ -31,6 +31,9 @@ const (
 	PullConfigUnknown
 	// PullConfigRead: Registries lists the registry keys of its auths.
 	PullConfigRead
+	// PullConfigNotObject: the config is JSON but not an object (nor
+	// null); the API server rejects the Secret (spec §5).
+	PullConfigNotObject
 )
 
 // PullKey is the data key a pull-secret type keeps its docker config
@@ -66,6 +69,12 @@ func readPullConfig(secret *yaml.Node, secretType string) (PullConfig, []string)
 	}
 	if len(raw) == 0 {
 		return PullConfigMissing, nil
+	}
+	// The API server decodes the value into a map (spec §5: it must be a
+	// JSON object). Text that is not JSON at all may be a placeholder that
+	// a later step fills in; JSON of another shape never becomes valid.
+	if json.Valid(raw) && json.Unmarshal(raw, &map[string]json.RawMessage{}) != nil {
+		return PullConfigNotObject, nil
 	}
 	var hosts map[string]struct{}
 	if secretType == DockerConfigJSONType {
