@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/salint/salint/rules"
@@ -133,6 +134,36 @@ func runVersion(args []string, e *env) int {
 	if extraArgs(fs, e) {
 		return exitError
 	}
-	fmt.Fprintf(e.stdout, "salint %s\n", version)
+	info, _ := debug.ReadBuildInfo()
+	fmt.Fprintf(e.stdout, "salint %s\n", versionString(version, info))
 	return exitOK
+}
+
+// versionString is the version stamped at build time, else the module
+// version "go install ...@v1.2.0" records, else the commit of a checkout
+// build: "dev" alone says nothing about which salint found what.
+func versionString(stamped string, info *debug.BuildInfo) string {
+	if stamped != "dev" || info == nil {
+		return stamped
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev == "" {
+		return stamped
+	}
+	rev = rev[:min(12, len(rev))]
+	if modified == "true" {
+		rev += ", modified"
+	}
+	return fmt.Sprintf("%s (%s)", stamped, rev)
 }
