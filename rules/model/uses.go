@@ -79,6 +79,9 @@ func (b *Bundle) indexUses() {
 		return u
 	}
 	for _, p := range b.Pods {
+		if p.IsMirror() {
+			continue // a mirror pod runs as no account (spec §1.2)
+		}
 		if name, _ := p.AccountName(); name != "" {
 			u := at(p.Namespace())
 			u.runAs[name] = append(u.runAs[name], p)
@@ -100,6 +103,7 @@ func (b *Bundle) indexUses() {
 
 // PodsRunningAs lists the pod specs that run as account ns/name, in input
 // order: pods look their account up in their own namespace (spec §1.4).
+// Mirror pods run as none (spec §1.2).
 func (b *Bundle) PodsRunningAs(ns, name string) []*PodSpec {
 	if u := b.uses[ns]; u != nil {
 		return u.runAs[name]
