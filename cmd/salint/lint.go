@@ -213,6 +213,11 @@ func runLint(args []string, e *env) int {
 	default:
 		lint.WriteErrors(e.stderr, res.Errors, useColor && isTerminal(e.stderr))
 		lint.WriteNotices(e.stderr, res.Notices, useColor && isTerminal(e.stderr))
+		if res.Objects == 0 && len(res.Errors) == 0 {
+			// A CI job pointed at a directory of values files passes, but
+			// not in silence (the JSON says it as summary.objects).
+			fmt.Fprintln(e.stderr, "salint lint: notice: no Kubernetes objects in the input (documents without apiVersion and kind are skipped): nothing was checked")
+		}
 	}
 	if err := lint.Write(out, *format, report); err != nil {
 		return usageErr(err)
