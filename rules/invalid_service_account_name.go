@@ -28,6 +28,8 @@ name that nothing defines is reported where it stands.
 The API server validates these names (spec §2): a ServiceAccount, a pod or
 pod template, or a binding with an invalid one is rejected at apply, with
 ` + "`Invalid value: \"Web_SA\": a lowercase RFC 1123 subdomain must consist of ...`" + `.
+A bare Pod is refused before validation runs: the ServiceAccount admission
+plugin finds no account of that name (spec §1.4), and says so.
 Operators that take an account name from a custom resource fail to create
 their pods instead.
 
@@ -82,8 +84,13 @@ func checkInvalidServiceAccountName(pass *Pass) {
 		// before validation (spec §2), so the API server's error names
 		// serviceAccountName whichever field the user wrote.
 		consequence := fmt.Sprintf("the API server rejects the %s: %s: Invalid value: %q: %s", pod.Object.Kind, pod.FieldPath(pod.AccountKey()), name, dns1123Message)
-		if pod.Location.AccountOnly {
+		switch {
+		case pod.Location.AccountOnly:
 			consequence = "no ServiceAccount can have that name, so its operator cannot create pods that run as it"
+		case !pod.Location.Template && !pod.IsMirror():
+			// A Pod meets the ServiceAccount admission plugin before
+			// validation, and no account can have the name (spec §1.4).
+			consequence = "the API server rejects the pod: " + forbidden(pod, fmt.Sprintf("error looking up service account %s/%s: serviceaccount %q not found", pod.Namespace(), name, name))
 		}
 		pass.Report(PodFinding(pod, field.Key, key, "%s runs as ServiceAccount %q, which is not a valid name; %s", pod.Object, name, consequence))
 	}
