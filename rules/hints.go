@@ -59,3 +59,9 @@ func forbidden(pod *model.PodSpec, reason string) string {
 	}
 	return fmt.Sprintf("pods %q is forbidden: %s", name, reason)
 }
+
+// AccountNotFound is the ServiceAccount admission plugin's reason for
+// refusing a pod whose account ns/name does not exist (spec §1.4).
+func AccountNotFound(ns, name string) string {
+	return fmt.Sprintf("error looking up service account %s/%s: serviceaccount %q not found", ns, name, name)
+}

@@ -81,7 +81,7 @@ func checkMissingServiceAccount(pass *Pass) {
 		case pod.Location.Template:
 			consequence = fmt.Sprintf("the API server will reject every pod the %s controller creates (FailedCreate)", pod.Object.Kind)
 		default:
-			consequence = fmt.Sprintf("the API server will reject the pod: %s", forbidden(pod, fmt.Sprintf("error looking up service account %s/%s: serviceaccount %q not found", ns, name, name)))
+			consequence = fmt.Sprintf("the API server will reject the pod: %s", forbidden(pod, AccountNotFound(ns, name)))
 		}
 		msg := fmt.Sprintf("%s runs as ServiceAccount %q, which is not defined in namespace %s; %s", pod.Object, name, ns, consequence)
 		if key == "serviceAccount" {

@@ -162,7 +162,7 @@ func (a *admitter) pod(p *model.PodSpec) {
 		name = "default" // spec §1.3
 	}
 	if !a.b.AccountExists(ns, name) { // spec §1.4
-		a.reject(p, "error looking up service account %s/%s: serviceaccount %q not found", ns, name, name)
+		a.reject(p, "%s", rules.AccountNotFound(ns, name))
 		return
 	}
 	acct := a.b.FirstAccount(ns, name)
