@@ -65,3 +65,13 @@ func forbidden(pod *model.PodSpec, reason string) string {
 func AccountNotFound(ns, name string) string {
 	return fmt.Sprintf("error looking up service account %s/%s: serviceaccount %q not found", ns, name, name)
 }
+
+// templateRejected says what happens to the pods of template pod when
+// admission refuses them: a controller's every attempt fails (FailedCreate,
+// spec §1.1); a core PodTemplate has no controller of its own (spec §6).
+func templateRejected(pod *model.PodSpec) string {
+	if o := pod.Object; o.Kind == "PodTemplate" && o.Group() == "" {
+		return "the API server will reject every pod created from this template"
+	}
+	return fmt.Sprintf("the API server will reject every pod the %s controller creates (FailedCreate)", pod.Object.Kind)
+}

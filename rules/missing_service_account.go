@@ -79,7 +79,7 @@ func checkMissingServiceAccount(pass *Pass) {
 		case pod.Location.AccountOnly:
 			consequence = "its operator cannot create pods that run as it"
 		case pod.Location.Template:
-			consequence = fmt.Sprintf("the API server will reject every pod the %s controller creates (FailedCreate)", pod.Object.Kind)
+			consequence = templateRejected(pod)
 		default:
 			consequence = fmt.Sprintf("the API server will reject the pod: %s", forbidden(pod, AccountNotFound(ns, name)))
 		}

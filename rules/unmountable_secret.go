@@ -85,7 +85,7 @@ func checkUnmountableSecret(pass *Pass) {
 		}
 		var consequence string
 		if pod.Location.Template {
-			consequence = fmt.Sprintf("the API server will reject every pod the %s controller creates (FailedCreate): %s", pod.Object.Kind, reason)
+			consequence = templateRejected(pod) + ": " + reason
 		} else {
 			consequence = "the API server will reject the pod: " + forbidden(pod, reason)
 		}
