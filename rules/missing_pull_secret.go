@@ -66,28 +66,32 @@ func checkMissingPullSecret(pass *Pass) {
 		if pod.Location.AccountOnly {
 			continue
 		}
-		checkPullSecretList(pass, pod.PullSecretRefs(), pod.Namespace(), pod.Object.String(), "", func(i int, r model.Ref) Finding {
+		checkPullSecretList(pass, pod.PullSecretRefs(), pod.Namespace(), pod.Object.String(), "", "the API server warns about duplicates", func(i int, r model.Ref) Finding {
 			return PodFinding(pod, refKey(r), fmt.Sprintf("imagePullSecrets[%d].name", i), "")
 		})
 	}
 	for _, acct := range b.Accounts {
 		o := acct.Object
 		const consequence = "; pods that run as it and list no pull secrets of their own get this entry copied"
-		checkPullSecretList(pass, acct.ImagePullSecrets, o.Namespace, "ServiceAccount "+o.Namespace+"/"+o.Name, consequence, func(i int, r model.Ref) Finding {
+		// Only a ServiceAccount's metadata is validated (spec §3); pods warn
+		// about duplicates they get copied (spec §5).
+		const dup = "the API server accepts the account silently and warns about the duplicate in each pod that gets the list copied"
+		checkPullSecretList(pass, acct.ImagePullSecrets, o.Namespace, "ServiceAccount "+o.Namespace+"/"+o.Name, consequence, dup, func(i int, r model.Ref) Finding {
 			return ObjectFinding(o, refKey(r), fmt.Sprintf("imagePullSecrets[%d].name", i), "")
 		})
 	}
 }
 
 // checkPullSecretList reports the unusable entries of one imagePullSecrets
-// list; at builds the finding for entry i.
-func checkPullSecretList(pass *Pass, refs []model.Ref, ns, owner, consequence string, at func(int, model.Ref) Finding) {
+// list; dupNote says what the API server does with a repeated name; at builds
+// the finding for entry i.
+func checkPullSecretList(pass *Pass, refs []model.Ref, ns, owner, consequence, dupNote string, at func(int, model.Ref) Finding) {
 	b := pass.Bundle
 	first := map[string]int{}
 	for i, r := range refs {
 		var msg string
 		if j, dup := first[r.Name]; dup && r.Name != "" {
-			msg = fmt.Sprintf("%s: imagePullSecrets[%d] repeats %q (imagePullSecrets[%d]); the API server warns about duplicates: remove it", owner, i, r.Name, j)
+			msg = fmt.Sprintf("%s: imagePullSecrets[%d] repeats %q (imagePullSecrets[%d]); %s: remove it", owner, i, r.Name, j, dupNote)
 		} else {
 			first[r.Name] = i
 			problem, _ := pullSecretProblem(b, ns, r.Name)
