@@ -1,12 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
-
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/accounts"
 )
@@ -40,17 +34,14 @@ func runAccounts(args []string, e *env) int {
 	// No rules run and nothing is reported on here, so --enable, --disable
 	// and --root mean nothing.
 	in.hide(fs, "enable", "disable", "root")
-	format := fs.StringP("format", "f", "text", "output `FORMAT`: "+strings.Join(accounts.Formats, ", "))
-	output := fs.StringP("output", "o", "", "write the view to `FILE` instead of standard output")
+	var output outputFlags
+	output.register(fs, accounts.Formats, "view")
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
-	usageErr := func(err error) int {
-		fmt.Fprintf(e.stderr, "salint accounts: %v\n", err)
-		return exitError
-	}
-	if !slices.Contains(accounts.Formats, *format) {
-		return usageErr(fmt.Errorf("unknown --format %q (want %s)", *format, strings.Join(accounts.Formats, ", ")))
+	usageErr := usageErrors("accounts", e)
+	if err := output.validate(); err != nil {
+		return usageErr(err)
 	}
 	opts, err := in.options(fs.Args(), e)
 	if err != nil {
@@ -58,22 +49,18 @@ func runAccounts(args []string, e *env) int {
 	}
 	opts.Prune = true // only shows the model: see lint.Input.Prune
 	res := lint.Model(opts)
-	if *format != "json" { // JSON carries them inside, as lint's does
+	if output.format != "json" { // JSON carries them inside, as lint's does
 		lint.WriteErrors(e.stderr, res.Errors, false)
 		lint.WriteNotices(e.stderr, res.Notices, false)
 	}
-	out := e.stdout
-	if *output != "" {
-		f, err := os.Create(filepath.Clean(*output))
-		if err != nil {
-			return usageErr(err)
-		}
-		defer f.Close()
-		out = f
+	out, closeOut, err := output.writer(e)
+	if err != nil {
+		return usageErr(err)
 	}
+	defer closeOut()
 	view := accounts.Build(res.Bundle)
 	view.SetInputs(res.Errors, res.Notices)
-	if err := accounts.Write(out, view, *format); err != nil {
+	if err := accounts.Write(out, view, output.format); err != nil {
 		return usageErr(err)
 	}
 	if len(res.Errors) > 0 {

@@ -40,10 +40,7 @@ func runAdmit(args []string, e *env) int {
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
-	usageErr := func(err error) int {
-		fmt.Fprintf(e.stderr, "salint admit: %v\n", err)
-		return exitError
-	}
+	usageErr := usageErrors("admit", e)
 	opts, err := in.options(fs.Args(), e)
 	if err != nil {
 		return usageErr(err)

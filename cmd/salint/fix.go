@@ -45,10 +45,7 @@ func runFix(args []string, e *env) int {
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
-	usageErr := func(err error) int {
-		fmt.Fprintf(e.stderr, "salint fix: %v\n", err)
-		return exitError
-	}
+	usageErr := usageErrors("fix", e)
 	threshold, err := rules.ParseSeverity(*failOn)
 	if err != nil {
 		return usageErr(fmt.Errorf("--fail-on: %w", err))

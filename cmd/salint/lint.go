@@ -165,19 +165,16 @@ func runLint(args []string, e *env) int {
 	fs := newFlagSet("lint", "lint [flags] [PATH...]", lintHelp, e)
 	var in inputFlags
 	in.register(fs)
-	format := fs.StringP("format", "f", "text", "output `FORMAT`: "+strings.Join(lint.Formats, ", "))
-	output := fs.StringP("output", "o", "", "write the report to `FILE` instead of standard output")
+	var output outputFlags
+	output.register(fs, lint.Formats, "report")
 	failOn := fs.String("fail-on", "warning", "lowest `SEVERITY` that makes the exit code 1: error, warning or info")
 	colorMode := fs.String("color", "auto", "colour text output: `WHEN` is auto (only on a terminal, not with NO_COLOR set), always or never")
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
-	usageErr := func(err error) int {
-		fmt.Fprintf(e.stderr, "salint lint: %v\n", err)
-		return exitError
-	}
-	if !slices.Contains(lint.Formats, *format) {
-		return usageErr(fmt.Errorf("unknown --format %q (want %s)", *format, strings.Join(lint.Formats, ", ")))
+	usageErr := usageErrors("lint", e)
+	if err := output.validate(); err != nil {
+		return usageErr(err)
 	}
 	threshold, err := rules.ParseSeverity(*failOn)
 	if err != nil {
@@ -193,21 +190,17 @@ func runLint(args []string, e *env) int {
 		return usageErr(err)
 	}
 
-	out := e.stdout
-	if *output != "" {
-		f, err := os.Create(filepath.Clean(*output))
-		if err != nil {
-			return usageErr(err)
-		}
-		defer f.Close()
-		out = f
+	out, closeOut, err := output.writer(e)
+	if err != nil {
+		return usageErr(err)
 	}
-	useColor, err := colorWanted(*colorMode, *format, out, e)
+	defer closeOut()
+	useColor, err := colorWanted(*colorMode, output.format, out, e)
 	if err != nil {
 		return usageErr(err)
 	}
 	report := lint.Report{Result: res, Color: useColor, BaseDir: lint.RepoRoot("."), Version: version}
-	switch *format {
+	switch output.format {
 	case "json", "github":
 		// The report carries the input errors.
 	default:
@@ -219,10 +212,10 @@ func runLint(args []string, e *env) int {
 			fmt.Fprintln(e.stderr, "salint lint: notice: no Kubernetes objects in the input (documents without apiVersion and kind are skipped): nothing was checked")
 		}
 	}
-	if err := lint.Write(out, *format, report); err != nil {
+	if err := lint.Write(out, output.format, report); err != nil {
 		return usageErr(err)
 	}
-	if summary := e.getenv("GITHUB_STEP_SUMMARY"); summary != "" && *format == "github" {
+	if summary := e.getenv("GITHUB_STEP_SUMMARY"); summary != "" && output.format == "github" {
 		if err := appendSummary(summary, report); err != nil {
 			return usageErr(fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err))
 		}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// usageErrors returns how command cmd reports the user's own mistakes:
+// "salint CMD: message" on standard error, exit code 2.
+func usageErrors(cmd string, e *env) func(error) int {
+	return func(err error) int {
+		fmt.Fprintf(e.stderr, "salint %s: %v\n", cmd, err)
+		return exitError
+	}
+}
+
+// outputFlags are --format and --output, shared by the commands that write
+// a report or a view.
+type outputFlags struct {
+	format  string
+	output  string
+	formats []string
+}
+
+func (o *outputFlags) register(fs *pflag.FlagSet, formats []string, what string) {
+	o.formats = formats
+	fs.StringVarP(&o.format, "format", "f", formats[0], "output `FORMAT`: "+strings.Join(formats, ", "))
+	fs.StringVarP(&o.output, "output", "o", "", "write the "+what+" to `FILE` instead of standard output")
+}
+
+// validate rejects a format the command does not write.
+func (o *outputFlags) validate() error {
+	if !slices.Contains(o.formats, o.format) {
+		return fmt.Errorf("unknown --format %q (want %s)", o.format, strings.Join(o.formats, ", "))
+	}
+	return nil
+}
+
+// writer is standard output, or the --output file; close releases it.
+func (o *outputFlags) writer(e *env) (w io.Writer, close func(), err error) {
+	if o.output == "" {
+		return e.stdout, func() {}, nil
+	}
+	f, err := os.Create(filepath.Clean(o.output))
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { _ = f.Close() }, nil
+}
