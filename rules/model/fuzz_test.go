@@ -93,6 +93,9 @@ func FuzzNormalizeImage(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if first, rest, ok := strings.Cut(s, "/"); ok {
+			checkAgainstGrammar(t, first, rest)
+		}
 		ref, err := NormalizeImage(s)
 		if err != nil {
 			// Only the fixed errors, which never quote the reference.

@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/url"
 	"path"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -42,27 +41,9 @@ func (r ImageRef) String() string {
 	return s
 }
 
-// Reference grammar of github.com/distribution/reference (regexp.go).
-const (
-	refAlphanumeric  = `[a-z0-9]+`
-	refSeparator     = `(?:[._]|__|[-]+)`
-	refDomainComp    = `(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])`
-	refDomainName    = refDomainComp + `(?:\.` + refDomainComp + `)*`
-	refIPv6          = `\[(?:[a-fA-F0-9:]+)\]`
-	refDomainAndPort = `(?:` + refDomainName + `|` + refIPv6 + `)(?::[0-9]+)?`
-	refPathComp      = refAlphanumeric + `(?:` + refSeparator + refAlphanumeric + `)*`
-	refRemoteName    = refPathComp + `(?:/` + refPathComp + `)*`
-	refTag           = `[\w][\w.-]{0,127}`
-	refDigest        = `[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][[:xdigit:]]{32,}`
-)
-
-var (
-	referenceRE  = regexp.MustCompile(`^(` + refDomainAndPort + `)/(` + refRemoteName + `)(?::(` + refTag + `))?(?:@(` + refDigest + `))?$`)
-	identifierRE = regexp.MustCompile(`^[a-f0-9]{64}$`)
-	// digestHexLen are the algorithms go-digest accepts and their encoded lengths.
-	digestHexLen = map[string]int{"sha256": 64, "sha384": 96, "sha512": 128}
-	lowerHexRE   = regexp.MustCompile(`^[a-f0-9]+$`)
-)
+// digestHexLen are the digest algorithms go-digest accepts and their
+// encoded lengths.
+var digestHexLen = map[string]int{"sha256": 64, "sha384": 96, "sha512": 128}
 
 // Errors of NormalizeImage. They never quote the reference.
 var (
@@ -89,7 +70,7 @@ func NormalizeImage(s string) (ImageRef, error) {
 	if !utf8.ValidString(s) {
 		return ImageRef{}, ErrImageFormat
 	}
-	if identifierRE.MatchString(s) {
+	if len(s) == 64 && isLowerHex(s) {
 		return ImageRef{}, ErrImageID
 	}
 	domain, remainder := splitDockerDomain(s)
@@ -100,21 +81,174 @@ func NormalizeImage(s string) (ImageRef, error) {
 	if strings.ToLower(remote) != remote {
 		return ImageRef{}, ErrImageUppercase
 	}
-	m := referenceRE.FindStringSubmatch(domain + "/" + remainder)
-	if m == nil {
+	ref, ok := parseReference(domain, remainder)
+	if !ok {
 		return ImageRef{}, ErrImageFormat
 	}
-	ref := ImageRef{Domain: m[1], Path: m[2], Tag: m[3], Digest: m[4]}
 	if len(ref.Path) > 255 {
 		return ImageRef{}, ErrImageTooLong
 	}
 	if ref.Digest != "" {
 		alg, hex, _ := strings.Cut(ref.Digest, ":")
-		if n, ok := digestHexLen[alg]; !ok || len(hex) != n || !lowerHexRE.MatchString(hex) {
+		if n, ok := digestHexLen[alg]; !ok || len(hex) != n || !isLowerHex(hex) {
 			return ImageRef{}, ErrImageDigest
 		}
 	}
 	return ref, nil
+}
+
+// parseReference matches domain "/" remainder against the reference
+// grammar of github.com/distribution/reference (regexp.go):
+//
+//	domain-and-port "/" remote-name [":" tag] ["@" digest]
+//
+// written out by hand because the regexp was most of the cost of
+// registry-without-pull-secret on a large bundle. Every part of the
+// grammar ends at a byte its predecessor cannot hold (':' or '@'), so one
+// left-to-right pass decides it; image_test.go keeps the regexp as the
+// oracle and the fuzz target compares the two.
+func parseReference(domain, remainder string) (ImageRef, bool) {
+	if !isDomainAndPort(domain) {
+		return ImageRef{}, false
+	}
+	ref := ImageRef{Domain: domain}
+	rest := remainder
+	if i := strings.IndexAny(rest, ":@"); i >= 0 {
+		ref.Path, rest = rest[:i], rest[i:]
+	} else {
+		ref.Path, rest = rest, ""
+	}
+	if !isRemoteName(ref.Path) {
+		return ImageRef{}, false
+	}
+	if strings.HasPrefix(rest, ":") {
+		tag := rest[1:]
+		if i := strings.IndexByte(tag, '@'); i >= 0 {
+			tag = tag[:i]
+		}
+		if !isTag(tag) {
+			return ImageRef{}, false
+		}
+		ref.Tag, rest = tag, rest[1+len(tag):]
+	}
+	if strings.HasPrefix(rest, "@") {
+		if !isDigest(rest[1:]) {
+			return ImageRef{}, false
+		}
+		ref.Digest, rest = rest[1:], ""
+	}
+	return ref, rest == ""
+}
+
+// isDomainAndPort: (domain-name | "[" ipv6 "]") [":" digits], where a
+// domain name is dot-separated labels of letters, digits and inner '-'.
+func isDomainAndPort(s string) bool {
+	var port string
+	if strings.HasPrefix(s, "[") {
+		end := strings.IndexByte(s, ']')
+		if end < 2 || !all(s[1:end], func(c byte) bool { return isHex(c) || c == ':' }) {
+			return false
+		}
+		port = s[end+1:]
+	} else {
+		host := s
+		if i := strings.IndexByte(s, ':'); i >= 0 {
+			host, port = s[:i], s[i:]
+		}
+		if !allParts(host, '.', func(label string) bool {
+			return label != "" && label[0] != '-' && label[len(label)-1] != '-' &&
+				all(label, func(c byte) bool { return isAlnum(c) || c == '-' })
+		}) {
+			return false
+		}
+	}
+	return port == "" || len(port) > 1 && port[0] == ':' && all(port[1:], isDigit)
+}
+
+// isRemoteName: path components separated by '/', each lowercase letters
+// and digits joined by one '.', one or two '_', or any number of '-'.
+func isRemoteName(s string) bool {
+	return allParts(s, '/', func(comp string) bool {
+		if comp == "" || !isLowerAlnum(comp[0]) || !isLowerAlnum(comp[len(comp)-1]) {
+			return false
+		}
+		for i := 0; i < len(comp); {
+			if isLowerAlnum(comp[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < len(comp) && !isLowerAlnum(comp[j]) {
+				j++
+			}
+			if sep := comp[i:j]; sep != "." && sep != "_" && sep != "__" && strings.Trim(sep, "-") != "" {
+				return false
+			}
+			i = j
+		}
+		return true
+	})
+}
+
+// isTag: a word character, then up to 127 word characters, '.' or '-'.
+func isTag(s string) bool {
+	return len(s) >= 1 && len(s) <= 128 && isWord(s[0]) &&
+		all(s, func(c byte) bool { return isWord(c) || c == '.' || c == '-' })
+}
+
+// isDigest: algorithm ":" at least 32 hex digits, where the algorithm is
+// components of a letter then letters and digits, each joined to the next
+// by one of "-_+.".
+func isDigest(s string) bool {
+	alg, hex, ok := strings.Cut(s, ":")
+	if !ok || len(hex) < 32 || !all(hex, isHex) {
+		return false
+	}
+	start := 0
+	for i := 0; i <= len(alg); i++ {
+		if i < len(alg) && strings.IndexByte("-_+.", alg[i]) < 0 {
+			continue
+		}
+		if comp := alg[start:i]; comp == "" || !isLetter(comp[0]) || !all(comp, isAlnum) {
+			return false
+		}
+		start = i + 1
+	}
+	return true
+}
+
+// allParts reports whether ok holds for every part of s split at sep
+// (strings.Split without the slice).
+func allParts(s string, sep byte, ok func(string) bool) bool {
+	for {
+		i := strings.IndexByte(s, sep)
+		if i < 0 {
+			return ok(s)
+		}
+		if !ok(s[:i]) {
+			return false
+		}
+		s = s[i+1:]
+	}
+}
+
+func all(s string, ok func(byte) bool) bool {
+	for i := range len(s) {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool      { return '0' <= c && c <= '9' }
+func isLetter(c byte) bool     { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isAlnum(c byte) bool      { return isDigit(c) || isLetter(c) }
+func isLowerAlnum(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'z' }
+func isWord(c byte) bool       { return isAlnum(c) || c == '_' }
+func isHex(c byte) bool        { return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+func isLowerHex(s string) bool {
+	return all(s, func(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'f' })
 }
 
 // splitDockerDomain is distribution/reference's: the first path element is

@@ -223,3 +223,18 @@ func TestValidHostPattern(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkNormalizeImage parses a mix of the references a bundle holds.
+func BenchmarkNormalizeImage(b *testing.B) {
+	images := []string{
+		"nginx", "nginx:1.27", "bitnami/redis:7", "quay.io/prometheus/prometheus:v3.0.0",
+		"registry.k8s.io/pause:3.10", "localhost:5000/app:dev",
+		"registry.corp.example/team/app:1.2.3@sha256:" + strings.Repeat("0", 64),
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := NormalizeImage(images[i%len(images)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
