@@ -57,10 +57,13 @@ func runAccounts(args []string, e *env) int {
 	if err != nil {
 		return usageErr(err)
 	}
-	defer closeOut()
+	defer func() { _ = closeOut() }()
 	view := accounts.Build(res.Bundle)
 	view.SetInputs(res.Errors, res.Notices)
 	if err := accounts.Write(out, view, output.format); err != nil {
+		return usageErr(err)
+	}
+	if err := closeOut(); err != nil {
 		return usageErr(err)
 	}
 	if len(res.Errors) > 0 {

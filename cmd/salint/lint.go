@@ -194,7 +194,7 @@ func runLint(args []string, e *env) int {
 	if err != nil {
 		return usageErr(err)
 	}
-	defer closeOut()
+	defer func() { _ = closeOut() }()
 	useColor, err := colorWanted(*colorMode, output.format, out, e)
 	if err != nil {
 		return usageErr(err)
@@ -213,6 +213,9 @@ func runLint(args []string, e *env) int {
 		}
 	}
 	if err := lint.Write(out, output.format, report); err != nil {
+		return usageErr(err)
+	}
+	if err := closeOut(); err != nil {
 		return usageErr(err)
 	}
 	if summary := e.getenv("GITHUB_STEP_SUMMARY"); summary != "" && output.format == "github" {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/pflag"
 )
@@ -42,14 +43,22 @@ func (o *outputFlags) validate() error {
 	return nil
 }
 
-// writer is standard output, or the --output file; close releases it.
-func (o *outputFlags) writer(e *env) (w io.Writer, close func(), err error) {
+// writer is standard output, or the --output file. done closes the file
+// and reports an error the close reveals (a delayed write failure on
+// some file systems), so a report that did not reach the disk never
+// passes; later calls return the first result.
+func (o *outputFlags) writer(e *env) (w io.Writer, done func() error, err error) {
 	if o.output == "" {
-		return e.stdout, func() {}, nil
+		return e.stdout, func() error { return nil }, nil
 	}
 	f, err := os.Create(filepath.Clean(o.output))
 	if err != nil {
 		return nil, nil, err
 	}
-	return f, func() { _ = f.Close() }, nil
+	var once sync.Once
+	var closeErr error
+	return f, func() error {
+		once.Do(func() { closeErr = f.Close() })
+		return closeErr
+	}, nil
 }
