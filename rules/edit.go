@@ -56,6 +56,7 @@ type Layout struct {
 // ServiceAccount has no nested sequence) is read from the other documents
 // of the file; defaults are kubectl's: 2 spaces, compact sequences.
 func DetectLayout(src *model.Source, root *yaml.Node) Layout {
+	root = model.Unpruned(src, root) // count what the file shows, not what a lint kept
 	maps, seqs, gaps := map[int]int{}, map[int]int{}, map[int]int{}
 	countLayout(src, root, maps, seqs, gaps)
 	if len(maps) == 0 || len(seqs) == 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/accounts"
 	"github.com/salint/salint/lint/bundlegen"
+	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/rulestest"
 )
 
@@ -22,10 +23,10 @@ import (
 // pruneOutputs lints paths as `salint lint --enable all --format json`
 // and models them as `salint accounts --format json`, with or without
 // pruning.
-func pruneOutputs(t *testing.T, paths []string, kustomize string, prune bool) (report, view, edits []byte) {
+func pruneOutputs(t *testing.T, paths []string, kustomize string, prune bool, settings rules.Settings) (report, view, edits []byte) {
 	t.Helper()
 	in := lint.Input{Paths: paths, Kustomize: kustomize, Prune: prune}
-	res, err := lint.Run(lint.Options{Input: in, Enable: []string{"all"}})
+	res, err := lint.Run(lint.Options{Input: in, Enable: []string{"all"}, Settings: settings})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,21 +52,37 @@ func pruneOutputs(t *testing.T, paths []string, kustomize string, prune bool) (r
 	return r.Bytes(), v.Bytes(), e.Bytes()
 }
 
+// fixSettings turn on every fix a lint can report as fixable (the flags
+// --create-missing-accounts and --automount=account) and make every
+// image's registry private, so that registry-without-pull-secret adds
+// pull secrets where a Secret of the bundle covers it: the edits that
+// read a pod spec's first and last fields (AddField) and delete fields of
+// it (DeleteField) are computed from the pruned trees too.
+var fixSettings = rules.Settings{
+	CreateMissingAccounts: true,
+	AutomountFix:          rules.AutomountFixAccount,
+	PrivateRegistries:     []string{"*", "*.*", "*.*.*", "*.*.*.*"},
+}
+
+// requireSamePruned compares, with the default settings and with
+// fixSettings.
 func requireSamePruned(t *testing.T, paths []string, kustomize string) {
 	t.Helper()
-	fullR, fullV, fullE := pruneOutputs(t, paths, kustomize, false)
-	prR, prV, prE := pruneOutputs(t, paths, kustomize, true)
-	if !bytes.Equal(fullR, prR) {
-		t.Errorf("lint report differs with pruning:\n%s", firstDiff(fullR, prR))
-	}
-	if !bytes.Equal(fullV, prV) {
-		t.Errorf("accounts view differs with pruning:\n%s", firstDiff(fullV, prV))
-	}
-	if !bytes.Equal(fullE, prE) {
-		t.Errorf("suggested edits differ with pruning:\n%s", firstDiff(fullE, prE))
-	}
-	if len(fullR) == 0 || len(fullV) == 0 {
-		t.Fatal("nothing was reported")
+	for _, settings := range []rules.Settings{{}, fixSettings} {
+		fullR, fullV, fullE := pruneOutputs(t, paths, kustomize, false, settings)
+		prR, prV, prE := pruneOutputs(t, paths, kustomize, true, settings)
+		if !bytes.Equal(fullR, prR) {
+			t.Errorf("lint report differs with pruning (settings %+v):\n%s", settings, firstDiff(fullR, prR))
+		}
+		if !bytes.Equal(fullV, prV) {
+			t.Errorf("accounts view differs with pruning:\n%s", firstDiff(fullV, prV))
+		}
+		if !bytes.Equal(fullE, prE) {
+			t.Errorf("suggested edits differ with pruning (settings %+v):\n%s", settings, firstDiff(fullE, prE))
+		}
+		if len(fullR) == 0 || len(fullV) == 0 {
+			t.Fatal("nothing was reported")
+		}
 	}
 }
 
@@ -143,5 +160,133 @@ func TestPrune_GeneratedBundlesReportTheSame(t *testing.T) {
 			}
 			requireSamePruned(t, []string{dir}, lint.KustomizeAuto)
 		})
+	}
+}
+
+// pruneLayouts are pod specs shaped to exercise what the second stage of
+// pruning (model's skeleton) keeps for fixes: the field a fix deletes or
+// renames first, in the middle or last; a spec of two fields; a flow
+// spec, whose edits read each field's neighbours; a spec ending in a
+// "|+" block scalar; specs without imagePullSecrets, where a pull secret
+// is added after the last field (block sequence, mapping, comment);
+// four-space and wide-sequence indentation; a CronJob's nested template;
+// and accounts the bundle lacks (a new document).
+var pruneLayouts = map[string]string{
+	"secrets.yaml": `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: quiet, namespace: shop}
+automountServiceAccountToken: false
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: reg, namespace: shop}
+type: kubernetes.io/dockerconfigjson
+stringData:
+  .dockerconfigjson: '{"auths": {"reg.example.com": {"auth": "eDp5"}}}'
+`,
+	"first.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: first, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccount: quiet
+      containers:
+      - name: app
+        image: reg.example.com/app:1
+        resources: {limits: {cpu: "1"}}
+      serviceAccountName: quiet
+      affinity: {nodeAffinity: {}}
+      automountServiceAccountToken: true
+`,
+	"two.yaml": `apiVersion: v1
+kind: Pod
+metadata: {name: two, namespace: shop}
+spec:
+    serviceAccountName: quiet
+    serviceAccount: quiet
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: flow, namespace: shop}
+spec: {serviceAccount: quiet, containers: [{name: c, image: reg.example.com/x}], automountServiceAccountToken: true, dnsPolicy: Default}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: flow-last, namespace: shop}
+spec: {containers: [{name: c, image: reg.example.com/x}], serviceAccount: quiet}
+`,
+	"blocks.yaml": `apiVersion: v1
+kind: Pod
+metadata: {name: keep-lines, namespace: shop}
+spec:
+  automountServiceAccountToken: true
+  serviceAccountName: quiet
+  containers:
+  - name: c
+    image: reg.example.com/x
+    args:
+    - |+
+      kept
+
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: no-secrets, namespace: shop}
+spec:
+  containers:
+    - name: c
+      image: reg.example.com/x
+      env:
+        - name: A
+          valueFrom: {secretKeyRef: {name: reg, key: k}}
+  volumes:
+    - name: v
+      configMap:
+        name: cm
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: ends-in-mapping, namespace: shop}
+spec:
+  containers:
+  - {name: c, image: reg.example.com/x}
+  securityContext:
+    runAsNonRoot: true
+  # a comment after the last field
+`,
+	"cron.yaml": `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cron, namespace: shop}
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata: {annotations: {x: y}}
+        spec:
+          restartPolicy: Never
+          serviceAccountName: nobody-made-me
+          containers: [{name: c, image: reg.example.com/x}]
+          automountServiceAccountToken: true
+          tolerations:
+          - key: k
+`,
+}
+
+func TestPrune_FixLayoutsReportTheSame(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range pruneLayouts {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	requireSamePruned(t, []string{dir}, lint.KustomizeOff)
+	// The cases must exercise the fixes they are shaped for.
+	_, _, edits := pruneOutputs(t, []string{dir}, lint.KustomizeOff, true, fixSettings)
+	for _, want := range []string{"first.yaml", "two.yaml", "blocks.yaml", "cron.yaml", "added pull secret", "removed automountServiceAccountToken"} {
+		if !bytes.Contains(edits, []byte(want)) {
+			t.Errorf("no suggested edit mentions %q:\n%s", want, edits)
+		}
 	}
 }

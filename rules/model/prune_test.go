@@ -1,6 +1,9 @@
 package model
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 const pruneDeployment = `apiVersion: apps/v1
 kind: Deployment
@@ -136,5 +139,95 @@ func TestPrune_KindsTheModelDoesNotHandleKeepOnlyMetadata(t *testing.T) {
 		if countNodes(Get(pruned.Node, "metadata").Value) != countNodes(Get(full.Node, "metadata").Value) {
 			t.Errorf("%s %s: metadata pruned", full.APIVersion, full.Kind)
 		}
+	}
+}
+
+const skeletonDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      annotations: {salint.io/ignore: default-service-account}
+    spec:
+      securityContext: {runAsNonRoot: true}
+      serviceAccountName: web
+      imagePullSecrets: [{name: reg}]
+      affinity:
+        nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {}}
+      containers:
+        - name: app
+          image: example.com/app:1
+          env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}]
+          resources: {limits: {cpu: "1"}}
+      volumes:
+        - name: v
+          secret: {secretName: t}
+`
+
+func TestPrune_SkeletonKeepsWhatRulesReachAfterReading(t *testing.T) {
+	full, pruned := readPruned(t, skeletonDeployment, false), readPruned(t, skeletonDeployment, true)
+	if got := countNodes(pruned.Node); got > 30 {
+		t.Errorf("kept %d of %d nodes", got, countNodes(full.Node))
+	}
+	spec := Lookup(pruned.Node, "spec", "template", "spec").Value
+	var keys []string
+	for i := 0; i < len(spec.Content); i += 2 {
+		keys = append(keys, spec.Content[i].Value)
+	}
+	// First and last fields (AddField, DeleteField), and what fixes edit.
+	if want := "securityContext serviceAccountName imagePullSecrets volumes"; strings.Join(keys, " ") != want {
+		t.Errorf("pod spec keeps %q, want %q", keys, want)
+	}
+	if n := len(Get(spec, "volumes").Value.Content); n != 0 {
+		t.Errorf("the last field's value kept %d nodes: only its kind is read", n)
+	}
+	if countNodes(Get(spec, "imagePullSecrets").Value) != 4 {
+		t.Error("imagePullSecrets not kept whole: fixes append to it")
+	}
+	for _, gone := range [][]string{{"spec", "selector"}, {"spec", "replicas"}, {"apiVersion"}, {"spec", "template", "metadata"}} {
+		if Lookup(pruned.Node, gone...).Present() {
+			t.Errorf("%v kept", gone)
+		}
+	}
+	if Lookup(pruned.Node, "metadata", "name").Key.Line != 4 {
+		t.Error("metadata.name not kept: rules locate findings at it")
+	}
+	// The records read before the skeleton are those of the full tree.
+	fd, pd := readDefinitions(full), pruned.defs
+	fp, pp := fd.pods[0], pd.pods[0]
+	if pp.ServiceAccountName.String() != "web" || len(pp.Containers) != 1 || pp.Containers[0].Image.String() != "example.com/app:1" ||
+		len(pp.SecretUses) != len(fp.SecretUses) || len(pp.PullSecretRefs()) != 1 || pp.Ignored[0] != "default-service-account" {
+		t.Errorf("records differ: %+v", pp)
+	}
+	if c := pp.Containers[0].Node; countNodes(c) != 5 || Get(c, "name").String() != "app" {
+		t.Errorf("container keeps %d nodes, want its name and image", countNodes(c))
+	}
+	if pathTo(pruned.Node, pp.Node, 0) == nil {
+		t.Error("pod spec not reachable from the root: rules.EditablePath needs it")
+	}
+	if u := Unpruned(pruned.Source, pruned.Node); countNodes(u) != countNodes(full.Node) || u.Line != pruned.Node.Line {
+		t.Errorf("Unpruned gave %d nodes, want the full %d", countNodes(u), countNodes(full.Node))
+	}
+	if u := Unpruned(full.Source, full.Node); u != full.Node {
+		t.Error("Unpruned of a source read whole is not its own root")
+	}
+}
+
+func TestPrune_SkeletonLeavesFlowSpecsAndTrailingBlockScalars(t *testing.T) {
+	flow := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {dnsPolicy: Default, serviceAccount: a, hostname: h, containers: [{name: c, image: i, args: [x]}]}\n"
+	pruned := readPruned(t, flow, true)
+	if n := len(Get(pruned.Node, "spec").Value.Content); n != 8 {
+		t.Errorf("flow pod spec keeps %d nodes, want its 4 fields: a flow edit reads the neighbours", n)
+	}
+	keep := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostname: h\n  dnsPolicy: Default\n  containers:\n  - name: c\n    image: i\n    args:\n    - |+\n      x\n\n"
+	pruned = readPruned(t, keep, true)
+	if !Lookup(pruned.Node, "spec", "dnsPolicy").Present() || !endsInBlockScalar(Get(pruned.Node, "spec").Value) {
+		t.Error("a pod spec ending in a |+ block scalar was reduced: AddField reads that chain")
 	}
 }

@@ -58,6 +58,9 @@ func Read(src *Source) *File {
 // ReadWith is Read with options.
 func ReadWith(src *Source, opts ReadOptions) *File {
 	f := &File{Source: src, prune: opts.Prune}
+	if opts.Prune {
+		src.pruned = true // before any rule reads src concurrently
+	}
 	data := src.Data
 	start := 0
 	if bytes.HasPrefix(data, bom) {
@@ -412,6 +415,9 @@ func (f *File) pruneAndRead(o *Object, anchored bool) {
 	}
 	d := readDefinitions(o)
 	o.defs = &d
+	if !anchored {
+		skeleton(o, d.pods)
+	}
 }
 
 // chunk is the byte range of a document and the line it starts on.

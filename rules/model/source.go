@@ -18,6 +18,10 @@ type Source struct {
 	// Data is the file content, unchanged.
 	Data []byte
 
+	// pruned is set when Read pruned the trees of this source's objects
+	// (ReadOptions.Prune): Unpruned reads a document again whole.
+	pruned bool
+
 	// lineStarts is the byte offset of each line start, built on first
 	// use: once, as rules (and their fixes) run concurrently.
 	indexOnce  sync.Once
