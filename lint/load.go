@@ -74,7 +74,7 @@ func load(in Input, current map[string]*model.File) []*model.File {
 	paths, kustDirs, walkErrs := collect(in.Paths)
 	var built []*model.File
 	if in.Kustomize != KustomizeOff && len(kustDirs) > 0 {
-		opts := kustomize.Options{EnableExec: in.EnableExec}
+		opts := kustomize.Options{EnableExec: in.EnableExec, Stub: in.Prune}
 		if current != nil {
 			opts.Sources = map[string]*model.Source{}
 			for path, f := range current {

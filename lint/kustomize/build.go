@@ -24,6 +24,7 @@ import (
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -39,6 +40,11 @@ type Options struct {
 	// files: fix rebuilds from sources it edited in memory, and built
 	// objects then point at these Sources.
 	Sources map[string]*model.Source
+	// Stub lets builds read documents of kinds no rule reads cut down to
+	// apiVersion, kind and metadata (see serve.go): for runs that only
+	// report, as lint.Input.Prune; never for fix or admit, which keep
+	// whole objects.
+	Stub bool
 }
 
 // Result is what building the kustomizations of an input produced.
@@ -50,9 +56,21 @@ type Result struct {
 	// Roots lists the kustomization directories built, in input order.
 	Roots []string
 
-	consumed map[string]bool // absolute paths read by a build
-	owned    map[string]bool // directories of the kustomizations built
+	consumed map[string]bool   // absolute paths read by a build
+	owned    map[string]bool   // directories of the kustomizations built
+	how      map[string]string // root directory -> builtCut, builtMarked or builtAnnotated
 }
+
+// How a root was built, for tests (see build).
+const (
+	builtCut       = "cut"       // marked, some documents cut
+	builtMarked    = "marked"    // marked, every document whole
+	builtAnnotated = "annotated" // with kustomize's origin annotations
+)
+
+// useMarks is false only in tests that compare marked builds with builds
+// that use kustomize's origin annotations.
+var useMarks = true
 
 // Consumes reports whether path belongs to a build, so that it must not be
 // read again raw: the build read it, or it lies beside a kustomization
@@ -75,7 +93,7 @@ func Build(dirs []string, opts Options) *Result {
 		seen:     map[string]bool{},
 		chains:   map[string][]*kustFile{},
 		reported: map[string]bool{},
-		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}},
+		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}, how: map[string]string{}},
 	}
 	var candidates []*kustFile
 	seen := map[string]bool{}
@@ -247,15 +265,72 @@ func (b *builder) buildRoot(root *kustFile) bool {
 		b.fail(root, errs...)
 		return false
 	}
-	m, err := b.run(root)
+	m, origins, err := b.build(root, kusts)
 	if err != nil {
 		pos, msg := locateError(kusts, err)
 		b.fail(root, model.Error{Pos: pos, Message: "kustomize build failed: " + msg})
 		return false
 	}
 	b.res.Roots = append(b.res.Roots, root.dir)
-	b.addObjects(root, m)
+	for i, r := range m.Resources() {
+		b.addObject(root, r, origins[i])
+	}
 	return true
+}
+
+// build builds root and says where each object came from: marked (see
+// serve.go), with cut documents first when Options.Stub allows, and with
+// kustomize's own origin annotations when marks cannot be used or a
+// marked build fails or leaves an object unexplained, so that the result
+// (objects, origins, and any error message) is always that of the build
+// with origin annotations.
+func (b *builder) build(root *kustFile, kusts []*kustFile) (resmap.ResMap, []*resource.Origin, error) {
+	for _, stub := range []bool{true, false} {
+		if stub && !b.opts.Stub {
+			continue
+		}
+		mk := b.markable(kusts, stub)
+		if mk == nil || !useMarks {
+			break
+		}
+		if stub && !mk.stub {
+			continue // nothing may be cut: the next round builds it whole
+		}
+		m, err := b.run(root, mk)
+		if mk.unmarked {
+			break
+		}
+		if err != nil {
+			continue // cut documents may be why; whole, the error is kustomize's own
+		}
+		origins := make([]*resource.Origin, 0, m.Size())
+		for _, r := range m.Resources() {
+			o, ok := mk.origin(root, r)
+			if !ok {
+				break
+			}
+			origins = append(origins, o)
+		}
+		if len(origins) == m.Size() {
+			b.res.how[root.dir] = builtMarked
+			if mk.stub {
+				b.res.how[root.dir] = builtCut
+			}
+			return m, origins, nil
+		}
+		break
+	}
+	b.res.how[root.dir] = builtAnnotated
+	m, err := b.run(root, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	origins := make([]*resource.Origin, 0, m.Size())
+	for _, r := range m.Resources() {
+		o, _ := r.GetOrigin()
+		origins = append(origins, o)
+	}
+	return m, origins, nil
 }
 
 // fail records the errors of root's build, each once: a base that fails
@@ -298,9 +373,10 @@ func (b *builder) output(sf *sourceFile) *model.File {
 // global and prints deprecation warnings straight to os.Stderr.
 var buildMu sync.Mutex
 
-// run builds root with krusty over the disk, with origin annotations
+// run builds root with krusty over the disk, serving resource files as
+// mk says (see serve.go) or, with mk nil, with origin annotations
 // switched on (see overlayFS).
-func (b *builder) run(root *kustFile) (m resmap.ResMap, err error) {
+func (b *builder) run(root *kustFile, mk *marking) (m resmap.ResMap, err error) {
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
 	opts.PluginConfig = types.DisabledPluginConfig()
@@ -309,6 +385,7 @@ func (b *builder) run(root *kustFile) (m resmap.ResMap, err error) {
 		opts.PluginConfig.FnpLoadingOptions.EnableExec = true
 	}
 	fs := newOverlayFS(root.abs, b.opts.Sources)
+	fs.marks = mk
 
 	buildMu.Lock()
 	defer buildMu.Unlock()
@@ -386,14 +463,16 @@ func locateError(kusts []*kustFile, err error) (model.Position, string) {
 	return hits[0].pos, msg
 }
 
-// overlayFS is the disk with two changes: the root kustomization is
-// served with buildMetadata [originAnnotations] added, so that every built
-// object says which file it came from, and files given in Options.Sources
-// are served from memory. The user's files are never written.
+// overlayFS is the disk with changes: files given in Options.Sources are
+// served from memory, and either the resource files are served marked
+// (marks, see serve.go), or the root kustomization is served with
+// buildMetadata [originAnnotations] added, so that every built object
+// says which file it came from. The user's files are never written.
 type overlayFS struct {
 	filesys.FileSystem
 	dirs    map[string]bool          // the root directory, and its symlink-free form
 	sources map[string]*model.Source // content that replaces the disk's
+	marks   *marking
 }
 
 func newOverlayFS(root string, sources map[string]*model.Source) *overlayFS {
@@ -413,8 +492,22 @@ func (fs *overlayFS) ReadFile(path string) ([]byte, error) {
 	} else {
 		data, err = fs.FileSystem.ReadFile(path)
 	}
-	if err != nil || !fs.dirs[filepath.Dir(path)] || !IsKustomizationFile(filepath.Base(path)) {
+	if err != nil {
 		return data, err
+	}
+	if fs.marks != nil {
+		if mark, ok := fs.marks.byPath[path]; ok {
+			if served, ok := fs.marks.serve(data, mark); ok {
+				return served, nil
+			}
+			// Not marked: the build is run again with origin annotations.
+			fs.marks.unmarked = true
+
+		}
+		return data, nil
+	}
+	if !fs.dirs[filepath.Dir(path)] || !IsKustomizationFile(filepath.Base(path)) {
+		return data, nil
 	}
 	return withBuildMetadata(data), nil
 }

@@ -28,8 +28,8 @@ func guard(abs, display string) (e model.Error, ok bool) {
 			Message: fmt.Sprintf("larger than %d MiB: not built (kustomize reads files whole)", maxBuildFileSize>>20)}, false
 	}
 	data, readErr := os.ReadFile(abs)
-	if readErr != nil || !bytes.Contains(data, []byte("*")) {
-		return model.Error{}, true // no alias
+	if readErr != nil || !bytes.Contains(data, []byte("*")) || !bytes.Contains(data, []byte("&")) {
+		return model.Error{}, true // no alias, or no anchor for one to name
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	memo := map[*yaml.Node]int{}

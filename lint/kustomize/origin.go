@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/salint/salint/rules/model"
-	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -71,16 +70,9 @@ func (b *builder) kustAt(root *kustFile, path string) *kustFile {
 	return k
 }
 
-// addObjects turns the build output into model objects located in their
-// sources.
-func (b *builder) addObjects(root *kustFile, m resmap.ResMap) {
-	for _, r := range m.Resources() {
-		b.addObject(root, r)
-	}
-}
-
-func (b *builder) addObject(root *kustFile, r *resource.Resource) {
-	origin, _ := r.GetOrigin()
+// addObject turns an object of the build output into a model object
+// located in its source; origin says where it came from.
+func (b *builder) addObject(root *kustFile, r *resource.Resource, origin *resource.Origin) {
 	node := r.YNode()
 	stripAnnotations(node)
 	kind, apiVersion, name := r.GetKind(), r.GetApiVersion(), r.GetName()

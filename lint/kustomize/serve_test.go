@@ -1,0 +1,351 @@
+package kustomize
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/rulestest"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// snapshot prints all that a build gives the rest of salint: files with
+// their counts, errors and notices, and each object's built value, the
+// position of every node, and what Built says.
+func snapshot(res *Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "roots %v\n", res.Roots)
+	for _, f := range res.Files {
+		fmt.Fprintf(&b, "file %s built=%v objects=%d skipped=%d\n", f.Source.Path, f.Built, len(f.Objects), f.Skipped)
+		for _, e := range f.Errors {
+			fmt.Fprintf(&b, "  error %s\n", e.Error())
+		}
+		for _, e := range f.Notices {
+			fmt.Fprintf(&b, "  notice %s\n", e.Error())
+		}
+		for _, o := range f.Objects {
+			text, _ := yaml.String(o.Node)
+			fmt.Fprintf(&b, "  object %s doc=%d prefix=%q\n%s", o, o.DocIndex, o.FieldPrefix, text)
+			bt := o.Built
+			if bt == nil {
+				continue
+			}
+			fmt.Fprintf(&b, "  via %v ns-note %q nofix %q span %d-%d\n", bt.Via, bt.NamespaceNote, bt.NoFix, bt.DocStart, bt.DocEnd)
+			var walk func(n *yaml.Node)
+			walk = func(n *yaml.Node) {
+				fmt.Fprintf(&b, " %d:%d", n.Line, n.Column)
+				if p, ok := bt.Elsewhere[n]; ok {
+					fmt.Fprintf(&b, "@%s", p)
+				}
+				for _, c := range n.Content {
+					walk(c)
+				}
+			}
+			walk(o.Node)
+			var notes []string
+			for p, n := range bt.Notes {
+				notes = append(notes, p.String()+"="+n)
+			}
+			sort.Strings(notes)
+			fmt.Fprintf(&b, "\n  notes %q rewritten %v grown %v\n", notes, sortedKeys(bt.Rewritten), sortedKeys(bt.Grown))
+		}
+	}
+	return b.String()
+}
+
+func sortedKeys(m map[int]bool) []int {
+	var out []int
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// kustDirs lists the directories below dir that hold a kustomization, as
+// lint's walk gives them to Build.
+func kustDirs(t *testing.T, dir string) []string {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && IsKustomizationFile(d.Name()) {
+			dirs = append(dirs, filepath.Dir(p))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dirs
+}
+
+// buildWith builds dirs with marks (and cut documents, when stub) on or off.
+func buildWith(t *testing.T, dirs []string, marks, stub bool) *Result {
+	t.Helper()
+	saved := useMarks
+	useMarks = marks
+	defer func() { useMarks = saved }()
+	return Build(dirs, Options{Stub: stub})
+}
+
+func countHow(res *Result, how string) int {
+	n := 0
+	for _, h := range res.how {
+		if h == how {
+			n++
+		}
+	}
+	return n
+}
+
+// Marked builds, with and without cut documents, give exactly what builds
+// with kustomize's origin annotations give, over the corpus's kustomize
+// trees and the repository's own.
+func TestBuild_MarksGiveWhatOriginAnnotationsGive(t *testing.T) {
+	trees := map[string][]string{"testdata/kustomize": kustDirs(t, "../../testdata/kustomize")}
+	if corpus, ok := rulestest.FindCorpus(); ok {
+		for _, tree := range []string{
+			"kubernetes-sigs__kustomize/examples", "kubernetes-sigs__metrics-server", "open-policy-agent__gatekeeper/config",
+			"GoogleCloudPlatform__microservices-demo", "kubernetes__ingress-nginx/deploy", "longhorn__longhorn",
+			"rancher__local-path-provisioner", "kubernetes__autoscaler", "cert-manager__cert-manager",
+		} {
+			trees[tree] = kustDirs(t, filepath.Join(corpus, tree))
+		}
+	} else {
+		t.Log("../shared/corpus not found: only the repository's trees are compared")
+	}
+	marked, cut := 0, 0
+	for name, dirs := range trees {
+		t.Run(name, func(t *testing.T) {
+			want := snapshot(buildWith(t, dirs, false, false))
+			for _, stub := range []bool{false, true} {
+				res := buildWith(t, dirs, true, stub)
+				if got := snapshot(res); got != want {
+					t.Errorf("stub=%v: marked build differs from the annotated one:\n%s", stub, firstDiff(got, want))
+				}
+				marked += countHow(res, builtMarked)
+				cut += countHow(res, builtCut)
+			}
+		})
+	}
+	if marked == 0 || (cut == 0 && len(trees) > 1) {
+		t.Errorf("%d builds marked, %d cut: the comparison compared annotated builds only", marked, cut)
+	}
+}
+
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := range min(len(g), len(w)) {
+		if g[i] != w[i] {
+			return fmt.Sprintf("line %d:\n got %s\nwant %s", i+1, g[i], w[i])
+		}
+	}
+	return fmt.Sprintf("%d lines, want %d", len(g), len(w))
+}
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// cutTree reads fields of objects that cut documents would lack: a
+// replacement from a custom resource and one from a ConfigMap into
+// serviceAccountName, and a JSON patch on a CRD's schema.
+var cutTree = map[string]string{
+	"kustomization.yaml": `namespace: apps
+namePrefix: p-
+resources: [crds.yaml, config.yaml, deploy.yaml]
+replacements:
+- source: {kind: AccountConfig, name: accounts, fieldPath: spec.account}
+  targets:
+  - select: {kind: Deployment, name: web}
+    fieldPaths: [spec.template.spec.serviceAccountName]
+- source: {kind: ConfigMap, name: settings, fieldPath: data.account}
+  targets:
+  - select: {kind: Deployment, name: worker}
+    fieldPaths: [spec.template.spec.serviceAccountName]
+patches:
+- target: {kind: CustomResourceDefinition, name: widgets.example.com}
+  patch: |-
+    - op: add
+      path: /spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/size/maxLength
+      value: 63
+`,
+	"crds.yaml": `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: string}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gadgets.example.com
+spec:
+  group: example.com
+  names: {kind: Gadget, plural: gadgets}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+`,
+	"config.yaml": `apiVersion: example.com/v1
+kind: AccountConfig
+metadata:
+  name: accounts
+spec:
+  account: builder
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  account: runner
+`,
+	"deploy.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      serviceAccountName: placeholder
+      containers: [{name: c, image: nginx}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+spec:
+  template:
+    spec:
+      serviceAccountName: placeholder
+      containers: [{name: c, image: nginx}]
+`,
+}
+
+func accountsOf(t *testing.T, res *Result) []string {
+	t.Helper()
+	var out []string
+	for _, f := range res.Files {
+		for _, o := range f.Objects {
+			if o.Kind == "Deployment" {
+				out = append(out, o.Name+"="+model.Lookup(o.Node, "spec", "template", "spec", "serviceAccountName").String())
+			}
+		}
+	}
+	return out
+}
+
+// buildSame builds dir marked (cut when stub) and checks that it was
+// built as want says and gives what the build with origin annotations
+// gives.
+func buildSame(t *testing.T, dir string, stub bool, want string) *Result {
+	t.Helper()
+	got := buildWith(t, []string{dir}, true, stub)
+	if h := got.how[dir]; h != want {
+		t.Errorf("built %s, want %s", h, want)
+	}
+	if g, w := snapshot(got), snapshot(buildWith(t, []string{dir}, false, false)); g != w {
+		t.Errorf("differs from the build with origin annotations:\n%s", firstDiff(g, w))
+	}
+	return got
+}
+
+// Documents a replacement or JSON patch of the build selects are served
+// whole, so the build with cut documents succeeds. Without that guard the
+// build fails with cut documents (the replacement's source and the
+// patched schema are cut) and is run again with whole ones. Either way it
+// gives what the whole build gives.
+func TestBuild_CutBuildsGiveWhatWholeBuildsGive(t *testing.T) {
+	for _, guard := range []bool{true, false} {
+		t.Run(fmt.Sprintf("guards=%v", guard), func(t *testing.T) {
+			useGuards = guard
+			defer func() { useGuards = true }()
+			want := builtCut
+			if !guard {
+				want = builtMarked // the cut build failed
+			}
+			got := buildSame(t, writeFiles(t, cutTree), true, want)
+			if a := accountsOf(t, got); !slices.Equal(a, []string{"p-web=builder", "p-worker=runner"}) {
+				t.Errorf("accounts %v, want the replaced ones", a)
+			}
+		})
+	}
+}
+
+// What marks cannot serve is built with kustomize's origin annotations:
+// a flow-style (JSON) resource, a generator that merges into another
+// object, a root that asks for build metadata of its own; and a build
+// that fails marked is run so again, for kustomize's own error message.
+func TestBuild_UnmarkableBuildsUseOriginAnnotations(t *testing.T) {
+	deploy := cutTree["deploy.yaml"]
+	tests := []struct {
+		name  string
+		files map[string]string
+	}{
+		{"JSONResource", map[string]string{
+			"kustomization.yaml": "resources: [deploy.yaml, sa.json]\n", "deploy.yaml": deploy,
+			"sa.json": `{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "web"}}`,
+		}},
+		{"GeneratorMerges", map[string]string{
+			"kustomization.yaml": "resources: [deploy.yaml, cm.yaml]\nconfigMapGenerator:\n- name: cm\n  behavior: merge\n  literals: [a=b]\n",
+			"deploy.yaml":        deploy, "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {x: y}\n",
+		}},
+		{"CRDWithAYAMLError", map[string]string{
+			// served whole (not cut), so the build fails as kustomize's does
+			"kustomization.yaml": "resources: [deploy.yaml, crd.yaml]\n", "deploy.yaml": deploy,
+			"crd.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: a.b}\nspec:\n  group: [b\n",
+		}},
+		{"OwnBuildMetadata", map[string]string{
+			"kustomization.yaml": "buildMetadata: [managedByLabel]\nresources: [deploy.yaml]\n", "deploy.yaml": deploy,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			buildSame(t, writeFiles(t, tt.files), true, builtAnnotated)
+		})
+	}
+}
+
+// A generated object carries no mark; the one generator that names it
+// is where it is configured, as kustomize's origin says.
+func TestBuild_GeneratedObjectsAreConfiguredInTheirKustomization(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"kustomization.yaml": "resources: [deploy.yaml]\nsecretGenerator:\n- name: pull\n  type: kubernetes.io/dockerconfigjson\n  literals: ['.dockerconfigjson={\"auths\":{}}']\n",
+		"deploy.yaml":        cutTree["deploy.yaml"],
+	})
+	got := buildSame(t, dir, false, builtMarked)
+	if !strings.Contains(snapshot(got), string(filepath.Separator)+"kustomization.yaml built=true objects=1") {
+		t.Errorf("the generated Secret is not in kustomization.yaml:\n%s", snapshot(got))
+	}
+}
