@@ -267,7 +267,15 @@ func readOne(path string, stdin io.Reader, prune bool) *model.File {
 	if err != nil {
 		return errorFile(path, err)
 	}
-	return model.ReadWith(&model.Source{Path: path, Data: data}, model.ReadOptions{Prune: prune})
+	src := &model.Source{Path: path, Data: data}
+	f := model.ReadWith(src, model.ReadOptions{Prune: prune})
+	if prune && path != StdinPath {
+		// A run that only reports needs a file's bytes again only for a
+		// finding's fix (whether it has one is reported): read them then.
+		// Standard input cannot be read twice, so it keeps its bytes.
+		src.Release(func() ([]byte, error) { return readFile(path, nil) })
+	}
+	return f
 }
 
 // openFile opens a file for reading; tests replace it to simulate errors

@@ -100,7 +100,7 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	for _, f := range files {
 		// A kustomization read raw also carries the notice that it was not
 		// built: one file, counted once.
-		leftOut := f.Source.Data == nil && f.Count() == 0 && len(f.Errors) == 0 // a notice only
+		leftOut := !f.Source.HasContent() && f.Count() == 0 && len(f.Errors) == 0 // a notice only
 		if !paths[f.Source.Path] && !leftOut {
 			paths[f.Source.Path] = true
 			res.Files++

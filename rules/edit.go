@@ -56,7 +56,10 @@ type Layout struct {
 // ServiceAccount has no nested sequence) is read from the other documents
 // of the file; defaults are kubectl's: 2 spaces, compact sequences.
 func DetectLayout(src *model.Source, root *yaml.Node) Layout {
-	root = model.Unpruned(src, root) // count what the file shows, not what a lint kept
+	// The edits that call it have loaded src (loaded); other callers
+	// count what the file shows, not what a lint kept of it.
+	_ = src.Load()
+	root = model.Unpruned(src, root)
 	maps, seqs, gaps := map[int]int{}, map[int]int{}, map[int]int{}
 	countLayout(src, root, maps, seqs, gaps)
 	if len(maps) == 0 || len(seqs) == 0 {
@@ -155,6 +158,9 @@ func ReplaceScalar(src *model.Source, n *yaml.Node, value string) (TextEdit, err
 
 // scalarSpan returns the byte range of a one-line scalar as written.
 func scalarSpan(src *model.Source, n *yaml.Node) (int, int, error) {
+	if err := loaded(src); err != nil {
+		return 0, 0, err
+	}
 	if n == nil || n.Kind != yaml.ScalarNode {
 		return 0, 0, unsafe("the value is not a plain scalar")
 	}
@@ -236,6 +242,20 @@ func EditablePath(root, target *yaml.Node) error {
 	return nil
 }
 
+// loaded makes src hold its bytes (a lint releases them once read:
+// model.Source.Release). Every edit function calls it before it reads
+// src.Data; when the file cannot be read again or no longer holds what
+// was read, the edit is not computed.
+func loaded(src *model.Source) error {
+	if err := src.Load(); err != nil {
+		if errors.Is(err, model.ErrChanged) {
+			return unsafe("%s changed on disk since salint read it", src.Path)
+		}
+		return unsafe("%v", err)
+	}
+	return nil
+}
+
 // rawValue returns the value node that follows key in mapping m, without
 // following aliases, and the key's index.
 func rawValue(m, key *yaml.Node) (*yaml.Node, int) {
@@ -256,6 +276,9 @@ func rawValue(m, key *yaml.Node) (*yaml.Node, int) {
 // the last pair, on its left). Only fields with a one-line scalar value are
 // deleted; comments above the field are kept.
 func DeleteField(src *model.Source, m, key *yaml.Node) (TextEdit, error) {
+	if err := loaded(src); err != nil {
+		return TextEdit{}, err
+	}
 	val, idx := rawValue(m, key)
 	if val == nil {
 		return TextEdit{}, errors.New("DeleteField: key not in mapping")
@@ -509,6 +532,9 @@ func AddField(src *model.Source, root, m *yaml.Node, key string, value any) (Tex
 	if err := EditablePath(root, m); err != nil {
 		return TextEdit{}, err
 	}
+	if err := loaded(src); err != nil {
+		return TextEdit{}, err
+	}
 	if m.Style&yaml.FlowStyle != 0 {
 		pair := jsonText(key) + ": " + flowText(value)
 		return appendFlow(src, m, []string{pair}, 2)
@@ -539,6 +565,9 @@ func AppendItem(src *model.Source, root, seq *yaml.Node, values ...any) (TextEdi
 		return TextEdit{}, errors.New("AppendItem: not a sequence")
 	}
 	if err := EditablePath(root, seq); err != nil {
+		return TextEdit{}, err
+	}
+	if err := loaded(src); err != nil {
 		return TextEdit{}, err
 	}
 	if seq.Style&yaml.FlowStyle != 0 {
@@ -613,6 +642,9 @@ func appendFlow(src *model.Source, n *yaml.Node, texts []string, per int) (TextE
 // NewDocument appends a YAML document to the end of src. It refuses JSON
 // files, where a "---" would end the JSON.
 func NewDocument(src *model.Source, doc Map) (TextEdit, error) {
+	if err := loaded(src); err != nil {
+		return TextEdit{}, err
+	}
 	data := bytes.TrimLeft(src.Data, "\xef\xbb\xbf \t\r\n")
 	if len(data) > 0 && (data[0] == '{' || data[0] == '[') {
 		return TextEdit{}, unsafe("%s is a JSON file; a YAML document cannot be appended to it", src.Path)

@@ -255,6 +255,35 @@ spec:
     runAsNonRoot: true
   # a comment after the last field
 `,
+	"account.json": `{
+  "apiVersion": "v1",
+  "kind": "ServiceAccount",
+  "metadata": {"name": "json-sa", "namespace": "shop", "labels": {"a": "b"}},
+  "automountServiceAccountToken": true
+}
+`,
+	"accounts.yaml": `apiVersion: v1
+kind: ServiceAccount
+automountServiceAccountToken: true
+metadata:
+  name: meta-last
+  namespace: shop
+  labels: {a: b}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: as-json-sa, namespace: shop}
+spec:
+  serviceAccountName: json-sa
+  containers: [{name: c, image: reg.example.com/x}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: as-meta-last, namespace: shop}
+spec:
+  serviceAccountName: meta-last
+  containers: [{name: c, image: reg.example.com/x}]
+`,
 	"cron.yaml": `apiVersion: batch/v1
 kind: CronJob
 metadata: {name: cron, namespace: shop}
@@ -284,7 +313,7 @@ func TestPrune_FixLayoutsReportTheSame(t *testing.T) {
 	requireSamePruned(t, []string{dir}, lint.KustomizeOff)
 	// The cases must exercise the fixes they are shaped for.
 	_, _, edits := pruneOutputs(t, []string{dir}, lint.KustomizeOff, true, fixSettings)
-	for _, want := range []string{"first.yaml", "two.yaml", "blocks.yaml", "cron.yaml", "added pull secret", "removed automountServiceAccountToken"} {
+	for _, want := range []string{"first.yaml", "two.yaml", "blocks.yaml", "cron.yaml", "added pull secret", "removed automountServiceAccountToken", "ServiceAccount shop/json-sa", "ServiceAccount shop/meta-last"} {
 		if !bytes.Contains(edits, []byte(want)) {
 			t.Errorf("no suggested edit mentions %q:\n%s", want, edits)
 		}

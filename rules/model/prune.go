@@ -205,118 +205,141 @@ func stub(n *yaml.Node) {
 }
 
 // The second stage of pruning, once an object's definitions are read
-// (File.pruneAndRead). Records such as PodSpec and Container hold what
-// rules read of a pod spec; what rules still reach through the tree
-// afterwards is only:
-//   - the object's metadata (Lookup(o.Node, "metadata", "name"));
-//   - each pod spec mapping, from the root (rules/edit.go EditablePath);
-//   - in a pod spec, the fields fixes edit (the account fields,
-//     automountServiceAccountToken, imagePullSecrets: DeleteField,
-//     RenameKey, AppendItem) and, for AddField and DeleteField, its first
-//     field (the keys' indentation), its last field (where to insert, and
+// (File.pruneAndRead). The records (Account, Secret, Binding, PodSpec,
+// Container) hold what rules read; what rules still reach through an
+// object's tree afterwards is only:
+//   - metadata.name (Lookup(o.Node, "metadata", "name") locates findings
+//     on accounts), and a Secret's annotations (orphan-token-secret
+//     locates its finding at the account annotation);
+//   - each pod spec mapping and an account's root, from the root
+//     (rules/edit.go EditablePath): fixes edit them. Of such a mapping,
+//     the fields fixes edit or append to (the account fields,
+//     automountServiceAccountToken, imagePullSecrets, an account's
+//     secrets) and, for AddField and DeleteField, the first field (the
+//     keys' indentation), the last field (where to insert: its kind, and
 //     whether it ends with a block scalar that keeps its trailing lines)
-//     and whether it has more than one field;
-//   - of a flow-style pod spec, every field (a flow edit reads the
-//     neighbours of the field it changes).
+//     and whether there is more than one field; of a flow-style one
+//     (JSON), every field, as a flow edit reads the neighbours of the
+//     field it changes.
 //
-// So a pod-spec object keeps only that, and each container only its name
-// and image: a generated Deployment (bundlegen) keeps 34 of its 172 nodes
-// (24 in its tree, 10 in its two containers) instead of the 89 the first
-// stage leaves. Content slices are allocated anew at
-// their length, which frees the parser's over-allocated arrays.
+// So an object keeps only that, and each container only its name and
+// image. Content slices are allocated anew at their length, which frees
+// the parser's over-allocated arrays. Edits that read the whole
+// document's indentation read it parsed again (Unpruned).
 
 // editedPodKeys are the pod spec fields rules edit or look up through the
-// tree after the model is built (besides the location's account key).
-var editedPodKeys = []string{"serviceAccountName", "serviceAccount", "automountServiceAccountToken", "imagePullSecrets"}
+// tree after the model is built (besides the location's account key);
+// editedAccountKeys likewise of a ServiceAccount.
+var (
+	editedPodKeys     = []string{"serviceAccountName", "serviceAccount", "automountServiceAccountToken", "imagePullSecrets"}
+	editedAccountKeys = []string{"automountServiceAccountToken", "imagePullSecrets", "secrets"}
+)
 
-// skeleton reduces a pruned pod-spec object to what rules reach through
-// its tree once d is read (see above). It leaves the object as it is when
-// a pod spec is not a mapping reached from the root through mappings, or
-// when a block pod spec's last field ends in a block scalar: the whole
-// chain of last nodes is then read, and such objects are rare.
-func skeleton(o *Object, pods []*PodSpec) {
+// skeleton reduces a pruned object to what rules reach through its tree
+// once d is read (see above). It leaves the object as it is when its kind
+// is not pruned, when an edited mapping is not reached from the root
+// through mappings, or when a block one's last field ends in a block
+// scalar: the whole chain of last nodes is then read, and such objects
+// are rare.
+func skeleton(o *Object, d *definitions) {
 	root := o.Node
-	if len(pods) == 0 || root == nil || root.Kind != yaml.MappingNode || !podSpecKinds[o.Group()+"/"+o.Kind] {
+	k, listed := pruneKeeps[o.Group()+"/"+o.Kind]
+	if root == nil || root.Kind != yaml.MappingNode || (listed && k == nil) {
 		return
 	}
-	// keep lists, per mapping to reduce, the indexes of the keys it keeps.
+	// keep lists, per mapping to reduce, the indexes of the keys it keeps;
+	// edited lists the keys kept whole of the mappings fixes edit.
 	keep := map[*yaml.Node][]int{}
 	add := func(m *yaml.Node, i int) {
-		if !slices.Contains(keep[m], i) {
+		if i >= 0 && !slices.Contains(keep[m], i) {
 			keep[m] = append(keep[m], i)
 		}
 	}
-	if i := keyIndex(root, "metadata"); i >= 0 {
-		add(root, i)
+	edited := map[*yaml.Node][]string{}
+	switch {
+	case d.account != nil:
+		edited[root] = editedAccountKeys
+	case len(d.pods) > 0:
+		if !podSpecKinds[o.Group()+"/"+o.Kind] {
+			return
+		}
+		for _, p := range d.pods {
+			if p.Node == nil || p.Node.Kind != yaml.MappingNode || edited[p.Node] != nil {
+				return
+			}
+			path := pathTo(root, p.Node, 0)
+			if path == nil {
+				return
+			}
+			for _, step := range path {
+				add(step.m, step.i)
+			}
+			edited[p.Node] = append(slices.Clip(editedPodKeys), p.Location.accountKey())
+		}
 	}
-	specs := map[*yaml.Node]*PodSpec{}
-	for _, p := range pods {
-		spec := p.Node
-		if spec == nil || spec.Kind != yaml.MappingNode || len(spec.Content) < 2 {
+	for m := range edited {
+		if len(m.Content) < 2 || (m.Style&yaml.FlowStyle == 0 && endsInBlockScalar(m.Content[len(m.Content)-1])) {
 			return
 		}
-		path := pathTo(root, spec, 0)
-		if path == nil {
-			return
-		}
-		for _, step := range path {
-			add(step.m, step.i)
-		}
-		if spec.Style&yaml.FlowStyle == 0 && endsInBlockScalar(spec.Content[len(spec.Content)-1]) {
-			return
-		}
-		specs[spec] = p
-	}
-	for spec, p := range specs {
-		if _, onPath := keep[spec]; onPath {
+		if _, onPath := keep[m]; onPath && m != root {
 			return // a pod spec inside another: no such location
 		}
-		if spec.Style&yaml.FlowStyle != 0 {
-			for i := 0; i+1 < len(spec.Content); i += 2 {
-				add(spec, i)
+	}
+	for m, keys := range edited {
+		for _, key := range keys {
+			add(m, keyIndex(m, key))
+		}
+		if m.Style&yaml.FlowStyle != 0 {
+			for i := 0; i+1 < len(m.Content); i += 2 {
+				add(m, i)
 			}
 			continue
 		}
-		first, last := 0, len(spec.Content)-2
-		add(spec, first)
-		add(spec, last)
-		for _, k := range append(editedPodKeys, p.Location.accountKey()) {
-			if i := keyIndex(spec, k); i >= 0 {
-				add(spec, i)
-			}
-		}
+		add(m, 0)
+		add(m, len(m.Content)-2)
 	}
+	meta := Get(root, "metadata")
+	add(root, keyIndex(root, "metadata"))
+	// The last field of an account is read down to its last node; the
+	// metadata then stays as it is.
+	reduceMeta := edited[root] == nil || root.Content[len(root.Content)-1] != meta.Value
 	for m, idx := range keep {
 		slices.Sort(idx)
 		content := make([]*yaml.Node, 0, 2*len(idx))
 		for _, i := range idx {
 			key, v := m.Content[i], m.Content[i+1]
-			if p := specs[m]; p != nil && !p.edited(key.Value) {
-				stub(v) // first or last field: its key and kind are read
+			if keys := edited[m]; keys != nil && !slices.Contains(keys, key.Value) && v != meta.Value && keep[v] == nil {
+				stub(v) // only its key, kind and position are read
 			}
 			content = append(content, key, v)
 		}
 		m.Content = content
 	}
-	for _, p := range pods {
+	if m := meta.Mapping(); m != nil && reduceMeta {
+		metaKeys := []string{"name"}
+		if d.secret != nil && !d.secret.Produced {
+			metaKeys = append(metaKeys, "annotations")
+		}
+		m.Content = only(m, metaKeys)
+	}
+	for _, p := range d.pods {
 		for _, c := range p.Containers {
-			if c.Node.Kind != yaml.MappingNode {
-				continue
+			if c.Node.Kind == yaml.MappingNode {
+				c.Node.Content = only(c.Node, []string{"name", "image"})
 			}
-			content := make([]*yaml.Node, 0, 4)
-			for _, k := range []string{"name", "image"} {
-				if i := keyIndex(c.Node, k); i >= 0 {
-					content = append(content, c.Node.Content[i], c.Node.Content[i+1])
-				}
-			}
-			c.Node.Content = content
 		}
 	}
 }
 
-// edited reports whether key of the pod spec is one rules edit or read.
-func (p *PodSpec) edited(key string) bool {
-	return key == p.Location.accountKey() || slices.Contains(editedPodKeys, key)
+// only returns the fields of mapping m called keys, in m's order.
+func only(m *yaml.Node, keys []string) []*yaml.Node {
+	var out []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if slices.Contains(keys, m.Content[i].Value) {
+			out = append(out, m.Content[i], m.Content[i+1])
+		}
+	}
+	return slices.Clip(out)
 }
 
 // keyIndex is the index in m.Content of the first key called key, or -1.
@@ -371,7 +394,7 @@ func endsInBlockScalar(n *yaml.Node) bool {
 // whether or not its object was pruned; only the one document is parsed,
 // and only when such an edit is computed.
 func Unpruned(src *Source, root *yaml.Node) *yaml.Node {
-	if !src.pruned || root == nil {
+	if !src.pruned || root == nil || src.Load() != nil {
 		return root
 	}
 	start := 0

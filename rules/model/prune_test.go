@@ -1,8 +1,11 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 const pruneDeployment = `apiVersion: apps/v1
@@ -91,7 +94,6 @@ func TestPrune_EmptiesWhatNoReaderNeedsAndKeepsEveryKey(t *testing.T) {
 func TestPrune_LeavesAnchoredDocumentsAndOperatorKindsWhole(t *testing.T) {
 	for name, text := range map[string]string{
 		"anchor":         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  affinity: &a {x: {y: 1}}\n  containers: [{name: c, image: i, resources: *a}]\n",
-		"account":        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\nimagePullSecrets: [{name: r}]\nextra: {deep: {x: 1}}\n",
 		"operator CR":    "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: p}\nspec: {serviceAccountName: p, affinity: {x: 1}}\n",
 		"per-item paths": "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {name: p}\nspec: {taskRunSpecs: [{serviceAccountName: a, podTemplate: {x: 1}}]}\n",
 	} {
@@ -110,6 +112,15 @@ func TestPrune_ListItemsArePrunedByTheirOwnKind(t *testing.T) {
 	}
 }
 
+// firstStage reads text whole and prunes it as the first stage does,
+// before the definitions are read and the skeleton is cut.
+func firstStage(t *testing.T, text string) *Object {
+	t.Helper()
+	o := readPruned(t, text, false)
+	prune(o.Node, o.Group(), o.Kind)
+	return o
+}
+
 func TestPrune_KindsReadWholeLoseOnlyUnreadMetadata(t *testing.T) {
 	for _, text := range []string{
 		"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a, labels: {x: y}, annotations: {k: v}}\nimagePullSecrets: [{name: r}]\nextra: {deep: {x: 1}}\n",
@@ -117,7 +128,7 @@ func TestPrune_KindsReadWholeLoseOnlyUnreadMetadata(t *testing.T) {
 		"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, labels: {x: y}}\nroleRef: {kind: Role, name: r}\nsubjects: [{kind: ServiceAccount, name: a}]\n",
 		"apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: s, labels: {x: y}}\nspec: {template: {metadata: {name: t}, type: Opaque}}\n",
 	} {
-		full, pruned := readPruned(t, text, false), readPruned(t, text, true)
+		full, pruned := readPruned(t, text, false), firstStage(t, text)
 		if got, want := countNodes(pruned.Node), countNodes(full.Node)-2; got != want {
 			t.Errorf("%s: kept %d nodes, want all but the two of the labels (%d)", full.Kind, got, want)
 		}
@@ -132,7 +143,7 @@ func TestPrune_KindsTheModelDoesNotHandleKeepOnlyMetadata(t *testing.T) {
 		"apiVersion: v1\nkind: Service\nmetadata: {name: s, annotations: {k: v}}\nspec: {selector: {app: a}, ports: [{port: 80}]}\n",
 		"apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {containers: [{name: c, image: i}]}}}\n",
 	} {
-		full, pruned := readPruned(t, text, false), readPruned(t, text, true)
+		full, pruned := readPruned(t, text, false), firstStage(t, text)
 		if n := len(Lookup(pruned.Node, "spec").Value.Content); n != 0 {
 			t.Errorf("%s %s: spec kept (%d nodes)", full.APIVersion, full.Kind, n)
 		}
@@ -230,4 +241,83 @@ func TestPrune_SkeletonLeavesFlowSpecsAndTrailingBlockScalars(t *testing.T) {
 	if !Lookup(pruned.Node, "spec", "dnsPolicy").Present() || !endsInBlockScalar(Get(pruned.Node, "spec").Value) {
 		t.Error("a pod spec ending in a |+ block scalar was reduced: AddField reads that chain")
 	}
+}
+
+func TestPrune_SkeletonOfKindsReadWhole(t *testing.T) {
+	for _, tc := range []struct{ text, keeps string }{
+		{"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a, namespace: n, labels: {x: y}, annotations: {k: v}}\nimagePullSecrets: [{name: r}]\nextra: {deep: {x: 1}}\nautomountServiceAccountToken: false\n",
+			"apiVersion:v1 metadata:{name:a} imagePullSecrets:[{name:r}] automountServiceAccountToken:false"},
+		{"apiVersion: v1\nkind: Secret\nmetadata: {name: s, labels: {x: y}, annotations: {kubernetes.io/service-account.name: a}}\ntype: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '{}'}\n",
+			"metadata:{name:s annotations:{kubernetes.io/service-account.name:a}}"},
+		{"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, labels: {x: y}}\nroleRef: {kind: Role, name: r}\nsubjects: [{kind: ServiceAccount, name: a}]\n",
+			"metadata:{name:b}"},
+		{"apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: n}\nspec: {selector: {app: a}, ports: [{port: 80}]}\n",
+			"metadata:{name:s}"},
+	} {
+		full, pruned := readPruned(t, tc.text, false), readPruned(t, tc.text, true)
+		if got := flowText(pruned.Node); got != tc.keeps {
+			t.Errorf("%s keeps %s, want %s", full.Kind, got, tc.keeps)
+		}
+		if fd, pd := readDefinitions(full), pruned.defs; fmt.Sprint(defsText(fd)) != fmt.Sprint(defsText(*pd)) {
+			t.Errorf("%s: records differ:\n full   %s\n pruned %s", full.Kind, defsText(fd), defsText(*pd))
+		}
+	}
+}
+
+// flowText writes a tree compactly, for comparing what a skeleton keeps.
+func flowText(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		var parts []string
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			parts = append(parts, n.Content[i].Value+":"+flowText(n.Content[i+1]))
+		}
+		if n.Line == 1 && n.Column == 1 {
+			return strings.Join(parts, " ") // the root
+		}
+		return "{" + strings.Join(parts, " ") + "}"
+	case yaml.SequenceNode:
+		var parts []string
+		for _, c := range n.Content {
+			parts = append(parts, flowText(c))
+		}
+		return "[" + strings.Join(parts, " ") + "]"
+	}
+	return n.Value
+}
+
+// defsText prints the records of d with the positions of their nodes.
+func defsText(d definitions) string {
+	pos := func(n *yaml.Node) string {
+		if n == nil {
+			return "-"
+		}
+		return fmt.Sprintf("%d:%d", n.Line, n.Column)
+	}
+	var b strings.Builder
+	if a := d.account; a != nil {
+		fmt.Fprintf(&b, "account %s %s %v", a.Automount.String(), pos(a.Automount.Key), a.EnforceMountable)
+		for _, r := range append(a.ImagePullSecrets, a.Secrets...) {
+			fmt.Fprintf(&b, " ref %s %s %s", r.Name, pos(r.Node), pos(r.Item))
+		}
+	}
+	if s := d.secret; s != nil {
+		fmt.Fprintf(&b, "secret %s %s %s %v %v %v", s.Name, s.Type, pos(s.TypeNode), s.Produced, s.Pull, s.Registries)
+	}
+	if bd := d.binding; bd != nil {
+		fmt.Fprintf(&b, "binding %s %s", bd.RoleKind, bd.RoleName)
+		for _, sj := range bd.Subjects {
+			fmt.Fprintf(&b, " subject %s %s %s %s %s %s", sj.Kind, sj.Name, sj.Namespace.String(), pos(sj.Node), pos(sj.NameNode), pos(sj.Namespace.Key))
+		}
+	}
+	for _, p := range d.pods {
+		fmt.Fprintf(&b, "pod %s %s %s %s %s %v", p.Path, pos(p.Node), pos(p.KeyNode), p.ServiceAccountName.String(), pos(p.ServiceAccountName.Key), p.Ignored)
+		for _, c := range p.Containers {
+			fmt.Fprintf(&b, " container %s %s %s", c.Key(), c.Name, c.Image.String())
+		}
+		for _, u := range p.SecretUses {
+			fmt.Fprintf(&b, " use %s %s %s", u.Key, u.Name, pos(u.Node))
+		}
+	}
+	return b.String()
 }

@@ -416,7 +416,7 @@ func (f *File) pruneAndRead(o *Object, anchored bool) {
 	d := readDefinitions(o)
 	o.defs = &d
 	if !anchored {
-		skeleton(o, d.pods)
+		skeleton(o, &d)
 	}
 }
 

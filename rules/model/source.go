@@ -4,7 +4,9 @@
 package model
 
 import (
+	"errors"
 	"fmt"
+	"hash/maphash"
 	"sort"
 	"sync"
 	"unicode/utf8"
@@ -15,8 +17,14 @@ import (
 type Source struct {
 	// Path is the file as reached from the command-line argument; "-" is stdin.
 	Path string
-	// Data is the file content, unchanged.
+	// Data is the file content, unchanged. It is nil after Release until
+	// Load reads it again.
 	Data []byte
+
+	// released is set by Release: what Load needs to read Data again
+	// and to check that it is what was read first.
+	loadMu   sync.Mutex
+	released *released
 
 	// pruned is set when Read pruned the trees of this source's objects
 	// (ReadOptions.Prune): Unpruned reads a document again whole.
@@ -47,6 +55,7 @@ func (p Position) String() string {
 }
 
 func (s *Source) index() {
+	_ = s.Load() // a source that cannot be read again has no lines
 	s.indexOnce.Do(func() {
 		starts := make([]int, 1, len(s.Data)/32+1)
 		for i, b := range s.Data {
@@ -100,6 +109,7 @@ func (s *Source) LineEnd(line int) int {
 
 // Newline is the line ending the file uses: "\r\n" when its first line ends so.
 func (s *Source) Newline() string {
+	_ = s.Load()
 	for i, b := range s.Data {
 		if b == '\n' {
 			if i > 0 && s.Data[i-1] == '\r' {
@@ -109,4 +119,66 @@ func (s *Source) Newline() string {
 		}
 	}
 	return "\n"
+}
+
+// released is a Source's content while it is not held in memory.
+type released struct {
+	read func() ([]byte, error)
+	size int
+	hash uint64
+	err  error // the first failure to read the bytes again, for good
+}
+
+// hashSeed is the seed of the hashes that recognise released content
+// read again; per process, like the hashes.
+var hashSeed = maphash.MakeSeed()
+
+// Release drops the source's bytes; Load reads them again with read and
+// accepts them only if they are the bytes dropped (same length and hash).
+// A lint that only reports (lint.Input.Prune) releases every file once it
+// is read, because rules need bytes only to compute a fix, which most
+// findings do not have: holding them all made a fifth of the memory of a
+// large repository. Call it before the source is shared.
+func (s *Source) Release(read func() ([]byte, error)) {
+	if s.Data == nil || read == nil {
+		return
+	}
+	s.released = &released{read: read, size: len(s.Data), hash: maphash.Bytes(hashSeed, s.Data)}
+	s.Data = nil
+}
+
+// HasContent reports whether the source has bytes, held or released: it
+// is false for a file that could not be read at all.
+func (s *Source) HasContent() bool { return s.Data != nil || s.released != nil }
+
+// ErrChanged is Load's error when a released file no longer holds what
+// was read.
+var ErrChanged = errors.New("the file changed on disk since salint read it")
+
+// Load makes Data hold the source's bytes again after Release; it is safe
+// for concurrent use, and anything that reads Data of a source that may
+// have been released must call it first. The bytes are read once and then
+// kept. A file that cannot be read, or no longer holds the same bytes, is
+// an error (ErrChanged): Data stays nil, so nothing is ever computed from
+// other bytes than the ones read.
+func (s *Source) Load() error {
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	r := s.released
+	if s.Data != nil || r == nil || r.err != nil {
+		if r != nil && s.Data == nil {
+			return r.err
+		}
+		return nil
+	}
+	data, err := r.read()
+	switch {
+	case err != nil:
+		r.err = fmt.Errorf("cannot read %s again: %w", s.Path, err)
+	case len(data) != r.size || maphash.Bytes(hashSeed, data) != r.hash:
+		r.err = fmt.Errorf("%s: %w", s.Path, ErrChanged)
+	default:
+		s.Data = data
+	}
+	return r.err
 }

@@ -1,0 +1,88 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A lint that only reports (Input.Prune) does not keep the files' bytes:
+// a fix is computed from the file read again, and only from the bytes it
+// held when salint read it.
+
+const deprecatedPod = `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  serviceAccount: web
+  containers: [{name: c, image: nginx}]
+`
+
+// lintReleased reads dir as salint lint does, lets change run between
+// reading and the rules, and returns the deprecated-service-account-field
+// finding.
+func lintReleased(t *testing.T, prune bool, change func(path string)) (msg string, fixable bool) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "pod.yaml")
+	if err := os.WriteFile(path, []byte(deprecatedPod), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Input: Input{Paths: []string{dir}, Prune: prune}}
+	files := Load(opts.Input)
+	if prune && files[0].Source.Data != nil {
+		t.Fatal("a pruned read kept the file's bytes")
+	}
+	change(path)
+	active, err := opts.ActiveRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range Check(files, opts, active).Findings {
+		if f.Rule == "deprecated-service-account-field" {
+			return f.Message, f.Fix != nil
+		}
+	}
+	t.Fatal("no deprecated-service-account-field finding")
+	return "", false
+}
+
+func TestRelease_FixIsComputedFromTheFileReadAgain(t *testing.T) {
+	same := func(string) {}
+	fullMsg, fullFix := lintReleased(t, false, same)
+	msg, fix := lintReleased(t, true, same)
+	if !fullFix || !fix || msg != fullMsg {
+		t.Errorf("released: fixable %v %q; kept: fixable %v %q", fix, msg, fullFix, fullMsg)
+	}
+}
+
+func TestRelease_ChangedFileIsNotFixedFromOtherBytes(t *testing.T) {
+	for name, change := range map[string]func(string){
+		"same size": func(p string) {
+			if err := os.WriteFile(p, []byte(strings.Replace(deprecatedPod, "web", "api", 1)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"shorter": func(p string) {
+			if err := os.WriteFile(p, []byte("kind: Pod\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"removed": func(p string) {
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			msg, fix := lintReleased(t, true, change)
+			if fix {
+				t.Error("a fix was computed from bytes salint did not read")
+			}
+			if !strings.Contains(msg, "salint fix leaves this to you: ") || !strings.Contains(msg, "pod.yaml") {
+				t.Errorf("message does not say why there is no fix: %q", msg)
+			}
+		})
+	}
+}
