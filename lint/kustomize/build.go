@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -93,6 +94,7 @@ func Build(dirs []string, opts Options) *Result {
 		seen:     map[string]bool{},
 		chains:   map[string][]*kustFile{},
 		reported: map[string]bool{},
+		attempts: map[string]*attempt{},
 		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}, how: map[string]string{}},
 	}
 	var candidates []*kustFile
@@ -113,6 +115,55 @@ func Build(dirs []string, opts Options) *Result {
 			}
 		}
 	}
+	// kustomize's state is process-wide (see buildMu); within one Build,
+	// the roots tried first are built in parallel, and their objects are
+	// then added one root after another in input order, as are the builds
+	// of the bases of a failed overlay, so the result does not depend on
+	// scheduling.
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	restore := silence()
+	defer restore()
+	// The roots to build: those tried first, and the bases of those
+	// that fail their checks, as try does below.
+	var ahead []*kustFile
+	var plan func(k *kustFile)
+	plan = func(k *kustFile) {
+		if _, ok := b.attempts[k.abs]; ok || k.kind == "Component" || k.none {
+			return
+		}
+		a := b.prepare(k)
+		b.attempts[k.abs] = a
+		if a.remote != nil {
+			return
+		}
+		if len(a.errs) == 0 {
+			ahead = append(ahead, k)
+			return
+		}
+		for _, e := range k.entries {
+			if sub := b.kusts[e.abs]; e.dir && e.kind == entryResource && sub != nil {
+				plan(sub)
+			}
+		}
+	}
+	for _, k := range candidates {
+		if !k.foreign && !referenced[k.abs] {
+			plan(k)
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	for _, k := range b.kusts {
+		if model.Get(k.root, "openapi").Present() {
+			// kustomize sets the OpenAPI schema of the root's build in a
+			// global, and keeps a custom one for the builds after: one
+			// at a time, in input order, as before.
+			workers = 1
+		}
+	}
+	model.ParallelWorkers(workers, len(ahead), func(i int) {
+		b.attempts[ahead[i].abs].run(b, ahead[i])
+	})
 	attempted := map[string]bool{}
 	var try func(k *kustFile)
 	try = func(k *kustFile) {
@@ -174,6 +225,7 @@ type builder struct {
 	seen     map[string]bool        // objects already built (see keep)
 	chains   map[string][]*kustFile // see chain
 	reported map[string]bool        // errors already recorded (see fail)
+	attempts map[string]*attempt    // roots built ahead, by directory
 	res      *Result
 }
 
@@ -215,65 +267,101 @@ func (b *builder) closure(root *kustFile) []*kustFile {
 	return out
 }
 
-// buildRoot builds root and adds its objects; false when it failed (the
-// errors are in the result).
-func (b *builder) buildRoot(root *kustFile) bool {
-	kusts := b.closure(root)
+// attempt is a root's build: what is checked before kustomize runs, and
+// what kustomize gave. prepare and build fill it without touching the
+// builder's state, so that roots are built in parallel (see Build).
+type attempt struct {
+	kusts  []*kustFile
+	remote *model.Error  // not built: needs the network (a notice)
+	errs   []model.Error // not built: input kustomize would fail on, or must not read
+	built  bool          // m, origins, how and err are set
+	m      resmap.ResMap
+	origin []*resource.Origin
+	how    string
+	err    error
+}
+
+// prepare reads what root's build would read and checks it.
+func (b *builder) prepare(root *kustFile) *attempt {
+	a := &attempt{kusts: b.closure(root)}
 	// A build that needs the network is not attempted (hermetic builds):
 	// the directory is read raw, as with --kustomize=off.
-	for _, k := range kusts {
+	for _, k := range a.kusts {
 		for _, e := range k.entries {
 			if e.remote {
-				b.notice(root, k.pos(e.node), fmt.Sprintf("kustomization %s not built: needs network (%s %q); its files are read as written", root.dir, e.field, e.value))
-				return true
+				a.remote = &model.Error{Pos: k.pos(e.node), Message: fmt.Sprintf("kustomization %s not built: needs network (%s %q); its files are read as written", root.dir, e.field, e.value)}
+				return a
 			}
 		}
 		if k.helm != nil {
-			b.notice(root, k.pos(k.helm), fmt.Sprintf("kustomization %s not built: needs network (%s inflates Helm charts); its files are read as written", root.dir, k.helm.Value))
-			return true
+			a.remote = &model.Error{Pos: k.pos(k.helm), Message: fmt.Sprintf("kustomization %s not built: needs network (%s inflates Helm charts); its files are read as written", root.dir, k.helm.Value)}
+			return a
 		}
 	}
-	// From here on the files belong to this build: when it fails, the
-	// error stands for them rather than findings on half-applied input.
-	b.own(kusts)
-	var errs []model.Error
-	for _, k := range kusts {
+	for _, k := range a.kusts {
 		if k.err != nil {
-			errs = append(errs, *k.err)
+			a.errs = append(a.errs, *k.err)
 			continue
 		}
 		if e, ok := guard(filepath.Join(k.abs, filepath.Base(k.src.Path)), k.src.Path); !ok {
-			errs = append(errs, e)
+			a.errs = append(a.errs, e)
 		}
 		for _, e := range k.entries {
 			if e.exists && !e.dir {
 				if g, ok := guard(e.abs, filepath.Join(k.dir, e.value)); !ok {
-					errs = append(errs, g)
+					a.errs = append(a.errs, g)
 				}
 			}
 			if !e.exists && !e.remote {
-				errs = append(errs, model.Error{Pos: k.pos(e.node),
+				a.errs = append(a.errs, model.Error{Pos: k.pos(e.node),
 					Message: fmt.Sprintf("kustomization lists %s %q, which does not exist; kustomize build fails", e.field, e.value)})
 			}
 			if sub := b.kusts[e.abs]; e.dir && sub != nil && sub.none {
-				errs = append(errs, model.Error{Pos: k.pos(e.node),
+				a.errs = append(a.errs, model.Error{Pos: k.pos(e.node),
 					Message: fmt.Sprintf("kustomization lists %s %q, a directory without kustomization.yaml, kustomization.yml or Kustomization; kustomize build fails", e.field, e.value)})
 			}
 		}
 	}
-	if len(errs) > 0 {
-		b.fail(root, errs...)
+	return a
+}
+
+// run runs kustomize for a prepared root that passed its checks.
+func (a *attempt) run(b *builder, root *kustFile) {
+	if a.built || a.remote != nil || len(a.errs) > 0 {
+		return
+	}
+	a.m, a.origin, a.how, a.err = b.build(root, a.kusts)
+	a.built = true
+}
+
+// buildRoot builds root (unless Build built it already) and adds its
+// objects; false when it failed (the errors are in the result).
+func (b *builder) buildRoot(root *kustFile) bool {
+	a := b.attempts[root.abs]
+	if a == nil {
+		a = b.prepare(root)
+		a.run(b, root)
+	}
+	if a.remote != nil {
+		b.notice(root, a.remote.Pos, a.remote.Message)
+		return true
+	}
+	// From here on the files belong to this build: when it fails, the
+	// error stands for them rather than findings on half-applied input.
+	b.own(a.kusts)
+	if len(a.errs) > 0 {
+		b.fail(root, a.errs...)
 		return false
 	}
-	m, origins, err := b.build(root, kusts)
-	if err != nil {
-		pos, msg := locateError(kusts, err)
+	b.res.how[root.dir] = a.how
+	if a.err != nil {
+		pos, msg := locateError(a.kusts, a.err)
 		b.fail(root, model.Error{Pos: pos, Message: "kustomize build failed: " + msg})
 		return false
 	}
 	b.res.Roots = append(b.res.Roots, root.dir)
-	for i, r := range m.Resources() {
-		b.addObject(root, r, origins[i])
+	for i, r := range a.m.Resources() {
+		b.addObject(root, r, a.origin[i])
 	}
 	return true
 }
@@ -284,7 +372,7 @@ func (b *builder) buildRoot(root *kustFile) bool {
 // marked build fails or leaves an object unexplained, so that the result
 // (objects, origins, and any error message) is always that of the build
 // with origin annotations.
-func (b *builder) build(root *kustFile, kusts []*kustFile) (resmap.ResMap, []*resource.Origin, error) {
+func (b *builder) build(root *kustFile, kusts []*kustFile) (resmap.ResMap, []*resource.Origin, string, error) {
 	for _, stub := range []bool{true, false} {
 		if stub && !b.opts.Stub {
 			continue
@@ -312,25 +400,23 @@ func (b *builder) build(root *kustFile, kusts []*kustFile) (resmap.ResMap, []*re
 			origins = append(origins, o)
 		}
 		if len(origins) == m.Size() {
-			b.res.how[root.dir] = builtMarked
 			if mk.stub {
-				b.res.how[root.dir] = builtCut
+				return m, origins, builtCut, nil
 			}
-			return m, origins, nil
+			return m, origins, builtMarked, nil
 		}
 		break
 	}
-	b.res.how[root.dir] = builtAnnotated
 	m, err := b.run(root, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, builtAnnotated, err
 	}
 	origins := make([]*resource.Origin, 0, m.Size())
 	for _, r := range m.Resources() {
 		o, _ := r.GetOrigin()
 		origins = append(origins, o)
 	}
-	return m, origins, nil
+	return m, origins, builtAnnotated, nil
 }
 
 // fail records the errors of root's build, each once: a base that fails
@@ -369,8 +455,14 @@ func (b *builder) output(sf *sourceFile) *model.File {
 	return sf.out
 }
 
-// buildMu serialises builds: kustomize keeps its OpenAPI schema in a
-// global and prints deprecation warnings straight to os.Stderr.
+// buildMu serialises calls of Build: kustomize keeps its OpenAPI schema
+// in a global, and silence replaces the process's os.Stderr while
+// kustomize runs. Within one Build, roots are built in parallel: kustomize
+// sets up its global OpenAPI schema under a lock and only reads it after
+// (kyaml openapi: initSchema, SetSchema with the default schema changes
+// nothing), each build has its own Kustomizer, loader and resource
+// factory, and the standard logger is safe for concurrent use; a root that
+// sets its own schema (openapi:) makes Build run its builds one by one.
 var buildMu sync.Mutex
 
 // run builds root with krusty over the disk, serving resource files as
@@ -387,10 +479,6 @@ func (b *builder) run(root *kustFile, mk *marking) (m resmap.ResMap, err error) 
 	fs := newOverlayFS(root.abs, b.opts.Sources)
 	fs.marks = mk
 
-	buildMu.Lock()
-	defer buildMu.Unlock()
-	restore := silence()
-	defer restore()
 	defer func() {
 		// kustomize panics on some malformed input; that is the input's
 		// fault, reported as a build error, never a crash.

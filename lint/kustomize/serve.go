@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/api/resource"
@@ -56,7 +58,10 @@ var useGuards = true
 // selector is the part of a kustomize selector salint checks before
 // cutting a document: kind and name, as anchored regular expressions ("" matches
 // anything); label and annotation selectors are taken to match.
-type selector struct{ kind, name *regexp.Regexp }
+type selector struct {
+	kind, name *regexp.Regexp
+	paths      [][]string // of a JSON patch: what its operations touch
+}
 
 // markable returns how to serve the build of kusts marked, or nil when
 // kustomize must track origins itself: the root asks for build metadata
@@ -119,36 +124,80 @@ func (b *builder) markable(kusts []*kustFile, stub bool) *marking {
 	return mk
 }
 
-// guards lists the selectors of the JSON patches (and any patch with a
-// target), replacements and vars of kusts: the objects whose fields a
-// build may read or require. ok is false when they cannot be known
+// guards lists the selectors of the patches with a target, replacements
+// and vars of kusts: the objects whose fields a build may read or
+// require. A JSON patch's selector also lists the paths its operations
+// touch, so that its targets are cut to those (see cutTo) rather than
+// served whole. ok is false when the selectors cannot be known
 // (replacements kept in files): then nothing is cut.
 func guards(kusts []*kustFile) (out []selector, ok bool) {
-	add := func(m *yaml.Node) {
-		out = append(out, selector{anchored(model.Get(m, "kind").String()), anchored(model.Get(m, "name").String())})
+	add := func(m *yaml.Node, paths [][]string) {
+		out = append(out, selector{anchored(model.Get(m, "kind").String()), anchored(model.Get(m, "name").String()), paths})
 	}
 	for _, k := range kusts {
 		for _, f := range []string{"patches", "patchesJson6902"} {
 			for _, item := range model.Get(k.root, f).Items() {
 				if t := model.Get(item, "target"); t.Present() {
-					add(t.Mapping())
+					add(t.Mapping(), jsonPatchPaths(k, item))
 				}
 			}
 		}
 		for _, item := range model.Get(k.root, "vars").Items() {
-			add(model.Get(item, "objref").Mapping())
+			add(model.Get(item, "objref").Mapping(), nil)
 		}
 		for _, item := range model.Get(k.root, "replacements").Items() {
 			if item.Kind != yaml.MappingNode || model.Get(item, "path").Present() {
 				return nil, false
 			}
-			add(model.Get(item, "source").Mapping())
+			add(model.Get(item, "source").Mapping(), nil)
 			for _, t := range model.Get(item, "targets").Items() {
-				add(model.Get(t, "select").Mapping())
+				add(model.Get(t, "select").Mapping(), nil)
 			}
 		}
 	}
 	return out, true
+}
+
+// jsonPatchPaths returns the JSON pointers (split into tokens) that the
+// operations of a patches item touch ("path", and "from" of move and
+// copy), or nil when the item is not a JSON patch whose operations all
+// name their paths.
+func jsonPatchPaths(k *kustFile, item *yaml.Node) [][]string {
+	var data []byte
+	if v := model.Get(item, "patch"); v.Present() {
+		data = []byte(v.String())
+	} else if p := model.Get(item, "path").String(); p != "" {
+		var err error
+		if data, err = os.ReadFile(filepath.Join(k.abs, p)); err != nil {
+			return nil
+		}
+	}
+	docs := parseAll(data)
+	if len(docs) != 1 || docs[0].Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out [][]string
+	for _, op := range docs[0].Content {
+		for _, key := range []string{"path", "from"} {
+			f := model.Get(op, key)
+			if !f.Present() {
+				continue
+			}
+			ptr := f.String()
+			if f.Value.Kind != yaml.ScalarNode || !strings.HasPrefix(ptr, "/") {
+				return nil
+			}
+			var tokens []string
+			for _, t := range strings.Split(ptr[1:], "/") {
+				tokens = append(tokens, strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~"))
+			}
+			out = append(out, tokens)
+		}
+		if !model.Get(op, "path").Present() {
+			return nil
+		}
+	}
+	return out
 }
 
 // anchored compiles a selector field as kustomize matches it (the whole
@@ -189,11 +238,7 @@ func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
 			continue
 		}
 		if mk.stub {
-			if kind, _ := model.SniffKind(doc); kind != "ConfigMap" && kind != model.KindSecret {
-				if s, ok := model.Stub(doc); ok && !mk.guarded(kind, s) && parses(doc) {
-					doc = s
-				}
-			}
+			doc = mk.cut(doc)
 		}
 		out = append(out, doc...)
 		if len(doc) > 0 && doc[len(doc)-1] != '\n' {
@@ -241,6 +286,31 @@ func blockMapping(doc []byte) (empty, ok bool) {
 	return empty, true
 }
 
+// cut returns what of doc a build needs (see marking): doc whole, its
+// stub, or what JSON patches of the build touch.
+func (mk *marking) cut(doc []byte) []byte {
+	kind, _ := model.SniffKind(doc)
+	if kind == "ConfigMap" || kind == model.KindSecret {
+		return doc
+	}
+	s, ok := model.Stub(doc)
+	if !ok {
+		return doc
+	}
+	switch paths, whole := mk.guarded(kind, s); {
+	case whole:
+		return doc
+	case len(paths) > 0:
+		if c, ok := cutTo(doc, paths); ok {
+			return c
+		}
+		return doc
+	case parses(doc):
+		return s
+	}
+	return doc
+}
+
 // parses reports whether doc is YAML kustomize reads: a document with an
 // error is served whole, for kustomize to report as it would.
 func parses(doc []byte) bool {
@@ -254,30 +324,115 @@ func parses(doc []byte) bool {
 }
 
 // guarded reports whether a selector of the build may pick the object
-// whose stub is s, so that it must be served whole.
-func (mk *marking) guarded(kind string, s []byte) bool {
+// whose stub is s, and what of it must then be kept: whole, or the paths
+// of JSON patches.
+func (mk *marking) guarded(kind string, s []byte) (paths [][]string, whole bool) {
 	name := ""
 	parsed := false
 	for _, g := range mk.guards {
 		if g.kind != nil && !g.kind.MatchString(kind) {
 			continue
 		}
-		if g.name == nil {
-			return true
-		}
-		if !parsed {
-			parsed = true
-			n, err := yaml.Parse(string(s))
-			if err != nil {
-				return true
+		if g.name != nil {
+			if !parsed {
+				parsed = true
+				n, err := yaml.Parse(string(s))
+				if err != nil {
+					return nil, true
+				}
+				name = n.GetName()
 			}
-			name = n.GetName()
+			if !g.name.MatchString(name) {
+				continue
+			}
 		}
-		if g.name.MatchString(name) {
-			return true
+		if g.paths == nil {
+			return nil, true
+		}
+		paths = append(paths, g.paths...)
+	}
+	return paths, false
+}
+
+// cutTo returns doc with only what the JSON patch paths need of it:
+// apiVersion, kind and metadata, and along each path the keys it names,
+// every item of a list it goes through (the others emptied, so indexes
+// stay), and whole what it ends at. ok is false when doc does not parse
+// or holds aliases (whose anchors could be cut).
+func cutTo(doc []byte, paths [][]string) ([]byte, bool) {
+	var top yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(doc))
+	if err := dec.Decode(&top); err != nil || len(top.Content) != 1 || top.Content[0].Kind != yaml.MappingNode {
+		return nil, false
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
+		return nil, false
+	}
+	root := top.Content[0]
+	aliased := false
+	var find func(n *yaml.Node)
+	find = func(n *yaml.Node) {
+		aliased = aliased || n.Kind == yaml.AliasNode || n.Anchor != ""
+		for _, c := range n.Content {
+			find(c)
 		}
 	}
-	return false
+	find(root)
+	if aliased {
+		return nil, false
+	}
+	keep := append([][]string{{"apiVersion"}, {"kind"}, {"metadata"}}, paths...)
+	out, err := yaml.String(cutNode(root, keep))
+	if err != nil {
+		return nil, false
+	}
+	var head []byte
+	if bytes.HasPrefix(doc, []byte("---")) {
+		head = doc[:bytes.IndexByte(doc, '\n')+1]
+	}
+	return append(head, out...), true
+}
+
+// cutNode copies what paths reach of n (see cutTo).
+func cutNode(n *yaml.Node, paths [][]string) *yaml.Node {
+	for _, p := range paths {
+		if len(p) == 0 {
+			return n
+		}
+	}
+	tails := func(token string) (out [][]string) {
+		for _, p := range paths {
+			if p[0] == token {
+				out = append(out, p[1:])
+			}
+		}
+		return out
+	}
+	c := *n
+	switch n.Kind {
+	case yaml.MappingNode:
+		c.Content = nil
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if t := tails(n.Content[i].Value); t != nil {
+				c.Content = append(c.Content, n.Content[i], cutNode(n.Content[i+1], t))
+			}
+		}
+	case yaml.SequenceNode:
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, item := range n.Content {
+			if t := tails(strconv.Itoa(i)); t != nil {
+				c.Content[i] = cutNode(item, t)
+				continue
+			}
+			e := *item
+			if e.Kind == yaml.MappingNode || e.Kind == yaml.SequenceNode {
+				e.Content = nil
+			}
+			c.Content[i] = &e
+		}
+	}
+	return &c
 }
 
 // origin says where a built object came from, as kustomize's origin

@@ -349,3 +349,42 @@ func TestBuild_GeneratedObjectsAreConfiguredInTheirKustomization(t *testing.T) {
 		t.Errorf("the generated Secret is not in kustomization.yaml:\n%s", snapshot(got))
 	}
 }
+
+func TestCutTo_KeepsWhatJSONPatchPathsTouch(t *testing.T) {
+	crd := `---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: a.b
+spec:
+  group: b
+  versions:
+  - name: v1
+    schema: {openAPIV3Schema: {type: object}}
+  - name: v2
+    schema: {openAPIV3Schema: {type: object}}
+`
+	tests := []struct {
+		name  string
+		doc   string
+		paths [][]string
+		want  string // "" when not cut
+	}{
+		{"SecondItemOfAList", crd, [][]string{{"spec", "versions", "1", "schema"}},
+			"---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: a.b\nspec:\n  versions:\n  - {}\n  - schema: {openAPIV3Schema: {type: object}}\n"},
+		{"AppendToAList", crd, [][]string{{"spec", "versions", "-"}},
+			"---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: a.b\nspec:\n  versions:\n  - {}\n  - {}\n"},
+		{"MissingKeyKeepsItsParent", crd, [][]string{{"spec", "names", "kind"}},
+			"---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: a.b\nspec: {}\n"},
+		{"AnchorsAreNotCut", "kind: X\nmetadata: {name: a}\nspec: {a: &x 1, b: *x}\n", [][]string{{"spec", "a"}}, ""},
+		{"BadYAMLIsNotCut", "kind: X\nspec: [\n", [][]string{{"spec"}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := cutTo([]byte(tt.doc), tt.paths)
+			if ok != (tt.want != "") || string(got) != tt.want {
+				t.Errorf("cutTo = %q, %v; want %q", got, ok, tt.want)
+			}
+		})
+	}
+}
