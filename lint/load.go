@@ -72,7 +72,7 @@ func Reload(in Input, current []*model.File) []*model.File {
 
 func load(in Input, current map[string]*model.File) []*model.File {
 	paths, kustDirs, walkErrs := collect(in.Paths)
-	var built []*model.File
+	var pending *kustomize.Pending
 	if in.Kustomize != KustomizeOff && len(kustDirs) > 0 {
 		opts := kustomize.Options{EnableExec: in.EnableExec, Stub: in.Prune}
 		if current != nil {
@@ -83,9 +83,10 @@ func load(in Input, current map[string]*model.File) []*model.File {
 				}
 			}
 		}
-		res := kustomize.Build(kustDirs, opts)
-		built = res.Files
-		paths = slices.DeleteFunc(paths, func(p string) bool { return p != StdinPath && res.Consumes(p) })
+		// The files the builds read are known at once; the others are
+		// read while kustomize runs.
+		pending = kustomize.Start(kustDirs, opts)
+		paths = slices.DeleteFunc(paths, func(p string) bool { return p != StdinPath && pending.Consumes(p) })
 	}
 	files := make([]*model.File, len(paths))
 	// Workers take the next file from a shared counter and store its
@@ -98,6 +99,10 @@ func load(in Input, current map[string]*model.File) []*model.File {
 		}
 		files[i] = readOne(paths[i], in.Stdin, in.Prune)
 	})
+	var built []*model.File
+	if pending != nil {
+		built = pending.Wait().Files
+	}
 	return append(append(walkErrs, files...), built...)
 }
 

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -79,19 +80,48 @@ var useMarks = true
 // the cluster does not receive it through that kustomization either
 // (kubebuilder's config/rbac keeps such files for optional features).
 func (r *Result) Consumes(path string) bool {
+	return consumes(r.consumed, r.owned, path)
+}
+
+func consumes(consumed, owned map[string]bool, path string) bool {
 	abs, err := filepath.Abs(path)
-	return err == nil && (r.consumed[abs] || r.owned[filepath.Dir(abs)])
+	return err == nil && (consumed[abs] || owned[filepath.Dir(abs)])
 }
 
 // Build builds the kustomizations found in dirs (directories holding a
 // kustomization file, as the user reaches them). It never fails as a
 // whole: problems are located errors or notices in the result's files.
 func Build(dirs []string, opts Options) *Result {
+	return Start(dirs, opts).Wait()
+}
+
+// Pending is a Build under way: which files belong to it is known at
+// once, so that the caller reads the other files while kustomize runs.
+type Pending struct {
+	consumed, owned map[string]bool
+	done            chan struct{}
+	res             *Result
+}
+
+// Consumes is Result.Consumes, known before the builds end.
+func (p *Pending) Consumes(path string) bool {
+	return consumes(p.consumed, p.owned, path)
+}
+
+// Wait returns the result once every build has ended.
+func (p *Pending) Wait() *Result {
+	<-p.done
+	return p.res
+}
+
+// Start reads and checks the kustomizations found in dirs, as Build does,
+// and builds them in the background.
+func Start(dirs []string, opts Options) *Pending {
 	b := &builder{
 		opts:     opts,
 		kusts:    map[string]*kustFile{},
 		sources:  map[string]*sourceFile{},
-		seen:     map[string]bool{},
+		seen:     map[string][]*kept{},
 		chains:   map[string][]*kustFile{},
 		reported: map[string]bool{},
 		attempts: map[string]*attempt{},
@@ -121,9 +151,6 @@ func Build(dirs []string, opts Options) *Result {
 	// of the bases of a failed overlay, so the result does not depend on
 	// scheduling.
 	buildMu.Lock()
-	defer buildMu.Unlock()
-	restore := silence()
-	defer restore()
 	// The roots to build: those tried first, and the bases of those
 	// that fail their checks, as try does below.
 	var ahead []*kustFile
@@ -161,9 +188,35 @@ func Build(dirs []string, opts Options) *Result {
 			workers = 1
 		}
 	}
-	model.ParallelWorkers(workers, len(ahead), func(i int) {
-		b.attempts[ahead[i].abs].run(b, ahead[i])
-	})
+	// What belongs to the builds is known now: what try below owns, as
+	// the bases of a failed root lie inside its closure.
+	for _, k := range candidates {
+		switch {
+		case k.foreign || referenced[k.abs]:
+		case k.kind == "Component":
+			b.own(b.closure(k))
+		default:
+			if a := b.attempts[k.abs]; a != nil && a.remote == nil {
+				b.own(a.kusts)
+			}
+		}
+	}
+	p := &Pending{consumed: maps.Clone(b.res.consumed), owned: maps.Clone(b.res.owned), done: make(chan struct{}), res: b.res}
+	go func() {
+		defer close(p.done)
+		defer buildMu.Unlock()
+		restore := silence()
+		defer restore()
+		model.ParallelWorkers(workers, len(ahead), func(i int) {
+			b.attempts[ahead[i].abs].run(b, ahead[i])
+		})
+		b.tryAll(candidates, referenced)
+	}()
+	return p
+}
+
+// tryAll builds candidates as their use says, in order.
+func (b *builder) tryAll(candidates []*kustFile, referenced map[string]bool) {
 	attempted := map[string]bool{}
 	var try func(k *kustFile)
 	try = func(k *kustFile) {
@@ -201,7 +254,6 @@ func Build(dirs []string, opts Options) *Result {
 			try(k)
 		}
 	}
-	return b.res
 }
 
 // own marks the directories and files of kusts as belonging to kustomize,
@@ -222,7 +274,7 @@ type builder struct {
 	opts     Options
 	kusts    map[string]*kustFile   // by absolute directory
 	sources  map[string]*sourceFile // by absolute path
-	seen     map[string]bool        // objects already built (see keep)
+	seen     map[string][]*kept     // objects added, by source document (see keep)
 	chains   map[string][]*kustFile // see chain
 	reported map[string]bool        // errors already recorded (see fail)
 	attempts map[string]*attempt    // roots built ahead, by directory

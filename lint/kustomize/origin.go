@@ -154,19 +154,39 @@ func (b *builder) addObject(root *kustFile, r *resource.Resource, origin *resour
 // keep adds o to out unless another build of the input produced the same
 // object from the same source: overlays that share a base each build it,
 // and the cluster receives one object per namespace and name, not one per
-// overlay.
+// overlay. Objects are compared as text, encoded only when a second one
+// comes from the same source document.
 func (b *builder) keep(out *model.File, o *model.Object) {
-	text, err := yaml.String(o.Node)
-	if err != nil {
-		out.Objects = append(out.Objects, o)
-		return
+	key := fmt.Sprintf("%s\x00%d\x00%s", o.Source.Path, o.DocIndex, o.FieldPrefix)
+	group := b.seen[key]
+	if len(group) > 0 {
+		if text, err := yaml.String(o.Node); err == nil {
+			for _, k := range group {
+				if kt, ok := k.encode(); ok && kt == text {
+					return
+				}
+			}
+		}
 	}
-	key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", o.Source.Path, o.DocIndex, o.FieldPrefix, text)
-	if b.seen[key] {
-		return
-	}
-	b.seen[key] = true
+	b.seen[key] = append(group, &kept{o: o})
 	out.Objects = append(out.Objects, o)
+}
+
+// kept is an object keep added, with its text once encoded.
+type kept struct {
+	o       *model.Object
+	text    string
+	encoded bool
+	ok      bool
+}
+
+// encode returns the object's text, encoded once.
+func (k *kept) encode() (string, bool) {
+	if !k.encoded {
+		text, err := yaml.String(k.o.Node)
+		k.text, k.ok, k.encoded = text, err == nil, true
+	}
+	return k.text, k.ok
 }
 
 // stripAnnotations removes the annotations salint asked the build for.

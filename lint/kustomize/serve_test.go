@@ -3,6 +3,7 @@ package kustomize
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -91,7 +92,13 @@ func buildWith(t *testing.T, dirs []string, marks, stub bool) *Result {
 	saved := useMarks
 	useMarks = marks
 	defer func() { useMarks = saved }()
-	return Build(dirs, Options{Stub: stub})
+	p := Start(dirs, Options{Stub: stub})
+	res := p.Wait()
+	// What Start says belongs to the builds is what they own in the end.
+	if !maps.Equal(p.consumed, res.consumed) || !maps.Equal(p.owned, res.owned) {
+		t.Errorf("Start owned %d files and %d directories, the builds %d and %d", len(p.consumed), len(p.owned), len(res.consumed), len(res.owned))
+	}
+	return res
 }
 
 func countHow(res *Result, how string) int {
