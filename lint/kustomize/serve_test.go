@@ -395,3 +395,38 @@ spec:
 		})
 	}
 }
+
+// kustomize reads files by their symlink-free paths; a base reached
+// through a symlinked directory, and a symlinked resource file, are
+// marked all the same and located where the user reaches them.
+func TestBuild_MarksThroughSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real")
+	overlay := filepath.Join(dir, "overlay")
+	for _, d := range []string{real, overlay} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]string{
+		filepath.Join(real, "kustomization.yaml"):    "resources: [deploy.yaml, sa.yaml]\n",
+		filepath.Join(real, "deploy.yaml"):           cutTree["deploy.yaml"],
+		filepath.Join(real, "sa-target.yaml"):        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
+		filepath.Join(overlay, "kustomization.yaml"): "namespace: prod\nresources: [../base]\n",
+	}
+	for p, content := range files {
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(real, filepath.Join(dir, "base")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	if err := os.Symlink("sa-target.yaml", filepath.Join(real, "sa.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	got := buildSame(t, overlay, false, builtMarked)
+	if s := snapshot(got); !strings.Contains(s, filepath.Join(dir, "base", "sa.yaml")+" built=true objects=1") {
+		t.Errorf("the account is not located in base/sa.yaml:\n%s", s)
+	}
+}
