@@ -430,3 +430,50 @@ func TestBuild_MarksThroughSymlinks(t *testing.T) {
 		t.Errorf("the account is not located in base/sa.yaml:\n%s", s)
 	}
 }
+
+// A served document says what it said, plus its mark: whatever its last
+// value (block scalars keeping their trailing lines, a list at column 0,
+// no final line break, CRLF line ends, comments).
+func TestServe_TheMarkChangesNothingElse(t *testing.T) {
+	docs := []string{
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  keep: |+\n    text\n\n\n",
+		"kind: ConfigMap\ndata:\n  clip: |\n    text\n\n  strip: >-\n    folded\n    text\n",
+		"kind: Role\nrules:\n- apiGroups: ['']\n  resources: [pods]\n# trailing comment",
+		"kind: Pod\r\nmetadata:\r\n  name: p\r\nspec:\r\n  containers: [{name: c, image: x}]\r\n",
+		"# only a comment\n---\nkind: A\nx: \"multi\n  line\"\n---\n# c\nkind: B\ny: plain\n  continued\n",
+	}
+	mk := &marking{}
+	for _, doc := range docs {
+		served, ok := mk.serve([]byte(doc), 7)
+		if !ok {
+			t.Errorf("not served marked:\n%s", doc)
+			continue
+		}
+		want := parseAll([]byte(doc))
+		got := parseAll(served)
+		if len(got) != len(want) {
+			t.Errorf("%d documents served, want %d:\n%s", len(got), len(want), served)
+			continue
+		}
+		for i := range got {
+			if mark := model.Get(got[i], markKey).String(); mark != "7" {
+				t.Errorf("document %d has mark %q:\n%s", i, mark, served)
+			}
+			got[i].Content = got[i].Content[:len(got[i].Content)-2]
+			g, _ := yaml.String(uncommented(got[i]))
+			w, _ := yaml.String(uncommented(want[i]))
+			if g != w {
+				t.Errorf("document %d reads\n%s\nwant\n%s", i, g, w)
+			}
+		}
+	}
+}
+
+// uncommented drops n's comments, which say nothing to kustomize.
+func uncommented(n *yaml.Node) *yaml.Node {
+	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
+	for _, c := range n.Content {
+		uncommented(c)
+	}
+	return n
+}
