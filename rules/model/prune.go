@@ -420,3 +420,129 @@ func Unpruned(src *Source, root *yaml.Node) *yaml.Node {
 	}
 	return root
 }
+
+// compact copies the nodes that o's tree and the records d still reach
+// into one array, with their Content in one more, and points the object
+// and the records at the copies. The parser allocates nodes one by one
+// as it reads, so the few a skeleton keeps would stay scattered over
+// memory that is otherwise garbage: every collection would find each of
+// them in its own span (Go's collector marks span by span), and those
+// spans could not be reused. Copied, the whole parse output is garbage at
+// once and what stays is dense. Only for documents without aliases (the
+// copy would not keep an alias pointing at its anchor's copy).
+func compact(o *Object, d *definitions) {
+	aliasFree := func(n *yaml.Node) bool {
+		var free func(n *yaml.Node) bool
+		free = func(n *yaml.Node) bool {
+			if n == nil {
+				return true
+			}
+			if n.Kind == yaml.AliasNode || n.Alias != nil {
+				return false
+			}
+			for _, c := range n.Content {
+				if !free(c) {
+					return false
+				}
+			}
+			return true
+		}
+		return free(n)
+	}
+	ok := aliasFree(o.Node)
+	d.nodes(func(p **yaml.Node) { ok = ok && aliasFree(*p) })
+	if !ok {
+		return
+	}
+	// Alias marks a node listed (itself), then points at its copy.
+	var order []*yaml.Node
+	var list func(n *yaml.Node)
+	list = func(n *yaml.Node) {
+		if n == nil || n.Alias != nil {
+			return
+		}
+		n.Alias = n
+		order = append(order, n)
+		for _, c := range n.Content {
+			list(c)
+		}
+	}
+	list(o.Node)
+	d.nodes(func(p **yaml.Node) { list(*p) })
+	nodes := make([]yaml.Node, len(order))
+	contents := 0
+	for i, n := range order {
+		nodes[i] = *n
+		contents += len(n.Content)
+	}
+	// Each old node points at its copy while the pointers are rewritten;
+	// the old nodes are garbage afterwards.
+	for i, n := range order {
+		nodes[i].Alias = nil
+		n.Alias = &nodes[i]
+	}
+	content := make([]*yaml.Node, contents)
+	for i := range nodes {
+		n := &nodes[i]
+		if len(n.Content) == 0 {
+			n.Content = nil
+			continue
+		}
+		c := content[:len(n.Content):len(n.Content)]
+		content = content[len(n.Content):]
+		for j, child := range n.Content {
+			c[j] = child.Alias
+		}
+		n.Content = c
+	}
+	o.Node = o.Node.Alias
+	d.nodes(func(p **yaml.Node) {
+		if *p != nil {
+			*p = (*p).Alias
+		}
+	})
+}
+
+// nodes calls fn with the address of every node pointer the records of d
+// hold.
+func (d *definitions) nodes(fn func(**yaml.Node)) {
+	field := func(f *Field) { fn(&f.Key); fn(&f.Value) }
+	refs := func(rs []Ref) {
+		for i := range rs {
+			fn(&rs[i].Node)
+			fn(&rs[i].Item)
+		}
+	}
+	if a := d.account; a != nil {
+		field(&a.Automount)
+		refs(a.ImagePullSecrets)
+		refs(a.Secrets)
+	}
+	if s := d.secret; s != nil {
+		fn(&s.TypeNode)
+	}
+	if b := d.binding; b != nil {
+		for i := range b.Subjects {
+			s := &b.Subjects[i]
+			field(&s.Namespace)
+			fn(&s.Node)
+			fn(&s.NameNode)
+		}
+	}
+	for _, p := range d.pods {
+		fn(&p.Node)
+		fn(&p.KeyNode)
+		field(&p.ServiceAccountName)
+		field(&p.ServiceAccount)
+		field(&p.Automount)
+		field(&p.ImagePullSecrets)
+		for _, c := range p.Containers {
+			fn(&c.Node)
+			field(&c.Image)
+		}
+		for i := range p.SecretUses {
+			fn(&p.SecretUses[i].Node)
+		}
+		refs(p.pullSecretRefs)
+	}
+}

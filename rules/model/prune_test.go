@@ -222,6 +222,27 @@ func TestPrune_SkeletonKeepsWhatRulesReachAfterReading(t *testing.T) {
 	if pathTo(pruned.Node, pp.Node, 0) == nil {
 		t.Error("pod spec not reachable from the root: rules.EditablePath needs it")
 	}
+	// compact: the object and its records hold copies only (a node the
+	// parser made points at its copy through Alias afterwards).
+	var old []string
+	pd.nodes(func(p **yaml.Node) {
+		if *p != nil && (*p).Alias != nil {
+			old = append(old, fmt.Sprintf("%d:%d", (*p).Line, (*p).Column))
+		}
+	})
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Alias != nil {
+			old = append(old, fmt.Sprintf("%d:%d", n.Line, n.Column))
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(pruned.Node)
+	if len(old) > 0 {
+		t.Errorf("nodes the parser made are still held after compact, at %v", old)
+	}
 	if u := Unpruned(pruned.Source, pruned.Node); countNodes(u) != countNodes(full.Node) || u.Line != pruned.Node.Line {
 		t.Errorf("Unpruned gave %d nodes, want the full %d", countNodes(u), countNodes(full.Node))
 	}
@@ -320,4 +341,26 @@ func defsText(d definitions) string {
 		}
 	}
 	return b.String()
+}
+
+func TestCompact_CopiesTreeAndRecordsTogether(t *testing.T) {
+	o := readPruned(t, skeletonDeployment, false)
+	d := readDefinitions(o)
+	root, spec, image := o.Node, d.pods[0].Node, d.pods[0].Containers[0].Image.Value
+	n := countNodes(root)
+	compact(o, &d)
+	if o.Node == root || root.Alias != o.Node || d.pods[0].Node != spec.Alias || d.pods[0].Containers[0].Image.Value != image.Alias {
+		t.Fatal("the object and its records were not moved to the copies")
+	}
+	if countNodes(o.Node) != n || pathTo(o.Node, d.pods[0].Node, 0) == nil || d.pods[0].Containers[0].Image.String() != "example.com/app:1" {
+		t.Error("the copy is not the same tree")
+	}
+
+	anchored := readPruned(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  affinity: &a {x: 1}\n  containers: [{name: c, image: i, resources: *a}]\n", false)
+	ad := readDefinitions(anchored)
+	before := anchored.Node
+	compact(anchored, &ad)
+	if anchored.Node != before {
+		t.Error("a document with an alias was copied: the alias would point at the original")
+	}
 }

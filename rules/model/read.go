@@ -417,6 +417,7 @@ func (f *File) pruneAndRead(o *Object, anchored bool) {
 	o.defs = &d
 	if !anchored {
 		skeleton(o, &d)
+		compact(o, &d)
 	}
 }
 
