@@ -29,6 +29,7 @@ import (
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -207,6 +208,12 @@ func Start(dirs []string, opts Options) *Pending {
 		defer buildMu.Unlock()
 		restore := silence()
 		defer restore()
+		if workers > 1 && len(ahead) > 1 {
+			// kyaml reads its OpenAPI schema on first use, writing maps
+			// that another build may be reading unlocked (IsNamespaceScoped
+			// of a kind it does not know): read it before the builds start.
+			openapi.Schema()
+		}
 		model.ParallelWorkers(workers, len(ahead), func(i int) {
 			b.attempts[ahead[i].abs].run(b, ahead[i])
 		})
