@@ -2,11 +2,14 @@ package kustomize
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,31 +24,38 @@ import (
 // each time: most of a build's cost. So where it is safe, salint marks
 // the documents instead: the build's filesystem serves each resource file
 // with one more top-level field in each document, markKey, holding the
-// file's number; kustomize carries an unknown top-level field through
-// every transformer and patch untouched, and salint removes it from the
-// output. Objects a generator made carry no mark and are matched to the
+// file's number and a nonce of the build (see origin); kustomize carries
+// an unknown top-level field through every transformer and patch
+// untouched, and salint removes it from the output. Objects a generator made carry no mark and are matched to the
 // one generator of the build that names them. Whenever the marks cannot
 // be trusted (see markable) or an object carries none and no single
 // generator explains it, the build is run again with kustomize's own
 // origin annotations, so the result is always the same.
 //
 // When the run only reports (Options.Stub), documents of kinds no rule
-// reads are also served cut down to apiVersion, kind and metadata
-// (model.Stub): kustomize then does not parse, copy, patch and re-encode
-// whole CRDs that salint only counts. Metadata stays whole, so names,
-// namespaces, labels, name references and selectors work the same. A
-// document that a JSON patch, a replacement or a var of the build could
-// select is served whole, as are ConfigMaps and Secrets (whose content a
-// generator may merge into and hash); if a build still fails with cut
-// documents, it is run again with whole ones.
+// reads are also served cut down to apiVersion, kind, metadata and the
+// fields kustomize's transformers read of any object (see cut): kustomize
+// then does not parse, copy, patch and re-encode whole CRDs that salint
+// only counts, and fails where the whole build would. Metadata stays
+// whole, so names, namespaces, labels, name references and selectors
+// work the same. A document that a strategic-merge patch, a replacement
+// or a var of the build could select is served whole, as are ConfigMaps
+// and Secrets (whose content a generator may merge into and hash); if a
+// build still fails with cut documents, it is run again with whole ones.
 const markKey = "salint.internal/source"
 
 // marking is how one build serves its resource files.
 type marking struct {
 	files  []*entry       // by mark: the resource files served marked
 	byPath map[string]int // path as kustomize reads it (both forms) -> mark
+	nonce  string         // ends every mark's value: input cannot forge one
 	stub   bool           // cut documents no rule reads
 	guards []selector     // objects a build may read fields of: never cut
+	// images is set when the build has an image transformer, which
+	// reads every containers field at any depth of objects other than
+	// CRDs: only CRDs are then cut.
+	images bool
+	reads  [][]string // kustomizeReads and what the build's own field specs name
 	kusts  []*kustFile
 	// unmarked is set when a resource file could not be served marked.
 	unmarked bool
@@ -75,7 +85,7 @@ func (b *builder) markable(kusts []*kustFile, stub bool) *marking {
 	if model.Get(root.root, "buildMetadata").Present() {
 		return nil
 	}
-	mk := &marking{byPath: map[string]int{}, stub: stub, kusts: kusts}
+	mk := &marking{byPath: map[string]int{}, stub: stub, kusts: kusts, nonce: newNonce()}
 	asFile := map[string]bool{}
 	for _, k := range kusts {
 		if k.root == nil {
@@ -116,7 +126,7 @@ func (b *builder) markable(kusts []*kustFile, stub bool) *marking {
 		}
 	}
 	if stub {
-		mk.guards, mk.stub = guards(kusts)
+		mk.guards, mk.reads, mk.images, mk.stub = guards(kusts)
 		if !useGuards {
 			mk.guards = nil
 		}
@@ -124,21 +134,52 @@ func (b *builder) markable(kusts []*kustFile, stub bool) *marking {
 	return mk
 }
 
-// guards lists the selectors of the patches with a target, replacements
-// and vars of kusts: the objects whose fields a build may read or
-// require. A JSON patch's selector also lists the paths its operations
+// guards lists the selectors of the patches, replacements and vars of
+// kusts: the objects whose fields a build may read or require (a
+// strategic-merge patch without a target selects by its own kind and
+// name). A JSON patch's selector also lists the paths its operations
 // touch, so that its targets are cut to those (see cutTo) rather than
-// served whole. ok is false when the selectors cannot be known
-// (replacements kept in files): then nothing is cut.
-func guards(kusts []*kustFile) (out []selector, ok bool) {
+// served whole. reads adds to kustomizeReads the fields that the build's
+// own field specs (transformer configurations, label fields) name;
+// images reports an image transformer. ok is false when the selectors or
+// fields cannot be known (replacements or configurations that cannot be
+// read, CRDs given for name references, a patch that is a List): then
+// nothing is cut.
+func guards(kusts []*kustFile) (out []selector, reads [][]string, images, ok bool) {
 	add := func(m *yaml.Node, paths [][]string) {
 		out = append(out, selector{anchored(model.Get(m, "kind").String()), anchored(model.Get(m, "name").String()), paths})
 	}
+	reads = slices.Clone(kustomizeReads)
 	for _, k := range kusts {
+		if model.Get(k.root, "crds").Present() {
+			return nil, nil, false, false
+		}
+		for _, item := range model.Get(k.root, "configurations").Items() {
+			data, err := os.ReadFile(filepath.Join(k.abs, item.Value))
+			docs := parseAll(data)
+			if err != nil || len(docs) == 0 {
+				return nil, nil, false, false
+			}
+			for _, d := range docs {
+				reads = append(reads, fieldSpecPaths(d)...)
+			}
+		}
+		for _, item := range model.Get(k.root, "labels").Items() {
+			reads = append(reads, fieldSpecPaths(model.Get(item, "fields").Value)...)
+		}
+		images = images || model.Get(k.root, "images").Present()
+		for _, item := range model.Get(k.root, "patchesStrategicMerge").Items() {
+			if !smpGuards(k, item, add) {
+				return nil, nil, false, false
+			}
+		}
 		for _, f := range []string{"patches", "patchesJson6902"} {
 			for _, item := range model.Get(k.root, f).Items() {
-				if t := model.Get(item, "target"); t.Present() {
+				switch t := model.Get(item, "target"); {
+				case t.Present():
 					add(t.Mapping(), jsonPatchPaths(k, item))
+				case !smpGuards(k, model.Get(item, "patch").Value, add) || !smpGuards(k, model.Get(item, "path").Value, add):
+					return nil, nil, false, false
 				}
 			}
 		}
@@ -147,7 +188,7 @@ func guards(kusts []*kustFile) (out []selector, ok bool) {
 		}
 		for _, item := range model.Get(k.root, "replacements").Items() {
 			if item.Kind != yaml.MappingNode || model.Get(item, "path").Present() {
-				return nil, false
+				return nil, nil, false, false
 			}
 			add(model.Get(item, "source").Mapping(), nil)
 			for _, t := range model.Get(item, "targets").Items() {
@@ -155,7 +196,83 @@ func guards(kusts []*kustFile) (out []selector, ok bool) {
 			}
 		}
 	}
-	return out, true
+	return out, reads, images, true
+}
+
+// fieldSpecPaths returns, for every "path" of a field spec below n, the
+// part of objects a cut document keeps for it (see kustomizeReads): its
+// first two steps, or only its first when a step is escaped.
+func fieldSpecPaths(n *yaml.Node) (out [][]string) {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if v := n.Content[i+1]; n.Content[i].Value == "path" && v.Kind == yaml.ScalarNode {
+				out = append(out, readPath(v.Value))
+			}
+		}
+	}
+	for _, c := range n.Content {
+		out = append(out, fieldSpecPaths(c)...)
+	}
+	return out
+}
+
+// readPath is what a cut document keeps for a field spec's path: its
+// first two steps ("\\/" escapes a slash within a step; a list step's
+// "[]" or "[name=x]" is dropped).
+func readPath(path string) []string {
+	var steps []string
+	var step strings.Builder
+	for i := 0; i < len(path) && len(steps) < 2; i++ {
+		switch {
+		case path[i] == '\\' && i+1 < len(path) && path[i+1] == '/':
+			step.WriteByte('/')
+			i++
+		case path[i] == '/':
+			steps = append(steps, step.String())
+			step.Reset()
+		default:
+			step.WriteByte(path[i])
+		}
+	}
+	if len(steps) < 2 {
+		steps = append(steps, step.String())
+	}
+	for i, s := range steps {
+		if j := strings.IndexByte(s, '['); j >= 0 {
+			steps[i] = s[:j]
+		}
+	}
+	return steps
+}
+
+// smpGuards adds a selector for each document of the strategic-merge
+// patch v (inline, or a file's path; nil adds nothing): its kind and
+// name, whole. false when a document is a List, whose items could be of
+// any kind.
+func smpGuards(k *kustFile, v *yaml.Node, add func(*yaml.Node, [][]string)) bool {
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return true
+	}
+	data := []byte(v.Value)
+	if !isInline(v.Value) {
+		var err error
+		if data, err = os.ReadFile(filepath.Join(k.abs, v.Value)); err != nil {
+			return true // the build fails, cut or whole
+		}
+	}
+	for _, doc := range parseAll(data) {
+		if strings.HasSuffix(model.Get(doc, "kind").String(), "List") {
+			return false
+		}
+		add(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Value: "kind"}, {Kind: yaml.ScalarNode, Value: model.Get(doc, "kind").String()},
+			{Kind: yaml.ScalarNode, Value: "name"}, {Kind: yaml.ScalarNode, Value: model.Lookup(doc, "metadata", "name").String()},
+		}}, nil)
+	}
+	return true
 }
 
 // jsonPatchPaths returns the JSON pointers (split into tokens) that the
@@ -190,6 +307,9 @@ func jsonPatchPaths(k *kustFile, item *yaml.Node) [][]string {
 			var tokens []string
 			for _, t := range strings.Split(ptr[1:], "/") {
 				tokens = append(tokens, strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~"))
+			}
+			if tokens[0] == "kind" {
+				return nil // the object may become a kind rules read
 			}
 			out = append(out, tokens)
 		}
@@ -226,7 +346,7 @@ func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
 	if len(docs) > 0 {
 		out = append(out, data[:docs[0].Start]...) // a byte-order mark
 	}
-	line := []byte(markKey + ": " + strconv.Itoa(mark) + "\n")
+	line := []byte(markKey + ": " + strconv.Itoa(mark) + "-" + mk.nonce + "\n")
 	for _, d := range docs {
 		doc := data[d.Start:d.End]
 		empty, ok := blockMapping(doc)
@@ -236,6 +356,9 @@ func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
 		if empty {
 			out = append(out, doc...) // comments only: no object
 			continue
+		}
+		if isList(doc) {
+			return nil, false // kustomize takes the items out, without the mark
 		}
 		if mk.stub {
 			doc = mk.cut(doc)
@@ -247,6 +370,28 @@ func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
 		out = append(out, line...)
 	}
 	return out, true
+}
+
+// isList reports whether doc (a block mapping) may be a List, which
+// kustomize replaces by its items; a document whose kind the sniff cannot
+// tell, or that does not parse, may be.
+func isList(doc []byte) bool {
+	kind, certain := model.SniffKind(doc)
+	if !certain {
+		n, err := yaml.Parse(string(doc))
+		if err != nil {
+			return true
+		}
+		kind = n.GetKind()
+	}
+	return strings.HasSuffix(kind, "List")
+}
+
+// newNonce returns what ends the marks of one build.
+func newNonce() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // blockMapping reports whether doc (one document as model.Source cuts
@@ -286,65 +431,63 @@ func blockMapping(doc []byte) (empty, ok bool) {
 	return empty, true
 }
 
-// cut returns what of doc a build needs (see marking): doc whole, its
-// stub, or what JSON patches of the build touch.
+// cut returns what of doc a build needs (see marking): doc whole, or
+// apiVersion, kind, metadata, the fields kustomize's own transformers
+// read of any object (kustomizeReads: they fail on malformed content
+// there, and a cut build must fail as the whole one does), and what the
+// JSON patches of the build touch.
 func (mk *marking) cut(doc []byte) []byte {
-	kind, _ := model.SniffKind(doc)
-	if kind == "ConfigMap" || kind == model.KindSecret {
+	kind, certain := model.SniffKind(doc)
+	if !certain || kind == "" || model.Needed(kind) || kind == "ConfigMap" || kind == model.KindSecret ||
+		(mk.images && kind != "CustomResourceDefinition") {
 		return doc
 	}
-	s, ok := model.Stub(doc)
+	root, ok := parseOne(doc)
 	if !ok {
+		return doc // served whole, for kustomize to report as it would
+	}
+	paths, whole := mk.guarded(kind, model.Lookup(root, "metadata", "name").String())
+	if whole {
 		return doc
 	}
-	switch paths, whole := mk.guarded(kind, s); {
-	case whole:
+	out, err := yaml.String(cutNode(root, append(paths, mk.reads...)))
+	if err != nil {
 		return doc
-	case len(paths) > 0:
-		if c, ok := cutTo(doc, paths); ok {
-			return c
-		}
-		return doc
-	case parses(doc):
-		return s
 	}
-	return doc
+	if bytes.HasPrefix(doc, []byte("---")) {
+		out = string(doc[:bytes.IndexByte(doc, '\n')+1]) + out
+	}
+	return []byte(out)
 }
 
-// parses reports whether doc is YAML kustomize reads: a document with an
-// error is served whole, for kustomize to report as it would.
-func parses(doc []byte) bool {
-	dec := yaml.NewDecoder(bytes.NewReader(doc))
-	for {
-		var n yaml.Node
-		if err := dec.Decode(&n); err != nil {
-			return errors.Is(err, io.EOF)
-		}
+// kustomizeReads are the fields of an object that kustomize v0.21.2's
+// built-in transformers may read, whatever its kind: the first two steps
+// of every path of their default field specs (api/internal/konfig/
+// builtinpluginconsts; TestKustomizeReads checks the list against it),
+// kept whole.
+var kustomizeReads = func() [][]string {
+	top := strings.Fields("apiVersion kind metadata imagePullSecrets parameters roleRef rules subjects template webhooks")
+	spec := strings.Fields(`azureFile backend configSource containers conversion defaultBackend egress
+		imagePullSecrets ingress ingressClassName initContainers jobTemplate nfs podSelector policyName ports
+		priorityClassName replicas rules scaleTargetRef selector service serviceAccountName serviceName
+		storageClassName template tls volumeClaimTemplates volumeName volumes`)
+	out := make([][]string, 0, len(top)+len(spec))
+	for _, k := range top {
+		out = append(out, []string{k})
 	}
-}
+	for _, k := range spec {
+		out = append(out, []string{"spec", k})
+	}
+	return out
+}()
 
 // guarded reports whether a selector of the build may pick the object
-// whose stub is s, and what of it must then be kept: whole, or the paths
-// of JSON patches.
-func (mk *marking) guarded(kind string, s []byte) (paths [][]string, whole bool) {
-	name := ""
-	parsed := false
+// of kind and name, and what of it must then be kept: whole, or the
+// paths of JSON patches.
+func (mk *marking) guarded(kind, name string) (paths [][]string, whole bool) {
 	for _, g := range mk.guards {
-		if g.kind != nil && !g.kind.MatchString(kind) {
+		if g.kind != nil && !g.kind.MatchString(kind) || g.name != nil && !g.name.MatchString(name) {
 			continue
-		}
-		if g.name != nil {
-			if !parsed {
-				parsed = true
-				n, err := yaml.Parse(string(s))
-				if err != nil {
-					return nil, true
-				}
-				name = n.GetName()
-			}
-			if !g.name.MatchString(name) {
-				continue
-			}
 		}
 		if g.paths == nil {
 			return nil, true
@@ -354,12 +497,10 @@ func (mk *marking) guarded(kind string, s []byte) (paths [][]string, whole bool)
 	return paths, false
 }
 
-// cutTo returns doc with only what the JSON patch paths need of it:
-// apiVersion, kind and metadata, and along each path the keys it names,
-// every item of a list it goes through (the others emptied, so indexes
-// stay), and whole what it ends at. ok is false when doc does not parse
-// or holds aliases (whose anchors could be cut).
-func cutTo(doc []byte, paths [][]string) ([]byte, bool) {
+// parseOne parses doc, one document holding a mapping; ok is false when
+// it does not parse or holds aliases or anchors (whose anchors could be
+// cut).
+func parseOne(doc []byte) (*yaml.Node, bool) {
 	var top yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(doc))
 	if err := dec.Decode(&top); err != nil || len(top.Content) != 1 || top.Content[0].Kind != yaml.MappingNode {
@@ -379,7 +520,16 @@ func cutTo(doc []byte, paths [][]string) ([]byte, bool) {
 		}
 	}
 	find(root)
-	if aliased {
+	return root, !aliased
+}
+
+// cutTo returns doc with only what paths need of it: apiVersion, kind
+// and metadata, and along each path the keys it names, every item of a
+// list it goes through (the others emptied, so indexes stay), and whole
+// what it ends at. ok is false when doc does not parse or holds aliases.
+func cutTo(doc []byte, paths [][]string) ([]byte, bool) {
+	root, ok := parseOne(doc)
+	if !ok {
 		return nil, false
 	}
 	keep := append([][]string{{"apiVersion"}, {"kind"}, {"metadata"}}, paths...)
@@ -440,19 +590,29 @@ func cutNode(n *yaml.Node, paths [][]string) *yaml.Node {
 // carries no mark and no single generator of the build names it.
 func (mk *marking) origin(root *kustFile, r *resource.Resource) (*resource.Origin, bool) {
 	node := r.YNode()
+	at := -1
 	if node.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(node.Content); i += 2 {
 			if node.Content[i].Value != markKey {
 				continue
 			}
-			id, err := strconv.Atoi(node.Content[i+1].Value)
-			node.Content = append(node.Content[:i], node.Content[i+2:]...)
-			if err != nil || id < 0 || id >= len(mk.files) {
-				return nil, false
+			if at >= 0 {
+				return nil, false // one is the input's own
 			}
-			rel, err := filepath.Rel(root.abs, mk.files[id].abs)
-			return &resource.Origin{Path: rel}, err == nil
+			at = i
 		}
+	}
+	if at >= 0 {
+		// A mark's value is its file's number and the build's nonce;
+		// anything else is the input's own field (or a patch's).
+		v, ok := strings.CutSuffix(node.Content[at+1].Value, "-"+mk.nonce)
+		id, err := strconv.Atoi(v)
+		if !ok || err != nil || id < 0 || id >= len(mk.files) {
+			return nil, false
+		}
+		node.Content = append(node.Content[:at], node.Content[at+2:]...)
+		rel, err := filepath.Rel(root.abs, mk.files[id].abs)
+		return &resource.Origin{Path: rel}, err == nil
 	}
 	if kind := r.GetKind(); kind != "ConfigMap" && kind != model.KindSecret {
 		return nil, false

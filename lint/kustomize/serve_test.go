@@ -160,7 +160,11 @@ func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for p, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, p), []byte(content), 0o600); err != nil {
+		p = filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -442,7 +446,7 @@ func TestServe_TheMarkChangesNothingElse(t *testing.T) {
 		"kind: Pod\r\nmetadata:\r\n  name: p\r\nspec:\r\n  containers: [{name: c, image: x}]\r\n",
 		"# only a comment\n---\nkind: A\nx: \"multi\n  line\"\n---\n# c\nkind: B\ny: plain\n  continued\n",
 	}
-	mk := &marking{}
+	mk := &marking{nonce: "n"}
 	for _, doc := range docs {
 		served, ok := mk.serve([]byte(doc), 7)
 		if !ok {
@@ -456,7 +460,7 @@ func TestServe_TheMarkChangesNothingElse(t *testing.T) {
 			continue
 		}
 		for i := range got {
-			if mark := model.Get(got[i], markKey).String(); mark != "7" {
+			if mark := model.Get(got[i], markKey).String(); mark != "7-n" {
 				t.Errorf("document %d has mark %q:\n%s", i, mark, served)
 			}
 			got[i].Content = got[i].Content[:len(got[i].Content)-2]

@@ -1,0 +1,201 @@
+package kustomize
+
+import (
+	"go/build"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// pod runs as an account no tree defines: a finding at a source position.
+const pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  serviceAccountName: ghost\n  containers: [{name: c, image: nginx}]\n"
+
+// Trees where marks or cut documents could give another result than the
+// build with kustomize's origin annotations and whole documents: each
+// must give exactly what that build gives, marked and cut.
+func TestBuild_AdversarialTreesGiveWhatOriginAnnotationsGive(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+	}{
+		// List items carry no mark (kustomize takes them out of the
+		// List); a Secret among them is not the generated one whose name
+		// it contains.
+		{"ListItemNamedLikeAGeneratedSecret", map[string]string{
+			"kustomization.yaml": "resources: [deploy.yaml, list.yaml]\nsecretGenerator:\n- name: tok\n  type: kubernetes.io/service-account-token\n" +
+				"  options: {disableNameSuffixHash: true, annotations: {kubernetes.io/service-account.name: web}}\n",
+			"deploy.yaml": pod,
+			"list.yaml": "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: tok\n    namespace: other\n" +
+				"    annotations: {kubernetes.io/service-account.name: ghost}\n  type: kubernetes.io/service-account-token\n",
+		}},
+		// A field spelled like the mark, already in the input (quoted,
+		// or escaped), is the user's, not a mark.
+		{"MarkLikeFieldQuoted", map[string]string{
+			"kustomization.yaml": "resources: [sa.yaml, deploy.yaml]\n",
+			"sa.yaml":            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
+			"deploy.yaml":        "apiVersion: v1\nkind: Pod\n\"salint.internal/source\": \"0\"\n" + pod[len("apiVersion: v1\nkind: Pod\n"):],
+		}},
+		{"MarkLikeFieldEscaped", map[string]string{
+			"kustomization.yaml": "resources: [sa.yaml, deploy.yaml]\n",
+			"sa.yaml":            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
+			"deploy.yaml":        pod + "\"salint.internal\\/source\": 0\n",
+		}},
+		{"MarkLikeFieldFromAPatch", map[string]string{
+			"kustomization.yaml": "resources: [sa.yaml, deploy.yaml]\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: Pod\n" +
+				"    metadata: {name: p}\n    salint.internal/source: 0\n",
+			"sa.yaml":     "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
+			"deploy.yaml": pod,
+		}},
+		// A JSON patch that changes a document's kind makes a kind rules
+		// read of a document that could have been cut.
+		{"JSONPatchChangesKind", map[string]string{
+			"kustomization.yaml": "resources: [app.yaml]\npatches:\n- target: {kind: AppTemplate}\n  patch: |-\n    - op: replace\n      path: /kind\n" +
+				"      value: Pod\n    - op: replace\n      path: /apiVersion\n      value: v1\n",
+			"app.yaml": "apiVersion: example.com/v1\nkind: AppTemplate\n" + pod[len("apiVersion: v1\nkind: Pod\n"):],
+		}},
+		// kustomize fails on what a cut document would not hold: a
+		// strategic-merge patch meeting a list with a map, the image
+		// transformer meeting containers that are no list, name
+		// references meeting an Ingress's rules that are no list.
+		{"StrategicMergePatchOnCutContent", map[string]string{
+			"kustomization.yaml": "resources: [w.yaml, deploy.yaml]\npatches:\n- patch: |-\n    apiVersion: example.com/v1\n    kind: Widget\n" +
+				"    metadata: {name: w}\n    spec:\n      x: {a: 1}\n",
+			"w.yaml":      "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  x: [1, 2]\n",
+			"deploy.yaml": pod,
+		}},
+		{"StrategicMergePatchFileOnCutContent", map[string]string{
+			"kustomization.yaml": "resources: [w.yaml, deploy.yaml]\npatchesStrategicMerge: [p.yaml]\n",
+			"p.yaml":             "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec:\n  x: {a: 1}\n",
+			"w.yaml":             "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  x: [1, 2]\n",
+			"deploy.yaml":        pod,
+		}},
+		{"ImagesMeetMalformedContainers", map[string]string{
+			"kustomization.yaml": "resources: [w.yaml, deploy.yaml]\nimages:\n- name: nginx\n  newTag: \"1\"\n",
+			"w.yaml":             "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  containers: notalist\n",
+			"deploy.yaml":        pod,
+		}},
+		{"ImagesMeetMalformedContainersDeepDown", map[string]string{
+			// kustomize looks for containers at any depth of any kind but CRDs
+			"kustomization.yaml": "resources: [w.yaml, deploy.yaml]\nimages:\n- name: nginx\n  newTag: \"1\"\n",
+			"w.yaml":             "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  deep:\n    containers: [{image: nginx}, 3]\n",
+			"deploy.yaml":        pod,
+		}},
+		{"ImagesMeetMalformedCRDField", map[string]string{
+			"kustomization.yaml": "resources: [crd.yaml, deploy.yaml]\nimages:\n- name: nginx\n  newTag: \"1\"\n",
+			"crd.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ws.example.com\n" +
+				"spec:\n  group: example.com\n  containers: notalist\n",
+			"deploy.yaml": pod,
+		}},
+		{"NameReferenceMeetsMalformedIngress", map[string]string{
+			"kustomization.yaml": "resources: [ing.yaml, deploy.yaml]\n",
+			"ing.yaml":           "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\nspec:\n  rules: notalist\n",
+			"deploy.yaml":        pod,
+		}},
+		{"NamespaceMeetsMalformedWebhook", map[string]string{
+			"kustomization.yaml": "namespace: apps\nresources: [hook.yaml, deploy.yaml]\n",
+			"hook.yaml": "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata:\n  name: h\n" +
+				"webhooks: notalist\n",
+			"deploy.yaml": pod,
+		}},
+		{"CustomTransformerConfigurations", map[string]string{
+			"kustomization.yaml": "namePrefix: p-\nconfigurations: [conf.yaml]\nresources: [w.yaml, deploy.yaml]\n",
+			"conf.yaml":          "nameReference:\n- kind: Deployment\n  fieldSpecs:\n  - path: spec/app/deployment\n    kind: Widget\n",
+			"w.yaml":             "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  app: notamap\n",
+			"deploy.yaml":        pod,
+		}},
+		{"LabelsWithCustomFields", map[string]string{
+			"kustomization.yaml": "labels:\n- pairs: {a: b}\n  fields:\n  - path: spec/deep/labels\n    kind: Widget\n    create: true\nresources: [w.yaml, deploy.yaml]\n",
+			"w.yaml":             "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  deep: notamap\n",
+			"deploy.yaml":        pod,
+		}},
+		// The same base reached twice (a diamond), in two namespaces.
+		{"DiamondOfBases", map[string]string{
+			"kustomization.yaml":        "resources: [a, b]\n",
+			"a/kustomization.yaml":      "namespace: a\nresources: [../common]\n",
+			"b/kustomization.yaml":      "namespace: b\nresources: [../common]\n",
+			"common/kustomization.yaml": "resources: [deploy.yaml, crd.yaml]\nconfigMapGenerator:\n- name: cfg\n  literals: [a=b]\n",
+			"common/deploy.yaml":        pod,
+			"common/crd.yaml":           "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {x: 1}\n",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, tt.files)
+			want := snapshot(buildWith(t, []string{dir}, false, false))
+			for _, stub := range []bool{false, true} {
+				if got := snapshot(buildWith(t, []string{dir}, true, stub)); got != want {
+					t.Errorf("stub=%v: differs from the build with origin annotations:\n%s", stub, firstDiff(got, want))
+				}
+			}
+		})
+	}
+}
+
+// kustomizeReads covers every path of the default field specs of the
+// kustomize in go.mod (read from the module cache).
+func TestKustomizeReads(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := ""
+	if m := regexp.MustCompile(`sigs\.k8s\.io/kustomize/api (v\S+)`).FindSubmatch(mod); m != nil {
+		version = string(m[1])
+	}
+	cache := os.Getenv("GOMODCACHE")
+	if cache == "" {
+		cache = filepath.Join(build.Default.GOPATH, "pkg", "mod")
+	}
+	dir := filepath.Join(cache, "sigs.k8s.io", "kustomize", "api@"+version, "internal", "konfig", "builtinpluginconsts")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	if version == "" || len(files) == 0 {
+		t.Skipf("kustomize's field specs not found in %s", dir)
+	}
+	covered := func(path []string) bool {
+		for _, p := range kustomizeReads {
+			if len(p) <= len(path) && slices.Equal(p, path[:len(p)]) {
+				return true
+			}
+		}
+		return false
+	}
+	re := regexp.MustCompile(`(?m)^\s*-?\s*path:\s*(\S+)`)
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(data), -1) {
+			n++
+			var path []string
+			for _, step := range strings.Split(m[1], "/") {
+				path = append(path, regexp.MustCompile(`\[.*\]$`).ReplaceAllString(step, ""))
+			}
+			if !covered(path) {
+				t.Errorf("%s: kustomize reads %s, which a cut document does not keep", filepath.Base(f), m[1])
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d field spec paths found in %s", n, dir)
+	}
+}
+
+func TestReadPath_FirstTwoStepsOfAFieldSpecPath(t *testing.T) {
+	for path, want := range map[string][]string{
+		"spec/conversion/webhookClientConfig/service/name":      {"spec", "conversion"},
+		"metadata/annotations/cert-manager.io\\/inject-ca-from": {"metadata", "annotations"},
+		"a\\/b/c/d":               {"a/b", "c"},
+		"spec":                    {"spec"},
+		"spec/containers[]/image": {"spec", "containers"},
+		"rules[name=x]/y":         {"rules", "y"},
+	} {
+		if got := readPath(path); !slices.Equal(got, want) {
+			t.Errorf("readPath(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
