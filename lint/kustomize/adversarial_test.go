@@ -49,6 +49,14 @@ func TestBuild_AdversarialTreesGiveWhatOriginAnnotationsGive(t *testing.T) {
 			"sa.yaml":     "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
 			"deploy.yaml": pod,
 		}},
+		// A patch that deletes the mark leaves a Secret that a generator
+		// whose name it contains would explain.
+		{"MarkDeletedByAPatch", map[string]string{
+			"kustomization.yaml": "resources: [secret.yaml]\nsecretGenerator:\n- name: to\n  literals: [a=b]\npatches:\n- patch: |-\n" +
+				"    apiVersion: v1\n    kind: Secret\n    metadata: {name: tok}\n    salint.internal/source: null\n",
+			"secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: tok\n  annotations: {kubernetes.io/service-account.name: ghost}\n" +
+				"type: kubernetes.io/service-account-token\n",
+		}},
 		// A JSON patch that changes a document's kind makes a kind rules
 		// read of a document that could have been cut.
 		{"JSONPatchChangesKind", map[string]string{

@@ -44,6 +44,12 @@ import (
 // build still fails with cut documents, it is run again with whole ones.
 const markKey = "salint.internal/source"
 
+// generated is a generator entry (its name's key) and the kind it makes.
+type generated struct {
+	entry *yaml.Node
+	kind  string
+}
+
 // marking is how one build serves its resource files.
 type marking struct {
 	files  []*entry       // by mark: the resource files served marked
@@ -56,7 +62,10 @@ type marking struct {
 	// CRDs: only CRDs are then cut.
 	images bool
 	reads  [][]string // kustomizeReads and what the build's own field specs name
-	kusts  []*kustFile
+	// claimed holds the generator entries that explained an unmarked
+	// object: each makes one object, so a second claimant is not its.
+	claimed map[generated]bool
+	kusts   []*kustFile
 	// unmarked is set when a resource file could not be served marked.
 	unmarked bool
 }
@@ -614,22 +623,31 @@ func (mk *marking) origin(root *kustFile, r *resource.Resource) (*resource.Origi
 		rel, err := filepath.Rel(root.abs, mk.files[id].abs)
 		return &resource.Origin{Path: rel}, err == nil
 	}
-	if kind := r.GetKind(); kind != "ConfigMap" && kind != model.KindSecret {
+	kind := r.GetKind()
+	if kind != "ConfigMap" && kind != model.KindSecret {
 		return nil, false
 	}
 	var from *kustFile
+	var claim generated
 	for _, k := range mk.kusts {
-		if generatorEntry(k, r.GetName()) == nil {
+		entry := generatorEntry(k, r.GetName())
+		if entry == nil {
 			continue
 		}
 		if from != nil {
 			return nil, false
 		}
-		from = k
+		from, claim = k, generated{entry, kind}
 	}
-	if from == nil {
+	if from == nil || mk.claimed[claim] {
+		// An object that lost its mark (a patch deleted it) is not a
+		// generator's second object.
 		return nil, false
 	}
+	if mk.claimed == nil {
+		mk.claimed = map[generated]bool{}
+	}
+	mk.claimed[claim] = true
 	rel, err := filepath.Rel(root.abs, filepath.Join(from.abs, filepath.Base(from.src.Path)))
 	return &resource.Origin{ConfiguredIn: rel}, err == nil
 }
