@@ -57,6 +57,25 @@ func TestBuild_AdversarialTreesGiveWhatOriginAnnotationsGive(t *testing.T) {
 			"secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: tok\n  annotations: {kubernetes.io/service-account.name: ghost}\n" +
 				"type: kubernetes.io/service-account-token\n",
 		}},
+		// kustomize's internal needsHashSuffix annotation hashes an object's
+		// whole content, mark (and its nonce) included, into its name:
+		// set in a resource, by commonAnnotations, or by a patch file.
+		{"HashSuffixOfAResource", map[string]string{
+			"kustomization.yaml": "resources: [sa.yaml, pod.yaml]\n",
+			"sa.yaml":            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ghost\n  annotations: {internal.config.kubernetes.io/needsHashSuffix: enabled}\n",
+			"pod.yaml":           pod,
+		}},
+		{"HashSuffixByCommonAnnotations", map[string]string{
+			"kustomization.yaml": "commonAnnotations: {internal.config.kubernetes.io/needsHashSuffix: enabled}\nresources: [sa.yaml, pod.yaml]\n",
+			"sa.yaml":            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: ghost}\n",
+			"pod.yaml":           pod,
+		}},
+		{"HashSuffixByAPatchFile", map[string]string{
+			"kustomization.yaml": "resources: [sa.yaml, pod.yaml]\npatches: [{path: p.yaml}]\n",
+			"p.yaml":             "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ghost\n  annotations: {internal.config.kubernetes.io/needsHashSuffix: enabled}\n",
+			"sa.yaml":            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: ghost}\n",
+			"pod.yaml":           pod,
+		}},
 		// A JSON patch that changes a document's kind makes a kind rules
 		// read of a document that could have been cut.
 		{"JSONPatchChangesKind", map[string]string{
@@ -64,6 +83,13 @@ func TestBuild_AdversarialTreesGiveWhatOriginAnnotationsGive(t *testing.T) {
 				"      value: Pod\n    - op: replace\n      path: /apiVersion\n      value: v1\n",
 			"app.yaml": "apiVersion: example.com/v1\nkind: AppTemplate\n" + pod[len("apiVersion: v1\nkind: Pod\n"):],
 		}},
+		// A JSON patch converts its whole target to JSON, which fails on
+		// what cut parts may hold: NaN, a key that is no string, a key
+		// defined twice, an explicit tag.
+		{"JSONPatchTargetHoldsNaN", jsonPatchedCRD("    schema: {openAPIV3Schema: {type: object, maximum: .nan}}\n")},
+		{"JSONPatchTargetHoldsAnIntegerKey", jsonPatchedCRD("    schema: {openAPIV3Schema: {properties: {1: {type: object}}}}\n")},
+		{"JSONPatchTargetHoldsADuplicateKey", jsonPatchedCRD("    served: true\n    served: false\n")},
+		{"JSONPatchTargetHoldsBadBinary", jsonPatchedCRD("    blob: !!binary not*base64\n")},
 		// kustomize fails on what a cut document would not hold: a
 		// strategic-merge patch meeting a list with a map, the image
 		// transformer meeting containers that are no list, name
@@ -205,5 +231,17 @@ func TestReadPath_FirstTwoStepsOfAFieldSpecPath(t *testing.T) {
 		if got := readPath(path); !slices.Equal(got, want) {
 			t.Errorf("readPath(%q) = %q, want %q", path, got, want)
 		}
+	}
+}
+
+// jsonPatchedCRD is a tree whose CRD a JSON patch labels; version is the
+// rest of the CRD's one version.
+func jsonPatchedCRD(version string) map[string]string {
+	return map[string]string{
+		"kustomization.yaml": "resources: [crd.yaml, pod.yaml]\npatches:\n- target: {kind: CustomResourceDefinition}\n  patch: |-\n" +
+			"    - op: add\n      path: /metadata/labels\n      value: {a: b}\n",
+		"crd.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ws.example.com\n" +
+			"spec:\n  group: example.com\n  versions:\n  - name: v1\n" + version,
+		"pod.yaml": pod,
 	}
 }

@@ -97,7 +97,7 @@ func (b *builder) markable(kusts []*kustFile, stub bool) *marking {
 	mk := &marking{byPath: map[string]int{}, stub: stub, kusts: kusts, nonce: newNonce()}
 	asFile := map[string]bool{}
 	for _, k := range kusts {
-		if k.root == nil {
+		if k.root == nil || b.hashSuffixed(k) {
 			return nil
 		}
 		for _, f := range []string{"configMapGenerator", "secretGenerator"} {
@@ -347,8 +347,12 @@ func anchored(v string) *regexp.Regexp {
 // each document followed by its mark, cut when it may be. ok is false when
 // a document is not plainly a block mapping from column 0 (flow style,
 // JSON, a directive, an explicit document end), where a mark appended
-// could change what it says.
+// could change what it says, when it may be a List, or when the file
+// names hashSuffixKey.
 func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
+	if bytes.Contains(data, hashSuffixKey) {
+		return nil, false
+	}
 	src := &model.Source{Data: data}
 	docs := src.Documents()
 	out := make([]byte, 0, len(data)+len(docs)*32)
@@ -394,6 +398,33 @@ func isList(doc []byte) bool {
 		kind = n.GetKind()
 	}
 	return strings.HasSuffix(kind, "List")
+}
+
+// hashSuffixKey is kustomize's internal annotation
+// (internal.config.kubernetes.io/needsHashSuffix) that makes it hash an
+// object into its name: for kinds other than ConfigMap and Secret, the
+// whole object, a mark (with its nonce) or a cut included. A build whose
+// input names it anywhere is not marked.
+var hashSuffixKey = []byte("needsHashSuffix")
+
+// hashSuffixed reports whether k, or a file other than a resource that
+// it has the build read, names hashSuffixKey; resource files are checked
+// as they are served.
+func (b *builder) hashSuffixed(k *kustFile) bool {
+	k.hashOnce.Do(func() {
+		k.hashSuffix = bytes.Contains(k.src.Data, hashSuffixKey)
+		for _, e := range k.entries {
+			if k.hashSuffix || e.kind != entryFile || !e.exists || e.dir {
+				continue
+			}
+			if src := b.opts.Sources[e.abs]; src != nil {
+				k.hashSuffix = bytes.Contains(src.Data, hashSuffixKey)
+			} else if data, err := os.ReadFile(e.abs); err == nil {
+				k.hashSuffix = bytes.Contains(data, hashSuffixKey)
+			}
+		}
+	})
+	return k.hashSuffix
 }
 
 // newNonce returns what ends the marks of one build.
@@ -456,17 +487,46 @@ func (mk *marking) cut(doc []byte) []byte {
 		return doc // served whole, for kustomize to report as it would
 	}
 	paths, whole := mk.guarded(kind, model.Lookup(root, "metadata", "name").String())
-	if whole {
+	if whole || len(paths) > 0 && !jsonSafe(root) {
 		return doc
 	}
-	out, err := yaml.String(cutNode(root, append(paths, mk.reads...)))
-	if err != nil {
-		return doc
+	if out, ok := cutParsed(doc, root, append(paths, mk.reads...)); ok {
+		return out
 	}
-	if bytes.HasPrefix(doc, []byte("---")) {
-		out = string(doc[:bytes.IndexByte(doc, '\n')+1]) + out
+	return doc
+}
+
+// jsonSafe reports whether n converts to JSON as kustomize converts the
+// target of a JSON patch (decoded into Go values, then encoded): every
+// key a string, none twice in a mapping, no explicit tag (a bad !!binary
+// fails), no NaN or infinity. When it does not, the whole build fails,
+// so the document is served whole for the cut build to fail the same.
+func jsonSafe(n *yaml.Node) bool {
+	if n.Style&yaml.TaggedStyle != 0 {
+		return false
 	}
-	return []byte(out)
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!float" {
+		switch v := strings.ToLower(strings.TrimLeft(n.Value, "+-")); v {
+		case ".nan", ".inf":
+			return false
+		}
+	}
+	if n.Kind == yaml.MappingNode {
+		keys := make(map[string]bool, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" || keys[k.Value] {
+				return false
+			}
+			keys[k.Value] = true
+		}
+	}
+	for _, c := range n.Content {
+		if !jsonSafe(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // kustomizeReads are the fields of an object that kustomize v0.21.2's
@@ -541,8 +601,13 @@ func cutTo(doc []byte, paths [][]string) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	keep := append([][]string{{"apiVersion"}, {"kind"}, {"metadata"}}, paths...)
-	out, err := yaml.String(cutNode(root, keep))
+	return cutParsed(doc, root, append([][]string{{"apiVersion"}, {"kind"}, {"metadata"}}, paths...))
+}
+
+// cutParsed returns doc, parsed as root, with what paths reach of it
+// (see cutNode), after doc's "---" line.
+func cutParsed(doc []byte, root *yaml.Node, paths [][]string) ([]byte, bool) {
+	out, err := yaml.String(cutNode(root, paths))
 	if err != nil {
 		return nil, false
 	}

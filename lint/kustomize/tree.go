@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/api/konfig"
@@ -41,6 +42,9 @@ type kustFile struct {
 	entries   []*entry
 	helm      *yaml.Node  // helmCharts or helmChartInflationGenerator key, when set
 	patchDocs []*patchDoc // parsed on first use
+
+	hashOnce   sync.Once // hashSuffix, once: roots are built in parallel
+	hashSuffix bool
 }
 
 // entryKind says how kustomize uses a path named in a kustomization.
