@@ -123,6 +123,16 @@ func TestBuild_AdversarialTreesGiveWhatOriginAnnotationsGive(t *testing.T) {
 				"spec:\n  group: example.com\n  containers: notalist\n",
 			"deploy.yaml": pod,
 		}},
+		{"BadMergeKeyInCutContent", map[string]string{
+			"kustomization.yaml": "resources: [w.yaml, pod.yaml]\n",
+			"w.yaml":             "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nstatus:\n  <<: 3\n",
+			"pod.yaml":           pod,
+		}},
+		{"DuplicateMergeKeyInCutContent", map[string]string{
+			"kustomization.yaml": "resources: [w.yaml, pod.yaml]\n",
+			"w.yaml":             "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nstatus:\n  <<: {a: 1}\n  <<: {b: 2}\n",
+			"pod.yaml":           pod,
+		}},
 		{"NameReferenceMeetsMalformedIngress", map[string]string{
 			"kustomization.yaml": "resources: [ing.yaml, deploy.yaml]\n",
 			"ing.yaml":           "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\nspec:\n  rules: notalist\n",

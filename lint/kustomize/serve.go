@@ -568,7 +568,7 @@ func (mk *marking) guarded(kind, name string) (paths [][]string, whole bool) {
 
 // parseOne parses doc, one document holding a mapping; ok is false when
 // it does not parse or holds aliases or anchors (whose anchors could be
-// cut).
+// cut), or merge keys (kustomize fails on a bad one wherever it is).
 func parseOne(doc []byte) (*yaml.Node, bool) {
 	var top yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(doc))
@@ -583,7 +583,7 @@ func parseOne(doc []byte) (*yaml.Node, bool) {
 	aliased := false
 	var find func(n *yaml.Node)
 	find = func(n *yaml.Node) {
-		aliased = aliased || n.Kind == yaml.AliasNode || n.Anchor != ""
+		aliased = aliased || n.Kind == yaml.AliasNode || n.Anchor != "" || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!merge"
 		for _, c := range n.Content {
 			find(c)
 		}
