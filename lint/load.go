@@ -268,17 +268,21 @@ func IsManifestName(name string) bool {
 }
 
 func readOne(path string, stdin io.Reader, prune bool) *model.File {
-	data, err := readFile(path, stdin)
+	data, regular, err := readFile(path, stdin)
 	if err != nil {
 		return errorFile(path, err)
 	}
 	src := &model.Source{Path: path, Data: data}
 	f := model.ReadWith(src, model.ReadOptions{Prune: prune})
-	if prune && path != StdinPath {
+	if prune && regular {
 		// A run that only reports needs a file's bytes again only for a
 		// finding's fix (whether it has one is reported): read them then.
-		// Standard input cannot be read twice, so it keeps its bytes.
-		src.Release(func() ([]byte, error) { return readFile(path, nil) })
+		// Standard input, a pipe (<(kustomize build)) or a device cannot
+		// be read twice, so they keep their bytes.
+		src.Release(func() ([]byte, error) {
+			data, _, err := readFile(path, nil)
+			return data, err
+		})
 	}
 	return f
 }
@@ -288,7 +292,9 @@ func readOne(path string, stdin io.Reader, prune bool) *model.File {
 // the walk listed it).
 var openFile = os.Open
 
-func readFile(path string, stdin io.Reader) ([]byte, error) {
+// readFile reads path (StdinPath: stdin) whole; regular says that it is
+// a regular file, which can be read again.
+func readFile(path string, stdin io.Reader) (data []byte, regular bool, err error) {
 	if path == StdinPath {
 		if stdin == nil {
 			stdin = os.Stdin
@@ -297,23 +303,24 @@ func readFile(path string, stdin io.Reader) ([]byte, error) {
 		if err == nil && len(bytes.TrimSpace(data)) == 0 {
 			// As for an empty directory: in "kustomize build | salint
 			// lint -" a failed build must not pass quietly.
-			return nil, errEmptyStdin
+			return nil, false, errEmptyStdin
 		}
-		return data, err
+		return data, false, err
 	}
 	f, err := openFile(path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if info.IsDir() {
-		return nil, errors.New("is a directory")
+		return nil, false, errors.New("is a directory")
 	}
-	return readLimited(f, info.Size())
+	data, err = readLimited(f, info.Size())
+	return data, info.Mode().IsRegular(), err
 }
 
 // errTooLarge is a file over MaxFileSize.
