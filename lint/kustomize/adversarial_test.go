@@ -76,6 +76,15 @@ func TestBuild_AdversarialTreesGiveWhatOriginAnnotationsGive(t *testing.T) {
 			"sa.yaml":            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: ghost}\n",
 			"pod.yaml":           pod,
 		}},
+		// A kustomization that defines a key twice: kustomize reads the
+		// last (here a strategic-merge patch that fails on the Widget).
+		{"KustomizationKeyDefinedTwice", map[string]string{
+			"kustomization.yaml": "resources: [w.yaml, pod.yaml]\npatches:\n- target: {kind: Widget}\n  patch: |-\n    - op: add\n" +
+				"      path: /metadata/labels\n      value: {a: b}\npatches:\n- patch: |-\n    apiVersion: example.com/v1\n    kind: Widget\n" +
+				"    metadata: {name: w}\n    spec:\n      x: {a: 1}\n",
+			"w.yaml":   "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  x: [1, 2]\n",
+			"pod.yaml": pod,
+		}},
 		// A JSON patch that changes a document's kind makes a kind rules
 		// read of a document that could have been cut.
 		{"JSONPatchChangesKind", map[string]string{

@@ -97,7 +97,7 @@ func (b *builder) markable(kusts []*kustFile, stub bool) *marking {
 	mk := &marking{byPath: map[string]int{}, stub: stub, kusts: kusts, nonce: newNonce()}
 	asFile := map[string]bool{}
 	for _, k := range kusts {
-		if k.root == nil || b.hashSuffixed(k) {
+		if k.root == nil || duplicateKeys(k.root) || b.hashSuffixed(k) {
 			return nil
 		}
 		for _, f := range []string{"configMapGenerator", "secretGenerator"} {
@@ -398,6 +398,27 @@ func isList(doc []byte) bool {
 		kind = n.GetKind()
 	}
 	return strings.HasSuffix(kind, "List")
+}
+
+// duplicateKeys reports whether a mapping below n (a kustomization)
+// defines a key twice: kustomize reads the last, salint's checks the
+// first, so they could disagree on what the build does.
+func duplicateKeys(n *yaml.Node) bool {
+	if n.Kind == yaml.MappingNode {
+		seen := make(map[string]bool, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if seen[n.Content[i].Value] {
+				return true
+			}
+			seen[n.Content[i].Value] = true
+		}
+	}
+	for _, c := range n.Content {
+		if duplicateKeys(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // hashSuffixKey is kustomize's internal annotation
