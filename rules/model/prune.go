@@ -247,99 +247,137 @@ func skeleton(o *Object, d *definitions) {
 	if root == nil || root.Kind != yaml.MappingNode || (listed && k == nil) {
 		return
 	}
-	// keep lists, per mapping to reduce, the indexes of the keys it keeps;
-	// edited lists the keys kept whole of the mappings fixes edit.
-	keep := map[*yaml.Node][]int{}
+	// maps are the mappings to reduce, with the indexes of the keys they
+	// keep and, for the mappings fixes edit, the keys kept whole. There
+	// are a handful per object, so a slice beats a map.
+	type reduced struct {
+		m      *yaml.Node
+		idx    []int
+		edited []string
+	}
+	var maps []reduced
+	at := func(m *yaml.Node) *reduced {
+		for i := range maps {
+			if maps[i].m == m {
+				return &maps[i]
+			}
+		}
+		maps = append(maps, reduced{m: m})
+		return &maps[len(maps)-1]
+	}
 	add := func(m *yaml.Node, i int) {
-		if i >= 0 && !slices.Contains(keep[m], i) {
-			keep[m] = append(keep[m], i)
+		if r := at(m); i >= 0 && !slices.Contains(r.idx, i) {
+			r.idx = append(r.idx, i)
 		}
 	}
-	edited := map[*yaml.Node][]string{}
 	switch {
 	case d.account != nil:
-		edited[root] = editedAccountKeys
+		at(root).edited = editedAccountKeys
 	case len(d.pods) > 0:
 		if !podSpecKinds[o.Group()+"/"+o.Kind] {
 			return
 		}
 		for _, p := range d.pods {
-			if p.Node == nil || p.Node.Kind != yaml.MappingNode || edited[p.Node] != nil {
+			// The location's path, key by key (plain paths only, as
+			// podSpecKinds holds), must lead from the root to the spec.
+			m := root
+			for _, key := range p.Location.Path {
+				i := keyIndex(m, key)
+				if i < 0 {
+					return
+				}
+				add(m, i)
+				m = m.Content[i+1]
+			}
+			if m != p.Node || m.Kind != yaml.MappingNode || at(m).edited != nil {
 				return
 			}
-			path := pathTo(root, p.Node, 0)
-			if path == nil {
-				return
-			}
-			for _, step := range path {
-				add(step.m, step.i)
-			}
-			edited[p.Node] = append(slices.Clip(editedPodKeys), p.Location.accountKey())
+			at(m).edited = append(slices.Clip(editedPodKeys), p.Location.accountKey())
 		}
 	}
-	for m := range edited {
+	for _, r := range maps {
+		m := r.m
+		if r.edited == nil {
+			continue
+		}
 		if len(m.Content) < 2 || (m.Style&yaml.FlowStyle == 0 && endsInBlockScalar(m.Content[len(m.Content)-1])) {
 			return
 		}
-		if _, onPath := keep[m]; onPath && m != root {
-			return // a pod spec inside another: no such location
+		if len(r.idx) > 0 && m != root {
+			return // a pod spec on the path to another: no such location
 		}
 	}
-	for m, keys := range edited {
-		for _, key := range keys {
-			add(m, keyIndex(m, key))
+	for i := range maps {
+		r := &maps[i]
+		if r.edited == nil {
+			continue
 		}
-		if m.Style&yaml.FlowStyle != 0 {
-			for i := 0; i+1 < len(m.Content); i += 2 {
-				add(m, i)
+		for _, key := range r.edited {
+			add(r.m, keyIndex(r.m, key))
+		}
+		if r.m.Style&yaml.FlowStyle != 0 {
+			for j := 0; j+1 < len(r.m.Content); j += 2 {
+				add(r.m, j)
 			}
 			continue
 		}
-		add(m, 0)
-		add(m, len(m.Content)-2)
+		add(r.m, 0)
+		add(r.m, len(r.m.Content)-2)
 	}
 	meta := Get(root, "metadata")
 	add(root, keyIndex(root, "metadata"))
 	// The last field of an account is read down to its last node; the
 	// metadata then stays as it is.
-	reduceMeta := edited[root] == nil || root.Content[len(root.Content)-1] != meta.Value
-	for m, idx := range keep {
-		slices.Sort(idx)
-		content := make([]*yaml.Node, 0, 2*len(idx))
-		for _, i := range idx {
+	reduceMeta := at(root).edited == nil || root.Content[len(root.Content)-1] != meta.Value
+	onPath := func(v *yaml.Node) bool {
+		for _, r := range maps {
+			if r.m == v {
+				return true
+			}
+		}
+		return false
+	}
+	for _, r := range maps {
+		m := r.m
+		slices.Sort(r.idx)
+		// In place: compact copies what is kept right after.
+		n := 0
+		for _, i := range r.idx {
 			key, v := m.Content[i], m.Content[i+1]
-			if keys := edited[m]; keys != nil && !slices.Contains(keys, key.Value) && v != meta.Value && keep[v] == nil {
+			if r.edited != nil && !slices.Contains(r.edited, key.Value) && v != meta.Value && !onPath(v) {
 				stub(v) // only its key, kind and position are read
 			}
-			content = append(content, key, v)
+			m.Content[n], m.Content[n+1] = key, v
+			n += 2
 		}
-		m.Content = content
+		m.Content = m.Content[:n]
 	}
 	if m := meta.Mapping(); m != nil && reduceMeta {
-		metaKeys := []string{"name"}
 		if d.secret != nil && !d.secret.Produced {
-			metaKeys = append(metaKeys, "annotations")
+			m.Content = only(m, "name", "annotations")
+		} else {
+			m.Content = only(m, "name")
 		}
-		m.Content = only(m, metaKeys)
 	}
 	for _, p := range d.pods {
 		for _, c := range p.Containers {
 			if c.Node.Kind == yaml.MappingNode {
-				c.Node.Content = only(c.Node, []string{"name", "image"})
+				c.Node.Content = only(c.Node, "name", "image")
 			}
 		}
 	}
 }
 
-// only returns the fields of mapping m called keys, in m's order.
-func only(m *yaml.Node, keys []string) []*yaml.Node {
-	var out []*yaml.Node
+// only keeps, in place, the fields of mapping m called keys.
+func only(m *yaml.Node, keys ...string) []*yaml.Node {
+	n := 0
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if slices.Contains(keys, m.Content[i].Value) {
-			out = append(out, m.Content[i], m.Content[i+1])
+			m.Content[n], m.Content[n+1] = m.Content[i], m.Content[i+1]
+			n += 2
 		}
 	}
-	return slices.Clip(out)
+	return m.Content[:n]
 }
 
 // keyIndex is the index in m.Content of the first key called key, or -1.
@@ -350,31 +388,6 @@ func keyIndex(m *yaml.Node, key string) int {
 		}
 	}
 	return -1
-}
-
-// pathStep is one mapping on the way to a pod spec and the index of the
-// key whose value leads there.
-type pathStep struct {
-	m *yaml.Node
-	i int
-}
-
-// pathTo returns the mappings and keys from m down to target, through
-// mappings only, or nil.
-func pathTo(m, target *yaml.Node, depth int) []pathStep {
-	if m.Kind != yaml.MappingNode || depth > 16 {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		v := m.Content[i+1]
-		if v == target {
-			return []pathStep{{m, i}}
-		}
-		if rest := pathTo(v, target, depth+1); rest != nil {
-			return append([]pathStep{{m, i}}, rest...)
-		}
-	}
-	return nil
 }
 
 // endsInBlockScalar reports whether the chain of last nodes from n ends
@@ -431,34 +444,17 @@ func Unpruned(src *Source, root *yaml.Node) *yaml.Node {
 // once and what stays is dense. Only for documents without aliases (the
 // copy would not keep an alias pointing at its anchor's copy).
 func compact(o *Object, d *definitions) {
-	aliasFree := func(n *yaml.Node) bool {
-		var free func(n *yaml.Node) bool
-		free = func(n *yaml.Node) bool {
-			if n == nil {
-				return true
-			}
-			if n.Kind == yaml.AliasNode || n.Alias != nil {
-				return false
-			}
-			for _, c := range n.Content {
-				if !free(c) {
-					return false
-				}
-			}
-			return true
-		}
-		return free(n)
-	}
-	ok := aliasFree(o.Node)
-	d.nodes(func(p **yaml.Node) { ok = ok && aliasFree(*p) })
-	if !ok {
-		return
-	}
-	// Alias marks a node listed (itself), then points at its copy.
-	var order []*yaml.Node
+	// Alias marks a node listed (itself), then points at its copy; a
+	// document with an alias is left as it is.
+	order := make([]*yaml.Node, 0, 64)
+	ok := true
 	var list func(n *yaml.Node)
 	list = func(n *yaml.Node) {
-		if n == nil || n.Alias != nil {
+		if n == nil || !ok || n.Alias == n {
+			return
+		}
+		if n.Kind == yaml.AliasNode || n.Alias != nil {
+			ok = false
 			return
 		}
 		n.Alias = n
@@ -469,6 +465,12 @@ func compact(o *Object, d *definitions) {
 	}
 	list(o.Node)
 	d.nodes(func(p **yaml.Node) { list(*p) })
+	if !ok {
+		for _, n := range order {
+			n.Alias = nil
+		}
+		return
+	}
 	nodes := make([]yaml.Node, len(order))
 	contents := 0
 	for i, n := range order {

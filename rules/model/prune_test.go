@@ -364,3 +364,28 @@ func TestCompact_CopiesTreeAndRecordsTogether(t *testing.T) {
 		t.Error("a document with an alias was copied: the alias would point at the original")
 	}
 }
+
+// pathStep is one mapping on the way to a pod spec and the index of the
+// key whose value leads there.
+type pathStep struct {
+	m *yaml.Node
+	i int
+}
+
+// pathTo returns the mappings and keys from m down to target, through
+// mappings only, or nil.
+func pathTo(m, target *yaml.Node, depth int) []pathStep {
+	if m.Kind != yaml.MappingNode || depth > 16 {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		v := m.Content[i+1]
+		if v == target {
+			return []pathStep{{m, i}}
+		}
+		if rest := pathTo(v, target, depth+1); rest != nil {
+			return append([]pathStep{{m, i}}, rest...)
+		}
+	}
+	return nil
+}
