@@ -50,6 +50,8 @@ func FuzzRead(f *testing.F) {
 		"apiVersion: v1\nkind: ConfigMap\ndata:\n  k: \xff\n",
 		"kind: |\n  Pod\napiVersion: v1\n",
 		"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Values.name }}\n",
+		skeletonDeployment,
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {serviceAccount: a, containers: [{name: c, image: i, env: [{name: E, valueFrom: {secretKeyRef: {name: s}}}]}]}\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -76,6 +78,27 @@ func FuzzRead(f *testing.F) {
 		joinRuns = true
 		if got, want := summary(file), summary(alone); got != want {
 			t.Errorf("joined decoding differs from document by document:\n%s\nwant\n%s", got, want)
+		}
+		// A pruned read (lint, accounts) must find the same objects and
+		// read the same records from them as a whole read, and Unpruned
+		// must give back each object's whole tree.
+		src := &Source{Path: "fuzz.yaml", Data: data}
+		pruned := ReadWith(src, ReadOptions{Prune: true})
+		if len(pruned.Objects) != len(file.Objects) || len(pruned.Errors) != len(file.Errors) || pruned.Skipped != file.Skipped {
+			t.Fatalf("pruned read differs:\n%s\nwant\n%s", summary(pruned), summary(file))
+		}
+		for i, o := range pruned.Objects {
+			w := file.Objects[i]
+			if o.Kind != w.Kind || o.Name != w.Name || o.Node.Line != w.Node.Line || o.Node.Column != w.Node.Column {
+				t.Errorf("pruned object %d is %s at %d:%d, want %s at %d:%d", i, o, o.Node.Line, o.Node.Column, w, w.Node.Line, w.Node.Column)
+				continue
+			}
+			if got, want := defsText(*o.defs), defsText(readDefinitions(w)); got != want {
+				t.Errorf("%s: pruned records differ:\n got  %s\n want %s", w, got, want)
+			}
+			if u := Unpruned(src, o.Node); countNodes(u) != countNodes(w.Node) {
+				t.Errorf("%s: Unpruned has %d nodes, the whole read %d", w, countNodes(u), countNodes(w.Node))
+			}
 		}
 	})
 }
