@@ -187,6 +187,22 @@ func TestBuild_AdversarialTreesGiveWhatOriginAnnotationsGive(t *testing.T) {
 	}
 }
 
+// One file reached by two paths (a base, and the same base through a
+// symlinked directory under another namespace) is located by the path
+// each object came by, as kustomize's origin says: marks cannot tell.
+func TestBuild_OneFileByTwoPathsGivesWhatOriginAnnotationsGive(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"kustomization.yaml":      "resources: [x, base]\n",
+		"x/kustomization.yaml":    "namespace: nx\nresources: [../base-link]\n",
+		"base/kustomization.yaml": "resources: [pod.yaml]\n",
+		"base/pod.yaml":           pod,
+	})
+	if err := os.Symlink("base", filepath.Join(dir, "base-link")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	buildSame(t, dir, true, builtAnnotated)
+}
+
 // kustomizeReads covers every path of the default field specs of the
 // kustomize in go.mod (read from the module cache).
 func TestKustomizeReads(t *testing.T) {

@@ -128,9 +128,18 @@ func (b *builder) markable(kusts []*kustFile, stub bool) *marking {
 			seen[e.abs] = true
 			id := len(mk.files)
 			mk.files = append(mk.files, e)
-			mk.byPath[e.abs] = id
+			paths := []string{e.abs}
 			if real, err := filepath.EvalSymlinks(e.abs); err == nil {
-				mk.byPath[real] = id
+				paths = append(paths, real)
+			}
+			for _, p := range paths {
+				if other, ok := mk.byPath[p]; ok && other != id {
+					// One file reached by two paths (a symlinked
+					// directory): kustomize reads it by one, and a mark
+					// could not say which path an object came by.
+					return nil
+				}
+				mk.byPath[p] = id
 			}
 		}
 	}
