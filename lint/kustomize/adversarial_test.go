@@ -164,6 +164,14 @@ func TestBuild_AdversarialTreesGiveWhatOriginAnnotationsGive(t *testing.T) {
 			"w.yaml":             "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  deep: notamap\n",
 			"deploy.yaml":        pod,
 		}},
+		// Comments around a document's ends are printed by admit as they
+		// were (the mark must not take them with it).
+		{"CommentsAtTheEndsOfDocuments", map[string]string{
+			"kustomization.yaml": "resources: [all.yaml]\n",
+			"all.yaml": "# head\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n# before the separator\n---\n# after it\n" +
+				"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  serviceAccountName: web\n  containers: [{name: c, image: nginx}]\n" +
+				"  # indented\n# last\n",
+		}},
 		// The same base reached twice (a diamond), in two namespaces.
 		{"DiamondOfBases", map[string]string{
 			"kustomization.yaml":        "resources: [a, b]\n",

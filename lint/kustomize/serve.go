@@ -385,13 +385,30 @@ func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
 		if mk.stub {
 			doc = mk.cut(doc)
 		}
-		out = append(out, doc...)
-		if len(doc) > 0 && doc[len(doc)-1] != '\n' {
-			out = append(out, '\n')
-		}
-		out = append(out, line...)
+		// The mark goes right before the first key: comments above that
+		// key then attach to the mark's key, and go back to the first
+		// key when salint removes the mark (see unmark); at the end the
+		// document's trailing comments would attach to it and be lost.
+		at := firstKey(doc)
+		out = append(append(append(out, doc[:at]...), line...), doc[at:]...)
 	}
 	return out, true
+}
+
+// firstKey returns the offset in doc of the line of its first key (after
+// any "---" line, comments and blank lines).
+func firstKey(doc []byte) int {
+	for at := 0; at < len(doc); {
+		line := doc[at:]
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i+1]
+		}
+		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' && !bytes.HasPrefix(line, []byte("---")) {
+			return at
+		}
+		at += len(line)
+	}
+	return len(doc)
 }
 
 // isList reports whether doc (a block mapping) may be a List, which
@@ -689,6 +706,19 @@ func cutNode(n *yaml.Node, paths [][]string) *yaml.Node {
 	return &c
 }
 
+// unmark removes the mark at Content[at] of node, giving the comments
+// that attached to it to the key after it, where they were (see serve).
+func unmark(node *yaml.Node, at int) {
+	if c := node.Content[at].HeadComment; c != "" && at+2 < len(node.Content) {
+		next := node.Content[at+2]
+		if next.HeadComment != "" {
+			c += "\n" + next.HeadComment
+		}
+		next.HeadComment = c
+	}
+	node.Content = append(node.Content[:at], node.Content[at+2:]...)
+}
+
 // origin says where a built object came from, as kustomize's origin
 // annotation would, and removes the mark; ok is false when the object
 // carries no mark and no single generator of the build names it.
@@ -714,7 +744,7 @@ func (mk *marking) origin(root *kustFile, r *resource.Resource) (*resource.Origi
 		if !ok || err != nil || id < 0 || id >= len(mk.files) {
 			return nil, false
 		}
-		node.Content = append(node.Content[:at], node.Content[at+2:]...)
+		unmark(node, at)
 		rel, err := filepath.Rel(root.abs, mk.files[id].abs)
 		return &resource.Origin{Path: rel}, err == nil
 	}

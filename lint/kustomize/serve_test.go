@@ -435,9 +435,10 @@ func TestBuild_MarksThroughSymlinks(t *testing.T) {
 	}
 }
 
-// A served document says what it said, plus its mark: whatever its last
-// value (block scalars keeping their trailing lines, a list at column 0,
-// no final line break, CRLF line ends, comments).
+// A served document says what it said, comments included, plus its mark:
+// whatever its last value (block scalars keeping their trailing lines, a
+// list at column 0, no final line break, CRLF line ends) and wherever its
+// comments.
 func TestServe_TheMarkChangesNothingElse(t *testing.T) {
 	docs := []string{
 		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  keep: |+\n    text\n\n\n",
@@ -445,6 +446,9 @@ func TestServe_TheMarkChangesNothingElse(t *testing.T) {
 		"kind: Role\nrules:\n- apiGroups: ['']\n  resources: [pods]\n# trailing comment",
 		"kind: Pod\r\nmetadata:\r\n  name: p\r\nspec:\r\n  containers: [{name: c, image: x}]\r\n",
 		"# only a comment\n---\nkind: A\nx: \"multi\n  line\"\n---\n# c\nkind: B\ny: plain\n  continued\n",
+		// comments at both ends of a document stay where they were
+		"# a\n\n# b\nkind: A # k\nmeta:\n  a:\n    b: 1\n    # deep\n  # mid\n# top\n---\n#a\nkind: B\n\n#b\nx: 1\n#c1\n#c2\n",
+		"kind: A\nx:\n  - a\n  # in list\n# top\n---\nkind: B\nx: |\n  text\n# c\n",
 	}
 	mk := &marking{nonce: "n"}
 	for _, doc := range docs {
@@ -463,21 +467,12 @@ func TestServe_TheMarkChangesNothingElse(t *testing.T) {
 			if mark := model.Get(got[i], markKey).String(); mark != "7-n" {
 				t.Errorf("document %d has mark %q:\n%s", i, mark, served)
 			}
-			got[i].Content = got[i].Content[:len(got[i].Content)-2]
-			g, _ := yaml.String(uncommented(got[i]))
-			w, _ := yaml.String(uncommented(want[i]))
+			unmark(got[i], 0)
+			g, _ := yaml.String(got[i])
+			w, _ := yaml.String(want[i])
 			if g != w {
 				t.Errorf("document %d reads\n%s\nwant\n%s", i, g, w)
 			}
 		}
 	}
-}
-
-// uncommented drops n's comments, which say nothing to kustomize.
-func uncommented(n *yaml.Node) *yaml.Node {
-	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
-	for _, c := range n.Content {
-		uncommented(c)
-	}
-	return n
 }
