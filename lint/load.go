@@ -279,12 +279,33 @@ func readOne(path string, stdin io.Reader, prune bool) *model.File {
 		// finding's fix (whether it has one is reported): read them then.
 		// Standard input, a pipe (<(kustomize build)) or a device cannot
 		// be read twice, so they keep their bytes.
-		src.Release(func() ([]byte, error) {
-			data, _, err := readFile(path, nil)
-			return data, err
-		})
+		size := int64(len(data))
+		src.Release(func() ([]byte, error) { return readAgain(path, size) })
 	}
 	return f
+}
+
+// readAgain reads a released regular file again (model.Source.Release).
+// Only a regular file of the size read is opened: one of another size
+// cannot hold the bytes read (it may have grown far beyond them), and
+// opening a named pipe put in its place would wait for a writer. What is
+// read stops one byte past size, however fast the file grows.
+func readAgain(path string, size int64) ([]byte, error) {
+	info, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil, err
+	case !info.Mode().IsRegular():
+		return nil, errors.New("no longer a regular file")
+	case info.Size() != size:
+		return nil, model.ErrChanged
+	}
+	f, err := openFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readLimited(io.LimitReader(f, size+1), size)
 }
 
 // openFile opens a file for reading; tests replace it to simulate errors

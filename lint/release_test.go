@@ -86,3 +86,28 @@ func TestRelease_ChangedFileIsNotFixedFromOtherBytes(t *testing.T) {
 		})
 	}
 }
+
+// A released file whose size changed is not read again at all: its bytes
+// cannot be the ones read, and it may have grown far beyond them.
+func TestRelease_FileOfAnotherSizeIsNotReadAgain(t *testing.T) {
+	for name, size := range map[string]int64{"grew to 10 GB": 10 << 30, "one byte more": int64(len(deprecatedPod)) + 1} {
+		t.Run(name, func(t *testing.T) {
+			orig := openFile
+			t.Cleanup(func() { openFile = orig })
+			msg, fix := lintReleased(t, true, func(p string) {
+				if err := os.Truncate(p, size); err != nil {
+					t.Skipf("cannot grow a file here: %v", err)
+				}
+				openFile = func(name string) (*os.File, error) {
+					if name == p {
+						t.Errorf("%s was opened again though its size changed", name)
+					}
+					return orig(name)
+				}
+			})
+			if fix || !strings.Contains(msg, "changed on disk") {
+				t.Errorf("fixable %v, message %q", fix, msg)
+			}
+		})
+	}
+}

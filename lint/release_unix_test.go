@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func TestRelease_PipeKeepsItsBytes(t *testing.T) {
@@ -40,4 +41,33 @@ func TestRelease_PipeKeepsItsBytes(t *testing.T) {
 		}
 	}
 	t.Fatalf("no deprecated-service-account-field finding in %v (errors %v)", res.Findings, res.Errors)
+}
+
+// A released file replaced by a named pipe between the read and the fix
+// must not be opened: opening a pipe for reading waits for a writer, so
+// the lint would hang.
+func TestRelease_FileReplacedByPipeIsNotOpened(t *testing.T) {
+	done := make(chan string, 1)
+	go func() {
+		msg, fix := lintReleased(t, true, func(p string) {
+			if err := os.Remove(p); err != nil {
+				t.Error(err)
+			}
+			if err := syscall.Mkfifo(p, 0o600); err != nil {
+				t.Errorf("no named pipes here: %v", err)
+			}
+		})
+		if fix {
+			t.Error("a fix was computed from a pipe")
+		}
+		done <- msg
+	}()
+	select {
+	case msg := <-done:
+		if !strings.Contains(msg, "salint fix leaves this to you: ") {
+			t.Errorf("message does not say why there is no fix: %q", msg)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("reading the released file again waits on a named pipe")
+	}
 }
