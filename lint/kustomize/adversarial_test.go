@@ -172,6 +172,13 @@ func TestBuild_AdversarialTreesGiveWhatOriginAnnotationsGive(t *testing.T) {
 				"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  serviceAccountName: web\n  containers: [{name: c, image: nginx}]\n" +
 				"  # indented\n# last\n",
 		}},
+		// A byte-order mark starting a later document of a file: kustomize
+		// drops it there (it decodes each document on its own), so the
+		// mark must come after it.
+		{"ByteOrderMarkStartingALaterDocument", map[string]string{
+			"kustomization.yaml": "resources: [all.yaml]\n",
+			"all.yaml":           "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n---\n\ufeff" + pod,
+		}},
 		// The same base reached twice (a diamond), in two namespaces.
 		{"DiamondOfBases", map[string]string{
 			"kustomization.yaml":        "resources: [a, b]\n",

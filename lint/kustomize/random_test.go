@@ -10,8 +10,8 @@ import (
 
 // randomDocs are resource documents random trees draw from: every kind of
 // object salint reads, kinds it cuts (some malformed where kustomize
-// looks), a List, quoted, CRLF and commented documents, aliases, a var
-// reference.
+// looks), a List, quoted, CRLF, commented and byte-order-marked documents,
+// aliases, a var reference.
 var randomDocs = []string{
 	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      serviceAccountName: runner\n      volumes: [{name: v, configMap: {name: cfg}}, {name: s, secret: {secretName: tok}}]\n      containers: [{name: c, image: nginx, envFrom: [{configMapRef: {name: cfg}}]}]\n",
 	"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: runner\n",
@@ -36,6 +36,8 @@ var randomDocs = []string{
 	"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n",
 	"apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: cj\nspec:\n  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: $(ACCOUNT)\n          containers: [{name: c, image: busybox}]\n",
 	"# only a comment\n",
+	"\ufeffapiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: bom\n",
+	"\ufeff# bom then a comment\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: wb\nspec: {a: 1}",
 	"# head\n\n# of the account\napiVersion: v1\nkind: ServiceAccount # line\nmetadata:\n  name: commented\n  # indented\n# trailing\n",
 	"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: wc\nspec:\n  list:\n  - a\n  # in the list\n# after\n",
 	"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: nested\nspec:\n  deep:\n    containers: [{name: c, image: nginx}]\n",

@@ -396,12 +396,19 @@ func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
 }
 
 // firstKey returns the offset in doc of the line of its first key (after
-// any "---" line, comments and blank lines).
+// any "---" line, comments and blank lines, and after a byte-order mark
+// that starts the line: kustomize drops one at a document's start, not
+// inside a document).
 func firstKey(doc []byte) int {
+	bom := []byte("\ufeff")
 	for at := 0; at < len(doc); {
 		line := doc[at:]
 		if i := bytes.IndexByte(line, '\n'); i >= 0 {
 			line = line[:i+1]
+		}
+		if bytes.HasPrefix(line, bom) {
+			at += len(bom)
+			continue
 		}
 		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' && !bytes.HasPrefix(line, []byte("---")) {
 			return at
