@@ -69,6 +69,18 @@ func TestRelease_ChangedFileIsNotFixedFromOtherBytes(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
+		"replaced by a symlink": func(p string) {
+			other := p + ".other"
+			if err := os.WriteFile(other, []byte(strings.Replace(deprecatedPod, "web", "api", 1)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(other, p); err != nil {
+				t.Skipf("no symlinks here: %v", err)
+			}
+		},
 		"removed": func(p string) {
 			if err := os.Remove(p); err != nil {
 				t.Fatal(err)

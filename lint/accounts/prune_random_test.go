@@ -1,6 +1,7 @@
 package accounts_test
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -282,6 +283,57 @@ func TestPrune_RandomDocumentsReportTheSame(t *testing.T) {
 				}
 			}
 			requireSamePruned(t, []string{dir}, lint.KustomizeOff)
+		})
+	}
+}
+
+// The same inputs reached in unusual ways: a file named twice, by two
+// spellings and through its directory, a symlink beside its target,
+// standard input among files, and a report limited to some paths (the
+// pre-commit hook's --root).
+func TestPrune_PathsNamedTwiceStdinAndRootReportTheSame(t *testing.T) {
+	r := rand.New(rand.NewPCG(99, 7))
+	dir := t.TempDir()
+	texts := make([]string, 4)
+	for i := range texts {
+		g := &docGen{r: r, indent: 2, wide: i%2 == 0}
+		texts[i] = g.file(6)
+	}
+	for i, name := range []string{"a.yaml", "b.yaml", "sub/c.yaml"} {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(texts[i]), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("a.yaml", filepath.Join(dir, "link.yaml")); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	a := filepath.Join(dir, "a.yaml")
+	for name, opts := range map[string]lint.Options{
+		"named twice":   {Input: lint.Input{Paths: []string{a, a, filepath.Join(dir, ".", "sub", "..", "a.yaml"), dir}}},
+		"link beside":   {Input: lint.Input{Paths: []string{filepath.Join(dir, "link.yaml"), a}}},
+		"stdin":         {Input: lint.Input{Paths: []string{lint.StdinPath, a, lint.StdinPath, filepath.Join(dir, "sub")}}},
+		"only some":     {Input: lint.Input{Paths: []string{dir}}, Only: []string{a, filepath.Join(dir, "sub")}},
+		"stdin on root": {Input: lint.Input{Paths: []string{dir, lint.StdinPath}}, Only: []string{lint.StdinPath}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			fresh := func() lint.Options {
+				o := opts
+				o.Kustomize = lint.KustomizeOff
+				o.Stdin = strings.NewReader(texts[3])
+				return o
+			}
+			requireSamePrunedOf(t, fresh)
+			fullR, _, _ := pruneOutputsOf(t, fresh, false, fixSettings)
+			if strings.HasPrefix(name, "stdin") && !bytes.Contains(fullR, []byte(`"file": "-"`)) {
+				t.Errorf("nothing was reported on standard input:\n%s", fullR)
+			}
+			if !bytes.Contains(fullR, []byte(`"fixable": true`)) {
+				t.Errorf("nothing fixable was reported:\n%s", fullR)
+			}
 		})
 	}
 }

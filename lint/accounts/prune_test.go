@@ -25,8 +25,18 @@ import (
 // pruning.
 func pruneOutputs(t *testing.T, paths []string, kustomize string, prune bool, settings rules.Settings) (report, view, edits []byte) {
 	t.Helper()
-	in := lint.Input{Paths: paths, Kustomize: kustomize, Prune: prune}
-	res, err := lint.Run(lint.Options{Input: in, Enable: []string{"all"}, Settings: settings})
+	return pruneOutputsOf(t, func() lint.Options {
+		return lint.Options{Input: lint.Input{Paths: paths, Kustomize: kustomize}}
+	}, prune, settings)
+}
+
+// pruneOutputsOf is pruneOutputs for the options opts returns (called
+// once per read, so that each reads its own standard input).
+func pruneOutputsOf(t *testing.T, opts func() lint.Options, prune bool, settings rules.Settings) (report, view, edits []byte) {
+	t.Helper()
+	o := opts()
+	o.Prune, o.Enable, o.Settings = prune, []string{"all"}, settings
+	res, err := lint.Run(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +53,9 @@ func pruneOutputs(t *testing.T, paths []string, kustomize string, prune bool, se
 			fmt.Fprintf(&e, "  %s [%d,%d) %q\n", ed.Source.Path, ed.Start, ed.End, ed.New)
 		}
 	}
-	m := lint.Model(lint.Options{Input: in})
+	o = opts()
+	o.Prune = prune
+	m := lint.Model(o)
 	view1 := accounts.Build(m.Bundle)
 	view1.SetInputs(m.Errors, m.Notices)
 	if err := accounts.WriteJSON(&v, view1); err != nil {
@@ -68,9 +80,17 @@ var fixSettings = rules.Settings{
 // fixSettings.
 func requireSamePruned(t *testing.T, paths []string, kustomize string) {
 	t.Helper()
+	requireSamePrunedOf(t, func() lint.Options {
+		return lint.Options{Input: lint.Input{Paths: paths, Kustomize: kustomize}}
+	})
+}
+
+// requireSamePrunedOf is requireSamePruned for the options opts returns.
+func requireSamePrunedOf(t *testing.T, opts func() lint.Options) {
+	t.Helper()
 	for _, settings := range []rules.Settings{{}, fixSettings} {
-		fullR, fullV, fullE := pruneOutputs(t, paths, kustomize, false, settings)
-		prR, prV, prE := pruneOutputs(t, paths, kustomize, true, settings)
+		fullR, fullV, fullE := pruneOutputsOf(t, opts, false, settings)
+		prR, prV, prE := pruneOutputsOf(t, opts, true, settings)
 		if !bytes.Equal(fullR, prR) {
 			t.Errorf("lint report differs with pruning (settings %+v):\n%s", settings, firstDiff(fullR, prR))
 		}
