@@ -52,6 +52,13 @@ func FuzzRead(f *testing.F) {
 		"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Values.name }}\n",
 		skeletonDeployment,
 		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {serviceAccount: a, containers: [{name: c, image: i, env: [{name: E, valueFrom: {secretKeyRef: {name: s}}}]}]}\n",
+		// Shapes the skeleton must leave readable (testdata/prune): a
+		// merge key in a pod spec, a last field ending in "|+", duplicate
+		// fields, an account whose last field is its metadata.
+		"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\nspec:\n  template:\n    spec:\n      <<: {serviceAccount: s}\n      containers:\n      - {name: c, image: i}\n",
+		podHead + "spec:\n  serviceAccount: p\n  containers:\n  - name: c\n    image: i\n    args:\n    - |+\n      x\n\n",
+		podHead + "spec:\n  serviceAccount: a\n  containers: []\n  serviceAccount: b\n  imagePullSecrets: []\n  imagePullSecrets: [{name: x}]\n",
+		"apiVersion: v1\nkind: ServiceAccount\nimagePullSecrets: []\nmetadata:\n  name: a\n  annotations:\n    n: |+\n      k\n\n",
 	} {
 		f.Add([]byte(seed))
 	}
