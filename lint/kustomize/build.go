@@ -567,10 +567,16 @@ func silence() func() {
 	}
 }
 
+// pointerRE matches a Go-printed struct of pointers, with the space before it.
+var pointerRE = regexp.MustCompile(` ?&\{0x[0-9a-f]+(?: 0x[0-9a-f]+)*\}`)
+
 // locateError finds the kustomization entry a build error is about: the
 // entry whose path the message names, else the root kustomization.
 func locateError(kusts []*kustFile, err error) (model.Position, string) {
-	msg := err.Error()
+	// Some kustomize errors print Go pointers ("merging from generator
+	// &{0xc000123 0xc000456}"), which differ on every run; a report must
+	// not.
+	msg := pointerRE.ReplaceAllString(err.Error(), "")
 	for _, k := range kusts {
 		msg = strings.ReplaceAll(msg, k.abs+string(filepath.Separator), k.dir+string(filepath.Separator))
 		msg = strings.ReplaceAll(msg, k.abs, k.dir)
