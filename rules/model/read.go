@@ -170,6 +170,7 @@ func (f *File) parseJoined(run []chunk, docIndex int) (int, bool) {
 		refused[i], anchored[i] = w.refused, w.anchors != nil
 	}
 	f.Errors = append(f.Errors, scratch.Errors...)
+	f.Notices = append(f.Notices, scratch.Notices...)
 	for i, doc := range docs {
 		if len(doc.Content) == 1 && !refused[i] {
 			f.addObjects(doc.Content[0], docIndex, anchored[i])
@@ -288,6 +289,30 @@ type walker struct {
 	// joined is set when the document was decoded in a stream with
 	// others; foreign then records an alias to an anchor outside it.
 	joined, foreign bool
+	mergeNotice     int // 1 + the index in file.Notices of the document's merge-key notice
+}
+
+// noticeMerge says that salint reads a mapping with a YAML merge key
+// ("<<: *base") without what it merges: kubectl's YAML reader merges it
+// in, so a field set only through it (serviceAccountName, say) is not
+// seen, and a finding may be wrong. Said once a document, at its first
+// merge key (the walk meets inner mappings first).
+func (w *walker) noticeMerge(m *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if k.Kind != yaml.ScalarNode || k.Tag != "!!merge" {
+			continue
+		}
+		pos := Position{File: w.file.Source.Path, Line: k.Line, Col: k.Column}
+		if w.mergeNotice == 0 {
+			w.file.Notices = append(w.file.Notices, Error{Pos: pos,
+				Message: "YAML merge key (<<): salint does not merge it in, as kubectl does, so fields this object sets only through merge keys are not checked"})
+			w.mergeNotice = len(w.file.Notices)
+		} else if at := &w.file.Notices[w.mergeNotice-1].Pos; pos.Line < at.Line || pos.Line == at.Line && pos.Col < at.Col {
+			*at = pos
+		}
+		return
+	}
 }
 
 // walk returns the number of nodes n stands for once aliases are expanded.
@@ -315,6 +340,9 @@ func (w *walker) walk(n *yaml.Node) int {
 	}
 	if n.Kind == yaml.MappingNode && len(n.Content) > 2 {
 		w.checkDuplicates(n)
+	}
+	if n.Kind == yaml.MappingNode {
+		w.noticeMerge(n)
 	}
 	if n.Anchor != "" {
 		if w.anchors == nil {
@@ -431,6 +459,9 @@ func splitDocuments(data []byte, start int) []chunk {
 	var out []chunk
 	cur, line := start, 1
 	for _, sep := range separators(data, start) {
+		// Directives ("%YAML 1.1") belong to the document whose marker
+		// follows them.
+		sep = directivesStart(data, cur, sep)
 		if sep > cur {
 			out = append(out, chunk{cur, sep, line})
 		}
@@ -441,6 +472,27 @@ func splitDocuments(data []byte, start int) []chunk {
 		out = append(out, chunk{cur, len(data), line})
 	}
 	return out
+}
+
+// directivesStart returns where the directive lines right before the
+// document marker at sep begin (comment and blank lines may come between
+// them), or sep when there are none: "%YAML 1.1" then "---" is one
+// document, which go-yaml refuses when given the directive alone.
+func directivesStart(data []byte, from, sep int) int {
+	at := sep
+	for end := sep; end > from; {
+		begin := bytes.LastIndexByte(data[from:end-1], '\n') + 1 + from
+		// A directive starts in column 0; an indented '%' is content (a
+		// block scalar's line).
+		switch line := bytes.TrimSpace(data[begin:end]); {
+		case data[begin] == '%':
+			at = begin
+		case len(line) > 0 && line[0] != '#':
+			return at
+		}
+		end = begin
+	}
+	return at
 }
 
 // separators returns the offsets of the lines that are document start

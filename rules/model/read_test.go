@@ -203,3 +203,41 @@ func TestSourceOffsetCountsCharacters(t *testing.T) {
 		t.Errorf("LineOf = %d", got)
 	}
 }
+
+// A directive belongs to the document whose marker follows it; an indented
+// '%' line is a block scalar's content, not a directive.
+func TestRead_DirectivesBelongToTheNextDocument(t *testing.T) {
+	f := read(t, "%YAML 1.1\n---\n"+
+		"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n"+
+		"...\n%YAML 1.1\n# between\n%TAG !e! tag:example.com,2000:\n---\n"+
+		"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: b}\n"+
+		"---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  f: |\n    %d\n"+
+		"---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: c}\n")
+	if len(f.Errors) > 0 {
+		t.Fatalf("errors %v", f.Errors)
+	}
+	var names []string
+	for _, o := range f.Objects {
+		names = append(names, o.Name)
+	}
+	if got := strings.Join(names, ","); got != "a,b,s,c" {
+		t.Errorf("objects %s, want a,b,s,c", got)
+	}
+	if got := Lookup(f.Objects[1].Node, "metadata", "name").Key.Line; got != 13 {
+		t.Errorf("b's name at line %d, want 13", got)
+	}
+}
+
+// kubectl merges YAML merge keys in; salint does not, and says so once a
+// document, where the first one is.
+func TestRead_MergeKeyIsANotice(t *testing.T) {
+	f := read(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  <<: {serviceAccountName: s}\n  x: &m {a: 1}\n  y: {<<: *m}\n"+
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: q, labels: {'<<': x}}\nspec: {}\n")
+	if len(f.Errors) > 0 || len(f.Objects) != 2 {
+		t.Fatalf("objects %d, errors %v", len(f.Objects), f.Errors)
+	}
+	if len(f.Notices) != 1 || f.Notices[0].Pos.Line != 5 || f.Notices[0].Pos.Col != 3 ||
+		!strings.Contains(f.Notices[0].Message, "merge key") {
+		t.Errorf("notices %v, want one at 5:3 about the merge key", f.Notices)
+	}
+}
