@@ -477,7 +477,10 @@ func splitDocuments(data []byte, start int) []chunk {
 // directivesStart returns where the directive lines right before the
 // document marker at sep begin (comment and blank lines may come between
 // them), or sep when there are none: "%YAML 1.1" then "---" is one
-// document, which go-yaml refuses when given the directive alone.
+// document, which go-yaml refuses when given the directive alone. YAML
+// allows directives only at the start of the stream or after a document
+// end marker ("..."); anywhere else a '%' line is content, and is left
+// with the document before it.
 func directivesStart(data []byte, from, sep int) int {
 	at := sep
 	for end := sep; end > from; {
@@ -488,11 +491,20 @@ func directivesStart(data []byte, from, sep int) int {
 		case data[begin] == '%':
 			at = begin
 		case len(line) > 0 && line[0] != '#':
-			return at
+			if isDocumentEnd(data[begin:end]) {
+				return at
+			}
+			return sep
 		}
 		end = begin
 	}
-	return at
+	return at // only directives and comments since the stream's start
+}
+
+// isDocumentEnd reports a document end marker line ("...", maybe with a
+// comment).
+func isDocumentEnd(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("...")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\n' || line[3] == '\r')
 }
 
 // separators returns the offsets of the lines that are document start
