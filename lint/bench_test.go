@@ -36,7 +36,7 @@ func lintAll(tb testing.TB, dir string) *Result {
 
 // lintMode is lintAll with --kustomize=mode.
 func lintMode(tb testing.TB, dir, mode string) *Result {
-	res, err := Run(Options{Input: Input{Paths: []string{dir}, Kustomize: mode, Prune: true}})
+	res, err := Run(Options{Input: Input{Paths: []string{dir}, Kustomize: mode, Prune: true, ReportOnly: true}})
 	if err != nil {
 		tb.Fatal(err)
 	}

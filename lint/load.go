@@ -32,11 +32,17 @@ type Input struct {
 	Kustomize string
 	// EnableExec lets kustomize builds run exec and container plugins.
 	EnableExec bool
-	// Prune drops the parts of workload objects that no rule or view
-	// reads, as they are read (model.ReadOptions): for runs that only
-	// report (salint lint, salint accounts), never for fix or admit,
-	// which edit or re-encode the objects.
+	// Prune reads each object down to what rules and views reach
+	// (model.ReadOptions): the same findings and the same suggested
+	// edits in far less memory. For lint, accounts and fix; never for
+	// admit, which re-encodes whole objects.
 	Prune bool
+	// ReportOnly says the run only reports (salint lint, salint
+	// accounts): each regular file's bytes are released once it is read
+	// (read again, checked, only to compute a fix), and kustomize builds
+	// are served documents cut to what rules read. fix keeps the bytes it
+	// edits.
+	ReportOnly bool
 }
 
 // Values of Input.Kustomize.
@@ -74,7 +80,7 @@ func load(in Input, current map[string]*model.File) []*model.File {
 	paths, kustDirs, walkErrs := collect(in.Paths)
 	var pending *kustomize.Pending
 	if in.Kustomize != KustomizeOff && len(kustDirs) > 0 {
-		opts := kustomize.Options{EnableExec: in.EnableExec, Stub: in.Prune}
+		opts := kustomize.Options{EnableExec: in.EnableExec, Stub: in.ReportOnly}
 		if current != nil {
 			opts.Sources = map[string]*model.Source{}
 			for path, f := range current {
@@ -97,7 +103,7 @@ func load(in Input, current map[string]*model.File) []*model.File {
 			files[i] = f // as edited in memory
 			return
 		}
-		files[i] = readOne(paths[i], in.Stdin, in.Prune)
+		files[i] = readOne(paths[i], in.Stdin, in.Prune, in.ReportOnly)
 	})
 	var built []*model.File
 	if pending != nil {
@@ -267,14 +273,14 @@ func IsManifestName(name string) bool {
 	return false
 }
 
-func readOne(path string, stdin io.Reader, prune bool) *model.File {
+func readOne(path string, stdin io.Reader, prune, release bool) *model.File {
 	data, regular, err := readFile(path, stdin)
 	if err != nil {
 		return errorFile(path, err)
 	}
 	src := &model.Source{Path: path, Data: data}
 	f := model.ReadWith(src, model.ReadOptions{Prune: prune})
-	if prune && regular {
+	if release && regular {
 		// A run that only reports needs a file's bytes again only for a
 		// finding's fix (whether it has one is reported): read them then.
 		// Standard input, a pipe (<(kustomize build)) or a device cannot

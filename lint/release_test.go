@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// A lint that only reports (Input.Prune) does not keep the files' bytes:
+// A lint that only reports (Input.ReportOnly) does not keep the files' bytes:
 // a fix is computed from the file read again, and only from the bytes it
 // held when salint read it.
 
@@ -29,7 +29,7 @@ func lintReleased(t *testing.T, prune bool, change func(path string)) (msg strin
 	if err := os.WriteFile(path, []byte(deprecatedPod), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Input: Input{Paths: []string{dir}, Prune: prune}}
+	opts := Options{Input: Input{Paths: []string{dir}, Prune: prune, ReportOnly: prune}}
 	files := Load(opts.Input)
 	if prune && files[0].Source.Data != nil {
 		t.Fatal("a pruned read kept the file's bytes")

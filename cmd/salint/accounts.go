@@ -47,7 +47,7 @@ func runAccounts(args []string, e *env) int {
 	if err != nil {
 		return usageErr(err)
 	}
-	opts.Prune = true // only shows the model: see lint.Input.Prune
+	opts.Prune, opts.ReportOnly = true, true // only shows the model: see lint.Input
 	res := lint.Model(opts)
 	if output.format != "json" { // JSON carries them inside, as lint's does
 		lint.WriteErrors(e.stderr, res.Errors, false)

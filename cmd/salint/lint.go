@@ -184,7 +184,7 @@ func runLint(args []string, e *env) int {
 	if err != nil {
 		return usageErr(err)
 	}
-	opts.Prune = true // only reports: see lint.Input.Prune
+	opts.Prune, opts.ReportOnly = true, true // see lint.Input
 	res, err := lint.Run(opts)
 	if err != nil {
 		return usageErr(err)

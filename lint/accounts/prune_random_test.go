@@ -327,7 +327,7 @@ func TestPrune_PathsNamedTwiceStdinAndRootReportTheSame(t *testing.T) {
 				return o
 			}
 			requireSamePrunedOf(t, fresh)
-			fullR, _, _ := pruneOutputsOf(t, fresh, false, fixSettings)
+			fullR, _, _ := pruneOutputsOf(t, fresh, readWhole, fixSettings)
 			if strings.HasPrefix(name, "stdin") && !bytes.Contains(fullR, []byte(`"file": "-"`)) {
 				t.Errorf("nothing was reported on standard input:\n%s", fullR)
 			}

@@ -23,19 +23,19 @@ import (
 // pruneOutputs lints paths as `salint lint --enable all --format json`
 // and models them as `salint accounts --format json`, with or without
 // pruning.
-func pruneOutputs(t *testing.T, paths []string, kustomize string, prune bool, settings rules.Settings) (report, view, edits []byte) {
+func pruneOutputs(t *testing.T, paths []string, kustomize string, read readMode, settings rules.Settings) (report, view, edits []byte) {
 	t.Helper()
 	return pruneOutputsOf(t, func() lint.Options {
 		return lint.Options{Input: lint.Input{Paths: paths, Kustomize: kustomize}}
-	}, prune, settings)
+	}, read, settings)
 }
 
 // pruneOutputsOf is pruneOutputs for the options opts returns (called
 // once per read, so that each reads its own standard input).
-func pruneOutputsOf(t *testing.T, opts func() lint.Options, prune bool, settings rules.Settings) (report, view, edits []byte) {
+func pruneOutputsOf(t *testing.T, opts func() lint.Options, read readMode, settings rules.Settings) (report, view, edits []byte) {
 	t.Helper()
 	o := opts()
-	o.Prune, o.Enable, o.Settings = prune, []string{"all"}, settings
+	o.Prune, o.ReportOnly, o.Enable, o.Settings = read.prune, read.reportOnly, []string{"all"}, settings
 	res, err := lint.Run(o)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func pruneOutputsOf(t *testing.T, opts func() lint.Options, prune bool, settings
 		}
 	}
 	o = opts()
-	o.Prune = prune
+	o.Prune, o.ReportOnly = read.prune, read.reportOnly
 	m := lint.Model(o)
 	view1 := accounts.Build(m.Bundle)
 	view1.SetInputs(m.Errors, m.Notices)
@@ -85,12 +85,22 @@ func requireSamePruned(t *testing.T, paths []string, kustomize string) {
 	})
 }
 
+// readMode is how a command reads: whole (admit), pruned with the
+// bytes released (lint, accounts), or pruned with the bytes kept (fix).
+type readMode struct{ prune, reportOnly bool }
+
+var (
+	readWhole  = readMode{}
+	readReport = readMode{prune: true, reportOnly: true}
+	readFix    = readMode{prune: true}
+)
+
 // requireSamePrunedOf is requireSamePruned for the options opts returns.
 func requireSamePrunedOf(t *testing.T, opts func() lint.Options) {
 	t.Helper()
 	for _, settings := range []rules.Settings{{}, fixSettings} {
-		fullR, fullV, fullE := pruneOutputsOf(t, opts, false, settings)
-		prR, prV, prE := pruneOutputsOf(t, opts, true, settings)
+		fullR, fullV, fullE := pruneOutputsOf(t, opts, readWhole, settings)
+		prR, prV, prE := pruneOutputsOf(t, opts, readReport, settings)
 		if !bytes.Equal(fullR, prR) {
 			t.Errorf("lint report differs with pruning (settings %+v):\n%s", settings, firstDiff(fullR, prR))
 		}
@@ -99,6 +109,11 @@ func requireSamePrunedOf(t *testing.T, opts func() lint.Options) {
 		}
 		if !bytes.Equal(fullE, prE) {
 			t.Errorf("suggested edits differ with pruning (settings %+v):\n%s", settings, firstDiff(fullE, prE))
+		}
+		if settings.CreateMissingAccounts { // fix reads pruned, keeping the bytes
+			if _, _, fixE := pruneOutputsOf(t, opts, readFix, settings); !bytes.Equal(fullE, fixE) {
+				t.Errorf("suggested edits differ when fix reads pruned:\n%s", firstDiff(fullE, fixE))
+			}
 		}
 		if len(fullR) == 0 || len(fullV) == 0 {
 			t.Fatal("nothing was reported")
@@ -332,7 +347,7 @@ func TestPrune_FixLayoutsReportTheSame(t *testing.T) {
 	}
 	requireSamePruned(t, []string{dir}, lint.KustomizeOff)
 	// The cases must exercise the fixes they are shaped for.
-	_, _, edits := pruneOutputs(t, []string{dir}, lint.KustomizeOff, true, fixSettings)
+	_, _, edits := pruneOutputs(t, []string{dir}, lint.KustomizeOff, readReport, fixSettings)
 	for _, want := range []string{"first.yaml", "two.yaml", "blocks.yaml", "cron.yaml", "added pull secret", "removed automountServiceAccountToken", "ServiceAccount shop/json-sa", "ServiceAccount shop/meta-last"} {
 		if !bytes.Contains(edits, []byte(want)) {
 			t.Errorf("no suggested edit mentions %q:\n%s", want, edits)

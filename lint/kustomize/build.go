@@ -45,7 +45,7 @@ type Options struct {
 	Sources map[string]*model.Source
 	// Stub lets builds read documents of kinds no rule reads cut down to
 	// apiVersion, kind and metadata (see serve.go): for runs that only
-	// report, as lint.Input.Prune; never for fix or admit, which keep
+	// report, as lint.Input.ReportOnly; never for fix or admit, which keep
 	// whole objects.
 	Stub bool
 }

@@ -15,9 +15,11 @@ type ReadOptions struct {
 	// which is most of a workload's nodes; every value the model reads
 	// stays (keep below). Once the object's definitions are read, a
 	// pod-spec object is cut down to what rules still reach through its
-	// tree (skeleton below). Only for reading that ends in findings or views: fix and admit edit
-	// or re-encode whole objects, and kustomize maps built objects back to
-	// their sources node by node, so those read everything.
+	// tree (skeleton below). Suggested edits are the same (they read the
+	// document again whole where they need more: Unpruned), so lint,
+	// accounts and fix prune; admit re-encodes whole objects, and
+	// kustomize maps built objects back to their sources node by node, so
+	// those read everything.
 	Prune bool
 }
 
