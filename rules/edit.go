@@ -769,6 +769,10 @@ func scalarText(s string, quoted bool) string {
 // says why in the message so that the user knows to edit by hand.
 func attachFix(f *Finding, build func() (*SuggestedFix, error)) {
 	fix, err := build()
+	if err == nil && editsMergedSource(f, fix) {
+		f.Message += "; salint fix leaves this to you: the file uses YAML merge keys (<<), so a field may apply away from where it is written"
+		return
+	}
 	if why := builtFixBlocked(f, fix, err); why != "" {
 		f.Message += "; salint fix leaves this to you: " + why
 		return
@@ -783,6 +787,21 @@ func attachFix(f *Finding, build func() (*SuggestedFix, error)) {
 		return
 	}
 	f.Message += "; salint fix cannot fix this: " + err.Error()
+}
+
+// editsMergedSource reports a fix that edits, or is about an object of, a
+// file with YAML merge keys (model.Source.MergeKeys): a merged field is
+// written in one place and applies in others, so no byte edit is safe.
+func editsMergedSource(f *Finding, fix *SuggestedFix) bool {
+	if f.Object != nil && f.Object.Source != nil && f.Object.Source.MergeKeys {
+		return true
+	}
+	for _, e := range fix.Edits {
+		if e.Source != nil && e.Source.MergeKeys {
+			return true
+		}
+	}
+	return false
 }
 
 // BuiltFixBlocked says why the fix of f must not be applied because f is

@@ -167,10 +167,10 @@ func (f *File) parseJoined(run []chunk, docIndex int) (int, bool) {
 		if w.foreign {
 			return docIndex, false
 		}
-		refused[i], anchored[i] = w.refused, w.anchors != nil
+		// Merged fields share nodes with what they merge, as aliases do.
+		refused[i], anchored[i] = w.refused, w.anchors != nil || w.merges
 	}
 	f.Errors = append(f.Errors, scratch.Errors...)
-	f.Notices = append(f.Notices, scratch.Notices...)
 	for i, doc := range docs {
 		if len(doc.Content) == 1 && !refused[i] {
 			f.addObjects(doc.Content[0], docIndex, anchored[i])
@@ -214,7 +214,7 @@ func (f *File) parseChunk(chunk []byte, lineOffset, docIndex int) int {
 		w := walker{offset: lineOffset, file: f}
 		w.walk(&doc)
 		if len(doc.Content) == 1 && !w.refused {
-			f.addObjects(doc.Content[0], docIndex, w.anchors != nil)
+			f.addObjects(doc.Content[0], docIndex, w.anchors != nil || w.merges)
 		}
 		docIndex++
 	}
@@ -289,31 +289,80 @@ type walker struct {
 	// joined is set when the document was decoded in a stream with
 	// others; foreign then records an alias to an anchor outside it.
 	joined, foreign bool
-	mergeNotice     int // 1 + the index in file.Notices of the document's merge-key notice
+	merges          bool // the document has merge keys (applyMerges)
 }
 
-// noticeMerge says that salint reads a mapping with a YAML merge key
-// ("<<: *base") without what it merges: kubectl's YAML reader merges it
-// in, so a field set only through it (serviceAccountName, say) is not
-// seen, and a finding may be wrong. Said once a document, at its first
-// merge key (the walk meets inner mappings first).
-func (w *walker) noticeMerge(m *yaml.Node) {
+// applyMerges does what kubectl's YAML reader (go-yaml v2, through
+// sigs.k8s.io/yaml) does with merge keys ("<<: *base", "<<: [*a, *b]"):
+// in document order, a merge sets the fields it brings, over any set
+// before it (of a list of maps, the earlier map's win), and a later key
+// overrides them. The
+// mapping's content becomes the merged fields, the nodes shared with
+// where they are written, so every reader sees what the API server
+// receives. Merged maps were walked first (an anchor comes before its
+// aliases, and the walk is depth-first), so they hold no merge keys
+// themselves. Of two explicit keys the first is kept, as Get reads them
+// (the reader reports the duplicate).
+func (w *walker) applyMerges(m *yaml.Node) {
+	has := false
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k := m.Content[i]
-		if k.Kind != yaml.ScalarNode || k.Tag != "!!merge" {
-			continue
-		}
-		pos := Position{File: w.file.Source.Path, Line: k.Line, Col: k.Column}
-		if w.mergeNotice == 0 {
-			w.file.Notices = append(w.file.Notices, Error{Pos: pos,
-				Message: "YAML merge key (<<): salint does not merge it in, as kubectl does, so fields this object sets only through merge keys are not checked"})
-			w.mergeNotice = len(w.file.Notices)
-		} else if at := &w.file.Notices[w.mergeNotice-1].Pos; pos.Line < at.Line || pos.Line == at.Line && pos.Col < at.Col {
-			*at = pos
-		}
+		has = has || isMergeKey(m.Content[i])
+	}
+	if !has {
 		return
 	}
+	w.merges = true
+	w.file.Source.MergeKeys = true
+	type entry struct {
+		key, value *yaml.Node
+		explicit   bool
+	}
+	var out []entry
+	at := map[string]int{}
+	set := func(k, v *yaml.Node, explicit bool) {
+		if k.Kind != yaml.ScalarNode {
+			out = append(out, entry{k, v, explicit})
+			return
+		}
+		i, ok := at[k.Value]
+		switch {
+		case !ok:
+			at[k.Value] = len(out)
+			out = append(out, entry{k, v, explicit})
+		case !explicit || !out[i].explicit:
+			out[i] = entry{k, v, explicit}
+		}
+	}
+	mergeMap := func(src *yaml.Node) {
+		if src = Deref(src); src != nil && src.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(src.Content); i += 2 {
+				set(src.Content[i], src.Content[i+1], false)
+			}
+		}
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if !isMergeKey(k) {
+			set(k, v, true)
+			continue
+		}
+		if v = Deref(v); v != nil && v.Kind == yaml.SequenceNode {
+			for j := len(v.Content) - 1; j >= 0; j-- {
+				mergeMap(v.Content[j])
+			}
+		} else {
+			mergeMap(v)
+		}
+	}
+	content := make([]*yaml.Node, 0, 2*len(out))
+	for _, e := range out {
+		content = append(content, e.key, e.value)
+	}
+	m.Content = content
 }
+
+// isMergeKey reports a YAML merge key ("<<" as a plain scalar).
+func isMergeKey(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && k.Tag == "!!merge" }
 
 // walk returns the number of nodes n stands for once aliases are expanded.
 func (w *walker) walk(n *yaml.Node) int {
@@ -341,8 +390,8 @@ func (w *walker) walk(n *yaml.Node) int {
 	if n.Kind == yaml.MappingNode && len(n.Content) > 2 {
 		w.checkDuplicates(n)
 	}
-	if n.Kind == yaml.MappingNode {
-		w.noticeMerge(n)
+	if n.Kind == yaml.MappingNode && !w.refused {
+		w.applyMerges(n)
 	}
 	if n.Anchor != "" {
 		if w.anchors == nil {

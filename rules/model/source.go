@@ -26,6 +26,12 @@ type Source struct {
 	loadMu   sync.Mutex
 	released *released
 
+	// MergeKeys is set when a document of the source has YAML merge keys,
+	// which the reader applies (the merged fields' nodes stay where they
+	// are written): byte edits there could change more than they mean to,
+	// so the source gets no fixes.
+	MergeKeys bool
+
 	// pruned is set when Read pruned the trees of this source's objects
 	// (ReadOptions.Prune): Unpruned reads a document again whole.
 	pruned bool
