@@ -45,9 +45,9 @@ func runAdmit(args []string, e *env) int {
 	if err != nil {
 		return usageErr(err)
 	}
-	// No rule runs: lint.Check only builds the model with the config's
-	// namespace and external accounts.
-	res := lint.Check(lint.Load(opts.Input), opts, nil)
+	// No rule runs: only the model, with the config's namespace and
+	// external accounts.
+	res := lint.Model(opts)
 	out, err := admit.Admit(res.Bundle, opts.InScope())
 	if err != nil {
 		return usageErr(err)
