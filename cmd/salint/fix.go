@@ -85,8 +85,7 @@ func runFix(args []string, e *env) int {
 	lint.WriteErrors(e.stderr, last.Errors, false)
 	lint.WriteNotices(e.stderr, last.Notices, false)
 	if fixErr != nil {
-		fmt.Fprintf(e.stderr, "salint fix: %v\n", fixErr)
-		return exitError
+		return usageErr(fixErr)
 	}
 
 	changed := map[string]bool{}

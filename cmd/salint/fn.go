@@ -2,7 +2,7 @@ package main
 
 import (
 	"bytes"
-	"fmt"
+	"errors"
 	"io"
 
 	"github.com/salint/salint/lint/krm"
@@ -51,25 +51,22 @@ func runFn(args []string, e *env) int {
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
+	fail := usageErrors("fn", e)
 	if fs.NArg() > 0 {
-		fmt.Fprintln(e.stderr, "salint fn: takes no arguments: the ResourceList comes on standard input")
-		return exitError
+		return fail(errors.New("takes no arguments: the ResourceList comes on standard input"))
 	}
 	in, err := io.ReadAll(e.stdin)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "salint fn: %v\n", err)
-		return exitError
+		return fail(err)
 	}
 	if len(bytes.TrimSpace(in)) == 0 {
 		// kustomize and kpt always send a ResourceList: nothing at all is a
 		// broken pipe, not an empty package.
-		fmt.Fprintln(e.stderr, "salint fn: standard input is empty: a ResourceList is expected (see 'salint fn --help')")
-		return exitError
+		return fail(errors.New("standard input is empty: a ResourceList is expected (see 'salint fn --help')"))
 	}
 	outcome, err := krm.Run(bytes.NewReader(in), e.stdout, e.stderr, fixFiles)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "salint fn: %v\n", err)
-		return exitError
+		return fail(err)
 	}
 	if outcome.Failed {
 		return exitFindings
