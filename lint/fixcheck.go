@@ -7,7 +7,7 @@ import (
 	"github.com/salint/salint/rules/model"
 )
 
-// FixChecker is the check salint fix runs in each round of mutate.Fix:
+// FixChecker is the check salint fix (and fn) runs in each round of mutate.Fix:
 // the first round checks the files as loaded; when a build (kustomize)
 // made some of them, later rounds read the input again with the files as
 // edited in memory (Reload), so that kustomizations are rebuilt from their

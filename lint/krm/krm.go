@@ -85,17 +85,15 @@ func process(rl *framework.ResourceList, cfg *FunctionConfig, log io.Writer, fix
 	if err != nil {
 		return Outcome{}, err
 	}
-	var res *lint.Result
-	check := func(fs []*model.File) []rules.Finding {
-		res = lint.Check(fs, opts, active)
-		return res.Findings
-	}
+	// Items are read as written, never built: every round checks them as
+	// the fixer left them.
+	checker := lint.NewFixChecker(opts, active)
 	switch cfg.Mode {
 	case ModeFix:
 		if fix == nil {
 			return Outcome{}, errors.New("fix mode is not available")
 		}
-		fixed, err := fix(files, check)
+		fixed, err := fix(files, checker.Check)
 		if err != nil {
 			return Outcome{}, err
 		}
@@ -103,7 +101,7 @@ func process(rl *framework.ResourceList, cfg *FunctionConfig, log io.Writer, fix
 			return Outcome{}, err
 		}
 	default:
-		check(files)
+		checker.Check(files)
 		if items.fromKustomize {
 			// kustomize fails a validator whose output differs from its
 			// input in any way, and it adds path annotations to whatever
@@ -113,6 +111,7 @@ func process(rl *framework.ResourceList, cfg *FunctionConfig, log io.Writer, fix
 		}
 	}
 
+	res := checker.Last
 	outcome := Outcome{Findings: len(res.Findings)}
 	for _, e := range res.Errors {
 		outcome.Failed = true
