@@ -496,10 +496,7 @@ func blockEndLine(src *model.Source, from, indent int, seqAtIndent bool) int {
 // header keeps trailing blank lines ("|+", ">+"): new lines inserted after
 // its last text line would cut those blank lines out of its value.
 func keepsTrailingLines(src *model.Source, n *yaml.Node) bool {
-	for n != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && len(n.Content) > 0 {
-		n = n.Content[len(n.Content)-1]
-	}
-	if n == nil || n.Kind != yaml.ScalarNode || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+	if n = model.TrailingBlockScalar(n); n == nil {
 		return false
 	}
 	start := src.Offset(n.Line, n.Column)

@@ -196,11 +196,7 @@ func stub(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode {
 		return
 	}
-	last := n
-	for (last.Kind == yaml.MappingNode || last.Kind == yaml.SequenceNode) && len(last.Content) > 0 {
-		last = last.Content[len(last.Content)-1]
-	}
-	if last.Kind == yaml.ScalarNode && last.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+	if TrailingBlockScalar(n) != nil {
 		return
 	}
 	n.Content = nil
@@ -302,7 +298,7 @@ func skeleton(o *Object, d *definitions) {
 		if r.edited == nil {
 			continue
 		}
-		if len(m.Content) < 2 || (m.Style&yaml.FlowStyle == 0 && endsInBlockScalar(m.Content[len(m.Content)-1])) {
+		if len(m.Content) < 2 || (m.Style&yaml.FlowStyle == 0 && TrailingBlockScalar(m.Content[len(m.Content)-1]) != nil) {
 			return
 		}
 		if len(r.idx) > 0 && m != root {
@@ -392,13 +388,18 @@ func keyIndex(m *yaml.Node, key string) int {
 	return -1
 }
 
-// endsInBlockScalar reports whether the chain of last nodes from n ends
-// in a block scalar (rules/edit.go keepsTrailingLines reads it).
-func endsInBlockScalar(n *yaml.Node) bool {
-	for (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && len(n.Content) > 0 {
+// TrailingBlockScalar returns the block scalar ("|", ">") that ends the
+// chain of last nodes from n, or nil when that chain ends otherwise.
+// Pruning keeps such chains whole, and rules/edit.go keepsTrailingLines
+// reads the scalar's header.
+func TrailingBlockScalar(n *yaml.Node) *yaml.Node {
+	for n != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && len(n.Content) > 0 {
 		n = n.Content[len(n.Content)-1]
 	}
-	return n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
+	if n == nil || n.Kind != yaml.ScalarNode || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+		return nil
+	}
+	return n
 }
 
 // Unpruned returns the root of the object at root's position in src as
