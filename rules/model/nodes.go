@@ -69,12 +69,20 @@ func Get(m *yaml.Node, key string) Field {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return Field{}
 	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
-			return Field{Key: k, Value: Deref(m.Content[i+1])}
-		}
+	if i := keyIndex(m, key); i >= 0 {
+		return Field{Key: m.Content[i], Value: Deref(m.Content[i+1])}
 	}
 	return Field{}
+}
+
+// keyIndex is the index in m.Content of the first key called key, or -1.
+func keyIndex(m *yaml.Node, key string) int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
+			return i
+		}
+	}
+	return -1
 }
 
 // Lookup walks a path of keys from m; the result's Key is that of the last

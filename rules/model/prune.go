@@ -378,16 +378,6 @@ func only(m *yaml.Node, keys ...string) []*yaml.Node {
 	return m.Content[:n]
 }
 
-// keyIndex is the index in m.Content of the first key called key, or -1.
-func keyIndex(m *yaml.Node, key string) int {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
-			return i
-		}
-	}
-	return -1
-}
-
 // TrailingBlockScalar returns the block scalar ("|", ">") that ends the
 // chain of last nodes from n, or nil when that chain ends otherwise.
 // Pruning keeps such chains whole, and rules/edit.go keepsTrailingLines
