@@ -1,7 +1,5 @@
 package model
 
-import "bytes"
-
 // DocumentRange is one document of a source as Read cuts it: its bytes
 // Data[Start:End] (the "---" line that opens it included) and the 1-based
 // line it starts on.
@@ -12,11 +10,7 @@ type DocumentRange struct {
 // Documents cuts the source at its "---" lines exactly as Read does, so that
 // a writer can pass documents it does not change through byte for byte.
 func (s *Source) Documents() []DocumentRange {
-	start := 0
-	if bytes.HasPrefix(s.Data, bom) {
-		start = len(bom)
-	}
-	chunks := splitDocuments(s.Data, start)
+	chunks := splitDocuments(s.Data, textStart(s.Data))
 	out := make([]DocumentRange, len(chunks))
 	for i, c := range chunks {
 		out[i] = DocumentRange{Start: c.start, End: c.end, Line: c.line}

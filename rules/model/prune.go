@@ -1,7 +1,6 @@
 package model
 
 import (
-	"bytes"
 	"slices"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -403,12 +402,8 @@ func Unpruned(src *Source, root *yaml.Node) *yaml.Node {
 	if !src.pruned || root == nil || src.Load() != nil {
 		return root
 	}
-	start := 0
-	if bytes.HasPrefix(src.Data, bom) {
-		start = len(bom)
-	}
 	var doc *chunk // the last document starting at or before root
-	for _, c := range splitDocuments(src.Data, start) {
+	for _, c := range splitDocuments(src.Data, textStart(src.Data)) {
 		if c.line > root.Line {
 			break
 		}

@@ -48,6 +48,14 @@ func (f *File) Count() int { return len(f.Objects) + f.Skipped }
 
 var bom = []byte("\xef\xbb\xbf")
 
+// textStart is where data's text begins: after a byte order mark.
+func textStart(data []byte) int {
+	if bytes.HasPrefix(data, bom) {
+		return len(bom)
+	}
+	return 0
+}
+
 // Read parses a source into objects. It never panics on bad input: what it
 // cannot read becomes a located Error and reading goes on with the next
 // document.
@@ -62,10 +70,7 @@ func ReadWith(src *Source, opts ReadOptions) *File {
 		src.pruned = true // before any rule reads src concurrently
 	}
 	data := src.Data
-	start := 0
-	if bytes.HasPrefix(data, bom) {
-		start = len(bom)
-	}
+	start := textStart(data)
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		line, col := lineCol(data, start, 1, i)
 		f.errorf(line, col, "file contains NUL bytes (the first here): not a YAML or JSON text file; not read")
@@ -460,21 +465,25 @@ func (f *File) addObjects(root *yaml.Node, docIndex int, anchored bool) {
 			if iv == "" || ik == "" {
 				continue
 			}
-			if !Needed(ik) {
-				f.Skipped++
-				continue
-			}
-			o := newObject(f.Source, item, docIndex, fmt.Sprintf("items[%d].", i), iv, ik)
-			f.Objects = append(f.Objects, o)
-			f.pruneAndRead(o, anchored)
+			f.addObject(item, docIndex, i, iv, ik, anchored)
 		}
 		return
 	}
+	f.addObject(root, docIndex, -1, apiVersion, kind, anchored)
+}
+
+// addObject adds the object at n, the document root or, when item >= 0,
+// that item of a List, or counts it as skipped when no rule reads its kind.
+func (f *File) addObject(n *yaml.Node, docIndex, item int, apiVersion, kind string, anchored bool) {
 	if !Needed(kind) {
 		f.Skipped++
 		return
 	}
-	o := newObject(f.Source, root, docIndex, "", apiVersion, kind)
+	prefix := ""
+	if item >= 0 {
+		prefix = fmt.Sprintf("items[%d].", item)
+	}
+	o := newObject(f.Source, n, docIndex, prefix, apiVersion, kind)
 	f.Objects = append(f.Objects, o)
 	f.pruneAndRead(o, anchored)
 }
@@ -540,7 +549,7 @@ func directivesStart(data []byte, from, sep int) int {
 		case data[begin] == '%':
 			at = begin
 		case len(line) > 0 && line[0] != '#':
-			if isDocumentEnd(data[begin:end]) {
+			if isMarker(data[begin:end], "...") {
 				return at
 			}
 			return sep
@@ -550,22 +559,19 @@ func directivesStart(data []byte, from, sep int) int {
 	return at // only directives and comments since the stream's start
 }
 
-// isDocumentEnd reports a document end marker line ("...", maybe with a
-// comment).
-func isDocumentEnd(line []byte) bool {
-	return bytes.HasPrefix(line, []byte("...")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\n' || line[3] == '\r')
+// isMarker reports whether b starts with a document marker line: marker
+// ("---" to start a document, "..." to end one) followed by a blank or the
+// end of the line.
+func isMarker(b []byte, marker string) bool {
+	n := len(marker)
+	return bytes.HasPrefix(b, []byte(marker)) && (len(b) == n || b[n] == ' ' || b[n] == '\t' || b[n] == '\n' || b[n] == '\r')
 }
 
 // separators returns the offsets of the lines that are document start
 // markers: "---" followed by a blank or the end of the line.
 func separators(data []byte, start int) []int {
 	var out []int
-	isMarker := func(i int) bool {
-		end := i + 3
-		return bytes.HasPrefix(data[i:], []byte("---")) &&
-			(end == len(data) || data[end] == ' ' || data[end] == '\t' || data[end] == '\n' || data[end] == '\r')
-	}
-	if isMarker(start) {
+	if isMarker(data[start:], "---") {
 		out = append(out, start)
 	}
 	for pos := start; ; {
@@ -574,7 +580,7 @@ func separators(data []byte, start int) []int {
 			return out
 		}
 		i := pos + j + 1
-		if isMarker(i) {
+		if isMarker(data[i:], "---") {
 			out = append(out, i)
 		}
 		pos = i
