@@ -203,13 +203,10 @@ func (f *File) parseChunk(chunk []byte, lineOffset, docIndex int) int {
 			return docIndex
 		}
 		if err != nil {
-			line, msg := yamlErrorLine(err)
+			line, msg := YAMLErrorLine(err)
 			// go-yaml may name the line after the last one for an error at
 			// the end of input ("{"): keep the position inside the file.
-			if line < 1 || line > 1+lineBreaks(chunk) {
-				line = max(1, min(line, 1+lineBreaks(chunk)))
-			}
-			line += lineOffset
+			line = max(1, min(line, 1+lineBreaks(chunk))) + lineOffset
 			if bytes.Contains(chunk, []byte("{{")) {
 				msg += " (this looks like a Helm or Go template: lint its rendered output, e.g. helm template ... | salint lint -)"
 			}
@@ -257,12 +254,9 @@ var parserProblems = map[string]bool{
 }
 
 // YAMLErrorLine splits a go-yaml error into its 1-based line (0 when it
-// gives none) and message, for readers of other files (kustomizations).
-func YAMLErrorLine(err error) (int, string) { return yamlErrorLine(err) }
-
-// yamlErrorLine splits a go-yaml error into its 1-based line (0 when it
-// gives none) and message.
-func yamlErrorLine(err error) (int, string) {
+// gives none) and message; readers of other files (kustomizations) use it
+// too.
+func YAMLErrorLine(err error) (int, string) {
 	msg := err.Error()
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
