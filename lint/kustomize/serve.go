@@ -379,11 +379,12 @@ func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
 			out = append(out, doc...) // comments only: no object
 			continue
 		}
-		if isList(doc) {
+		kind, certain := model.SniffKind(doc)
+		if isList(doc, kind, certain) {
 			return nil, false // kustomize takes the items out, without the mark
 		}
-		if mk.stub {
-			doc = mk.cut(doc)
+		if mk.stub && certain {
+			doc = mk.cut(doc, kind)
 		}
 		// The mark goes right before the first key: comments above that
 		// key then attach to the mark's key, and go back to the first
@@ -418,11 +419,10 @@ func firstKey(doc []byte) int {
 	return len(doc)
 }
 
-// isList reports whether doc (a block mapping) may be a List, which
-// kustomize replaces by its items; a document whose kind the sniff cannot
-// tell, or that does not parse, may be.
-func isList(doc []byte) bool {
-	kind, certain := model.SniffKind(doc)
+// isList reports whether doc (a block mapping, whose kind model.SniffKind
+// gave) may be a List, which kustomize replaces by its items; a document
+// whose kind the sniff cannot tell, or that does not parse, may be.
+func isList(doc []byte, kind string, certain bool) bool {
 	if !certain {
 		n, err := yaml.Parse(string(doc))
 		if err != nil {
@@ -529,10 +529,10 @@ func blockMapping(doc []byte) (empty, ok bool) {
 // apiVersion, kind, metadata, the fields kustomize's own transformers
 // read of any object (kustomizeReads: they fail on malformed content
 // there, and a cut build must fail as the whole one does), and what the
-// JSON patches of the build touch.
-func (mk *marking) cut(doc []byte) []byte {
-	kind, certain := model.SniffKind(doc)
-	if !certain || kind == "" || model.Needed(kind) || kind == "ConfigMap" || kind == model.KindSecret ||
+// JSON patches of the build touch. kind is doc's, as model.SniffKind
+// tells it for certain.
+func (mk *marking) cut(doc []byte, kind string) []byte {
+	if kind == "" || model.Needed(kind) || kind == "ConfigMap" || kind == model.KindSecret ||
 		(mk.images && kind != "CustomResourceDefinition") {
 		return doc
 	}
