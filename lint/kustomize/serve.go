@@ -164,8 +164,12 @@ func (b *builder) markable(kusts []*kustFile, stub bool) *marking {
 // read, CRDs given for name references, a patch that is a List): then
 // nothing is cut.
 func guards(kusts []*kustFile) (out []selector, reads [][]string, images, ok bool) {
-	add := func(m *yaml.Node, paths [][]string) {
-		out = append(out, selector{anchored(model.Get(m, "kind").String()), anchored(model.Get(m, "name").String()), paths})
+	add := func(kind, name string, paths [][]string) {
+		out = append(out, selector{anchored(kind), anchored(name), paths})
+	}
+	// sel adds the selector of a target, source or objref mapping.
+	sel := func(m *yaml.Node, paths [][]string) {
+		add(model.Get(m, "kind").String(), model.Get(m, "name").String(), paths)
 	}
 	reads = slices.Clone(kustomizeReads)
 	for _, k := range kusts {
@@ -195,22 +199,22 @@ func guards(kusts []*kustFile) (out []selector, reads [][]string, images, ok boo
 			for _, item := range model.Get(k.root, f).Items() {
 				switch t := model.Get(item, "target"); {
 				case t.Present():
-					add(t.Mapping(), jsonPatchPaths(k, item))
+					sel(t.Mapping(), jsonPatchPaths(k, item))
 				case !smpGuards(k, model.Get(item, "patch").Value, add) || !smpGuards(k, model.Get(item, "path").Value, add):
 					return nil, nil, false, false
 				}
 			}
 		}
 		for _, item := range model.Get(k.root, "vars").Items() {
-			add(model.Get(item, "objref").Mapping(), nil)
+			sel(model.Get(item, "objref").Mapping(), nil)
 		}
 		for _, item := range model.Get(k.root, "replacements").Items() {
 			if item.Kind != yaml.MappingNode || model.Get(item, "path").Present() {
 				return nil, nil, false, false
 			}
-			add(model.Get(item, "source").Mapping(), nil)
+			sel(model.Get(item, "source").Mapping(), nil)
 			for _, t := range model.Get(item, "targets").Items() {
-				add(model.Get(t, "select").Mapping(), nil)
+				sel(model.Get(t, "select").Mapping(), nil)
 			}
 		}
 	}
@@ -270,7 +274,7 @@ func readPath(path string) []string {
 // patch v (inline, or a file's path; nil adds nothing): its kind and
 // name, whole. false when a document is a List, whose items could be of
 // any kind.
-func smpGuards(k *kustFile, v *yaml.Node, add func(*yaml.Node, [][]string)) bool {
+func smpGuards(k *kustFile, v *yaml.Node, add func(kind, name string, paths [][]string)) bool {
 	if v == nil || v.Kind != yaml.ScalarNode {
 		return true
 	}
@@ -285,10 +289,7 @@ func smpGuards(k *kustFile, v *yaml.Node, add func(*yaml.Node, [][]string)) bool
 		if strings.HasSuffix(model.Get(doc, "kind").String(), "List") {
 			return false
 		}
-		add(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
-			{Kind: yaml.ScalarNode, Value: "kind"}, {Kind: yaml.ScalarNode, Value: model.Get(doc, "kind").String()},
-			{Kind: yaml.ScalarNode, Value: "name"}, {Kind: yaml.ScalarNode, Value: model.Lookup(doc, "metadata", "name").String()},
-		}}, nil)
+		add(model.Get(doc, "kind").String(), model.Lookup(doc, "metadata", "name").String(), nil)
 	}
 	return true
 }
