@@ -655,7 +655,6 @@ func (fs *overlayFS) ReadFile(path string) ([]byte, error) {
 			}
 			// Not marked: the build is run again with origin annotations.
 			fs.marks.unmarked = true
-
 		}
 		return data, nil
 	}

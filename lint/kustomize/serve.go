@@ -472,10 +472,8 @@ func (b *builder) hashSuffixed(k *kustFile) bool {
 			if k.hashSuffix || e.kind != entryFile || !e.exists || e.dir {
 				continue
 			}
-			if src := b.opts.Sources[e.abs]; src != nil {
+			if src, err := b.read(e.abs, e.abs); err == nil {
 				k.hashSuffix = bytes.Contains(src.Data, hashSuffixKey)
-			} else if data, err := os.ReadFile(e.abs); err == nil {
-				k.hashSuffix = bytes.Contains(data, hashSuffixKey)
 			}
 		}
 	})
