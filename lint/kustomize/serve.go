@@ -15,6 +15,7 @@ import (
 
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/kyaml/utils"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -222,8 +223,8 @@ func guards(kusts []*kustFile) (out []selector, reads [][]string, images, ok boo
 }
 
 // fieldSpecPaths returns, for every "path" of a field spec below n, the
-// part of objects a cut document keeps for it (see kustomizeReads): its
-// first two steps, or only its first when a step is escaped.
+// part of objects a cut document keeps for it (see kustomizeReads and
+// readPath).
 func fieldSpecPaths(n *yaml.Node) (out [][]string) {
 	if n == nil {
 		return nil
@@ -242,26 +243,12 @@ func fieldSpecPaths(n *yaml.Node) (out [][]string) {
 }
 
 // readPath is what a cut document keeps for a field spec's path: its
-// first two steps ("\\/" escapes a slash within a step; a list step's
-// "[]" or "[name=x]" is dropped).
+// first two steps, split as kustomize's field spec filter splits them
+// (utils.PathSplitter: "\\/" escapes a slash within a step, a leading
+// slash is dropped), with a list step's "[]" or "[name=x]" dropped.
 func readPath(path string) []string {
-	var steps []string
-	var step strings.Builder
-	for i := 0; i < len(path) && len(steps) < 2; i++ {
-		switch {
-		case path[i] == '\\' && i+1 < len(path) && path[i+1] == '/':
-			step.WriteByte('/')
-			i++
-		case path[i] == '/':
-			steps = append(steps, step.String())
-			step.Reset()
-		default:
-			step.WriteByte(path[i])
-		}
-	}
-	if len(steps) < 2 {
-		steps = append(steps, step.String())
-	}
+	steps := utils.PathSplitter(path, "/")
+	steps = steps[:min(len(steps), 2)]
 	for i, s := range steps {
 		if j := strings.IndexByte(s, '['); j >= 0 {
 			steps[i] = s[:j]
