@@ -4,6 +4,7 @@
 package model
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -75,14 +76,10 @@ func (s *Source) index() {
 
 // Offset converts a 1-based line and character column to a byte offset.
 func (s *Source) Offset(line, col int) int {
-	s.index()
+	off := s.LineStart(line)
 	if line < 1 {
-		return 0
+		return off
 	}
-	if line > len(s.lineStarts) {
-		return len(s.Data)
-	}
-	off := s.lineStarts[line-1]
 	for c := 1; c < col && off < len(s.Data) && s.Data[off] != '\n'; c++ {
 		_, size := utf8.DecodeRune(s.Data[off:])
 		off += size
@@ -116,13 +113,8 @@ func (s *Source) LineEnd(line int) int {
 // Newline is the line ending the file uses: "\r\n" when its first line ends so.
 func (s *Source) Newline() string {
 	_ = s.Load()
-	for i, b := range s.Data {
-		if b == '\n' {
-			if i > 0 && s.Data[i-1] == '\r' {
-				return "\r\n"
-			}
-			return "\n"
-		}
+	if i := bytes.IndexByte(s.Data, '\n'); i > 0 && s.Data[i-1] == '\r' {
+		return "\r\n"
 	}
 	return "\n"
 }
@@ -171,11 +163,11 @@ func (s *Source) Load() error {
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
 	r := s.released
-	if s.Data != nil || r == nil || r.err != nil {
-		if r != nil && s.Data == nil {
-			return r.err
-		}
+	if s.Data != nil || r == nil {
 		return nil
+	}
+	if r.err != nil {
+		return r.err
 	}
 	data, err := r.read()
 	switch {
