@@ -240,7 +240,8 @@ var (
 // are rare.
 func skeleton(o *Object, d *definitions) {
 	root := o.Node
-	k, listed := pruneKeeps[o.Group()+"/"+o.Kind]
+	id := o.Group() + "/" + o.Kind
+	k, listed := pruneKeeps[id]
 	if root == nil || root.Kind != yaml.MappingNode || (listed && k == nil) {
 		return
 	}
@@ -253,11 +254,17 @@ func skeleton(o *Object, d *definitions) {
 		edited []string
 	}
 	var maps []reduced
-	at := func(m *yaml.Node) *reduced {
+	find := func(m *yaml.Node) *reduced {
 		for i := range maps {
 			if maps[i].m == m {
 				return &maps[i]
 			}
+		}
+		return nil
+	}
+	at := func(m *yaml.Node) *reduced {
+		if r := find(m); r != nil {
+			return r
 		}
 		maps = append(maps, reduced{m: m})
 		return &maps[len(maps)-1]
@@ -271,7 +278,7 @@ func skeleton(o *Object, d *definitions) {
 	case d.account != nil:
 		at(root).edited = editedAccountKeys
 	case len(d.pods) > 0:
-		if !podSpecKinds[o.Group()+"/"+o.Kind] {
+		if !podSpecKinds[id] {
 			return
 		}
 		for _, p := range d.pods {
@@ -326,14 +333,6 @@ func skeleton(o *Object, d *definitions) {
 	// The last field of an account is read down to its last node; the
 	// metadata then stays as it is.
 	reduceMeta := at(root).edited == nil || root.Content[len(root.Content)-1] != meta.Value
-	onPath := func(v *yaml.Node) bool {
-		for _, r := range maps {
-			if r.m == v {
-				return true
-			}
-		}
-		return false
-	}
 	for _, r := range maps {
 		m := r.m
 		slices.Sort(r.idx)
@@ -341,7 +340,7 @@ func skeleton(o *Object, d *definitions) {
 		n := 0
 		for _, i := range r.idx {
 			key, v := m.Content[i], m.Content[i+1]
-			if r.edited != nil && !slices.Contains(r.edited, key.Value) && v != meta.Value && !onPath(v) {
+			if r.edited != nil && !slices.Contains(r.edited, key.Value) && v != meta.Value && find(v) == nil {
 				stub(v) // only its key, kind and position are read
 			}
 			m.Content[n], m.Content[n+1] = key, v
