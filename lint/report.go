@@ -102,8 +102,17 @@ func (r *Result) Summary() string {
 // FindingCounts says how many findings there are of each severity:
 // "3 findings (1 error, 2 warnings)", or "no findings".
 func (r *Result) FindingCounts() string {
+	if len(r.Findings) == 0 {
+		return "no findings"
+	}
+	return fmt.Sprintf("%s (%s)", plural(len(r.Findings), "finding"), SeverityCounts(r.Findings))
+}
+
+// SeverityCounts counts findings by severity, most severe first: "1
+// error, 2 warnings".
+func SeverityCounts(findings []rules.Finding) string {
 	counts := map[rules.Severity]int{}
-	for _, f := range r.Findings {
+	for _, f := range findings {
 		counts[f.Severity]++
 	}
 	var parts []string
@@ -112,10 +121,7 @@ func (r *Result) FindingCounts() string {
 			parts = append(parts, plural(n, s.String()))
 		}
 	}
-	if len(r.Findings) == 0 {
-		return "no findings"
-	}
-	return fmt.Sprintf("%s (%s)", plural(len(r.Findings), "finding"), strings.Join(parts, ", "))
+	return strings.Join(parts, ", ")
 }
 
 func plural(n int, noun string) string {

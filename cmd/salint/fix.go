@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/mutate"
@@ -146,21 +145,11 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, la
 	}
 	remain := "no findings remain"
 	if len(last.Findings) > 0 {
-		counts := map[rules.Severity]int{}
-		for _, f := range last.Findings {
-			counts[f.Severity]++
-		}
-		var parts []string
-		for _, s := range []rules.Severity{rules.Error, rules.Warning, rules.Info} {
-			if counts[s] > 0 {
-				parts = append(parts, plural(counts[s], s.String()))
-			}
-		}
 		verb := "remain"
 		if len(last.Findings) == 1 {
 			verb = "remains"
 		}
-		remain = fmt.Sprintf("%s %s (%s)", plural(len(last.Findings), "finding"), verb, strings.Join(parts, ", "))
+		remain = fmt.Sprintf("%s %s (%s)", plural(len(last.Findings), "finding"), verb, lint.SeverityCounts(last.Findings))
 	}
 	if len(last.Errors) > 0 {
 		// "no findings remain" alone would hide what could not be read.
