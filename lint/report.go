@@ -203,6 +203,15 @@ type jsonError struct {
 	Message string `json:"message"`
 }
 
+// jsonErrors converts input errors or notices; never null in the JSON.
+func jsonErrors(errs []model.Error) []jsonError {
+	out := make([]jsonError, 0, len(errs))
+	for _, e := range errs {
+		out = append(out, jsonError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Col, Message: e.Message})
+	}
+	return out
+}
+
 type jsonSummary struct {
 	Files      int `json:"files"`
 	Objects    int `json:"objects"`
@@ -215,8 +224,8 @@ type jsonSummary struct {
 func WriteJSON(w io.Writer, r Report) error {
 	out := jsonReport{
 		Findings: make([]jsonFinding, 0, len(r.Findings)),
-		Errors:   make([]jsonError, 0, len(r.Errors)),
-		Notices:  make([]jsonError, 0, len(r.Notices)),
+		Errors:   jsonErrors(r.Errors),
+		Notices:  jsonErrors(r.Notices),
 		Summary: jsonSummary{
 			Files: r.Files, Objects: r.Objects, Findings: len(r.Findings),
 			Errors: len(r.Errors), Suppressed: r.Suppressed,
@@ -232,12 +241,6 @@ func WriteJSON(w io.Writer, r Report) error {
 			jf.Object = objectOf(f.Object)
 		}
 		out.Findings = append(out.Findings, jf)
-	}
-	for _, e := range r.Errors {
-		out.Errors = append(out.Errors, jsonError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Col, Message: e.Message})
-	}
-	for _, n := range r.Notices {
-		out.Notices = append(out.Notices, jsonError{File: n.Pos.File, Line: n.Pos.Line, Column: n.Pos.Col, Message: n.Message})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
