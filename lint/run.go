@@ -99,8 +99,9 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	paths := make(map[string]bool, len(files))
 	for _, f := range files {
 		// A kustomization read raw also carries the notice that it was not
-		// built: one file, counted once.
-		leftOut := !f.Source.HasContent() && f.Count() == 0 && len(f.Errors) == 0 // a notice only
+		// built: one file, counted once. A file that is a notice only (a
+		// Helm template left out, see helmNotice) was not read.
+		leftOut := !f.Source.HasContent() && f.Count() == 0 && len(f.Errors) == 0
 		if !paths[f.Source.Path] && !leftOut {
 			paths[f.Source.Path] = true
 			res.Files++
