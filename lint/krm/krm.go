@@ -157,7 +157,6 @@ func newItems(nodes []*yaml.RNode) *items {
 
 func (it *items) files() ([]*model.File, error) {
 	files := make([]*model.File, len(it.nodes))
-	sources := make([]*model.Source, len(it.nodes))
 	for i, n := range it.nodes {
 		text, err := n.String()
 		if err != nil {
@@ -167,8 +166,7 @@ func (it *items) files() ([]*model.File, error) {
 		if path == "" {
 			path = "items[" + strconv.Itoa(i) + "]"
 		}
-		sources[i] = &model.Source{Path: path, Data: []byte(text)}
-		files[i] = model.Read(sources[i])
+		files[i] = model.Read(&model.Source{Path: path, Data: []byte(text)})
 	}
 	it.setSources(files)
 	return files, nil
