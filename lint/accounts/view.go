@@ -9,6 +9,8 @@
 package accounts
 
 import (
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/salint/salint/rules/model"
@@ -173,9 +175,9 @@ func Build(b *model.Bundle) *View {
 	for _, e := range b.ExternalAccountNames() {
 		add(e[0], e[1])
 	}
-	for _, ns := range sortedKeys(names) {
+	for _, ns := range slices.Sorted(maps.Keys(names)) {
 		n := &Namespace{Name: ns}
-		for _, name := range sortedKeys(names[ns]) {
+		for _, name := range slices.Sorted(maps.Keys(names[ns])) {
 			n.Accounts = append(n.Accounts, account(b, ns, name))
 		}
 		v.Namespaces = append(v.Namespaces, n)
@@ -285,13 +287,4 @@ func known(v bool, from model.Origin) Token { return Token{Mounted: &v, From: fr
 
 func roleKey(r Role) string {
 	return r.Binding.Kind + "\x00" + r.Binding.Namespace + "\x00" + r.Binding.Name + "\x00" + r.Kind + "\x00" + r.Name
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
