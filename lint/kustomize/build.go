@@ -432,39 +432,17 @@ func (b *builder) buildRoot(root *kustFile) bool {
 // (objects, origins, and any error message) is always that of the build
 // with origin annotations.
 func (b *builder) build(root *kustFile, kusts []*kustFile) (resmap.ResMap, []*resource.Origin, string, error) {
-	for _, stub := range []bool{true, false} {
-		if stub && !b.opts.Stub {
-			continue
+	for stub := b.opts.Stub; useMarks; stub = false {
+		m, origins, again, ok := b.buildMarked(root, kusts, stub)
+		if ok && stub {
+			return m, origins, builtCut, nil
 		}
-		mk := b.markable(kusts, stub)
-		if mk == nil || !useMarks {
-			break
-		}
-		if stub && !mk.stub {
-			continue // nothing may be cut: the next round builds it whole
-		}
-		m, err := b.run(root, mk)
-		if mk.unmarked {
-			break
-		}
-		if err != nil {
-			continue // cut documents may be why; whole, the error is kustomize's own
-		}
-		origins := make([]*resource.Origin, 0, m.Size())
-		for _, r := range m.Resources() {
-			o, ok := mk.origin(root, r)
-			if !ok {
-				break
-			}
-			origins = append(origins, o)
-		}
-		if len(origins) == m.Size() {
-			if mk.stub {
-				return m, origins, builtCut, nil
-			}
+		if ok {
 			return m, origins, builtMarked, nil
 		}
-		break
+		if !again || !stub {
+			break
+		}
 	}
 	m, err := b.run(root, nil)
 	if err != nil {
@@ -476,6 +454,34 @@ func (b *builder) build(root *kustFile, kusts []*kustFile) (resmap.ResMap, []*re
 		origins = append(origins, o)
 	}
 	return m, origins, builtAnnotated, nil
+}
+
+// buildMarked builds root marked, with cut documents when stub. ok is
+// false when the build's objects cannot be told apart by their marks;
+// again is then set when a build with whole documents may still be
+// marked: nothing could be cut, or the cut build failed (cut documents
+// may be why; whole, the error is kustomize's own).
+func (b *builder) buildMarked(root *kustFile, kusts []*kustFile, stub bool) (m resmap.ResMap, origins []*resource.Origin, again, ok bool) {
+	mk := b.markable(kusts, stub)
+	if mk == nil {
+		return nil, nil, false, false
+	}
+	if stub && !mk.stub {
+		return nil, nil, true, false
+	}
+	m, err := b.run(root, mk)
+	if mk.unmarked || err != nil {
+		return nil, nil, !mk.unmarked, false
+	}
+	origins = make([]*resource.Origin, 0, m.Size())
+	for _, r := range m.Resources() {
+		o, ok := mk.origin(root, r)
+		if !ok {
+			return nil, nil, false, false
+		}
+		origins = append(origins, o)
+	}
+	return m, origins, false, true
 }
 
 // fail records the errors of root's build, each once: a base that fails
