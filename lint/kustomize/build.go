@@ -268,7 +268,7 @@ func (b *builder) tryAll(candidates []*kustFile, referenced map[string]bool) {
 func (b *builder) own(kusts []*kustFile) {
 	for _, k := range kusts {
 		b.res.owned[k.abs] = true
-		b.res.consumed[filepath.Join(k.abs, filepath.Base(k.src.Path))] = true
+		b.res.consumed[k.file()] = true
 		for _, e := range k.entries {
 			if e.exists && !e.dir {
 				b.res.consumed[e.abs] = true
@@ -362,7 +362,7 @@ func (b *builder) prepare(root *kustFile) *attempt {
 			a.errs = append(a.errs, *k.err)
 			continue
 		}
-		if e, ok := guard(filepath.Join(k.abs, filepath.Base(k.src.Path)), k.src.Path); !ok {
+		if e, ok := guard(k.file(), k.src.Path); !ok {
 			a.errs = append(a.errs, e)
 		}
 		for _, e := range k.entries {
@@ -503,7 +503,7 @@ func (b *builder) notice(root *kustFile, pos model.Position, msg string) {
 
 // kustOutput is the output File of a kustomization file.
 func (b *builder) kustOutput(k *kustFile) *model.File {
-	abs := filepath.Join(k.abs, filepath.Base(k.src.Path))
+	abs := k.file()
 	sf := b.sources[abs]
 	if sf == nil {
 		sf = &sourceFile{src: k.src, parsed: &model.File{Source: k.src}}

@@ -34,7 +34,7 @@ func (b *builder) source(abs, display string) *sourceFile {
 	if sf := b.sources[abs]; sf != nil {
 		return sf
 	}
-	if k := b.kusts[filepath.Dir(abs)]; k != nil && filepath.Base(k.src.Path) == filepath.Base(abs) {
+	if k := b.kustAt(abs); k != nil {
 		b.kustOutput(k)
 		return b.sources[abs]
 	}
@@ -59,10 +59,9 @@ func (b *builder) read(abs, display string) (*model.Source, error) {
 	return &model.Source{Path: display, Data: data}, err
 }
 
-// kustAt returns the kustomization file at path (relative to root's
-// directory), or nil when path is another file (a transformer config).
-func (b *builder) kustAt(root *kustFile, path string) *kustFile {
-	abs := filepath.Join(root.abs, path)
+// kustAt returns the kustomization file at abs, or nil when abs is
+// another file (a transformer config).
+func (b *builder) kustAt(abs string) *kustFile {
 	k := b.kusts[filepath.Dir(abs)]
 	if k == nil || filepath.Base(k.src.Path) != filepath.Base(abs) {
 		return nil
@@ -85,13 +84,14 @@ func (b *builder) addObject(root *kustFile, r *resource.Resource, origin *resour
 		sf = b.source(filepath.Join(root.abs, origin.Path), filepath.Join(root.dir, origin.Path))
 		srcObj = match(sf.parsed, kind, name)
 	case origin != nil && origin.ConfiguredIn != "" && origin.Repo == "":
-		if k := b.kustAt(root, origin.ConfiguredIn); k != nil {
+		abs := filepath.Join(root.abs, origin.ConfiguredIn)
+		if k := b.kustAt(abs); k != nil {
 			anchor = generatorEntry(k, name)
 		}
-		sf = b.source(filepath.Join(root.abs, origin.ConfiguredIn), filepath.Join(root.dir, origin.ConfiguredIn))
+		sf = b.source(abs, filepath.Join(root.dir, origin.ConfiguredIn))
 	default:
 		b.kustOutput(root)
-		sf = b.sources[filepath.Join(root.abs, filepath.Base(root.src.Path))]
+		sf = b.sources[root.file()]
 	}
 	out := b.output(sf)
 	if !model.Needed(kind) {

@@ -766,6 +766,6 @@ func (mk *marking) origin(root *kustFile, r *resource.Resource) (*resource.Origi
 		mk.claimed = map[generated]bool{}
 	}
 	mk.claimed[claim] = true
-	rel, err := filepath.Rel(root.abs, filepath.Join(from.abs, filepath.Base(from.src.Path)))
+	rel, err := filepath.Rel(root.abs, from.file())
 	return &resource.Origin{ConfiguredIn: rel}, err == nil
 }

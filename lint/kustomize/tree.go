@@ -232,6 +232,11 @@ func looksRemote(v string) bool {
 	return ok && strings.Contains(first, ".") && !strings.HasPrefix(first, ".")
 }
 
+// file is the kustomization file's absolute path.
+func (k *kustFile) file() string {
+	return filepath.Join(k.abs, filepath.Base(k.src.Path))
+}
+
 // pos locates a node of the kustomization file.
 func (k *kustFile) pos(n *yaml.Node) model.Position {
 	if n == nil {
