@@ -74,13 +74,20 @@ func WriteErrors(w io.Writer, errs []model.Error, useColor bool) {
 	}
 }
 
-// WriteNotices writes notices (how inputs were read; not errors), one per
+// writeNotices writes notices (how inputs were read; not errors), one per
 // line, for the text format's standard error.
-func WriteNotices(w io.Writer, notices []model.Error, useColor bool) {
+func writeNotices(w io.Writer, notices []model.Error, useColor bool) {
 	c := palette(useColor)
 	for _, n := range notices {
 		fmt.Fprintf(w, "%s: %s %s\n", c.pos.Sprint(n.Pos), c.infoC.Sprint("notice:"), n.Message)
 	}
+}
+
+// WriteInputs writes what a run says about its inputs, for standard
+// error: the input errors, then the notices.
+func (r *Result) WriteInputs(w io.Writer, useColor bool) {
+	WriteErrors(w, r.Errors, useColor)
+	writeNotices(w, r.Notices, useColor)
 }
 
 // Summary is the one-line account of a run.

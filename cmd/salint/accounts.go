@@ -50,8 +50,7 @@ func runAccounts(args []string, e *env) int {
 	opts.Prune, opts.ReportOnly = true, true // only shows the model: see lint.Input
 	res := lint.Model(opts)
 	if output.format != "json" { // JSON carries them inside, as lint's does
-		lint.WriteErrors(e.stderr, res.Errors, false)
-		lint.WriteNotices(e.stderr, res.Notices, false)
+		res.WriteInputs(e.stderr, false)
 	}
 	out, closeOut, err := output.writer(e)
 	if err != nil {

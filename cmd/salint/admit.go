@@ -55,8 +55,7 @@ func runAdmit(args []string, e *env) int {
 	if _, err := e.stdout.Write(out.Output); err != nil {
 		return usageErr(err)
 	}
-	lint.WriteErrors(e.stderr, res.Errors, false)
-	lint.WriteNotices(e.stderr, res.Notices, false)
+	res.WriteInputs(e.stderr, false)
 	for _, n := range out.Notes {
 		fmt.Fprintf(e.stderr, "%s: note: %s\n", n.Pos, n.Message)
 	}

@@ -81,8 +81,7 @@ func runFix(args []string, e *env) int {
 		report = e.stderr
 	}
 	failed := fixErr != nil || len(last.Errors) > 0
-	lint.WriteErrors(e.stderr, last.Errors, false)
-	lint.WriteNotices(e.stderr, last.Notices, false)
+	last.WriteInputs(e.stderr, false)
 	if fixErr != nil {
 		return usageErr(fixErr)
 	}

@@ -204,8 +204,7 @@ func runLint(args []string, e *env) int {
 	case "json", "github":
 		// The report carries the input errors.
 	default:
-		lint.WriteErrors(e.stderr, res.Errors, useColor && isTerminal(e.stderr))
-		lint.WriteNotices(e.stderr, res.Notices, useColor && isTerminal(e.stderr))
+		res.WriteInputs(e.stderr, useColor && isTerminal(e.stderr))
 		if res.Objects == 0 && len(res.Errors) == 0 {
 			// A CI job pointed at a directory of values files passes, but
 			// not in silence (the JSON says it as summary.objects).
