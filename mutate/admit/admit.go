@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"fmt"
 	"hash/fnv"
+	"sort"
 	"strings"
 
 	"github.com/salint/salint/rules"
@@ -464,10 +465,9 @@ func (a *admitter) render() ([]byte, error) {
 		docs := src.Documents()
 		byDoc := make([][]*model.Object, len(docs))
 		for _, o := range f.Objects {
-			d := 0
-			for d+1 < len(docs) && docs[d+1].Line <= o.Node.Line {
-				d++
-			}
+			// The last document starting at or before the object's line
+			// (the first when none does).
+			d := max(sort.Search(len(docs), func(i int) bool { return docs[i].Line > o.Node.Line })-1, 0)
 			byDoc[d] = append(byDoc[d], o)
 		}
 		for d, r := range docs {
