@@ -431,7 +431,8 @@ func appendItem(m *yaml.Node, key string, item *yaml.Node) {
 }
 
 // render writes the bundle: documents without a change byte for byte, the
-// others re-encoded in block style.
+// others re-encoded in block style (straight into the output: an error
+// discards all of it).
 func (a *admitter) render() ([]byte, error) {
 	var out bytes.Buffer
 	first := true
@@ -453,12 +454,10 @@ func (a *admitter) render() ([]byte, error) {
 				if a.dropped[o] {
 					continue
 				}
-				var buf bytes.Buffer
-				if err := yaml.NewEncoder(&buf).Encode(o.Node); err != nil {
+				sep()
+				if err := yaml.NewEncoder(&out).Encode(o.Node); err != nil {
 					return nil, fmt.Errorf("%s: %w", o.Pos(nil), err)
 				}
-				sep()
-				out.Write(buf.Bytes())
 			}
 			continue
 		}
@@ -498,13 +497,10 @@ func (a *admitter) render() ([]byte, error) {
 			if json := bytes.TrimLeft(raw, " \t\r\n"); len(json) > 0 && json[0] == '{' {
 				blockStyle(root, true) // JSON in, YAML out
 			}
-			var buf bytes.Buffer
-			enc := yaml.NewEncoder(&buf)
-			if err := enc.Encode(root); err != nil {
+			sep()
+			if err := yaml.NewEncoder(&out).Encode(root); err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", src.Path, r.Line, err)
 			}
-			sep()
-			out.Write(buf.Bytes())
 		}
 	}
 	return out.Bytes(), nil
