@@ -126,6 +126,7 @@ func Start(dirs []string, opts Options) *Pending {
 		chains:   map[string][]*kustFile{},
 		reported: map[string]bool{},
 		attempts: map[string]*attempt{},
+		guarded:  map[string]verdict{},
 		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}, how: map[string]string{}},
 	}
 	var candidates []*kustFile
@@ -285,6 +286,7 @@ type builder struct {
 	chains   map[string][]*kustFile // see chain
 	reported map[string]bool        // errors already recorded (see fail)
 	attempts map[string]*attempt    // roots built ahead, by directory
+	guarded  map[string]verdict     // see builder.guard
 	res      *Result
 }
 
@@ -362,12 +364,12 @@ func (b *builder) prepare(root *kustFile) *attempt {
 			a.errs = append(a.errs, *k.err)
 			continue
 		}
-		if e, ok := guard(k.file(), k.src.Path); !ok {
+		if e, ok := b.guard(k.file(), k.src.Path); !ok {
 			a.errs = append(a.errs, e)
 		}
 		for _, e := range k.entries {
 			if e.exists && !e.dir {
-				if g, ok := guard(e.abs, filepath.Join(k.dir, e.value)); !ok {
+				if g, ok := b.guard(e.abs, filepath.Join(k.dir, e.value)); !ok {
 					a.errs = append(a.errs, g)
 				}
 			}

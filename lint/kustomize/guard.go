@@ -47,6 +47,25 @@ func guard(abs, display string) (e model.Error, ok bool) {
 	}
 }
 
+// verdict is what guard said of a file.
+type verdict struct {
+	e  model.Error
+	ok bool
+}
+
+// guard is guard, once per file and display path: every root that uses
+// a base prepares it again (see prepare), and guard reads each file
+// whole. prepare runs on one goroutine at a time.
+func (b *builder) guard(abs, display string) (model.Error, bool) {
+	key := abs + "\x00" + display
+	v, seen := b.guarded[key]
+	if !seen {
+		v.e, v.ok = guard(abs, display)
+		b.guarded[key] = v
+	}
+	return v.e, v.ok
+}
+
 // expandedSize counts the nodes of n with aliases expanded, without
 // expanding them: each anchor's size is computed once.
 func expandedSize(n *yaml.Node, memo map[*yaml.Node]int, depth int) int {
