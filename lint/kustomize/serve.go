@@ -620,16 +620,16 @@ func parseOne(doc []byte) (*yaml.Node, bool) {
 		return nil, false
 	}
 	root := top.Content[0]
-	aliased := false
-	var find func(n *yaml.Node)
-	find = func(n *yaml.Node) {
-		aliased = aliased || n.Kind == yaml.AliasNode || n.Anchor != "" || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!merge"
-		for _, c := range n.Content {
-			find(c)
-		}
+	return root, !aliased(root)
+}
+
+// aliased reports whether n or a node below it is an alias, carries an
+// anchor, or is a merge key.
+func aliased(n *yaml.Node) bool {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!merge" {
+		return true
 	}
-	find(root)
-	return root, !aliased
+	return slices.ContainsFunc(n.Content, aliased)
 }
 
 // cutTo returns doc with only what paths need of it: apiVersion, kind
