@@ -60,20 +60,14 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Check(opts.load(), opts, active), nil
+	return Check(Load(opts.Input), opts, active), nil
 }
 
 // Model reads the inputs and builds the namespace model exactly as Run
 // does, without running any rule: for views of the model (salint accounts).
 // Result.Findings is empty.
 func Model(opts Options) *Result {
-	return Check(opts.load(), opts, nil)
-}
-
-// load reads the inputs; Run and Model share it so that every command
-// reads a bundle the same way.
-func (o Options) load() []*model.File {
-	return Load(o.Input)
+	return Check(Load(opts.Input), opts, nil)
 }
 
 // Check runs active rules over files already read.
