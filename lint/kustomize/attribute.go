@@ -2,9 +2,7 @@ package kustomize
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -172,8 +170,8 @@ func parseAll(data []byte) []*yaml.Node {
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) || err != nil {
-			return docs
+		if err != nil {
+			return docs // io.EOF, or the first document that does not parse
 		}
 		if len(doc.Content) == 1 {
 			docs = append(docs, doc.Content[0])
