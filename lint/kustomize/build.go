@@ -28,7 +28,6 @@ import (
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/api/types"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -48,6 +47,9 @@ type Options struct {
 	// report, as lint.Input.ReportOnly; never for fix or admit, which keep
 	// whole objects.
 	Stub bool
+	// CacheDir, when set, is where builds are kept for later runs (see
+	// cache.go).
+	CacheDir string
 }
 
 // Result is what building the kustomizations of an input produced.
@@ -62,6 +64,7 @@ type Result struct {
 	consumed map[string]bool   // absolute paths read by a build
 	owned    map[string]bool   // directories of the kustomizations built
 	how      map[string]string // root directory -> builtCut, builtMarked or builtAnnotated
+	cached   map[string]bool   // root directories whose build came from the cache
 }
 
 // How a root was built, for tests (see build).
@@ -127,7 +130,7 @@ func Start(dirs []string, opts Options) *Pending {
 		reported: map[string]bool{},
 		attempts: map[string]*attempt{},
 		guarded:  map[string]verdict{},
-		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}, how: map[string]string{}},
+		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}, how: map[string]string{}, cached: map[string]bool{}},
 	}
 	var candidates []*kustFile
 	seen := map[string]bool{}
@@ -188,7 +191,11 @@ func Start(dirs []string, opts Options) *Pending {
 			// global, and keeps a custom one for the builds after: one
 			// at a time, in input order, as before.
 			workers = 1
+			touchSchema()
 		}
+	}
+	if !opts.EnableExec && !schemaChanged() {
+		b.cache = openCache(opts.CacheDir)
 	}
 	// What belongs to the builds is known now: what try below owns, as
 	// the bases of a failed root lie inside its closure.
@@ -287,6 +294,7 @@ type builder struct {
 	reported map[string]bool        // errors already recorded (see fail)
 	attempts map[string]*attempt    // roots built ahead, by directory
 	guarded  map[string]verdict     // see builder.guard
+	cache    *buildCache            // nil: builds are not cached
 	res      *Result
 }
 
@@ -335,10 +343,9 @@ type attempt struct {
 	kusts  []*kustFile
 	remote *model.Error  // not built: needs the network (a notice)
 	errs   []model.Error // not built: input kustomize would fail on, or must not read
-	built  bool          // m, origins, how and err are set
-	m      resmap.ResMap
-	origin []*resource.Origin
-	how    string
+	done   bool          // out and err are set
+	cached bool          // out came from the cache
+	out    *built
 	err    error
 }
 
@@ -386,13 +393,33 @@ func (b *builder) prepare(root *kustFile) *attempt {
 	return a
 }
 
-// run runs kustomize for a prepared root that passed its checks.
+// run runs kustomize for a prepared root that passed its checks, or
+// takes its build from the cache (see cache.go).
 func (a *attempt) run(b *builder, root *kustFile) {
-	if a.built || a.remote != nil || len(a.errs) > 0 {
+	if a.done || a.remote != nil || len(a.errs) > 0 {
 		return
 	}
-	a.m, a.origin, a.how, a.err = b.build(root, a.kusts)
-	a.built = true
+	a.done = true
+	if b.cache == nil {
+		a.out, a.err = b.build(root, a.kusts, nil)
+		return
+	}
+	key := b.cache.key(root, b.opts)
+	in := newInputFS(b.opts.Sources, nil)
+	if out, ok := b.cache.load(key, in); ok {
+		a.out, a.cached = out, true
+		return
+	}
+	rec := newRecorder()
+	for _, k := range a.kusts {
+		// What salint read of each kustomization decides how the build
+		// is served (markable): it is an answer the entry depends on.
+		rec.add(question{askRead, k.file()}, hashAnswer(nil, k.src.Data))
+	}
+	a.out, a.err = b.build(root, a.kusts, rec)
+	if a.err == nil {
+		b.cache.store(key, rec, in, a.out)
+	}
 }
 
 // buildRoot builds root (unless Build built it already) and adds its
@@ -414,15 +441,16 @@ func (b *builder) buildRoot(root *kustFile) bool {
 		b.fail(root, a.errs...)
 		return false
 	}
-	b.res.how[root.dir] = a.how
+	b.res.how[root.dir] = a.out.how
+	b.res.cached[root.dir] = a.cached
 	if a.err != nil {
 		pos, msg := locateError(a.kusts, a.err)
 		b.fail(root, model.Error{Pos: pos, Message: "kustomize build failed: " + msg})
 		return false
 	}
 	b.res.Roots = append(b.res.Roots, root.dir)
-	for i, r := range a.m.Resources() {
-		b.addObject(root, r, a.origin[i])
+	for i, o := range a.out.objects {
+		b.addObject(root, o, a.out.origins[i])
 	}
 	return true
 }
@@ -433,29 +461,37 @@ func (b *builder) buildRoot(root *kustFile) bool {
 // marked build fails or leaves an object unexplained, so that the result
 // (objects, origins, and any error message) is always that of the build
 // with origin annotations.
-func (b *builder) build(root *kustFile, kusts []*kustFile) (resmap.ResMap, []*resource.Origin, string, error) {
+func (b *builder) build(root *kustFile, kusts []*kustFile, rec *recorder) (*built, error) {
 	for stub := b.opts.Stub; useMarks; stub = false {
-		m, origins, again, ok := b.buildMarked(root, kusts, stub)
+		m, origins, again, ok := b.buildMarked(root, kusts, stub, rec)
 		if ok && stub {
-			return m, origins, builtCut, nil
+			return newBuilt(m, origins, builtCut), nil
 		}
 		if ok {
-			return m, origins, builtMarked, nil
+			return newBuilt(m, origins, builtMarked), nil
 		}
 		if !again || !stub {
 			break
 		}
 	}
-	m, err := b.run(root, nil)
+	m, err := b.run(root, nil, rec)
 	if err != nil {
-		return nil, nil, builtAnnotated, err
+		return &built{how: builtAnnotated}, err
 	}
 	origins := make([]*resource.Origin, 0, m.Size())
 	for _, r := range m.Resources() {
 		o, _ := r.GetOrigin()
 		origins = append(origins, o)
 	}
-	return m, origins, builtAnnotated, nil
+	return newBuilt(m, origins, builtAnnotated), nil
+}
+
+func newBuilt(m resmap.ResMap, origins []*resource.Origin, how string) *built {
+	out := &built{origins: origins, how: how}
+	for _, r := range m.Resources() {
+		out.objects = append(out.objects, &r.RNode)
+	}
+	return out
 }
 
 // buildMarked builds root marked, with cut documents when stub. ok is
@@ -463,15 +499,15 @@ func (b *builder) build(root *kustFile, kusts []*kustFile) (resmap.ResMap, []*re
 // again is then set when a build with whole documents may still be
 // marked: nothing could be cut, or the cut build failed (cut documents
 // may be why; whole, the error is kustomize's own).
-func (b *builder) buildMarked(root *kustFile, kusts []*kustFile, stub bool) (m resmap.ResMap, origins []*resource.Origin, again, ok bool) {
-	mk := b.markable(kusts, stub)
+func (b *builder) buildMarked(root *kustFile, kusts []*kustFile, stub bool, rec *recorder) (m resmap.ResMap, origins []*resource.Origin, again, ok bool) {
+	mk := b.markable(kusts, stub, rec)
 	if mk == nil {
 		return nil, nil, false, false
 	}
 	if stub && !mk.stub {
 		return nil, nil, true, false
 	}
-	m, err := b.run(root, mk)
+	m, err := b.run(root, mk, rec)
 	if mk.unmarked || err != nil {
 		return nil, nil, !mk.unmarked, false
 	}
@@ -535,7 +571,7 @@ var buildMu sync.Mutex
 // run builds root with krusty over the disk, serving resource files as
 // mk says (see serve.go) or, with mk nil, with origin annotations
 // switched on (see overlayFS).
-func (b *builder) run(root *kustFile, mk *marking) (m resmap.ResMap, err error) {
+func (b *builder) run(root *kustFile, mk *marking, rec *recorder) (m resmap.ResMap, err error) {
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
 	opts.PluginConfig = types.DisabledPluginConfig()
@@ -543,7 +579,7 @@ func (b *builder) run(root *kustFile, mk *marking) (m resmap.ResMap, err error) 
 		opts.PluginConfig = types.MakePluginConfig(types.PluginRestrictionsNone, types.BploUseStaticallyLinked)
 		opts.PluginConfig.FnpLoadingOptions.EnableExec = true
 	}
-	fs := newOverlayFS(root.abs, b.opts.Sources)
+	fs := newOverlayFS(root.abs, newInputFS(b.opts.Sources, rec))
 	fs.marks = mk
 
 	defer func() {
@@ -624,35 +660,28 @@ func locateError(kusts []*kustFile, err error) (model.Position, string) {
 	return hits[0].pos, msg
 }
 
-// overlayFS is the disk with changes: files given in Options.Sources are
-// served from memory, and either the resource files are served marked
-// (marks, see serve.go), or the root kustomization is served with
-// buildMetadata [originAnnotations] added, so that every built object
-// says which file it came from. The user's files are never written.
+// overlayFS is the input (see inputFS) as a build reads it: either the
+// resource files are served marked (marks, see serve.go), or the root
+// kustomization is served with buildMetadata [originAnnotations] added,
+// so that every built object says which file it came from. The user's
+// files are never written.
 type overlayFS struct {
-	filesys.FileSystem
-	dirs    map[string]bool          // the root directory, and its symlink-free form
-	sources map[string]*model.Source // content that replaces the disk's
-	marks   *marking
+	*inputFS
+	dirs  map[string]bool // the root directory, and its symlink-free form
+	marks *marking
 }
 
-func newOverlayFS(root string, sources map[string]*model.Source) *overlayFS {
+func newOverlayFS(root string, in *inputFS) *overlayFS {
 	dirs := map[string]bool{root: true}
 	if real, err := filepath.EvalSymlinks(root); err == nil {
 		dirs[real] = true
 	}
-	return &overlayFS{FileSystem: filesys.MakeFsOnDisk(), dirs: dirs, sources: sources}
+	return &overlayFS{inputFS: in, dirs: dirs}
 }
 
 // ReadFile implements filesys.FileSystem.
 func (fs *overlayFS) ReadFile(path string) ([]byte, error) {
-	var data []byte
-	var err error
-	if src := fs.sources[path]; src != nil {
-		data = src.Data
-	} else {
-		data, err = fs.FileSystem.ReadFile(path)
-	}
+	data, err := fs.inputFS.ReadFile(path)
 	if err != nil {
 		return data, err
 	}

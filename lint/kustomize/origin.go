@@ -71,7 +71,7 @@ func (b *builder) kustAt(abs string) *kustFile {
 
 // addObject turns an object of the build output into a model object
 // located in its source; origin says where it came from.
-func (b *builder) addObject(root *kustFile, r *resource.Resource, origin *resource.Origin) {
+func (b *builder) addObject(root *kustFile, r *yaml.RNode, origin *resource.Origin) {
 	node := r.YNode()
 	stripAnnotations(node)
 	kind, apiVersion, name := r.GetKind(), r.GetApiVersion(), r.GetName()

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -90,7 +89,7 @@ type selector struct {
 // merges into or replaces another object (kustomize then keeps one
 // origin or the other), or a resource file is also read as something
 // else (a patch would carry the mark to its target).
-func (b *builder) markable(kusts []*kustFile, stub bool) *marking {
+func (b *builder) markable(kusts []*kustFile, stub bool, rec *recorder) *marking {
 	root := kusts[0]
 	if model.Get(root.root, "buildMetadata").Present() {
 		return nil
@@ -145,7 +144,7 @@ func (b *builder) markable(kusts []*kustFile, stub bool) *marking {
 		}
 	}
 	if stub {
-		mk.guards, mk.reads, mk.images, mk.stub = guards(kusts)
+		mk.guards, mk.reads, mk.images, mk.stub = guards(kusts, newInputFS(b.opts.Sources, rec).ReadFile)
 		if !useGuards {
 			mk.guards = nil
 		}
@@ -164,7 +163,7 @@ func (b *builder) markable(kusts []*kustFile, stub bool) *marking {
 // fields cannot be known (replacements or configurations that cannot be
 // read, CRDs given for name references, a patch that is a List): then
 // nothing is cut.
-func guards(kusts []*kustFile) (out []selector, reads [][]string, images, ok bool) {
+func guards(kusts []*kustFile, read func(string) ([]byte, error)) (out []selector, reads [][]string, images, ok bool) {
 	add := func(kind, name string, paths [][]string) {
 		out = append(out, selector{anchored(kind), anchored(name), paths})
 	}
@@ -178,7 +177,7 @@ func guards(kusts []*kustFile) (out []selector, reads [][]string, images, ok boo
 			return nil, nil, false, false
 		}
 		for _, item := range model.Get(k.root, "configurations").Items() {
-			data, err := os.ReadFile(filepath.Join(k.abs, item.Value))
+			data, err := read(filepath.Join(k.abs, item.Value))
 			docs := parseAll(data)
 			if err != nil || len(docs) == 0 {
 				return nil, nil, false, false
@@ -192,7 +191,7 @@ func guards(kusts []*kustFile) (out []selector, reads [][]string, images, ok boo
 		}
 		images = images || model.Get(k.root, "images").Present()
 		for _, item := range model.Get(k.root, "patchesStrategicMerge").Items() {
-			if !smpGuards(k, item, add) {
+			if !smpGuards(k, item, read, add) {
 				return nil, nil, false, false
 			}
 		}
@@ -200,8 +199,8 @@ func guards(kusts []*kustFile) (out []selector, reads [][]string, images, ok boo
 			for _, item := range model.Get(k.root, f).Items() {
 				switch t := model.Get(item, "target"); {
 				case t.Present():
-					sel(t.Mapping(), jsonPatchPaths(k, item))
-				case !smpGuards(k, model.Get(item, "patch").Value, add) || !smpGuards(k, model.Get(item, "path").Value, add):
+					sel(t.Mapping(), jsonPatchPaths(k, item, read))
+				case !smpGuards(k, model.Get(item, "patch").Value, read, add) || !smpGuards(k, model.Get(item, "path").Value, read, add):
 					return nil, nil, false, false
 				}
 			}
@@ -261,14 +260,14 @@ func readPath(path string) []string {
 // patch v (inline, or a file's path; nil adds nothing): its kind and
 // name, whole. false when a document is a List, whose items could be of
 // any kind.
-func smpGuards(k *kustFile, v *yaml.Node, add func(kind, name string, paths [][]string)) bool {
+func smpGuards(k *kustFile, v *yaml.Node, read func(string) ([]byte, error), add func(kind, name string, paths [][]string)) bool {
 	if v == nil || v.Kind != yaml.ScalarNode {
 		return true
 	}
 	data := []byte(v.Value)
 	if !isInline(v.Value) {
 		var err error
-		if data, err = os.ReadFile(filepath.Join(k.abs, v.Value)); err != nil {
+		if data, err = read(filepath.Join(k.abs, v.Value)); err != nil {
 			return true // the build fails, cut or whole
 		}
 	}
@@ -285,13 +284,13 @@ func smpGuards(k *kustFile, v *yaml.Node, add func(kind, name string, paths [][]
 // operations of a patches item touch ("path", and "from" of move and
 // copy), or nil when the item is not a JSON patch whose operations all
 // name their paths.
-func jsonPatchPaths(k *kustFile, item *yaml.Node) [][]string {
+func jsonPatchPaths(k *kustFile, item *yaml.Node, read func(string) ([]byte, error)) [][]string {
 	var data []byte
 	if v := model.Get(item, "patch"); v.Present() {
 		data = []byte(v.String())
 	} else if p := model.Get(item, "path").String(); p != "" {
 		var err error
-		if data, err = os.ReadFile(filepath.Join(k.abs, p)); err != nil {
+		if data, err = read(filepath.Join(k.abs, p)); err != nil {
 			return nil
 		}
 	}

@@ -115,18 +115,7 @@ func countHow(res *Result, how string) int {
 // with kustomize's origin annotations give, over the corpus's kustomize
 // trees and the repository's own.
 func TestBuild_MarksGiveWhatOriginAnnotationsGive(t *testing.T) {
-	trees := map[string][]string{"testdata/kustomize": kustDirs(t, "../../testdata/kustomize")}
-	if corpus, ok := rulestest.FindCorpus(); ok {
-		for _, tree := range []string{
-			"kubernetes-sigs__kustomize/examples", "kubernetes-sigs__metrics-server", "open-policy-agent__gatekeeper/config",
-			"GoogleCloudPlatform__microservices-demo", "kubernetes__ingress-nginx/deploy", "longhorn__longhorn",
-			"rancher__local-path-provisioner", "kubernetes__autoscaler", "cert-manager__cert-manager",
-		} {
-			trees[tree] = kustDirs(t, filepath.Join(corpus, tree))
-		}
-	} else {
-		t.Log("../shared/corpus not found: only the repository's trees are compared")
-	}
+	trees := comparisonTrees(t)
 	marked, cut := 0, 0
 	for name, dirs := range trees {
 		t.Run(name, func(t *testing.T) {
@@ -144,6 +133,24 @@ func TestBuild_MarksGiveWhatOriginAnnotationsGive(t *testing.T) {
 	if marked == 0 || (cut == 0 && len(trees) > 1) {
 		t.Errorf("%d builds marked, %d cut: the comparison compared annotated builds only", marked, cut)
 	}
+}
+
+// comparisonTrees are the kustomize trees of the corpus and of the
+// repository, by name, each as the directories lint gives Build.
+func comparisonTrees(t *testing.T) map[string][]string {
+	trees := map[string][]string{"testdata/kustomize": kustDirs(t, "../../testdata/kustomize")}
+	if corpus, ok := rulestest.FindCorpus(); ok {
+		for _, tree := range []string{
+			"kubernetes-sigs__kustomize/examples", "kubernetes-sigs__metrics-server", "open-policy-agent__gatekeeper/config",
+			"GoogleCloudPlatform__microservices-demo", "kubernetes__ingress-nginx/deploy", "longhorn__longhorn",
+			"rancher__local-path-provisioner", "kubernetes__autoscaler", "cert-manager__cert-manager",
+		} {
+			trees[tree] = kustDirs(t, filepath.Join(corpus, tree))
+		}
+	} else {
+		t.Log("../shared/corpus not found: only the repository's trees are compared")
+	}
+	return trees
 }
 
 func firstDiff(got, want string) string {

@@ -1,0 +1,763 @@
+package kustomize
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// A kustomize build costs more than decoding every file it reads, and a
+// pre-commit hook builds the same unchanged overlays on every commit. So
+// a root's build can be kept in a cache directory (Options.CacheDir), as
+// Go keeps its builds: the entry records every question the build asked
+// of the filesystem (each file read, with a hash of what it held, each
+// existence, directory and glob check, with its answer) and what the
+// build gave. A later build of the same root, by the same salint binary
+// with the same options, is taken from the entry only if every one of
+// those questions gets the same answer again; anything else builds anew.
+// The entry is written only when the files the build read did not change
+// while it ran.
+//
+// The objects of an entry are sealed (AES-256-GCM) with a key made from
+// the content of the files the build read, which the entry does not hold:
+// whoever reads the cache without those files learns nothing of what the
+// build gave, Secret values included. Objects no rule reads are kept as
+// apiVersion, kind and name only, which is all addObject reads of them.
+//
+// Not kept: failed builds, builds that run plugins, and builds in a
+// process where a kustomization set its own OpenAPI schema (a global that
+// later builds read).
+
+// cacheFormat names the layout of an entry; a change of layout or of what
+// a build means (serve.go) that the binary's identity does not cover
+// must change it.
+const cacheFormat = "salint kustomize build cache 1\n"
+
+// cacheTrimAge is how long an entry unused survives (Go's build cache
+// uses five days), cacheTouchAge how stale an entry's time may be before
+// a use renews it.
+const (
+	cacheTrimAge  = 5 * 24 * time.Hour
+	cacheTouchAge = time.Hour
+)
+
+// schemaTouched is set once any build of the process may have changed
+// kyaml's global OpenAPI schema (a kustomization with openapi:): builds
+// after it are not cached, nor taken from the cache.
+var (
+	schemaMu      sync.Mutex
+	schemaTouched bool
+)
+
+func touchSchema() {
+	schemaMu.Lock()
+	schemaTouched = true
+	schemaMu.Unlock()
+}
+
+func schemaChanged() bool {
+	schemaMu.Lock()
+	defer schemaMu.Unlock()
+	return schemaTouched
+}
+
+// digest is a hash of one answer of the filesystem.
+type digest [sha256.Size]byte
+
+// Questions a build asks of the filesystem.
+const (
+	askRead byte = iota + 1
+	askIsDir
+	askExists
+	askReadDir
+	askGlob
+	askCleanedAbs
+)
+
+type question struct {
+	op   byte
+	path string
+}
+
+// ask puts question q to fs and hashes the answer: recording (inputFS)
+// and checking an entry (answered) hash the same way. data is what a
+// read gave.
+func ask(fs filesys.FileSystem, q question) (d digest, data []byte) {
+	switch q.op {
+	case askRead:
+		data, err := fs.ReadFile(q.path)
+		return hashAnswer(err, data), data
+	case askIsDir:
+		return hashBool(fs.IsDir(q.path)), nil
+	case askExists:
+		return hashBool(fs.Exists(q.path)), nil
+	case askReadDir:
+		names, err := fs.ReadDir(q.path)
+		return hashList(names, err), nil
+	case askGlob:
+		names, err := fs.Glob(q.path)
+		return hashList(names, err), nil
+	case askCleanedAbs:
+		dir, file, err := fs.CleanedAbs(q.path)
+		return hashAnswer(err, []byte(string(dir)), []byte(file)), nil
+	}
+	return digest{}, nil
+}
+
+// answered reports whether fs gives every question its answer, and
+// returns the key that seals the objects of an entry with these answers:
+// a hash of what each read gave, other than the answer's own hash.
+func answered(fs filesys.FileSystem, questions []question, answers []digest) (seal digest, ok bool) {
+	h := sha256.New()
+	h.Write([]byte("salint seal\n"))
+	for i, q := range questions {
+		d, data := ask(fs, q)
+		if d != answers[i] {
+			return digest{}, false
+		}
+		if q.op == askRead {
+			part := hashAnswer(nil, []byte("salint seal\n"), []byte(q.path), data)
+			h.Write(part[:])
+		}
+	}
+	h.Sum(seal[:0])
+	return seal, true
+}
+
+func hashAnswer(err error, parts ...[]byte) digest {
+	h := sha256.New()
+	for _, p := range parts {
+		var n [binary.MaxVarintLen64]byte
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(p)))])
+		h.Write(p)
+	}
+	if err != nil {
+		h.Write([]byte("\x00error\x00" + err.Error()))
+	}
+	var d digest
+	h.Sum(d[:0])
+	return d
+}
+
+func hashBool(v bool) digest {
+	if v {
+		return hashAnswer(nil, []byte{1})
+	}
+	return hashAnswer(nil, []byte{0})
+}
+
+func hashList(names []string, err error) digest {
+	return hashAnswer(err, []byte(strings.Join(names, "\x00")))
+}
+
+// recorder collects the questions of one root's builds and their answers.
+type recorder struct {
+	mu      sync.Mutex
+	answers map[question]digest
+	order   []question
+	// spoilt is set by what an entry cannot stand for: a write, a file
+	// opened or walked, or one question answered two ways (a file
+	// changed during the build).
+	spoilt bool
+}
+
+func newRecorder() *recorder {
+	return &recorder{answers: map[question]digest{}}
+}
+
+func (r *recorder) add(q question, d digest) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old, ok := r.answers[q]; ok {
+		if old != d {
+			r.spoilt = true
+		}
+		return
+	}
+	r.answers[q] = d
+	r.order = append(r.order, q)
+}
+
+func (r *recorder) spoil() {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.spoilt = true
+	r.mu.Unlock()
+}
+
+// inputFS is the input as builds read it: the disk, with Options.Sources
+// in place of the files they name, every question recorded when rec is
+// set.
+type inputFS struct {
+	filesys.FileSystem
+	sources map[string]*model.Source
+	rec     *recorder
+}
+
+func newInputFS(sources map[string]*model.Source, rec *recorder) *inputFS {
+	return &inputFS{FileSystem: filesys.MakeFsOnDisk(), sources: sources, rec: rec}
+}
+
+// ReadFile implements filesys.FileSystem.
+func (fs *inputFS) ReadFile(path string) ([]byte, error) {
+	var data []byte
+	var err error
+	if src := fs.sources[path]; src != nil {
+		data = src.Data
+	} else {
+		data, err = fs.FileSystem.ReadFile(path)
+	}
+	fs.rec.add(question{askRead, path}, hashAnswer(err, data))
+	return data, err
+}
+
+// IsDir implements filesys.FileSystem.
+func (fs *inputFS) IsDir(path string) bool {
+	v := fs.FileSystem.IsDir(path)
+	fs.rec.add(question{askIsDir, path}, hashBool(v))
+	return v
+}
+
+// Exists implements filesys.FileSystem.
+func (fs *inputFS) Exists(path string) bool {
+	v := fs.FileSystem.Exists(path)
+	fs.rec.add(question{askExists, path}, hashBool(v))
+	return v
+}
+
+// ReadDir implements filesys.FileSystem.
+func (fs *inputFS) ReadDir(path string) ([]string, error) {
+	names, err := fs.FileSystem.ReadDir(path)
+	fs.rec.add(question{askReadDir, path}, hashList(names, err))
+	return names, err
+}
+
+// Glob implements filesys.FileSystem.
+func (fs *inputFS) Glob(pattern string) ([]string, error) {
+	names, err := fs.FileSystem.Glob(pattern)
+	fs.rec.add(question{askGlob, pattern}, hashList(names, err))
+	return names, err
+}
+
+// CleanedAbs implements filesys.FileSystem.
+func (fs *inputFS) CleanedAbs(path string) (filesys.ConfirmedDir, string, error) {
+	dir, file, err := fs.FileSystem.CleanedAbs(path)
+	fs.rec.add(question{askCleanedAbs, path}, hashAnswer(err, []byte(string(dir)), []byte(file)))
+	return dir, file, err
+}
+
+// Open implements filesys.FileSystem; what is read through it is not
+// recorded, so the build is not kept.
+func (fs *inputFS) Open(path string) (filesys.File, error) {
+	fs.rec.spoil()
+	return fs.FileSystem.Open(path)
+}
+
+// Walk implements filesys.FileSystem (see Open).
+func (fs *inputFS) Walk(path string, walkFn filepath.WalkFunc) error {
+	fs.rec.spoil()
+	return fs.FileSystem.Walk(path, walkFn)
+}
+
+// Create, Mkdir, MkdirAll, RemoveAll and WriteFile are never used by a
+// build of salint's; a build that did would not be kept.
+
+// Create implements filesys.FileSystem.
+func (fs *inputFS) Create(path string) (filesys.File, error) {
+	fs.rec.spoil()
+	return fs.FileSystem.Create(path)
+}
+
+// Mkdir implements filesys.FileSystem.
+func (fs *inputFS) Mkdir(path string) error {
+	fs.rec.spoil()
+	return fs.FileSystem.Mkdir(path)
+}
+
+// MkdirAll implements filesys.FileSystem.
+func (fs *inputFS) MkdirAll(path string) error {
+	fs.rec.spoil()
+	return fs.FileSystem.MkdirAll(path)
+}
+
+// RemoveAll implements filesys.FileSystem.
+func (fs *inputFS) RemoveAll(path string) error {
+	fs.rec.spoil()
+	return fs.FileSystem.RemoveAll(path)
+}
+
+// WriteFile implements filesys.FileSystem.
+func (fs *inputFS) WriteFile(path string, data []byte) error {
+	fs.rec.spoil()
+	return fs.FileSystem.WriteFile(path, data)
+}
+
+// built is what a root's build gave: its objects, each with where it
+// came from, and how it was built (see build).
+type built struct {
+	objects []*yaml.RNode
+	origins []*resource.Origin
+	how     string
+}
+
+// buildCache is a cache directory of root builds.
+type buildCache struct {
+	dir string
+}
+
+// openCache returns the cache in dir, or nil when there is none: dir
+// empty, or the binary's identity unknown.
+func openCache(dir string) *buildCache {
+	if dir == "" || binaryIdentity() == "" {
+		return nil
+	}
+	return &buildCache{dir: filepath.Join(dir, "kustomize")}
+}
+
+// binaryIdentity names the running salint: an entry made by another
+// binary (another salint or kustomize version) is never used.
+var binaryIdentity = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	info, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return exe + "\x00" + info.ModTime().UTC().Format(time.RFC3339Nano) + "\x00" + strconv.FormatInt(info.Size(), 10)
+})
+
+// key names the entry of root's build with the given options.
+func (c *buildCache) key(root *kustFile, opts Options) digest {
+	flags := []byte{0, 0, 0}
+	if opts.Stub {
+		flags[0] = 1
+	}
+	if useMarks {
+		flags[1] = 1
+	}
+	if useGuards {
+		flags[2] = 1
+	}
+	return hashAnswer(nil, []byte(cacheFormat), []byte(binaryIdentity()), []byte(root.abs), flags)
+}
+
+func (c *buildCache) path(key digest) string {
+	name := hexString(key[:])
+	return filepath.Join(c.dir, name[:2], name)
+}
+
+func hexString(b []byte) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, digits[c>>4], digits[c&15])
+	}
+	return string(out)
+}
+
+// load returns the build kept under key when every question it recorded
+// gets the same answer from fs.
+func (c *buildCache) load(key digest, fs filesys.FileSystem) (*built, bool) {
+	file := c.path(key)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, false
+	}
+	e, ok := decodeHeader(data, key)
+	if !ok {
+		return nil, false
+	}
+	seal, ok := answered(fs, e.questions, e.answers)
+	if !ok {
+		return nil, false
+	}
+	if e.built, ok = e.open(seal); !ok {
+		return nil, false
+	}
+	if info, err := os.Stat(file); err == nil && time.Since(info.ModTime()) > cacheTouchAge {
+		now := time.Now()
+		_ = os.Chtimes(file, now, now)
+	}
+	return e.built, true
+}
+
+// store keeps b under key with the questions rec recorded, when nothing
+// spoilt them and the input still answers them so: a file that changed
+// while the build ran may have been read both ways.
+func (c *buildCache) store(key digest, rec *recorder, fs filesys.FileSystem, b *built) {
+	if rec.spoilt {
+		return
+	}
+	answers := make([]digest, len(rec.order))
+	for i, q := range rec.order {
+		answers[i] = rec.answers[q]
+	}
+	seal, ok := answered(fs, rec.order, answers)
+	if !ok {
+		return
+	}
+	data, ok := encodeEntry(key, rec.order, answers, seal, b)
+	if !ok {
+		return
+	}
+	file := c.path(key)
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(data)
+	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), file) != nil {
+		_ = os.Remove(tmp.Name())
+		return
+	}
+	c.trim()
+}
+
+// trim removes entries unused for cacheTrimAge, at most once a day.
+func (c *buildCache) trim() {
+	mark := filepath.Join(c.dir, "trim.txt")
+	if info, err := os.Stat(mark); err == nil && time.Since(info.ModTime()) < 24*time.Hour {
+		return
+	}
+	if err := os.WriteFile(mark, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o600); err != nil {
+		return
+	}
+	subdirs, _ := os.ReadDir(c.dir)
+	for _, d := range subdirs {
+		if !d.IsDir() {
+			continue
+		}
+		entries, _ := os.ReadDir(filepath.Join(c.dir, d.Name()))
+		for _, e := range entries {
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > cacheTrimAge {
+				_ = os.Remove(filepath.Join(c.dir, d.Name(), e.Name()))
+			}
+		}
+	}
+}
+
+// cacheEntry is a cache file: its header read, its objects still sealed.
+type cacheEntry struct {
+	questions []question
+	answers   []digest
+	header    []byte // what the seal authenticates besides the objects
+	nonce     []byte
+	sealed    []byte
+	built     *built
+}
+
+// An entry is cacheFormat, the key, the questions with their answers
+// (the header), then a GCM nonce and the sealed objects: how the root was
+// built, then each object's origin and node tree in preorder.
+
+func encodeEntry(key digest, questions []question, answers []digest, seal digest, b *built) ([]byte, bool) {
+	w := &writer{}
+	w.b = append(w.b, cacheFormat...)
+	w.b = append(w.b, key[:]...)
+	w.uint(uint64(len(questions)))
+	for i, q := range questions {
+		w.b = append(w.b, q.op)
+		w.str(q.path)
+		w.b = append(w.b, answers[i][:]...)
+	}
+	header := w.b
+
+	objs := &writer{}
+	objs.str(b.how)
+	objs.uint(uint64(len(b.objects)))
+	for i, o := range b.objects {
+		objs.origin(b.origins[i])
+		n := o.YNode()
+		if !model.Needed(o.GetKind()) {
+			n = nameOnly(o)
+		}
+		if !objs.node(n) {
+			return nil, false
+		}
+	}
+	aead, ok := newAEAD(seal)
+	if !ok {
+		return nil, false
+	}
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, false
+	}
+	out := append(header, nonce...)
+	return aead.Seal(out, nonce, objs.b, header), true
+}
+
+func newAEAD(key digest) (cipher.AEAD, bool) {
+	block, err := aes.NewCipher(key[:])
+	if err != nil {
+		return nil, false
+	}
+	aead, err := cipher.NewGCM(block)
+	return aead, err == nil
+}
+
+// nameOnly is the part of an object no rule reads that addObject reads.
+func nameOnly(o *yaml.RNode) *yaml.Node {
+	str := func(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v} }
+	meta := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{str("name"), str(o.GetName())}}
+	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
+		str("apiVersion"), str(o.GetApiVersion()), str("kind"), str(o.GetKind()), str("metadata"), meta,
+	}}
+}
+
+// decodeHeader reads an entry's header; false when the file is not an
+// entry of key.
+func decodeHeader(data []byte, key digest) (*cacheEntry, bool) {
+	r := &reader{b: data}
+	if string(r.bytes(len(cacheFormat))) != cacheFormat || !bytes.Equal(r.bytes(len(key)), key[:]) {
+		return nil, false
+	}
+	e := &cacheEntry{}
+	for n := r.count(); n > 0 && r.err == nil; n-- {
+		op := r.byte()
+		path := r.str()
+		var d digest
+		copy(d[:], r.bytes(len(d)))
+		e.questions = append(e.questions, question{op, path})
+		e.answers = append(e.answers, d)
+	}
+	e.header = data[:len(data)-len(r.b)]
+	e.nonce = r.bytes(12)
+	e.sealed = r.b
+	return e, r.err == nil
+}
+
+// open unseals e's objects with key seal.
+func (e *cacheEntry) open(seal digest) (*built, bool) {
+	aead, ok := newAEAD(seal)
+	if !ok || len(e.nonce) != aead.NonceSize() {
+		return nil, false
+	}
+	plain, err := aead.Open(nil, e.nonce, e.sealed, e.header)
+	if err != nil {
+		return nil, false
+	}
+	r := &reader{b: plain}
+	b := &built{how: r.str()}
+	for n := r.count(); n > 0 && r.err == nil; n-- {
+		b.origins = append(b.origins, r.origin())
+		b.objects = append(b.objects, yaml.NewRNode(r.node(0)))
+	}
+	if r.err != nil || len(r.b) != 0 {
+		return nil, false
+	}
+	return b, true
+}
+
+type writer struct {
+	b    []byte
+	seen map[*yaml.Node]int // nodes written, by order (see node)
+}
+
+func (w *writer) uint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
+
+func (w *writer) str(s string) {
+	w.uint(uint64(len(s)))
+	w.b = append(w.b, s...)
+}
+
+func (w *writer) origin(o *resource.Origin) {
+	if o == nil {
+		w.b = append(w.b, 0)
+		return
+	}
+	w.b = append(w.b, 1)
+	for _, s := range []string{o.Path, o.Repo, o.Ref, o.ConfiguredIn,
+		o.ConfiguredBy.APIVersion, o.ConfiguredBy.Kind, o.ConfiguredBy.Name, o.ConfiguredBy.Namespace} {
+		w.str(s)
+	}
+}
+
+// node writes n's tree; false when it holds an alias (kustomize's output
+// has none: each is expanded when read). A node met again (kustomize puts
+// one node in two places, such as common labels in metadata and a
+// selector) is written as a reference to the first, so that it is one
+// node again when read: salint sets positions on built nodes, and a
+// shared node has the position set last.
+func (w *writer) node(n *yaml.Node) bool {
+	if i, ok := w.seen[n]; ok {
+		w.uint(0)
+		w.uint(uint64(max(i, 0)))
+		return true
+	}
+	if n.Kind == yaml.AliasNode || n.Kind == 0 {
+		return false
+	}
+	if w.seen == nil {
+		w.seen = map[*yaml.Node]int{}
+	}
+	w.seen[n] = len(w.seen)
+	w.uint(uint64(n.Kind))
+	w.uint(uint64(n.Style))
+	for _, s := range []string{n.Tag, n.Value, n.Anchor, n.HeadComment, n.LineComment, n.FootComment} {
+		w.str(s)
+	}
+	w.uint(uint64(max(n.Line, 0)))
+	w.uint(uint64(max(n.Column, 0)))
+	w.uint(uint64(len(n.Content)))
+	for _, c := range n.Content {
+		if !w.node(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// reader reads what writer wrote; err is set at the first malformed
+// byte, after which every read gives zero values.
+type reader struct {
+	b     []byte
+	err   error
+	nodes []*yaml.Node // read, by order (see writer.node)
+	open  []bool       // by order: still being read (an ancestor)
+}
+
+var errMalformed = errors.New("malformed cache entry")
+
+func (r *reader) fail() { r.err, r.b = errMalformed, nil }
+
+func (r *reader) uint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// count reads a length that cannot exceed what is left to read.
+func (r *reader) count() int {
+	n := r.int()
+	if n > len(r.b) {
+		r.fail()
+		return 0
+	}
+	return n
+}
+
+// int reads a number that fits in 31 bits (lengths, lines, columns).
+func (r *reader) int() int {
+	v := r.uint()
+	if v > math.MaxInt32 {
+		r.fail()
+		return 0
+	}
+	return int(v)
+}
+
+func (r *reader) bytes(n int) []byte {
+	if n > len(r.b) {
+		r.fail()
+		return nil
+	}
+	out := r.b[:n]
+	r.b = r.b[n:]
+	return out
+}
+
+func (r *reader) byte() byte {
+	if b := r.bytes(1); len(b) == 1 {
+		return b[0]
+	}
+	return 0
+}
+
+func (r *reader) str() string { return string(r.bytes(r.count())) }
+
+func (r *reader) origin() *resource.Origin {
+	if r.byte() == 0 {
+		return nil
+	}
+	o := &resource.Origin{Path: r.str(), Repo: r.str(), Ref: r.str(), ConfiguredIn: r.str()}
+	o.ConfiguredBy.APIVersion = r.str()
+	o.ConfiguredBy.Kind = r.str()
+	o.ConfiguredBy.Name = r.str()
+	o.ConfiguredBy.Namespace = r.str()
+	return o
+}
+
+// maxCachedDepth bounds the nesting an entry may claim (a corrupt or
+// hostile file must not exhaust the stack); kustomize's own output is
+// far shallower.
+const maxCachedDepth = 10_000
+
+func (r *reader) node(depth int) *yaml.Node {
+	if depth > maxCachedDepth {
+		r.fail()
+	}
+	if r.err != nil {
+		return &yaml.Node{}
+	}
+	n := &yaml.Node{}
+	switch kind := r.uint(); kind {
+	case 0:
+		// A reference to an ancestor would make a cycle, which no
+		// walk of the tree would leave.
+		if i := r.uint(); i < uint64(len(r.nodes)) && !r.open[i] {
+			return r.nodes[i]
+		}
+		r.fail()
+		return n
+	default:
+		for _, k := range []yaml.Kind{yaml.DocumentNode, yaml.SequenceNode, yaml.MappingNode, yaml.ScalarNode} {
+			if uint64(k) == kind {
+				n.Kind = k
+			}
+		}
+		if n.Kind == 0 {
+			r.fail()
+			return n
+		}
+	}
+	style := r.uint()
+	if style > math.MaxUint8 {
+		r.fail()
+		return n
+	}
+	n.Style = yaml.Style(style)
+	at := len(r.nodes)
+	r.nodes, r.open = append(r.nodes, n), append(r.open, true)
+	defer func() { r.open[at] = false }()
+	n.Tag, n.Value, n.Anchor = r.str(), r.str(), r.str()
+	n.HeadComment, n.LineComment, n.FootComment = r.str(), r.str(), r.str()
+	n.Line, n.Column = r.int(), r.int()
+	if k := r.count(); k > 0 {
+		n.Content = make([]*yaml.Node, k)
+		for i := range n.Content {
+			n.Content[i] = r.node(depth + 1)
+		}
+	}
+	return n
+}
