@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -88,9 +90,10 @@ func bareDecode(tb testing.TB, dir string) int {
 	return int(docs.Load())
 }
 
-// benchVersusDecode runs salint (with the options of in) and the bare
-// decode alternately over dir and reports both times and their ratio.
-func benchVersusDecode(b *testing.B, dir string, in Input) {
+// benchVersusDecode runs salint (with the options in gives for each run)
+// and the bare decode alternately over dir and reports both times and
+// their ratio.
+func benchVersusDecode(b *testing.B, dir string, in func() Input) {
 	var lintTime, decodeTime time.Duration
 	n := 0
 	for b.Loop() {
@@ -98,7 +101,7 @@ func benchVersusDecode(b *testing.B, dir string, in Input) {
 		// other's garbage.
 		runtime.GC()
 		t0 := time.Now()
-		lintInput(b, dir, in)
+		lintInput(b, dir, in())
 		lintTime += time.Since(t0)
 		runtime.GC()
 		t1 := time.Now()
@@ -109,7 +112,7 @@ func benchVersusDecode(b *testing.B, dir string, in Input) {
 	b.ReportMetric(float64(lintTime.Nanoseconds())/float64(n), "salint-ns/op")
 	b.ReportMetric(float64(decodeTime.Nanoseconds())/float64(n), "decode-ns/op")
 	b.ReportMetric(float64(lintTime)/float64(decodeTime), "salint/decode")
-	reportLive(b, lintInput(b, dir, in))
+	reportLive(b, lintInput(b, dir, in()))
 }
 
 // reportLive reports, as live-MB, the heap still in use after a
@@ -130,15 +133,26 @@ func reportLive(b *testing.B, res *Result) {
 func BenchmarkCorpus(b *testing.B) {
 	dir := rulestest.Corpus(b)
 	for _, mode := range []string{KustomizeOff, KustomizeAuto} {
-		b.Run("kustomize="+mode, func(b *testing.B) { benchVersusDecode(b, dir, Input{Kustomize: mode}) })
+		b.Run("kustomize="+mode, func(b *testing.B) {
+			benchVersusDecode(b, dir, func() Input { return Input{Kustomize: mode} })
+		})
 	}
 	// What a pre-commit hook pays on a commit that leaves the
 	// kustomizations alone: their builds come from the cache, filled by
 	// one lint before the timed ones.
+	b.Run("kustomize=auto,cache=cold", func(b *testing.B) {
+		// Every lint fills an empty cache: what the first run pays.
+		root := b.TempDir()
+		i := 0
+		benchVersusDecode(b, dir, func() Input {
+			i++
+			return Input{Kustomize: KustomizeAuto, CacheDir: filepath.Join(root, strconv.Itoa(i))}
+		})
+	})
 	b.Run("kustomize=auto,cache=warm", func(b *testing.B) {
 		in := Input{Kustomize: KustomizeAuto, CacheDir: b.TempDir()}
 		lintInput(b, dir, in)
-		benchVersusDecode(b, dir, in)
+		benchVersusDecode(b, dir, func() Input { return in })
 	})
 }
 
@@ -150,7 +164,7 @@ func BenchmarkDense(b *testing.B) {
 	if _, err := bundlegen.Write(dir, bundlegen.Spec{Files: 500, Docs: 5000, Namespaces: 50, Dense: true}); err != nil {
 		b.Fatal(err)
 	}
-	benchVersusDecode(b, dir, Input{Kustomize: KustomizeAuto})
+	benchVersusDecode(b, dir, func() Input { return Input{Kustomize: KustomizeAuto} })
 }
 
 // scaleSizes is the curve of BenchmarkScale: ten documents per file, over

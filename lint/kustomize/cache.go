@@ -120,14 +120,14 @@ func ask(fs filesys.FileSystem, q question) (d digest, data []byte) {
 	return digest{}, nil
 }
 
-// answered reports whether fs gives every question its answer, and
+// answered reports whether ask gives every question its answer, and
 // returns the key that seals the objects of an entry with these answers:
 // a hash of what each read gave, other than the answer's own hash.
-func answered(fs filesys.FileSystem, questions []question, answers []digest) (seal digest, ok bool) {
+func answered(ask func(question) (digest, []byte), questions []question, answers []digest) (seal digest, ok bool) {
 	h := sha256.New()
 	h.Write([]byte("salint seal\n"))
 	for i, q := range questions {
-		d, data := ask(fs, q)
+		d, data := ask(q)
 		if d != answers[i] {
 			return digest{}, false
 		}
@@ -321,9 +321,39 @@ type built struct {
 	how     string
 }
 
-// buildCache is a cache directory of root builds.
+// buildCache is a cache directory of root builds, as one Build uses it.
 type buildCache struct {
-	dir string
+	dir     string
+	answers answerMemo // what checking entries asked, once per Build
+}
+
+// answerMemo answers each question once: the roots of a Build share
+// bases, whose files every entry asks about.
+type answerMemo struct {
+	mu sync.Mutex
+	m  map[question]memoAnswer
+}
+
+type memoAnswer struct {
+	d    digest
+	data []byte
+}
+
+func (m *answerMemo) ask(fs filesys.FileSystem, q question) (digest, []byte) {
+	m.mu.Lock()
+	a, ok := m.m[q]
+	m.mu.Unlock()
+	if ok {
+		return a.d, a.data
+	}
+	a.d, a.data = ask(fs, q)
+	m.mu.Lock()
+	if m.m == nil {
+		m.m = map[question]memoAnswer{}
+	}
+	m.m[q] = a
+	m.mu.Unlock()
+	return a.d, a.data
 }
 
 // openCache returns the cache in dir, or nil when there is none: dir
@@ -390,7 +420,7 @@ func (c *buildCache) load(key digest, fs filesys.FileSystem) (*built, bool) {
 	if !ok {
 		return nil, false
 	}
-	seal, ok := answered(fs, e.questions, e.answers)
+	seal, ok := answered(func(q question) (digest, []byte) { return c.answers.ask(fs, q) }, e.questions, e.answers)
 	if !ok {
 		return nil, false
 	}
@@ -415,7 +445,9 @@ func (c *buildCache) store(key digest, rec *recorder, fs filesys.FileSystem, b *
 	for i, q := range rec.order {
 		answers[i] = rec.answers[q]
 	}
-	seal, ok := answered(fs, rec.order, answers)
+	// Asked again, not taken from answers.ask: this is what tells that
+	// the files stood still while the build read them.
+	seal, ok := answered(func(q question) (digest, []byte) { return ask(fs, q) }, rec.order, answers)
 	if !ok {
 		return
 	}

@@ -159,6 +159,11 @@ func (b *builder) addObject(root *kustFile, r *yaml.RNode, origin *resource.Orig
 func (b *builder) keep(out *model.File, o *model.Object) {
 	key := fmt.Sprintf("%s\x00%d\x00%s", o.Source.Path, o.DocIndex, o.FieldPrefix)
 	group := b.seen[key]
+	for _, k := range group {
+		if sameTree(k.o.Node, o.Node) {
+			return // the same text, without encoding either
+		}
+	}
 	if len(group) > 0 {
 		if text, err := yaml.String(o.Node); err == nil {
 			for _, k := range group {
@@ -170,6 +175,25 @@ func (b *builder) keep(out *model.File, o *model.Object) {
 	}
 	b.seen[key] = append(group, &kept{o: o})
 	out.Objects = append(out.Objects, o)
+}
+
+// sameTree reports whether a and b hold the same nodes, positions aside:
+// what their text is made of.
+func sameTree(a, b *yaml.Node) bool {
+	if a == b {
+		return true
+	}
+	if a == nil || b == nil || a.Kind != b.Kind || a.Style != b.Style || a.Tag != b.Tag || a.Value != b.Value ||
+		a.Anchor != b.Anchor || a.HeadComment != b.HeadComment || a.LineComment != b.LineComment ||
+		a.FootComment != b.FootComment || len(a.Content) != len(b.Content) || !sameTree(a.Alias, b.Alias) {
+		return false
+	}
+	for i := range a.Content {
+		if !sameTree(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // kept is an object keep added, with its text once encoded.
