@@ -160,11 +160,36 @@ func BenchmarkCorpus(b *testing.B) {
 // parse (accounts, every workload kind, pods, secrets). Target:
 // salint/decode ≤ 1.2.
 func BenchmarkDense(b *testing.B) {
+	benchVersusDecode(b, denseBundle(b), func() Input { return Input{Kustomize: KustomizeAuto} })
+}
+
+// denseBundle writes BenchmarkDense's bundle and returns its directory.
+func denseBundle(b *testing.B) string {
 	dir := b.TempDir()
 	if _, err := bundlegen.Write(dir, bundlegen.Spec{Files: 500, Docs: 5000, Namespaces: 50, Dense: true}); err != nil {
 		b.Fatal(err)
 	}
-	benchVersusDecode(b, dir, func() Input { return Input{Kustomize: KustomizeAuto} })
+	return dir
+}
+
+// BenchmarkCheckDense is the part of BenchmarkDense's lint after reading:
+// the model and every default rule (lint.Check), over the dense bundle
+// read once, as salint lint reads it, outside the loop. Rules are the
+// serial tail of a lint, so their time adds to its wall time whole.
+func BenchmarkCheckDense(b *testing.B) {
+	in := Input{Paths: []string{denseBundle(b)}, Kustomize: KustomizeAuto, Prune: true, ReportOnly: true}
+	files := Load(in)
+	opts := Options{Input: in}
+	active, err := opts.ActiveRules()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := Check(files, opts, active); len(res.Findings) == 0 {
+			b.Fatal("no findings")
+		}
+	}
 }
 
 // scaleSizes is the curve of BenchmarkScale: ten documents per file, over
