@@ -328,6 +328,11 @@ func HostMatches(pattern, host string, anyPort bool) bool {
 	if pPort != hPort && (!anyPort || pPort != "") {
 		return false
 	}
+	if !strings.ContainsAny(pHost, `*?[\`) {
+		// No glob: each label matches only itself, so the hosts must be
+		// equal (the common case, without splitting).
+		return pHost == hHost
+	}
 	pParts, hParts := strings.Split(pHost, "."), strings.Split(hHost, ".")
 	if len(pParts) != len(hParts) {
 		return false
@@ -360,6 +365,9 @@ func ValidHostPattern(pattern string) bool {
 }
 
 func splitPort(hostport string) (host, port string) {
+	if !strings.Contains(hostport, ":") {
+		return hostport, "" // what SplitHostPort's error gives, without making the error
+	}
 	h, p, err := net.SplitHostPort(hostport)
 	if err != nil {
 		return hostport, ""

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"net"
+	"path"
 	"strings"
 	"testing"
 )
@@ -209,6 +211,48 @@ func TestHostMatches_PrivateRegistryPatterns(t *testing.T) {
 	for _, tt := range tests {
 		if got := HostMatches(tt.pattern, tt.host, tt.anyPort); got != tt.want {
 			t.Errorf("HostMatches(%q, %q, %v) = %v, want %v", tt.pattern, tt.host, tt.anyPort, got, tt.want)
+		}
+	}
+}
+
+// TestHostMatches_LiteralPatternsAsGlobs checks the shortcuts (a pattern
+// without a glob, a host without a port) against matching label by label
+// with path.Match after net.SplitHostPort, as every pattern was matched
+// before them.
+func TestHostMatches_LiteralPatternsAsGlobs(t *testing.T) {
+	split := func(hostport string) (string, string) {
+		h, p, err := net.SplitHostPort(hostport)
+		if err != nil {
+			return hostport, ""
+		}
+		return h, p
+	}
+	byLabels := func(pattern, host string, anyPort bool) bool {
+		pHost, pPort := split(strings.ToLower(pattern))
+		hHost, hPort := split(strings.ToLower(host))
+		if pPort != hPort && (!anyPort || pPort != "") {
+			return false
+		}
+		pParts, hParts := strings.Split(pHost, "."), strings.Split(hHost, ".")
+		if len(pParts) != len(hParts) {
+			return false
+		}
+		for i, p := range pParts {
+			if ok, err := path.Match(p, hParts[i]); err != nil || !ok {
+				return false
+			}
+		}
+		return true
+	}
+	hosts := []string{"", ".", "a..b", "*.gcr.io", "*", "[", "a\\.b", "reg*.corp.example", "*:5000", "quay.io", "Quay.IO", "quay.io:443", "quay.io.", "registry.corp.example", "registry.corp.example:5000",
+		"localhost", "localhost:5000", "[::1]:5000", "::1", "docker.io", "index.docker.io", "a:b:c", "gcr.io", "eu.gcr.io"}
+	for _, pattern := range hosts {
+		for _, host := range hosts {
+			for _, anyPort := range []bool{false, true} {
+				if got, want := HostMatches(pattern, host, anyPort), byLabels(pattern, host, anyPort); got != want {
+					t.Errorf("HostMatches(%q, %q, %v) = %v, label by label %v", pattern, host, anyPort, got, want)
+				}
+			}
 		}
 	}
 }
