@@ -17,34 +17,55 @@ import (
 // declared external or not found. A name that is defined more than once
 // is judged by its first definition.
 func pullSecretProblem(b *model.Bundle, ns, name string) (problem string, s *model.Secret) {
+	why, s := pullSecretFault(b, ns, name)
+	if why == nil {
+		return "", s
+	}
+	return why(), s
+}
+
+// pullSecretFault is pullSecretProblem for callers that only need to know
+// whether there is a problem: why is nil when the kubelet can use the
+// secret, else it words the problem (only findings need the words).
+func pullSecretFault(b *model.Bundle, ns, name string) (why func() string, s *model.Secret) {
 	if name == "" {
-		return "has an empty name; the kubelet has nothing to look up", nil
+		return func() string { return "has an empty name; the kubelet has nothing to look up" }, nil
 	}
 	defs := b.SecretDefs(ns, name)
 	if len(defs) == 0 {
 		if b.SecretExternal(ns, name) {
-			return "", nil
+			return nil, nil
 		}
-		return fmt.Sprintf("names Secret %q, which is not defined in namespace %s; the kubelet only warns (FailedToRetrieveImagePullSecret) and pulls without it", name, ns), nil
+		return func() string {
+			return fmt.Sprintf("names Secret %q, which is not defined in namespace %s; the kubelet only warns (FailedToRetrieveImagePullSecret) and pulls without it", name, ns)
+		}, nil
 	}
 	s = defs[0]
 	switch {
 	case s.Produced && s.Type != "" && model.PullKey(s.Type) == "":
-		return fmt.Sprintf("names Secret %q, which %s makes with type %q, not %s or %s; the kubelet silently ignores it",
-			name, s.Object, s.Type, model.DockerConfigJSONType, model.DockercfgType), s
+		return func() string {
+			return fmt.Sprintf("names Secret %q, which %s makes with type %q, not %s or %s; the kubelet silently ignores it",
+				name, s.Object, s.Type, model.DockerConfigJSONType, model.DockercfgType)
+		}, s
 	case s.Produced:
-		return "", s
+		return nil, s
 	case model.PullKey(s.Type) == "":
-		return fmt.Sprintf("names Secret %s/%s (%s), whose type is %q, not %s or %s; the kubelet silently ignores it",
-			ns, name, s.Object.Pos(nil), s.Type, model.DockerConfigJSONType, model.DockercfgType), s
+		return func() string {
+			return fmt.Sprintf("names Secret %s/%s (%s), whose type is %q, not %s or %s; the kubelet silently ignores it",
+				ns, name, s.Object.Pos(nil), s.Type, model.DockerConfigJSONType, model.DockercfgType)
+		}, s
 	case s.Pull == model.PullConfigNotObject:
-		return fmt.Sprintf("names Secret %s/%s (%s), whose %s is not a JSON object; the API server rejects that Secret, so the kubelet pulls without it",
-			ns, name, s.Object.Pos(nil), model.PullKey(s.Type)), s
+		return func() string {
+			return fmt.Sprintf("names Secret %s/%s (%s), whose %s is not a JSON object; the API server rejects that Secret, so the kubelet pulls without it",
+				ns, name, s.Object.Pos(nil), model.PullKey(s.Type))
+		}, s
 	case s.Pull == model.PullConfigMissing:
-		return fmt.Sprintf("names Secret %s/%s (%s), which has no %s data; the kubelet silently ignores it",
-			ns, name, s.Object.Pos(nil), model.PullKey(s.Type)), s
+		return func() string {
+			return fmt.Sprintf("names Secret %s/%s (%s), which has no %s data; the kubelet silently ignores it",
+				ns, name, s.Object.Pos(nil), model.PullKey(s.Type))
+		}, s
 	}
-	return "", s
+	return nil, s
 }
 
 // pullSecretNames lists the names of the usable pull secrets of ns, sorted,
@@ -57,7 +78,7 @@ func pullSecretNames(b *model.Bundle, ns string) []string {
 		}
 		var names []string
 		for name := range n.Secrets {
-			if p, _ := pullSecretProblem(b, ns, name); p == "" {
+			if why, _ := pullSecretFault(b, ns, name); why == nil {
 				names = append(names, name)
 			}
 		}

@@ -151,8 +151,8 @@ func needsCredentials(pass *Pass, img model.ImageRef) func() string {
 // in the bundle, is assumed to: its own finding names the problem.
 func coveredBy(b *model.Bundle, ns string, refs []model.Ref, img model.ImageRef) bool {
 	for _, r := range refs {
-		problem, s := pullSecretProblem(b, ns, r.Name)
-		if problem != "" || s == nil || s.Covers(img) {
+		why, s := pullSecretFault(b, ns, r.Name)
+		if why != nil || s == nil || s.Covers(img) {
 			return true
 		}
 	}
