@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
+	"slices"
 	"sort"
 
 	"github.com/salint/salint/rules"
@@ -75,22 +77,37 @@ func Fix(files []*model.File, check Checker) (*Result, error) {
 			return res, fmt.Errorf("fixes did not settle after %d rounds (still fixable: %s at %s); this is a bug in a rule's fix", MaxRounds, fixable[0].Rule, fixable[0].Pos)
 		}
 		chosen, edits := Select(fixable)
-		for src, es := range edits {
-			data, err := Apply(src.Data, es)
-			if err != nil {
-				return res, fmt.Errorf("%s: %w", src.Path, err)
-			}
-			i, ok := index[src]
-			if !ok {
+		// The edited files are read again in parallel, then taken in
+		// input order, so that the error reported is always the same.
+		srcs := make([]*model.Source, 0, len(edits))
+		for src := range edits {
+			if _, ok := index[src]; !ok {
 				return res, fmt.Errorf("%s: a fix edits a file that is not part of the input", src.Path)
 			}
-			next := model.Read(&model.Source{Path: src.Path, Data: data})
-			if len(next.Errors) > len(cur[i].Errors) {
-				return res, fmt.Errorf("a fix would make %s invalid (%s); nothing was written — please report this bug", src.Path, next.Errors[0].Message)
+			srcs = append(srcs, src)
+		}
+		slices.SortFunc(srcs, func(a, b *model.Source) int { return index[a] - index[b] })
+		next := make([]*model.File, len(srcs))
+		errs := make([]error, len(srcs))
+		model.ParallelWorkers(runtime.GOMAXPROCS(0), len(srcs), func(j int) {
+			data, err := Apply(srcs[j].Data, edits[srcs[j]])
+			if err != nil {
+				errs[j] = fmt.Errorf("%s: %w", srcs[j].Path, err)
+				return
+			}
+			next[j] = model.Read(&model.Source{Path: srcs[j].Path, Data: data})
+		})
+		for j, src := range srcs {
+			if errs[j] != nil {
+				return res, errs[j]
+			}
+			i := index[src]
+			if len(next[j].Errors) > len(cur[i].Errors) {
+				return res, fmt.Errorf("a fix would make %s invalid (%s); nothing was written — please report this bug", src.Path, next[j].Errors[0].Message)
 			}
 			delete(index, src)
-			index[next.Source] = i
-			cur[i] = next
+			index[next[j].Source] = i
+			cur[i] = next[j]
 		}
 		for _, f := range chosen {
 			res.Applied = append(res.Applied, Applied{Finding: f, Round: res.Rounds})
