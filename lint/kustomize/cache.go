@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -366,7 +367,10 @@ func openCache(dir string) *buildCache {
 }
 
 // binaryIdentity names the running salint: an entry made by another
-// binary (another salint or kustomize version) is never used.
+// binary (another salint or kustomize version) is never used. The
+// executable's path, size and time tell builds apart, and its build
+// information (module versions, VCS revision) binaries copied with their
+// times kept.
 var binaryIdentity = sync.OnceValue(func() string {
 	exe, err := os.Executable()
 	if err != nil {
@@ -376,7 +380,11 @@ var binaryIdentity = sync.OnceValue(func() string {
 	if err != nil {
 		return ""
 	}
-	return exe + "\x00" + info.ModTime().UTC().Format(time.RFC3339Nano) + "\x00" + strconv.FormatInt(info.Size(), 10)
+	id := exe + "\x00" + info.ModTime().UTC().Format(time.RFC3339Nano) + "\x00" + strconv.FormatInt(info.Size(), 10)
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		id += "\x00" + bi.String()
+	}
+	return id
 })
 
 // key names the entry of root's build with the given options.
