@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -49,6 +50,25 @@ import (
 // a build means (serve.go) that the binary's identity does not cover
 // must change it.
 const cacheFormat = "salint kustomize build cache 1\n"
+
+// maxEntrySize bounds an entry, written or read: a file in its place
+// that is larger, or not a regular file (a named pipe would block the
+// read), is not read.
+const maxEntrySize = 256 << 20
+
+func readEntry(file string) ([]byte, bool) {
+	info, err := os.Stat(file)
+	if err != nil || !info.Mode().IsRegular() || info.Size() > maxEntrySize {
+		return nil, false
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, info.Size()+1))
+	return data, err == nil && int64(len(data)) == info.Size()
+}
 
 // cacheTrimAge is how long an entry unused survives (Go's build cache
 // uses five days), cacheTouchAge how stale an entry's time may be before
@@ -420,8 +440,8 @@ func hexString(b []byte) string {
 // gets the same answer from fs.
 func (c *buildCache) load(key digest, fs filesys.FileSystem) (*built, bool) {
 	file := c.path(key)
-	data, err := os.ReadFile(file)
-	if err != nil {
+	data, ok := readEntry(file)
+	if !ok {
 		return nil, false
 	}
 	e, ok := decodeHeader(data, key)
@@ -460,7 +480,7 @@ func (c *buildCache) store(key digest, rec *recorder, fs filesys.FileSystem, b *
 		return
 	}
 	data, ok := encodeEntry(key, rec.order, answers, seal, b)
-	if !ok {
+	if !ok || len(data) > maxEntrySize {
 		return
 	}
 	file := c.path(key)
