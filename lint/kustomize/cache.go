@@ -548,18 +548,9 @@ func encodeEntry(key digest, questions []question, answers []digest, seal digest
 	}
 	header := w.b
 
-	objs := &writer{}
-	objs.str(b.how)
-	objs.uint(uint64(len(b.objects)))
-	for i, o := range b.objects {
-		objs.origin(b.origins[i])
-		n := o.YNode()
-		if !model.Needed(o.GetKind()) {
-			n = nameOnly(o)
-		}
-		if !objs.node(n) {
-			return nil, false
-		}
+	objs, ok := encodeObjects(b)
+	if !ok {
+		return nil, false
 	}
 	aead, ok := newAEAD(seal)
 	if !ok {
@@ -570,7 +561,26 @@ func encodeEntry(key digest, questions []question, answers []digest, seal digest
 		return nil, false
 	}
 	out := append(header, nonce...)
-	return aead.Seal(out, nonce, objs.b, header), true
+	return aead.Seal(out, nonce, objs, header), true
+}
+
+// encodeObjects writes how b was built, then each object: its origin and
+// its node tree (kind and name only of objects no rule reads).
+func encodeObjects(b *built) ([]byte, bool) {
+	w := &writer{}
+	w.str(b.how)
+	w.uint(uint64(len(b.objects)))
+	for i, o := range b.objects {
+		w.origin(b.origins[i])
+		n := o.YNode()
+		if !model.Needed(o.GetKind()) {
+			n = nameOnly(o)
+		}
+		if !w.node(n) {
+			return nil, false
+		}
+	}
+	return w.b, true
 }
 
 func newAEAD(key digest) (cipher.AEAD, bool) {
@@ -623,6 +633,11 @@ func (e *cacheEntry) open(seal digest) (*built, bool) {
 	if err != nil {
 		return nil, false
 	}
+	return decodeObjects(plain)
+}
+
+// decodeObjects reads the objects of an entry, unsealed.
+func decodeObjects(plain []byte) (*built, bool) {
 	r := &reader{b: plain}
 	b := &built{how: r.str()}
 	for n := r.count(); n > 0 && r.err == nil; n-- {
