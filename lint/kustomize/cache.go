@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"io"
 	"math"
@@ -423,17 +424,8 @@ func (c *buildCache) key(root *kustFile, opts Options) digest {
 }
 
 func (c *buildCache) path(key digest) string {
-	name := hexString(key[:])
+	name := hex.EncodeToString(key[:])
 	return filepath.Join(c.dir, name[:2], name)
-}
-
-func hexString(b []byte) string {
-	const digits = "0123456789abcdef"
-	out := make([]byte, 0, 2*len(b))
-	for _, c := range b {
-		out = append(out, digits[c>>4], digits[c&15])
-	}
-	return string(out)
 }
 
 // load returns the build kept under key when every question it recorded
