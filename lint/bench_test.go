@@ -91,27 +91,35 @@ func bareDecode(tb testing.TB, dir string) int {
 }
 
 // benchVersusDecode runs salint (with the options in gives for each run)
-// and the bare decode alternately over dir and reports both times and
-// their ratio.
+// and the bare decode alternately over dir and reports both times, their
+// ratio, and the ratio of their CPU times where the process's can be read.
 func benchVersusDecode(b *testing.B, dir string, in func() Input) {
-	var lintTime, decodeTime time.Duration
+	var lintTime, decodeTime, lintCPU, decodeCPU time.Duration
 	n := 0
 	for b.Loop() {
 		// Each side starts from a collected heap, so neither pays for the
 		// other's garbage.
 		runtime.GC()
-		t0 := time.Now()
+		t0, c0 := time.Now(), processCPU()
 		lintInput(b, dir, in())
 		lintTime += time.Since(t0)
+		lintCPU += processCPU() - c0
 		runtime.GC()
-		t1 := time.Now()
+		t1, c1 := time.Now(), processCPU()
 		bareDecode(b, dir)
 		decodeTime += time.Since(t1)
+		decodeCPU += processCPU() - c1
 		n++
 	}
 	b.ReportMetric(float64(lintTime.Nanoseconds())/float64(n), "salint-ns/op")
 	b.ReportMetric(float64(decodeTime.Nanoseconds())/float64(n), "decode-ns/op")
 	b.ReportMetric(float64(lintTime)/float64(decodeTime), "salint/decode")
+	// The same ratio of CPU time (every thread of the process, the
+	// collector's included): what the two sides cost whatever else the
+	// machine runs, which moves wall times on a shared machine far more.
+	if decodeCPU > 0 {
+		b.ReportMetric(float64(lintCPU)/float64(decodeCPU), "cpu-salint/decode")
+	}
 	reportLive(b, lintInput(b, dir, in()))
 }
 

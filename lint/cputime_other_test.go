@@ -1,0 +1,9 @@
+//go:build !unix
+
+package lint
+
+import "time"
+
+// processCPU cannot read the process's CPU time here: benchmarks then
+// report wall time only.
+func processCPU() time.Duration { return 0 }
