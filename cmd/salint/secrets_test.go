@@ -126,3 +126,76 @@ items:
 		t.Errorf("fix did not fix the three files:\n%s", out)
 	}
 }
+
+// The kustomize build cache (--cache-dir) holds the builds of a tree full
+// of Secrets, and no file of it holds a Secret value; the reports from
+// the cache hold none either, and are those of the first run.
+func TestBuildCache_SecretValuesNeverInTheCache(t *testing.T) {
+	const canary = "CANARY-c4ch3-s3cr3t"
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	dockerConfig := `{"auths":{"registry.corp.example":{"auth":"` + b64("u:"+canary) + `"}}}`
+	dir := t.TempDir()
+	files := map[string]string{
+		"base/kustomization.yaml": "resources: [secrets.yaml, deploy.yaml]\nsecretGenerator:\n- name: gen\n  literals: [token=" + canary + "]\n  envs: [creds.env]\n",
+		"base/creds.env":          "PASSWORD=" + canary + "\n",
+		"base/secrets.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: plain}\ndata: {token: " + b64(canary) + "}\nstringData: {password: " + canary + "}\n---\n" +
+			"apiVersion: v1\nkind: Secret\nmetadata: {name: pull}\ntype: kubernetes.io/dockerconfigjson\ndata: {.dockerconfigjson: " + b64(dockerConfig) + "}\n",
+		"base/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n" +
+			"      serviceAccountName: web\n      serviceAccount: web\n      imagePullSecrets: [{name: pull}]\n      containers: [{name: c, image: registry.corp.example/web}]\n",
+		"overlay/kustomization.yaml": "resources: [../base]\nnamespace: shop\n",
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cache := filepath.Join(t.TempDir(), "cache")
+	forbidden := []string{canary, b64(canary), b64("u:" + canary), b64(dockerConfig), "s3cr3t"}
+	for _, args := range [][]string{
+		{"lint", "-f", "json"}, {"accounts", "-f", "json"}, {"admit"}, {"fix", "--diff"},
+	} {
+		var first string
+		for i := range 2 {
+			var out bytes.Buffer
+			code := run(append(args, "--no-config", "--cache-dir", cache, filepath.Join(dir, "overlay")),
+				&env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
+			if code == exitError {
+				t.Fatalf("%v exit %d:\n%s", args, code, out.String())
+			}
+			for _, f := range forbidden {
+				if strings.Contains(out.String(), f) {
+					t.Errorf("%v shows a secret value %q:\n%s", args, f, out.String())
+				}
+			}
+			if i == 0 {
+				first = out.String()
+			} else if out.String() != first {
+				t.Errorf("%v from the cache differs from the first run:\n%s\nfirst:\n%s", args, out.String(), first)
+			}
+		}
+	}
+	entries := 0
+	err := filepath.WalkDir(cache, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		entries++
+		data, err := os.ReadFile(p)
+		for _, f := range forbidden {
+			if bytes.Contains(data, []byte(f)) {
+				t.Errorf("cache file %s holds a secret value %q", p, f)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if entries < 2 {
+		t.Errorf("%d files in the cache: the builds were not cached", entries)
+	}
+}
