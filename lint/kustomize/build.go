@@ -216,14 +216,26 @@ func Start(dirs []string, opts Options) *Pending {
 		defer buildMu.Unlock()
 		restore := silence()
 		defer restore()
-		if workers > 1 && len(ahead) > 1 {
+		// Builds the cache holds are taken first: what is left to build
+		// decides whether the OpenAPI schema is read at all.
+		cached := make([]bool, len(ahead))
+		model.ParallelWorkers(workers, len(ahead), func(i int) {
+			cached[i] = b.attempts[ahead[i].abs].fromCache(b, ahead[i])
+		})
+		var build []*kustFile
+		for i, k := range ahead {
+			if !cached[i] {
+				build = append(build, k)
+			}
+		}
+		if workers > 1 && len(build) > 1 {
 			// kyaml reads its OpenAPI schema on first use, writing maps
 			// that another build may be reading unlocked (IsNamespaceScoped
 			// of a kind it does not know): read it before the builds start.
 			openapi.Schema()
 		}
-		model.ParallelWorkers(workers, len(ahead), func(i int) {
-			b.attempts[ahead[i].abs].run(b, ahead[i])
+		model.ParallelWorkers(workers, len(build), func(i int) {
+			b.attempts[build[i].abs].run(b, build[i])
 		})
 		b.tryAll(candidates, referenced)
 	}()
@@ -344,6 +356,7 @@ type attempt struct {
 	remote *model.Error  // not built: needs the network (a notice)
 	errs   []model.Error // not built: input kustomize would fail on, or must not read
 	done   bool          // out and err are set
+	looked bool          // the cache was asked for out
 	cached bool          // out came from the cache
 	out    *built
 	err    error
@@ -393,21 +406,28 @@ func (b *builder) prepare(root *kustFile) *attempt {
 	return a
 }
 
-// run runs kustomize for a prepared root that passed its checks, or
-// takes its build from the cache (see cache.go).
+// fromCache takes a prepared root's build from the cache (see cache.go),
+// once; false when it is to be built.
+func (a *attempt) fromCache(b *builder, root *kustFile) bool {
+	if a.done || a.looked || b.cache == nil || a.remote != nil || len(a.errs) > 0 {
+		return a.done
+	}
+	a.looked = true
+	if out, ok := b.cache.load(b.cache.key(root, b.opts), newInputFS(b.opts.Sources, nil)); ok {
+		a.out, a.cached, a.done = out, true, true
+	}
+	return a.done
+}
+
+// run runs kustomize for a prepared root that passed its checks, unless
+// the cache holds its build, and keeps the build in the cache.
 func (a *attempt) run(b *builder, root *kustFile) {
-	if a.done || a.remote != nil || len(a.errs) > 0 {
+	if a.fromCache(b, root) || a.remote != nil || len(a.errs) > 0 {
 		return
 	}
 	a.done = true
 	if b.cache == nil {
 		a.out, a.err = b.build(root, a.kusts, nil)
-		return
-	}
-	key := b.cache.key(root, b.opts)
-	in := newInputFS(b.opts.Sources, nil)
-	if out, ok := b.cache.load(key, in); ok {
-		a.out, a.cached = out, true
 		return
 	}
 	rec := newRecorder()
@@ -418,7 +438,7 @@ func (a *attempt) run(b *builder, root *kustFile) {
 	}
 	a.out, a.err = b.build(root, a.kusts, rec)
 	if a.err == nil {
-		b.cache.store(key, rec, in, a.out)
+		b.cache.store(b.cache.key(root, b.opts), rec, newInputFS(b.opts.Sources, nil), a.out)
 	}
 }
 
