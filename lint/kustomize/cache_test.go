@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -360,5 +361,43 @@ func TestCacheNodes_SharedNodesStaySharedAndCyclesAreRefused(t *testing.T) {
 	w.node(deep)
 	if r := (&reader{b: w.b}); r.node(0) != nil && r.err == nil {
 		t.Error("nesting deeper than maxCachedDepth was read")
+	}
+}
+
+// A kustomization with its own OpenAPI schema changes a global that later
+// builds of the process read: from then on no build is cached or taken
+// from the cache. (Last in this file: it leaves the process's flag set
+// until it resets it.)
+func TestCache_ACustomOpenAPISchemaTurnsTheCacheOff(t *testing.T) {
+	defer func() {
+		schemaMu.Lock()
+		schemaTouched = false
+		schemaMu.Unlock()
+		openapi.ResetOpenAPI()
+	}()
+	plain := writeFiles(t, cacheTree)
+	cache := t.TempDir()
+	opts := Options{Stub: true, CacheDir: cache}
+	Build([]string{filepath.Join(plain, "overlay")}, opts)
+	before := cacheFiles(t, cache)
+	if len(before) != 1 {
+		t.Fatalf("%d entries, want 1", len(before))
+	}
+	custom := writeFiles(t, map[string]string{
+		"kustomization.yaml": "openapi:\n  path: schema.json\nresources: [sa.yaml]\n",
+		"schema.json":        `{"definitions": {}}`,
+		"sa.yaml":            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
+	})
+	for range 2 {
+		res := Build([]string{custom}, opts)
+		if len(res.Roots) != 1 || res.cached[custom] {
+			t.Fatalf("roots %v, cached %v: want built, not from the cache", res.Roots, res.cached)
+		}
+	}
+	if res := Build([]string{filepath.Join(plain, "overlay")}, opts); res.cached[filepath.Join(plain, "overlay")] {
+		t.Error("after a custom schema, a build came from the cache")
+	}
+	if after := cacheFiles(t, cache); len(after) != 1 {
+		t.Errorf("entries %v after builds with a custom schema: want only %v", after, before)
 	}
 }
