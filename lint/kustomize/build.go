@@ -409,7 +409,7 @@ func (b *builder) prepare(root *kustFile) *attempt {
 // fromCache takes a prepared root's build from the cache (see cache.go),
 // once; false when it is to be built.
 func (a *attempt) fromCache(b *builder, root *kustFile) bool {
-	if a.done || a.looked || b.cache == nil || a.remote != nil || len(a.errs) > 0 {
+	if a.done || a.looked || b.cache == nil || a.remote != nil || len(a.errs) > 0 || runsPlugins(a.kusts) {
 		return a.done
 	}
 	a.looked = true
@@ -426,7 +426,7 @@ func (a *attempt) run(b *builder, root *kustFile) {
 		return
 	}
 	a.done = true
-	if b.cache == nil {
+	if b.cache == nil || runsPlugins(a.kusts) {
 		a.out, a.err = b.build(root, a.kusts, nil)
 		return
 	}

@@ -43,9 +43,26 @@ import (
 // build gave, Secret values included. Objects no rule reads are kept as
 // apiVersion, kind and name only, which is all addObject reads of them.
 //
-// Not kept: failed builds, builds that run plugins, and builds in a
-// process where a kustomization set its own OpenAPI schema (a global that
-// later builds read).
+// Not kept: failed builds, builds that run plugins (builtin ones too: a
+// plugin's configuration may name a file by URL, fetched over HTTP, see
+// runsPlugins), and builds in a process where a kustomization set its own
+// OpenAPI schema (a global that later builds read).
+
+// runsPlugins reports whether a kustomization of kusts configures
+// plugins (generators, transformers, validators; with exec off, builtin
+// ones): a plugin's configuration may name a file by URL, which
+// kustomize's loader fetches over HTTP, not through inputFS, so no
+// question of an entry would notice a change.
+func runsPlugins(kusts []*kustFile) bool {
+	for _, k := range kusts {
+		for _, f := range []string{"generators", "transformers", "validators"} {
+			if model.Get(k.root, f).Present() {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // cacheFormat names the layout of an entry; a change of layout or of what
 // a build means (serve.go) that the binary's identity does not cover
@@ -708,6 +725,22 @@ type reader struct {
 	err   error
 	nodes []*yaml.Node // read, by order (see writer.node)
 	open  []bool       // by order: still being read (an ancestor)
+	sizes []int        // by order: nodes of its tree, references expanded
+	// expanded counts the nodes of the trees read, references expanded:
+	// what every walk of the objects visits (see grow).
+	expanded int
+}
+
+// grow adds n nodes to what the trees read expand to. References to nodes
+// read before let a small entry stand for a tree exponentially larger
+// (each node two references to the one before): the trees may expand to
+// maxExpandedNodes (the bound guard puts on each file of a build) plus a
+// few times the nodes read, far more than kustomize's sharing makes.
+func (r *reader) grow(n int) {
+	r.expanded += n
+	if r.expanded > maxExpandedNodes+4*len(r.nodes) {
+		r.fail()
+	}
 }
 
 var errMalformed = errors.New("malformed cache entry")
@@ -793,7 +826,9 @@ func (r *reader) node(depth int) *yaml.Node {
 		// A reference to an ancestor would make a cycle, which no
 		// walk of the tree would leave.
 		if i := r.uint(); i < uint64(len(r.nodes)) && !r.open[i] {
-			return r.nodes[i]
+			if r.grow(r.sizes[i]); r.err == nil {
+				return r.nodes[i]
+			}
 		}
 		r.fail()
 		return n
@@ -814,9 +849,10 @@ func (r *reader) node(depth int) *yaml.Node {
 		return n
 	}
 	n.Style = yaml.Style(style)
-	at := len(r.nodes)
-	r.nodes, r.open = append(r.nodes, n), append(r.open, true)
-	defer func() { r.open[at] = false }()
+	at, start := len(r.nodes), r.expanded
+	r.nodes, r.open, r.sizes = append(r.nodes, n), append(r.open, true), append(r.sizes, 0)
+	r.grow(1)
+	defer func() { r.open[at], r.sizes[at] = false, r.expanded-start }()
 	n.Tag, n.Value, n.Anchor = r.str(), r.str(), r.str()
 	n.HeadComment, n.LineComment, n.FootComment = r.str(), r.str(), r.str()
 	n.Line, n.Column = r.int(), r.int()

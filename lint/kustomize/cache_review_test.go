@@ -1,0 +1,113 @@
+package kustomize
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// A builtin plugin's configuration (transformers:, generators:,
+// validators:, in a file or inline) may name a patch by URL, which
+// kustomize's loader fetches over HTTP, not through the filesystem: no
+// question of the entry would notice a change, so such builds are not
+// kept.
+func TestCache_WhatAPluginFetchesIsNoAnswerSoItsBuildIsNotKept(t *testing.T) {
+	var sa atomic.Value
+	sa.Store("true")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n" +
+			"      automountServiceAccountToken: " + sa.Load().(string) + "\n"))
+	}))
+	defer srv.Close()
+	config := "apiVersion: builtin\nkind: PatchTransformer\nmetadata: {name: p}\npath: " + srv.URL + "/patch.yaml\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+	}{
+		{"InAFile", map[string]string{
+			"overlay/kustomization.yaml": "resources: [../base]\ntransformers: [patch.yaml]\n",
+			"overlay/patch.yaml":         config,
+		}},
+		{"Inline", map[string]string{
+			"overlay/kustomization.yaml": "resources: [../base]\ntransformers:\n- |\n" + indent(config, "  "),
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sa.Store("true")
+			files := map[string]string{}
+			for p, c := range cacheTree {
+				if strings.HasPrefix(p, "base/") {
+					files[p] = c
+				}
+			}
+			for p, c := range tt.files {
+				files[p] = c
+			}
+			dir := writeFiles(t, files)
+			overlay := filepath.Join(dir, "overlay")
+			opts := Options{Stub: true, CacheDir: t.TempDir()}
+			if got := snapshot(Build([]string{overlay}, opts)); !strings.Contains(got, "automountServiceAccountToken: true") {
+				t.Fatalf("the fetched patch was not applied:\n%s", got)
+			}
+			sa.Store("false")
+			want := snapshot(Build([]string{overlay}, Options{Stub: true}))
+			res := Build([]string{overlay}, opts)
+			if res.cached[overlay] {
+				t.Errorf("a build that fetched over HTTP came from the cache")
+			}
+			if got := snapshot(res); got != want {
+				t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
+			}
+		})
+	}
+}
+
+func indent(s, by string) string {
+	return by + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n"+by) + "\n"
+}
+
+// References to nodes already read make a graph whose tree, as every walk
+// of the objects sees it, can be exponentially larger than the entry
+// (each node two references to the one before): such objects are
+// refused, while the sharing kustomize makes (labels in two places) is
+// read.
+func TestCacheNodes_ReferencesThatExpandBeyondTheEntryAreRefused(t *testing.T) {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "x"}
+	for range 64 {
+		n = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{n, n}}
+	}
+	bomb := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "kind"}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: "Pod"},
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "spec"}, n,
+	}}
+	data, ok := encodeObjects(&built{how: builtCut, objects: []*yaml.RNode{yaml.NewRNode(bomb)}, origins: []*resource.Origin{nil}})
+	if !ok {
+		t.Fatal("not written")
+	}
+	if _, ok := decodeObjects(data); ok {
+		t.Error("objects whose tree has 2^64 nodes were read from an entry of a few hundred bytes")
+	}
+
+	labels := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "app"}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: "web"},
+	}}
+	pod := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "kind"}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: "Pod"},
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "labels"}, labels,
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "selector"}, labels,
+	}}
+	data, ok = encodeObjects(&built{how: builtCut, objects: []*yaml.RNode{yaml.NewRNode(pod)}, origins: []*resource.Origin{nil}})
+	if !ok {
+		t.Fatal("not written")
+	}
+	if _, ok := decodeObjects(data); !ok {
+		t.Error("labels shared as kustomize shares them were refused")
+	}
+}
