@@ -134,12 +134,22 @@ type question struct {
 	path string
 }
 
+// unasked is the answer to a question no build of salint asks, which no
+// recorded answer equals: an entry's questions are asked before its seal
+// can be checked, so whoever can write the cache directory chooses them.
+var unasked digest
+
 // ask puts question q to fs and hashes the answer: recording (inputFS)
 // and checking an entry (answered) hash the same way. data is what a
-// read gave.
+// read gave. A read of a file no build is given (see readable) and a glob
+// (kustomize never globs, and a pattern may walk the whole disk) are not
+// asked.
 func ask(fs filesys.FileSystem, q question) (d digest, data []byte) {
 	switch q.op {
 	case askRead:
+		if !readable(fs, q.path) {
+			return unasked, nil
+		}
 		data, err := fs.ReadFile(q.path)
 		return hashAnswer(err, data), data
 	case askIsDir:
@@ -148,9 +158,6 @@ func ask(fs filesys.FileSystem, q question) (d digest, data []byte) {
 		return hashBool(fs.Exists(q.path)), nil
 	case askReadDir:
 		names, err := fs.ReadDir(q.path)
-		return hashList(names, err), nil
-	case askGlob:
-		names, err := fs.Glob(q.path)
 		return hashList(names, err), nil
 	case askCleanedAbs:
 		dir, file, err := fs.CleanedAbs(q.path)
@@ -177,6 +184,18 @@ func answered(ask func(question) (digest, []byte), questions []question, answers
 	}
 	h.Sum(seal[:0])
 	return seal, true
+}
+
+// readable reports whether the file at path may be read to check an
+// entry: content in place of the disk's, a file that cannot be read (the
+// error is the answer), or a regular file no larger than guard lets a
+// build read. A named pipe would block, a device may never end.
+func readable(fs filesys.FileSystem, path string) bool {
+	if in, ok := fs.(*inputFS); ok && in.sources[path] != nil {
+		return true
+	}
+	info, err := os.Stat(path)
+	return err != nil || info.Mode().IsRegular() && info.Size() <= maxBuildFileSize
 }
 
 func hashAnswer(err error, parts ...[]byte) digest {
@@ -292,11 +311,12 @@ func (fs *inputFS) ReadDir(path string) ([]string, error) {
 	return names, err
 }
 
-// Glob implements filesys.FileSystem.
+// Glob implements filesys.FileSystem; kustomize does not glob, and an
+// entry's glob would not be asked again (see ask), so the build is not
+// kept.
 func (fs *inputFS) Glob(pattern string) ([]string, error) {
-	names, err := fs.FileSystem.Glob(pattern)
-	fs.rec.add(question{askGlob, pattern}, hashList(names, err))
-	return names, err
+	fs.rec.spoil()
+	return fs.FileSystem.Glob(pattern)
 }
 
 // CleanedAbs implements filesys.FileSystem.

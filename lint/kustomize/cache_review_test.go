@@ -3,6 +3,7 @@ package kustomize
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -109,5 +110,69 @@ func TestCacheNodes_ReferencesThatExpandBeyondTheEntryAreRefused(t *testing.T) {
 	}
 	if _, ok := decodeObjects(data); !ok {
 		t.Error("labels shared as kustomize shares them were refused")
+	}
+}
+
+// An entry's questions are asked before its seal can be checked, so
+// whoever can write the cache directory chooses them: a read of a file no
+// build would give kustomize (larger than maxBuildFileSize, not a regular
+// file) or a glob (kustomize never globs; a pattern may walk the whole
+// disk) is not asked, and the entry is not used, even when its answers
+// and seal are right.
+func TestCache_QuestionsNoBuildAsksAreNotAsked(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small.yaml")
+	write(t, small, "kind: Pod\n")
+	huge := filepath.Join(dir, "huge.yaml")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(maxBuildFileSize + 1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	_ = f.Close()
+	tests := []struct {
+		name string
+		q    question
+		used bool
+	}{
+		{"SmallFileRead", question{askRead, small}, true},
+		{"HugeFileRead", question{askRead, huge}, false},
+		{"Glob", question{askGlob, filepath.Join(dir, "*")}, false},
+	}
+	// rawAsk answers as the disk does, as whoever forges an entry can.
+	rawAsk := func(q question) (digest, []byte) {
+		switch q.op {
+		case askRead:
+			data, err := os.ReadFile(q.path)
+			return hashAnswer(err, data), data
+		case askGlob:
+			names, err := filepath.Glob(q.path)
+			return hashList(names, err), nil
+		}
+		t.Fatalf("no raw answer to %v", q)
+		return digest{}, nil
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := openCache(t.TempDir())
+			key := c.key(&kustFile{abs: dir}, Options{})
+			questions := []question{tt.q}
+			d, _ := rawAsk(tt.q)
+			answers := []digest{d}
+			seal, _ := answered(rawAsk, questions, answers)
+			data, ok := encodeEntry(key, questions, answers, seal, &built{how: builtCut})
+			if !ok {
+				t.Fatal("not written")
+			}
+			if err := os.MkdirAll(filepath.Dir(c.path(key)), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			write(t, c.path(key), string(data))
+			if _, ok := c.load(key, newInputFS(nil, nil)); ok != tt.used {
+				t.Errorf("used %v, want %v", ok, tt.used)
+			}
+		})
 	}
 }

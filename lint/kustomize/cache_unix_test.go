@@ -34,3 +34,18 @@ func TestCache_NamedPipeInAnEntrysPlaceIsNotRead(t *testing.T) {
 		t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
 	}
 }
+
+// What an entry asks to read is read only when a build could have read
+// it: a named pipe (the read would wait for a writer) and a device that
+// never ends are not read.
+func TestCache_EntryQuestionsReadNoPipeOrDevice(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{fifo, "/dev/zero"} {
+		if d, _ := ask(newInputFS(nil, nil), question{askRead, path}); d != unasked {
+			t.Errorf("%s was read", path)
+		}
+	}
+}
