@@ -539,16 +539,33 @@ func (c *buildCache) trim() {
 	}
 	subdirs, _ := os.ReadDir(c.dir)
 	for _, d := range subdirs {
-		if !d.IsDir() {
+		if !d.IsDir() || len(d.Name()) != 2 || !isHex(d.Name()) {
 			continue
 		}
 		entries, _ := os.ReadDir(filepath.Join(c.dir, d.Name()))
 		for _, e := range entries {
+			if !isEntryFile(d.Name(), e.Name()) {
+				continue
+			}
 			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > cacheTrimAge {
 				_ = os.Remove(filepath.Join(c.dir, d.Name(), e.Name()))
 			}
 		}
 	}
+}
+
+// isEntryFile reports whether name, in subdirectory sub, is a file
+// salint writes there (see path and store): trim removes nothing else,
+// since a cache directory given by mistake may hold the user's files.
+func isEntryFile(sub, name string) bool {
+	if tmp, ok := strings.CutPrefix(name, ".tmp-"); ok {
+		return tmp != "" && strings.Trim(tmp, "0123456789") == ""
+	}
+	return len(name) == 2*len(digest{}) && strings.HasPrefix(name, sub) && isHex(name)
+}
+
+func isHex(s string) bool {
+	return strings.Trim(s, "0123456789abcdef") == ""
 }
 
 // cacheEntry is a cache file: its header read, its objects still sealed.

@@ -5,9 +5,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -174,5 +176,50 @@ func TestCache_QuestionsNoBuildAsksAreNotAsked(t *testing.T) {
 				t.Errorf("used %v, want %v", ok, tt.used)
 			}
 		})
+	}
+}
+
+// Trimming removes entries, and only entries: a cache directory given by
+// mistake where files of the user's lie (--cache-dir . in a repository
+// with a kustomize/ directory) loses none of them, however old.
+func TestCache_TrimRemovesOnlyEntries(t *testing.T) {
+	cache := writeFiles(t, map[string]string{
+		"kustomize/base/deployment.yaml":          "kind: Deployment\n",
+		"kustomize/ab/notes.txt":                  "mine\n",
+		"kustomize/ab/" + strings.Repeat("c", 64): "not an entry of this subdirectory\n",
+	})
+	long := time.Now().Add(-cacheTrimAge - time.Hour)
+	var users []string
+	for _, p := range []string{"kustomize/base/deployment.yaml", "kustomize/ab/notes.txt", "kustomize/ab/" + strings.Repeat("c", 64)} {
+		users = append(users, filepath.Join(cache, p))
+		if err := os.Chtimes(users[len(users)-1], long, long); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := Options{Stub: true, CacheDir: cache}
+	first := writeFiles(t, cacheTree)
+	Build([]string{filepath.Join(first, "overlay")}, opts) // trims: no trim.txt yet
+	var entry string
+	for _, f := range cacheFiles(t, cache) {
+		if !slices.Contains(users, f) {
+			entry = f
+		}
+	}
+	if err := os.Chtimes(entry, long, long); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Now().Add(-25 * time.Hour)
+	if err := os.Chtimes(filepath.Join(cache, "kustomize", "trim.txt"), day, day); err != nil {
+		t.Fatal(err)
+	}
+	second := writeFiles(t, cacheTree)
+	Build([]string{filepath.Join(second, "overlay")}, opts)
+	for _, f := range users {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("a file that is no entry was trimmed: %v", err)
+		}
+	}
+	if _, err := os.Stat(entry); err == nil {
+		t.Errorf("the old entry %s was not trimmed", entry)
 	}
 }
