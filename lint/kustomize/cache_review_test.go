@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -221,5 +222,61 @@ func TestCache_TrimRemovesOnlyEntries(t *testing.T) {
 	}
 	if _, err := os.Stat(entry); err == nil {
 		t.Errorf("the old entry %s was not trimmed", entry)
+	}
+}
+
+// What generators read (an env file, a file) is an answer like any
+// other: changed or removed, the build runs again and gives what it gives
+// without a cache.
+func TestCache_AChangeToWhatAGeneratorReadBuildsAgain(t *testing.T) {
+	tree := map[string]string{
+		"app/kustomization.yaml": "resources: [sa.yaml]\n" +
+			"secretGenerator: [{name: s, envs: [s.env], files: [key=k.txt]}]\n" +
+			"configMapGenerator: [{name: c, files: [conf/a.conf]}]\n",
+		"app/sa.yaml":     "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
+		"app/s.env":       "A=1\n",
+		"app/k.txt":       "key\n",
+		"app/conf/a.conf": "a\n",
+	}
+	tests := []struct {
+		name   string
+		change func(t *testing.T, dir string)
+	}{
+		{"EnvFileEdited", func(t *testing.T, dir string) { write(t, filepath.Join(dir, "app/s.env"), "A=2\n") }},
+		{"KeyFileEdited", func(t *testing.T, dir string) { write(t, filepath.Join(dir, "app/k.txt"), "other\n") }},
+		{"FileEdited", func(t *testing.T, dir string) { write(t, filepath.Join(dir, "app/conf/a.conf"), "z\n") }},
+		{"FileRemoved", func(t *testing.T, dir string) {
+			if err := os.Remove(filepath.Join(dir, "app/conf/a.conf")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"FileMadeADirectory", func(t *testing.T, dir string) {
+			if err := os.Remove(filepath.Join(dir, "app/k.txt")); err != nil {
+				t.Fatal(err)
+			}
+			writeTree(t, dir, map[string]string{"app/k.txt/x": "x\n"})
+		}},
+	}
+	for _, tt := range tests {
+		for _, stub := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/stub=%v", tt.name, stub), func(t *testing.T) {
+				dir := writeFiles(t, tree)
+				app := filepath.Join(dir, "app")
+				opts := Options{Stub: stub, CacheDir: t.TempDir()}
+				Build([]string{app}, opts)
+				if res := Build([]string{app}, opts); cachedRoots(res) != 1 {
+					t.Fatalf("unchanged, the build did not come from the cache: %v", res.cached)
+				}
+				tt.change(t, dir)
+				want := snapshot(Build([]string{app}, Options{Stub: stub}))
+				res := Build([]string{app}, opts)
+				if res.cached[app] {
+					t.Errorf("changed, the build still came from the cache")
+				}
+				if got := snapshot(res); got != want {
+					t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
+				}
+			})
+		}
 	}
 }

@@ -49,3 +49,74 @@ func TestCache_EntryQuestionsReadNoPipeOrDevice(t *testing.T) {
 		}
 	}
 }
+
+// A build through symlinks is taken from the cache only while every
+// link still leads where it led: a symlinked root, base or resource
+// retargeted at other content builds again, and gives what a build
+// without cache gives; a link made a loop fails as without cache.
+func TestCache_RetargetedSymlinksBuildAgain(t *testing.T) {
+	other := "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: other}\n"
+	relink := func(t *testing.T, link, target string) {
+		t.Helper()
+		if err := os.Remove(link); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name   string
+		setup  func(t *testing.T, dir string) string // returns the root to build
+		change func(t *testing.T, dir string)
+	}{
+		{"Root", func(t *testing.T, dir string) string {
+			writeTree(t, dir, map[string]string{"overlay2/kustomization.yaml": "resources: [../base]\nnamespace: other\n"})
+			if err := os.Symlink("overlay", filepath.Join(dir, "root")); err != nil {
+				t.Fatal(err)
+			}
+			return filepath.Join(dir, "root")
+		}, func(t *testing.T, dir string) { relink(t, filepath.Join(dir, "root"), "overlay2") }},
+		{"Base", func(t *testing.T, dir string) string {
+			writeTree(t, dir, map[string]string{
+				"base2/kustomization.yaml": "resources: [sa.yaml]\n",
+				"base2/sa.yaml":            other,
+				"top/kustomization.yaml":   "resources: [../link]\n",
+			})
+			if err := os.Symlink("base", filepath.Join(dir, "link")); err != nil {
+				t.Fatal(err)
+			}
+			return filepath.Join(dir, "top")
+		}, func(t *testing.T, dir string) { relink(t, filepath.Join(dir, "link"), "base2") }},
+		{"Resource", func(t *testing.T, dir string) string {
+			writeTree(t, dir, map[string]string{"base/other.yaml": other, "base/real.yaml": cacheTree["base/sa.yaml"]})
+			relink(t, filepath.Join(dir, "base/sa.yaml"), "real.yaml")
+			return filepath.Join(dir, "overlay")
+		}, func(t *testing.T, dir string) { relink(t, filepath.Join(dir, "base/sa.yaml"), "other.yaml") }},
+		{"ResourceLoop", func(t *testing.T, dir string) string {
+			writeTree(t, dir, map[string]string{"base/real.yaml": cacheTree["base/sa.yaml"]})
+			relink(t, filepath.Join(dir, "base/sa.yaml"), "real.yaml")
+			return filepath.Join(dir, "overlay")
+		}, func(t *testing.T, dir string) { relink(t, filepath.Join(dir, "base/sa.yaml"), "sa.yaml") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, cacheTree)
+			root := tt.setup(t, dir)
+			opts := Options{Stub: true, CacheDir: t.TempDir()}
+			Build([]string{root}, opts)
+			if res := Build([]string{root}, opts); cachedRoots(res) != 1 {
+				t.Fatalf("unchanged, the build did not come from the cache: %v", res.cached)
+			}
+			tt.change(t, dir)
+			want := snapshot(Build([]string{root}, Options{Stub: true}))
+			res := Build([]string{root}, opts)
+			if cachedRoots(res) != 0 {
+				t.Errorf("retargeted, the build still came from the cache")
+			}
+			if got := snapshot(res); got != want {
+				t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
+			}
+		})
+	}
+}

@@ -166,6 +166,13 @@ func firstDiff(got, want string) string {
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
+	writeTree(t, dir, files)
+	return dir
+}
+
+// writeTree writes files (by path under dir) into dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
 	for p, content := range files {
 		p = filepath.Join(dir, p)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -175,7 +182,6 @@ func writeFiles(t *testing.T, files map[string]string) string {
 			t.Fatal(err)
 		}
 	}
-	return dir
 }
 
 // cutTree reads fields of objects that cut documents would lack: a
