@@ -583,6 +583,15 @@ type cacheEntry struct {
 // built, then each object's origin and node tree in preorder.
 
 func encodeEntry(key digest, questions []question, answers []digest, seal digest, b *built) ([]byte, bool) {
+	objs, ok := encodeObjects(b)
+	if !ok {
+		return nil, false
+	}
+	return sealEntry(key, questions, answers, seal, objs)
+}
+
+// sealEntry writes an entry of the objects objs (see encodeObjects).
+func sealEntry(key digest, questions []question, answers []digest, seal digest, objs []byte) ([]byte, bool) {
 	w := &writer{}
 	w.b = append(w.b, cacheFormat...)
 	w.b = append(w.b, key[:]...)
@@ -594,10 +603,6 @@ func encodeEntry(key digest, questions []question, answers []digest, seal digest
 	}
 	header := w.b
 
-	objs, ok := encodeObjects(b)
-	if !ok {
-		return nil, false
-	}
 	aead, ok := newAEAD(seal)
 	if !ok {
 		return nil, false
@@ -688,7 +693,11 @@ func decodeObjects(plain []byte) (*built, bool) {
 	b := &built{how: r.str()}
 	for n := r.count(); n > 0 && r.err == nil; n-- {
 		b.origins = append(b.origins, r.origin())
-		b.objects = append(b.objects, yaml.NewRNode(r.node(0)))
+		n := r.node(0)
+		if n.Kind != yaml.MappingNode {
+			r.fail() // an object is a mapping
+		}
+		b.objects = append(b.objects, yaml.NewRNode(n))
 	}
 	if r.err != nil || len(r.b) != 0 {
 		return nil, false
@@ -870,7 +879,9 @@ func (r *reader) node(depth int) *yaml.Node {
 		r.fail()
 		return n
 	default:
-		for _, k := range []yaml.Kind{yaml.DocumentNode, yaml.SequenceNode, yaml.MappingNode, yaml.ScalarNode} {
+		// No document node: kustomize's objects are mappings, and kyaml
+		// reads a document's one node as a mapping's content.
+		for _, k := range []yaml.Kind{yaml.SequenceNode, yaml.MappingNode, yaml.ScalarNode} {
 			if uint64(k) == kind {
 				n.Kind = k
 			}
@@ -893,7 +904,13 @@ func (r *reader) node(depth int) *yaml.Node {
 	n.Tag, n.Value, n.Anchor = r.str(), r.str(), r.str()
 	n.HeadComment, n.LineComment, n.FootComment = r.str(), r.str(), r.str()
 	n.Line, n.Column = r.int(), r.int()
-	if k := r.count(); k > 0 {
+	k := r.count()
+	if n.Kind == yaml.MappingNode && k%2 != 0 {
+		// kyaml reads a mapping's content in key, value pairs.
+		r.fail()
+		return n
+	}
+	if k > 0 {
 		n.Content = make([]*yaml.Node, k)
 		for i := range n.Content {
 			n.Content[i] = r.node(depth + 1)

@@ -280,3 +280,79 @@ func TestCache_AChangeToWhatAGeneratorReadBuildsAgain(t *testing.T) {
 		}
 	}
 }
+
+// Objects an entry holds go to the rest of salint as kustomize's output
+// does; an entry sealed right (by whoever has the files the build read)
+// with objects kustomize never gives (a mapping of an odd number of
+// nodes, which kyaml reads in pairs past its end; a scalar, a sequence or
+// an empty document in an object's place) is refused or read without a
+// crash.
+func TestCache_ObjectsKustomizeNeverGivesCrashNothing(t *testing.T) {
+	s := func(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v} }
+	m := func(c ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: c} }
+	seq := func(c ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: c} }
+	meta := m(s("name"), s("web"))
+	tests := []struct {
+		name    string
+		obj     *yaml.Node
+		refused bool // else read, and given to the rest of salint
+	}{
+		{"Scalar", s("x"), true},
+		{"Sequence", seq(s("a")), true},
+		{"EmptyDocument", &yaml.Node{Kind: yaml.DocumentNode}, true},
+		{"Document", &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{m(s("kind"), s("Pod"), s("metadata"), meta)}}, true},
+		{"OddMapping", m(s("kind")), true},
+		{"OddMappingAfterKind", m(s("kind"), s("Pod"), s("metadata")), true},
+		{"OddMetadata", m(s("kind"), s("Pod"), s("metadata"), m(s("name"))), true},
+		{"MetadataAScalar", m(s("kind"), s("Pod"), s("metadata"), s("str")), false},
+		{"NameAMapping", m(s("kind"), s("Pod"), s("metadata"), m(s("name"), m())), false},
+		{"KindAMapping", m(s("kind"), m(), s("metadata"), meta), false},
+		{"SpecAScalar", m(s("kind"), s("Deployment"), s("metadata"), meta, s("spec"), s("x")), false},
+		{"OddPodSpec", m(s("kind"), s("Deployment"), s("metadata"), meta, s("spec"), m(s("template"), m(s("spec"), m(s("containers"))))), true},
+		{"ContainersAScalar", m(s("kind"), s("Deployment"), s("metadata"), meta, s("spec"), m(s("template"), m(s("spec"), m(s("containers"), s("x"))))), false},
+		{"ListItemsAScalar", m(s("kind"), s("List"), s("items"), s("x")), false},
+		{"ListOfOddItems", m(s("kind"), s("List"), s("items"), seq(s("a"), m(s("kind")))), true},
+	}
+	dir := writeFiles(t, cacheTree)
+	overlay := filepath.Join(dir, "overlay")
+	opts := Options{Stub: true, CacheDir: t.TempDir()}
+	Build([]string{overlay}, opts)
+	files := cacheFiles(t, opts.CacheDir)
+	if len(files) != 1 {
+		t.Fatalf("%d entries, want 1", len(files))
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := openCache(opts.CacheDir)
+	key := c.key(&kustFile{abs: overlay}, opts)
+	e, ok := decodeHeader(data, key)
+	if !ok {
+		t.Fatal("the entry as written has no header")
+	}
+	seal, ok := answered(func(q question) (digest, []byte) { return ask(newInputFS(nil, nil), q) }, e.questions, e.answers)
+	if !ok {
+		t.Fatal("the entry as written is not answered")
+	}
+	for _, tt := range tests {
+		for _, origin := range []*resource.Origin{nil, {Path: "../base/deploy.yaml"}, {ConfiguredIn: "kustomization.yaml"}} {
+			t.Run(tt.name, func(t *testing.T) {
+				w := &writer{}
+				w.str(builtCut)
+				w.uint(1)
+				w.origin(origin)
+				w.node(tt.obj)
+				forged, ok := sealEntry(key, e.questions, e.answers, seal, w.b)
+				if !ok {
+					t.Fatal("not sealed")
+				}
+				write(t, files[0], string(forged))
+				// A panic here ends the test binary.
+				if res := Build([]string{overlay}, opts); res.cached[overlay] == tt.refused {
+					t.Errorf("taken from the cache %v, want %v", res.cached[overlay], !tt.refused)
+				}
+			})
+		}
+	}
+}
