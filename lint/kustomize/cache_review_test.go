@@ -2,6 +2,7 @@ package kustomize
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -354,5 +355,42 @@ func TestCache_ObjectsKustomizeNeverGivesCrashNothing(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// The bases of an overlay that fails are built on their own (tryAll):
+// from the cache too, with the overlay's error and notice as without it,
+// and two roots over one base each keep an entry of their own.
+func TestCache_BasesOfAFailedOverlayAndSharedBases(t *testing.T) {
+	tree := maps.Clone(cacheTree)
+	tree["broken/kustomization.yaml"] = "resources: [../base]\npatches: [{path: missing.yaml}]\n"
+	tree["broken/missing.yaml"] = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: nowhere}\nspec: {replicas: 2}\n"
+	tree["other/kustomization.yaml"] = "resources: [../base]\nnamespace: other\n"
+	dir := writeFiles(t, tree)
+	roots := []string{filepath.Join(dir, "broken"), filepath.Join(dir, "overlay"), filepath.Join(dir, "other")}
+	base := filepath.Join(dir, "base")
+	want := snapshot(Build(roots, Options{Stub: true}))
+	if !strings.Contains(want, "kustomize build failed") || !strings.Contains(want, "linted on their own") {
+		t.Fatalf("the broken overlay did not fail with its bases built alone:\n%s", want)
+	}
+	opts := Options{Stub: true, CacheDir: t.TempDir()}
+	Build(roots, opts)
+	res := Build(roots, opts)
+	if got := snapshot(res); got != want {
+		t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
+	}
+	for _, r := range []string{base, roots[1], roots[2]} {
+		if !res.cached[r] {
+			t.Errorf("%s not taken from the cache: %v", r, res.cached)
+		}
+	}
+	write(t, filepath.Join(dir, "base/sa.yaml"), "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api}\n")
+	want = snapshot(Build(roots, Options{Stub: true}))
+	res = Build(roots, opts)
+	if n := cachedRoots(res); n != 0 {
+		t.Errorf("%d roots over the edited base came from the cache: %v", n, res.cached)
+	}
+	if got := snapshot(res); got != want {
+		t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
 	}
 }
