@@ -121,17 +121,7 @@ func (p *Pending) Wait() *Result {
 // Start reads and checks the kustomizations found in dirs, as Build does,
 // and builds them in the background.
 func Start(dirs []string, opts Options) *Pending {
-	b := &builder{
-		opts:     opts,
-		kusts:    map[string]*kustFile{},
-		sources:  map[string]*sourceFile{},
-		seen:     map[string][]*kept{},
-		chains:   map[string][]*kustFile{},
-		reported: map[string]bool{},
-		attempts: map[string]*attempt{},
-		guarded:  map[string]verdict{},
-		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}, how: map[string]string{}, cached: map[string]bool{}},
-	}
+	b := newBuilder(opts)
 	var candidates []*kustFile
 	seen := map[string]bool{}
 	for _, d := range dirs {
@@ -308,6 +298,20 @@ type builder struct {
 	guarded  map[string]verdict     // see builder.guard
 	cache    *buildCache            // nil: builds are not cached
 	res      *Result
+}
+
+func newBuilder(opts Options) *builder {
+	return &builder{
+		opts:     opts,
+		kusts:    map[string]*kustFile{},
+		sources:  map[string]*sourceFile{},
+		seen:     map[string][]*kept{},
+		chains:   map[string][]*kustFile{},
+		reported: map[string]bool{},
+		attempts: map[string]*attempt{},
+		guarded:  map[string]verdict{},
+		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}, how: map[string]string{}, cached: map[string]bool{}},
+	}
 }
 
 // load reads the kustomization in dir and, recursively, those it uses.

@@ -394,3 +394,39 @@ func TestCache_BasesOfAFailedOverlayAndSharedBases(t *testing.T) {
 		t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
 	}
 }
+
+// What salint reads to choose how a build is served (hashSuffixed reads
+// the patch files) is an answer too: a patch file changed between that
+// read and kustomize's (here given the annotation that hashes the mark
+// into a name) spoils the entry, rather than keeping a build that no
+// later build gives.
+func TestCache_AFileChangedBetweenSalintsReadAndKustomizesIsNotKept(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"app/kustomization.yaml": "resources: [sa.yaml, pod.yaml]\npatches: [{path: p.yaml}]\n",
+		"app/p.yaml":             "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ghost\n  annotations: {a: b}\n",
+		"app/sa.yaml":            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: ghost}\n",
+		"app/pod.yaml":           "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  serviceAccountName: ghost\n  containers: [{name: c, image: nginx}]\n",
+	})
+	app := filepath.Join(dir, "app")
+	opts := Options{Stub: true, CacheDir: t.TempDir()}
+	b := newBuilder(opts)
+	b.cache = openCache(opts.CacheDir)
+	root := b.load(app, app)
+	a := b.prepare(root)
+	for _, k := range a.kusts {
+		b.hashSuffixed(k, nil)
+	}
+	write(t, filepath.Join(dir, "app/p.yaml"), "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ghost\n"+
+		"  annotations: {internal.config.kubernetes.io/needsHashSuffix: enabled}\n")
+	buildMu.Lock()
+	a.run(b, root)
+	buildMu.Unlock()
+	want := snapshot(Build([]string{app}, Options{Stub: true}))
+	res := Build([]string{app}, opts)
+	if res.cached[app] {
+		t.Errorf("the build that read the patch two ways was kept")
+	}
+	if got := snapshot(res); got != want {
+		t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
+	}
+}

@@ -97,7 +97,7 @@ func (b *builder) markable(kusts []*kustFile, stub bool, rec *recorder) *marking
 	mk := &marking{byPath: map[string]int{}, stub: stub, kusts: kusts, nonce: newNonce()}
 	asFile := map[string]bool{}
 	for _, k := range kusts {
-		if k.root == nil || duplicateKeys(k.root) || b.hashSuffixed(k) {
+		if k.root == nil || duplicateKeys(k.root) || b.hashSuffixed(k, rec) {
 			return nil
 		}
 		for _, f := range []string{"configMapGenerator", "secretGenerator"} {
@@ -450,8 +450,9 @@ var hashSuffixKey = []byte("needsHashSuffix")
 
 // hashSuffixed reports whether k, or a file other than a resource that
 // it has the build read, names hashSuffixKey; resource files are checked
-// as they are served.
-func (b *builder) hashSuffixed(k *kustFile) bool {
+// as they are served. What it read is recorded in rec: the build depends
+// on it, and a file that kustomize then reads otherwise spoils the entry.
+func (b *builder) hashSuffixed(k *kustFile, rec *recorder) bool {
 	k.hashOnce.Do(func() {
 		k.hashSuffix = bytes.Contains(k.src.Data, hashSuffixKey)
 		for _, e := range k.entries {
@@ -459,10 +460,14 @@ func (b *builder) hashSuffixed(k *kustFile) bool {
 				continue
 			}
 			if src, err := b.read(e.abs, e.abs); err == nil {
+				k.hashReads = append(k.hashReads, hashRead{e.abs, hashAnswer(nil, src.Data)})
 				k.hashSuffix = bytes.Contains(src.Data, hashSuffixKey)
 			}
 		}
 	})
+	for _, r := range k.hashReads {
+		rec.add(question{askRead, r.path}, r.d)
+	}
 	return k.hashSuffix
 }
 
