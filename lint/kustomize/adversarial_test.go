@@ -76,6 +76,27 @@ func TestBuild_AdversarialTreesGiveWhatOriginAnnotationsGive(t *testing.T) {
 			"sa.yaml":            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: ghost}\n",
 			"pod.yaml":           pod,
 		}},
+		// A replacement or a JSON patch that reads the mark's field would
+		// carry the mark (and the nonce of one build) into the output,
+		// where kustomize itself finds no such field and fails.
+		{"ReplacementReadsTheMark", map[string]string{
+			"kustomization.yaml": "resources: [cm.yaml, pod.yaml]\nreplacements:\n- source: {kind: ConfigMap, name: c, fieldPath: \"[salint.internal/source]\"}\n" +
+				"  targets:\n  - select: {kind: Pod}\n    fieldPaths: [metadata.annotations.x]\n    options: {create: true}\n",
+			"cm.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+			"pod.yaml": pod,
+		}},
+		{"ReplacementFileReadsTheMarkEscaped", map[string]string{
+			"kustomization.yaml": "resources: [cm.yaml, pod.yaml]\nreplacements: [{path: r.yaml}]\n",
+			"r.yaml": "source: {kind: ConfigMap, name: c, fieldPath: \"[salint\\x2Einternal\\x2Fsource]\"}\n" +
+				"targets:\n- select: {kind: Pod}\n  fieldPaths: [metadata.annotations.x]\n  options: {create: true, delimiter: \"-\", index: 0}\n",
+			"cm.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+			"pod.yaml": pod,
+		}},
+		{"JSONPatchCopiesTheMark", map[string]string{
+			"kustomization.yaml": "resources: [pod.yaml]\npatches: [{path: p.yaml, target: {kind: Pod}}]\n",
+			"p.yaml":             "- op: copy\n  from: /salint.internal~1source\n  path: /metadata/labels\n",
+			"pod.yaml":           pod,
+		}},
 		// A kustomization that defines a key twice: kustomize reads the
 		// last (here a strategic-merge patch that fails on the Widget).
 		{"KustomizationKeyDefinedTwice", map[string]string{

@@ -23,8 +23,9 @@ import (
 // records every transformer on every object, re-encoding an annotation
 // each time: most of a build's cost. So where it is safe, salint marks
 // the documents instead: the build's filesystem serves each resource file
-// with one more top-level field in each document, markKey, holding the
-// file's number and a nonce of the build (see origin); kustomize carries
+// with one more top-level field in each document, markKey and a nonce
+// of the build (so that no input names it), holding the file's number
+// and the nonce (see origin); kustomize carries
 // an unknown top-level field through every transformer and patch
 // untouched, and salint removes it from the output. Objects a generator made carry no mark and are matched to the
 // one generator of the build that names them. Whenever the marks cannot
@@ -55,6 +56,10 @@ type marking struct {
 	files  []*entry       // by mark: the resource files served marked
 	byPath map[string]int // path as kustomize reads it (both forms) -> mark
 	nonce  string         // ends every mark's value: input cannot forge one
+	// key is the marks' field: markKey and the nonce, so that no input
+	// can name it (a replacement or JSON patch reading it would carry
+	// the mark into the output, where kustomize finds no such field).
+	key string
 	stub   bool           // cut documents no rule reads
 	guards []selector     // objects a build may read fields of: never cut
 	// images is set when the build has an image transformer, which
@@ -94,7 +99,8 @@ func (b *builder) markable(kusts []*kustFile, stub bool, rec *recorder) *marking
 	if model.Get(root.root, "buildMetadata").Present() {
 		return nil
 	}
-	mk := &marking{byPath: map[string]int{}, stub: stub, kusts: kusts, nonce: newNonce()}
+	nonce := newNonce()
+	mk := &marking{byPath: map[string]int{}, stub: stub, kusts: kusts, nonce: nonce, key: markKey + "-" + nonce}
 	asFile := map[string]bool{}
 	for _, k := range kusts {
 		if k.root == nil || duplicateKeys(k.root) || b.hashSuffixed(k, rec) {
@@ -355,7 +361,7 @@ func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
 	if len(docs) > 0 {
 		out = append(out, data[:docs[0].Start]...) // a byte-order mark
 	}
-	line := []byte(markKey + ": " + strconv.Itoa(mark) + "-" + mk.nonce + "\n")
+	line := []byte(mk.key + ": " + strconv.Itoa(mark) + "-" + mk.nonce + "\n")
 	for _, d := range docs {
 		doc := data[d.Start:d.End]
 		empty, ok := blockMapping(doc)
@@ -724,7 +730,7 @@ func (mk *marking) origin(root *kustFile, r *resource.Resource) (*resource.Origi
 	at := -1
 	if node.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(node.Content); i += 2 {
-			if node.Content[i].Value != markKey {
+			if node.Content[i].Value != mk.key {
 				continue
 			}
 			if at >= 0 {

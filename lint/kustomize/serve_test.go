@@ -463,7 +463,7 @@ func TestServe_TheMarkChangesNothingElse(t *testing.T) {
 		"# a\n\n# b\nkind: A # k\nmeta:\n  a:\n    b: 1\n    # deep\n  # mid\n# top\n---\n#a\nkind: B\n\n#b\nx: 1\n#c1\n#c2\n",
 		"kind: A\nx:\n  - a\n  # in list\n# top\n---\nkind: B\nx: |\n  text\n# c\n",
 	}
-	mk := &marking{nonce: "n"}
+	mk := &marking{nonce: "n", key: markKey + "-n"}
 	for _, doc := range docs {
 		served, ok := mk.serve([]byte(doc), 7)
 		if !ok {
@@ -477,7 +477,7 @@ func TestServe_TheMarkChangesNothingElse(t *testing.T) {
 			continue
 		}
 		for i := range got {
-			if mark := model.Get(got[i], markKey).String(); mark != "7-n" {
+			if mark := model.Get(got[i], mk.key).String(); mark != "7-n" {
 				t.Errorf("document %d has mark %q:\n%s", i, mark, served)
 			}
 			unmark(got[i], 0)
