@@ -59,9 +59,9 @@ type marking struct {
 	// key is the marks' field: markKey and the nonce, so that no input
 	// can name it (a replacement or JSON patch reading it would carry
 	// the mark into the output, where kustomize finds no such field).
-	key string
-	stub   bool           // cut documents no rule reads
-	guards []selector     // objects a build may read fields of: never cut
+	key    string
+	stub   bool       // cut documents no rule reads
+	guards []selector // objects a build may read fields of: never cut
 	// images is set when the build has an image transformer, which
 	// reads every containers field at any depth of objects other than
 	// CRDs: only CRDs are then cut.
