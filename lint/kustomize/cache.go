@@ -69,6 +69,11 @@ func runsPlugins(kusts []*kustFile) bool {
 // must change it.
 const cacheFormat = "salint kustomize build cache 1\n"
 
+// maxQuestions bounds the questions of an entry, written or read: they
+// are asked before the seal can be checked, and each costs a system call
+// and memory (the corpus's largest build asks 111).
+const maxQuestions = 1 << 16
+
 // maxEntrySize bounds an entry, written or read: a file in its place
 // that is larger, or not a regular file (a named pipe would block the
 // read), is not read.
@@ -495,7 +500,7 @@ func (c *buildCache) load(key digest, fs filesys.FileSystem) (*built, bool) {
 // spoilt them and the input still answers them so: a file that changed
 // while the build ran may have been read both ways.
 func (c *buildCache) store(key digest, rec *recorder, fs filesys.FileSystem, b *built) {
-	if rec.spoilt {
+	if rec.spoilt || len(rec.order) > maxQuestions {
 		return
 	}
 	answers := make([]digest, len(rec.order))
@@ -660,7 +665,11 @@ func decodeHeader(data []byte, key digest) (*cacheEntry, bool) {
 		return nil, false
 	}
 	e := &cacheEntry{}
-	for n := r.count(); n > 0 && r.err == nil; n-- {
+	n := r.count()
+	if n > maxQuestions {
+		return nil, false
+	}
+	for ; n > 0 && r.err == nil; n-- {
 		op := r.byte()
 		path := r.str()
 		var d digest

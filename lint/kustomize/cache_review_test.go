@@ -430,3 +430,44 @@ func TestCache_AFileChangedBetweenSalintsReadAndKustomizesIsNotKept(t *testing.T
 		t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
 	}
 }
+
+// An entry's questions are asked before its seal is checked, and anyone
+// who can write the cache can answer "is /nowhere/N a directory?" right:
+// an entry of more questions than a build asks (the corpus's largest
+// asks 111) is refused before any is asked, and is not written.
+func TestCache_EntriesOfTooManyQuestionsAreNotAsked(t *testing.T) {
+	c := openCache(t.TempDir())
+	key := c.key(&kustFile{abs: "/x"}, Options{})
+	n := maxQuestions + 1
+	questions := make([]question, n)
+	answers := make([]digest, n)
+	for i := range questions {
+		questions[i] = question{askIsDir, fmt.Sprintf("/nowhere/%d", i)}
+		answers[i] = hashBool(false)
+	}
+	data, ok := sealEntry(key, questions, answers, digest{}, nil)
+	if !ok {
+		t.Fatal("not written")
+	}
+	if err := os.MkdirAll(filepath.Dir(c.path(key)), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	write(t, c.path(key), string(data))
+	if _, ok := c.load(key, newInputFS(nil, nil)); ok {
+		t.Error("used")
+	}
+	if len(c.answers.m) != 0 {
+		t.Errorf("%d questions asked", len(c.answers.m))
+	}
+
+	dir := t.TempDir()
+	c = openCache(dir)
+	rec := newRecorder()
+	for i, q := range questions {
+		rec.add(q, answers[i])
+	}
+	c.store(key, rec, newInputFS(nil, nil), &built{how: builtCut})
+	if files := cacheFiles(t, dir); len(files) != 0 {
+		t.Errorf("an entry of %d questions was written: %v", n, files)
+	}
+}
