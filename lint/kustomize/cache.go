@@ -145,45 +145,50 @@ type question struct {
 var unasked digest
 
 // ask puts question q to fs and hashes the answer: recording (inputFS)
-// and checking an entry (answered) hash the same way. data is what a
-// read gave. A read of a file no build is given (see readable) and a glob
-// (kustomize never globs, and a pattern may walk the whole disk) are not
-// asked.
-func ask(fs filesys.FileSystem, q question) (d digest, data []byte) {
+// and checking an entry (answered) hash the same way. part is what the
+// seal takes of a read (see sealPart). A read of a file no build is
+// given (see readable) and a glob (kustomize never globs, and a pattern
+// may walk the whole disk) are not asked.
+func ask(fs filesys.FileSystem, q question) (d, part digest) {
 	switch q.op {
 	case askRead:
 		if !readable(fs, q.path) {
-			return unasked, nil
+			return unasked, digest{}
 		}
 		data, err := fs.ReadFile(q.path)
-		return hashAnswer(err, data), data
+		return hashAnswer(err, data), sealPart(q.path, data)
 	case askIsDir:
-		return hashBool(fs.IsDir(q.path)), nil
+		return hashBool(fs.IsDir(q.path)), digest{}
 	case askExists:
-		return hashBool(fs.Exists(q.path)), nil
+		return hashBool(fs.Exists(q.path)), digest{}
 	case askReadDir:
 		names, err := fs.ReadDir(q.path)
-		return hashList(names, err), nil
+		return hashList(names, err), digest{}
 	case askCleanedAbs:
 		dir, file, err := fs.CleanedAbs(q.path)
-		return hashAnswer(err, []byte(string(dir)), []byte(file)), nil
+		return hashAnswer(err, []byte(string(dir)), []byte(file)), digest{}
 	}
-	return digest{}, nil
+	return digest{}, digest{}
+}
+
+// sealPart is what the seal takes of a read: a hash of the path and of
+// what it held, other than the answer's own hash (which the entry holds).
+func sealPart(path string, data []byte) digest {
+	return hashAnswer(nil, []byte("salint seal\n"), []byte(path), data)
 }
 
 // answered reports whether ask gives every question its answer, and
 // returns the key that seals the objects of an entry with these answers:
-// a hash of what each read gave, other than the answer's own hash.
-func answered(ask func(question) (digest, []byte), questions []question, answers []digest) (seal digest, ok bool) {
+// a hash of the seal parts of its reads.
+func answered(ask func(question) (d, part digest), questions []question, answers []digest) (seal digest, ok bool) {
 	h := sha256.New()
 	h.Write([]byte("salint seal\n"))
 	for i, q := range questions {
-		d, data := ask(q)
+		d, part := ask(q)
 		if d != answers[i] {
 			return digest{}, false
 		}
 		if q.op == askRead {
-			part := hashAnswer(nil, []byte("salint seal\n"), []byte(q.path), data)
 			h.Write(part[:])
 		}
 	}
@@ -398,26 +403,27 @@ type answerMemo struct {
 	m  map[question]memoAnswer
 }
 
+// memoAnswer is an answer's hash and its seal part: not what a read
+// gave, which the memo would hold for the whole Build.
 type memoAnswer struct {
-	d    digest
-	data []byte
+	d, part digest
 }
 
-func (m *answerMemo) ask(fs filesys.FileSystem, q question) (digest, []byte) {
+func (m *answerMemo) ask(fs filesys.FileSystem, q question) (d, part digest) {
 	m.mu.Lock()
 	a, ok := m.m[q]
 	m.mu.Unlock()
 	if ok {
-		return a.d, a.data
+		return a.d, a.part
 	}
-	a.d, a.data = ask(fs, q)
+	a.d, a.part = ask(fs, q)
 	m.mu.Lock()
 	if m.m == nil {
 		m.m = map[question]memoAnswer{}
 	}
 	m.m[q] = a
 	m.mu.Unlock()
-	return a.d, a.data
+	return a.d, a.part
 }
 
 // openCache returns the cache in dir, or nil when there is none: dir
@@ -482,7 +488,7 @@ func (c *buildCache) load(key digest, fs filesys.FileSystem) (*built, bool) {
 	if !ok {
 		return nil, false
 	}
-	seal, ok := answered(func(q question) (digest, []byte) { return c.answers.ask(fs, q) }, e.questions, e.answers)
+	seal, ok := answered(func(q question) (digest, digest) { return c.answers.ask(fs, q) }, e.questions, e.answers)
 	if !ok {
 		return nil, false
 	}
@@ -509,7 +515,7 @@ func (c *buildCache) store(key digest, rec *recorder, fs filesys.FileSystem, b *
 	}
 	// Asked again, not taken from answers.ask: this is what tells that
 	// the files stood still while the build read them.
-	seal, ok := answered(func(q question) (digest, []byte) { return ask(fs, q) }, rec.order, answers)
+	seal, ok := answered(func(q question) (digest, digest) { return ask(fs, q) }, rec.order, answers)
 	if !ok {
 		return
 	}

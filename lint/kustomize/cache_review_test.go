@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -146,17 +147,17 @@ func TestCache_QuestionsNoBuildAsksAreNotAsked(t *testing.T) {
 		{"Glob", question{askGlob, filepath.Join(dir, "*")}, false},
 	}
 	// rawAsk answers as the disk does, as whoever forges an entry can.
-	rawAsk := func(q question) (digest, []byte) {
+	rawAsk := func(q question) (digest, digest) {
 		switch q.op {
 		case askRead:
 			data, err := os.ReadFile(q.path)
-			return hashAnswer(err, data), data
+			return hashAnswer(err, data), sealPart(q.path, data)
 		case askGlob:
 			names, err := filepath.Glob(q.path)
-			return hashList(names, err), nil
+			return hashList(names, err), digest{}
 		}
 		t.Fatalf("no raw answer to %v", q)
-		return digest{}, nil
+		return digest{}, digest{}
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -332,7 +333,7 @@ func TestCache_ObjectsKustomizeNeverGivesCrashNothing(t *testing.T) {
 	if !ok {
 		t.Fatal("the entry as written has no header")
 	}
-	seal, ok := answered(func(q question) (digest, []byte) { return ask(newInputFS(nil, nil), q) }, e.questions, e.answers)
+	seal, ok := answered(func(q question) (digest, digest) { return ask(newInputFS(nil, nil), q) }, e.questions, e.answers)
 	if !ok {
 		t.Fatal("the entry as written is not answered")
 	}
@@ -470,4 +471,40 @@ func TestCache_EntriesOfTooManyQuestionsAreNotAsked(t *testing.T) {
 	if files := cacheFiles(t, dir); len(files) != 0 {
 		t.Errorf("an entry of %d questions was written: %v", n, files)
 	}
+}
+
+// Checking entries keeps, for the rest of the Build, a hash of each
+// answer, not what each read gave: the content of every file the cached
+// builds read (or a hostile entry names) is not held in memory.
+func TestCache_CheckingEntriesHoldsNoFileContent(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
+	write(t, big, strings.Repeat("# padding\n", 3<<20)) // 30 MiB
+	c := openCache(t.TempDir())
+	key := c.key(&kustFile{abs: dir}, Options{})
+	data, err := os.ReadFile(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	questions, answers := []question{{askRead, big}}, []digest{hashAnswer(nil, data)}
+	seal, _ := answered(func(q question) (digest, digest) { return ask(newInputFS(nil, nil), q) }, questions, answers)
+	entry, ok := sealEntry(key, questions, answers, seal, nil)
+	if !ok {
+		t.Fatal("not sealed")
+	}
+	if err := os.MkdirAll(filepath.Dir(c.path(key)), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	write(t, c.path(key), string(entry))
+	data = nil
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	c.load(key, newInputFS(nil, nil))
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if held := int64(after.HeapInuse) - int64(before.HeapInuse); held > 8<<20 {
+		t.Errorf("%d MiB held after checking an entry that reads a 30 MiB file", held>>20)
+	}
+	runtime.KeepAlive(c)
 }
