@@ -482,11 +482,14 @@ func TestCache_CheckingEntriesHoldsNoFileContent(t *testing.T) {
 	write(t, big, strings.Repeat("# padding\n", 3<<20)) // 30 MiB
 	c := openCache(t.TempDir())
 	key := c.key(&kustFile{abs: dir}, Options{})
-	data, err := os.ReadFile(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	questions, answers := []question{{askRead, big}}, []digest{hashAnswer(nil, data)}
+	answer := func() digest { // the content is not held past here
+		data, err := os.ReadFile(big)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hashAnswer(nil, data)
+	}()
+	questions, answers := []question{{askRead, big}}, []digest{answer}
 	seal, _ := answered(func(q question) (digest, digest) { return ask(newInputFS(nil, nil), q) }, questions, answers)
 	entry, ok := sealEntry(key, questions, answers, seal, nil)
 	if !ok {
@@ -496,7 +499,6 @@ func TestCache_CheckingEntriesHoldsNoFileContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(t, c.path(key), string(entry))
-	data = nil
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
