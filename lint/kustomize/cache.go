@@ -524,19 +524,26 @@ func (c *buildCache) store(key digest, rec *recorder, fs filesys.FileSystem, b *
 		return
 	}
 	file := c.path(key)
-	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil || !replaceFile(file, data) {
 		return
 	}
+	c.trim()
+}
+
+// replaceFile puts a file holding data in file's place, whole or not at
+// all, and never writes through a symlink there (a cache restored from
+// elsewhere may hold one pointing at any file of the user's).
+func replaceFile(file string, data []byte) bool {
 	tmp, err := os.CreateTemp(filepath.Dir(file), ".tmp-*")
 	if err != nil {
-		return
+		return false
 	}
 	_, werr := tmp.Write(data)
 	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), file) != nil {
 		_ = os.Remove(tmp.Name())
-		return
+		return false
 	}
-	c.trim()
+	return true
 }
 
 // trim removes entries unused for cacheTrimAge, at most once a day.
@@ -545,7 +552,7 @@ func (c *buildCache) trim() {
 	if info, err := os.Stat(mark); err == nil && time.Since(info.ModTime()) < 24*time.Hour {
 		return
 	}
-	if err := os.WriteFile(mark, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o600); err != nil {
+	if !replaceFile(mark, []byte(time.Now().UTC().Format(time.RFC3339)+"\n")) {
 		return
 	}
 	subdirs, _ := os.ReadDir(c.dir)

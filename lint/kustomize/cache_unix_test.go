@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // A named pipe in an entry's place is not opened (the read would wait
@@ -118,5 +119,30 @@ func TestCache_RetargetedSymlinksBuildAgain(t *testing.T) {
 				t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
 			}
 		})
+	}
+}
+
+// The trim mark is replaced, never written through: a symlink in its
+// place (a cache restored from elsewhere) does not make salint overwrite
+// the file it points at.
+func TestCache_TrimMarkIsNotWrittenThroughASymlink(t *testing.T) {
+	victim := filepath.Join(t.TempDir(), "victim")
+	write(t, victim, "precious\n")
+	long := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(victim, long, long); err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	writeTree(t, cache, map[string]string{"kustomize/.keep": ""})
+	if err := os.Symlink(victim, filepath.Join(cache, "kustomize", "trim.txt")); err != nil {
+		t.Fatal(err)
+	}
+	dir := writeFiles(t, cacheTree)
+	Build([]string{filepath.Join(dir, "overlay")}, Options{Stub: true, CacheDir: cache})
+	if data, err := os.ReadFile(victim); err != nil || string(data) != "precious\n" {
+		t.Errorf("the file the mark pointed at now holds %q (%v)", data, err)
+	}
+	if len(cacheFiles(t, cache)) == 0 {
+		t.Error("no entry written")
 	}
 }
