@@ -6,6 +6,7 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -437,14 +438,64 @@ func openCache(dir string) *buildCache {
 
 // binaryIdentity names the running salint: an entry made by another
 // binary (another salint or kustomize version) is never used. The
-// executable's path, size and time tell builds apart, and its build
+// executable's path, size and time tell builds apart, its build
 // information (module versions, VCS revision) binaries copied with their
-// times kept.
+// times kept, and its Go build ID builds that share all of those (no VCS
+// stamp, normalized times: a small change often keeps the size).
 var binaryIdentity = sync.OnceValue(func() string {
 	exe, err := os.Executable()
 	if err != nil {
 		return ""
 	}
+	return identityOf(exe)
+})
+
+// goBuildID returns the Go build ID of the executable exe (a hash of
+// what was compiled, as go tool buildid prints it), or "": in ELF a
+// note, elsewhere a marked string near the start of the text.
+func goBuildID(exe string) string {
+	if f, err := elf.Open(exe); err == nil {
+		defer f.Close()
+		s := f.Section(".note.go.buildid")
+		if s == nil {
+			return ""
+		}
+		// namesz, descsz and type (4 bytes each), the name "Go\x00\x00",
+		// then the ID.
+		data, err := s.Data()
+		if err != nil || len(data) < 16 {
+			return ""
+		}
+		n := binary.LittleEndian.Uint32(data[4:8])
+		if f.ByteOrder == binary.BigEndian {
+			n = binary.BigEndian.Uint32(data[4:8])
+		}
+		if uint64(n) > uint64(len(data)-16) {
+			return ""
+		}
+		return string(data[16 : 16+n])
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	const prefix = "\xff Go build ID: \""
+	_, id, ok := bytes.Cut(head[:n], []byte(prefix))
+	if !ok {
+		return ""
+	}
+	id, _, ok = bytes.Cut(id, []byte("\"\n \xff"))
+	if !ok {
+		return ""
+	}
+	return string(id)
+}
+
+// identityOf is binaryIdentity of the executable exe.
+func identityOf(exe string) string {
 	info, err := os.Stat(exe)
 	if err != nil {
 		return ""
@@ -453,8 +504,8 @@ var binaryIdentity = sync.OnceValue(func() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		id += "\x00" + bi.String()
 	}
-	return id
-})
+	return id + "\x00" + goBuildID(exe)
+}
 
 // key names the entry of root's build with the given options.
 func (c *buildCache) key(root *kustFile, opts Options) digest {

@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"net/http"
@@ -509,4 +510,45 @@ func TestCache_CheckingEntriesHoldsNoFileContent(t *testing.T) {
 		t.Errorf("%d MiB held after checking an entry that reads a 30 MiB file", held>>20)
 	}
 	runtime.KeepAlive(c)
+}
+
+// Two builds of salint can share path, size, time and build information
+// (a rebuild without VCS stamping, installed with normalized times: a
+// one-character change to cacheFormat left the size as it was): the Go
+// build ID, a hash of what was compiled, tells them apart.
+func TestCache_BinariesThatDifferOnlyInWhatWasCompiledAreTwo(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip("no executable:", err)
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := goBuildID(exe)
+	if id == "" {
+		t.Skip("no Go build ID found in this binary's format")
+	}
+	at := bytes.Index(data, []byte(id))
+	if at < 0 {
+		t.Fatalf("build ID %q not in the binary", id)
+	}
+	copyAt := filepath.Join(t.TempDir(), "salint")
+	same := time.Now().Add(-time.Hour)
+	install := func(content []byte) string {
+		write(t, copyAt, string(content))
+		if err := os.Chtimes(copyAt, same, same); err != nil {
+			t.Fatal(err)
+		}
+		return identityOf(copyAt)
+	}
+	first := install(data)
+	if again := install(data); again != first {
+		t.Errorf("the same binary has two identities")
+	}
+	other := bytes.Clone(data)
+	other[at] ^= 1 // another build: another ID, same size
+	if install(other) == first {
+		t.Errorf("two builds with one path, size and time have one identity")
+	}
 }
