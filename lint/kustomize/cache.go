@@ -455,7 +455,7 @@ var binaryIdentity = sync.OnceValue(func() string {
 // note, elsewhere a marked string near the start of the text.
 func goBuildID(exe string) string {
 	if f, err := elf.Open(exe); err == nil {
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		s := f.Section(".note.go.buildid")
 		if s == nil {
 			return ""
@@ -470,7 +470,7 @@ func goBuildID(exe string) string {
 		if f.ByteOrder == binary.BigEndian {
 			n = binary.BigEndian.Uint32(data[4:8])
 		}
-		if uint64(n) > uint64(len(data)-16) {
+		if int64(n) > int64(len(data)-16) {
 			return ""
 		}
 		return string(data[16 : 16+n])
