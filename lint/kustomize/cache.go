@@ -31,7 +31,7 @@ import (
 // a root's build can be kept in a cache directory (Options.CacheDir), as
 // Go keeps its builds: the entry records every question the build asked
 // of the filesystem (each file read, with a hash of what it held, each
-// existence, directory and glob check, with its answer) and what the
+// existence, directory and path check, with its answer) and what the
 // build gave. A later build of the same root, by the same salint binary
 // with the same options, is taken from the entry only if every one of
 // those questions gets the same answer again; anything else builds anew.
