@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"fmt"
 	"go/build"
 	"os"
 	"path/filepath"
@@ -315,5 +316,66 @@ func jsonPatchedCRD(version string) map[string]string {
 		"crd.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ws.example.com\n" +
 			"spec:\n  group: example.com\n  versions:\n  - name: v1\n" + version,
 		"pod.yaml": pod,
+	}
+}
+
+// The configs of built-in generators and transformers name files that
+// kustomize's loader fetches over HTTP when they are URLs: such a tree is
+// not built (hermetic builds), with a notice at the entry; a config that
+// names local files is built.
+func TestBuild_PluginConfigsThatFetchAreNotBuilt(t *testing.T) {
+	patch := "apiVersion: builtin\nkind: PatchTransformer\nmetadata: {name: p}\npath: %s\ntarget: {kind: Pod}\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		fetch string // "" when built
+	}{
+		{"InlineTransformerPath", map[string]string{
+			"kustomization.yaml": "resources: [pod.yaml]\ntransformers:\n- |-\n  " + strings.ReplaceAll(fmt.Sprintf(patch, "https://example.invalid/p.yaml"), "\n", "\n  ") + "\n",
+			"pod.yaml":           pod,
+		}, "its transformers config fetches https://example.invalid/p.yaml"},
+		{"TransformerFilePath", map[string]string{
+			"kustomization.yaml": "resources: [pod.yaml]\ntransformers: [t.yaml]\n",
+			"t.yaml":             fmt.Sprintf(patch, "http://example.invalid/p.yaml"),
+			"pod.yaml":           pod,
+		}, "its transformers config fetches http://example.invalid/p.yaml"},
+		{"GeneratorFiles", map[string]string{
+			"kustomization.yaml": "resources: [pod.yaml]\ngenerators: [g.yaml]\n",
+			"g.yaml":             "apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: c}\nfiles: [conf=https://example.invalid/c]\n",
+			"pod.yaml":           pod,
+		}, "its generators config fetches https://example.invalid/c"},
+		{"HelmGenerator", map[string]string{
+			"kustomization.yaml": "resources: [pod.yaml]\ngenerators: [h.yaml]\n",
+			"h.yaml":             "apiVersion: builtin\nkind: HelmChartInflationGenerator\nmetadata: {name: h}\nname: chart\nrepo: https://charts.example.invalid\n",
+			"pod.yaml":           pod,
+		}, "its generators config fetches a Helm chart"},
+		{"LocalPatchIsBuilt", map[string]string{
+			"kustomization.yaml": "resources: [pod.yaml]\ntransformers: [t.yaml]\n",
+			"t.yaml":             fmt.Sprintf(patch, "p.yaml"),
+			"p.yaml":             "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  automountServiceAccountToken: false\n",
+			"pod.yaml":           pod,
+		}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, tt.files)
+			res := Build([]string{dir}, Options{})
+			var notices []string
+			for _, f := range res.Files {
+				for _, n := range f.Notices {
+					notices = append(notices, n.Error())
+				}
+			}
+			if tt.fetch == "" {
+				if len(res.Roots) != 1 || len(notices) != 0 {
+					t.Errorf("roots %v, notices %q: want built", res.Roots, notices)
+				}
+				return
+			}
+			if len(res.Roots) != 0 || len(notices) != 1 || !strings.Contains(notices[0], "not built: needs network ("+tt.fetch+")") ||
+				!strings.Contains(notices[0], "kustomization.yaml:") {
+				t.Errorf("roots %v, notices %q: want not built, a notice at the entry saying %q", res.Roots, notices, tt.fetch)
+			}
+		})
 	}
 }

@@ -378,6 +378,10 @@ func (b *builder) prepare(root *kustFile) *attempt {
 				return a
 			}
 		}
+		if k.fetch != nil {
+			a.remote = &model.Error{Pos: k.pos(k.fetch), Message: fmt.Sprintf("kustomization %s not built: needs network (its %s config fetches %s); its files are read as written", root.dir, k.fetchedBy, k.fetched)}
+			return a
+		}
 		if k.helm != nil {
 			a.remote = &model.Error{Pos: k.pos(k.helm), Message: fmt.Sprintf("kustomization %s not built: needs network (%s inflates Helm charts); its files are read as written", root.dir, k.helm.Value)}
 			return a
