@@ -81,17 +81,8 @@ const maxQuestions = 1 << 16
 const maxEntrySize = 256 << 20
 
 func readEntry(file string) ([]byte, bool) {
-	info, err := os.Stat(file)
-	if err != nil || !info.Mode().IsRegular() || info.Size() > maxEntrySize {
-		return nil, false
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, info.Size()+1))
-	return data, err == nil && int64(len(data)) == info.Size()
+	data, ok, err := readRegular(file, maxEntrySize)
+	return data, ok && err == nil
 }
 
 // cacheTrimAge is how long an entry unused survives (Go's build cache
@@ -148,15 +139,18 @@ var unasked digest
 // ask puts question q to fs and hashes the answer: recording (inputFS)
 // and checking an entry (answered) hash the same way. part is what the
 // seal takes of a read (see sealPart). A read of a file no build is
-// given (see readable) and a glob (kustomize never globs, and a pattern
+// given (see readRegular) and a glob (kustomize never globs, and a pattern
 // may walk the whole disk) are not asked.
 func ask(fs filesys.FileSystem, q question) (d, part digest) {
 	switch q.op {
 	case askRead:
-		if !readable(fs, q.path) {
+		var data []byte
+		var err error
+		if in, ok := fs.(*inputFS); ok && in.sources[q.path] != nil {
+			data, err = fs.ReadFile(q.path)
+		} else if data, ok, err = readRegular(q.path, maxBuildFileSize); !ok {
 			return unasked, digest{}
 		}
-		data, err := fs.ReadFile(q.path)
 		return hashAnswer(err, data), sealPart(q.path, data)
 	case askIsDir:
 		return hashBool(fs.IsDir(q.path)), digest{}
@@ -197,16 +191,27 @@ func answered(ask func(question) (d, part digest), questions []question, answers
 	return seal, true
 }
 
-// readable reports whether the file at path may be read to check an
-// entry: content in place of the disk's, a file that cannot be read (the
-// error is the answer), or a regular file no larger than guard lets a
-// build read. A named pipe would block, a device may never end.
-func readable(fs filesys.FileSystem, path string) bool {
-	if in, ok := fs.(*inputFS); ok && in.sources[path] != nil {
-		return true
+// readRegular reads the file at path for checking an entry, as a build
+// reads it (os.ReadFile, whose error is an answer too), when it is a
+// regular file of at most limit bytes; ok is false for anything else. It
+// opens without blocking and looks at what it opened, so that a named
+// pipe put in place after a look at the path cannot hold the read, nor a
+// device or a growing file make it endless.
+func readRegular(path string, limit int64) (data []byte, ok bool, err error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
+	if err != nil {
+		return nil, true, err
 	}
-	info, err := os.Stat(path)
-	return err != nil || info.Mode().IsRegular() && info.Size() <= maxBuildFileSize
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() || info.Size() > limit {
+		return nil, false, nil
+	}
+	data, err = io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil || int64(len(data)) > limit {
+		return nil, false, nil
+	}
+	return data, true, nil
 }
 
 func hashAnswer(err error, parts ...[]byte) digest {

@@ -146,3 +146,40 @@ func TestCache_TrimMarkIsNotWrittenThroughASymlink(t *testing.T) {
 		t.Error("no entry written")
 	}
 }
+
+// readRegular, which reads what an entry's questions name and the entry
+// itself, never waits on a named pipe, even one it did not look at first,
+// and answers a missing file with the error a build's read gives.
+func TestReadRegular_PipesAreNotReadAndErrorsAreTheBuildsOwn(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	go func() {
+		_, ok, _ := readRegular(fifo, maxBuildFileSize)
+		done <- ok
+	}()
+	select {
+	case ok := <-done:
+		if ok {
+			t.Error("a named pipe was read")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("reading a named pipe blocked")
+	}
+	file := filepath.Join(dir, "f.yaml")
+	write(t, file, "kind: Pod\n")
+	if data, ok, err := readRegular(file, 9); ok || err != nil || data != nil {
+		t.Errorf("a file over the limit: %q, %v, %v", data, ok, err)
+	}
+	if data, ok, err := readRegular(file, 10); !ok || err != nil || string(data) != "kind: Pod\n" {
+		t.Errorf("a regular file: %q, %v, %v", data, ok, err)
+	}
+	missing := filepath.Join(dir, "missing.yaml")
+	_, wantErr := os.ReadFile(missing)
+	if _, ok, err := readRegular(missing, 10); !ok || err == nil || err.Error() != wantErr.Error() {
+		t.Errorf("a missing file: %v, %v; want the error %v", ok, err, wantErr)
+	}
+}
