@@ -266,19 +266,9 @@ func TestCache_AChangeToWhatAGeneratorReadBuildsAgain(t *testing.T) {
 				dir := writeFiles(t, tree)
 				app := filepath.Join(dir, "app")
 				opts := Options{Stub: stub, CacheDir: t.TempDir()}
-				Build([]string{app}, opts)
-				if res := Build([]string{app}, opts); cachedRoots(res) != 1 {
-					t.Fatalf("unchanged, the build did not come from the cache: %v", res.cached)
-				}
+				warm(t, app, opts)
 				tt.change(t, dir)
-				want := snapshot(Build([]string{app}, Options{Stub: stub}))
-				res := Build([]string{app}, opts)
-				if res.cached[app] {
-					t.Errorf("changed, the build still came from the cache")
-				}
-				if got := snapshot(res); got != want {
-					t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
-				}
+				rebuilt(t, app, opts, "changed")
 			})
 		}
 	}
@@ -423,14 +413,7 @@ func TestCache_AFileChangedBetweenSalintsReadAndKustomizesIsNotKept(t *testing.T
 	buildMu.Lock()
 	a.run(b, root)
 	buildMu.Unlock()
-	want := snapshot(Build([]string{app}, Options{Stub: true}))
-	res := Build([]string{app}, opts)
-	if res.cached[app] {
-		t.Errorf("the build that read the patch two ways was kept")
-	}
-	if got := snapshot(res); got != want {
-		t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
-	}
+	rebuilt(t, app, opts, "read the patch two ways")
 }
 
 // An entry's questions are asked before its seal is checked, and anyone

@@ -74,6 +74,31 @@ func TestCache_WarmBuildsGiveWhatBuildsGive(t *testing.T) {
 	}
 }
 
+// warm builds root into opts.CacheDir and checks that the next build
+// comes from the cache.
+func warm(t *testing.T, root string, opts Options) {
+	t.Helper()
+	Build([]string{root}, opts)
+	if res := Build([]string{root}, opts); cachedRoots(res) != 1 {
+		t.Fatalf("unchanged, the build did not come from the cache: %v", res.cached)
+	}
+}
+
+// rebuilt builds root with opts and checks that, after what happened
+// (what), the build did not come from the cache and gives what a build
+// without cache gives.
+func rebuilt(t *testing.T, root string, opts Options, what string) {
+	t.Helper()
+	want := snapshot(Build([]string{root}, Options{Stub: opts.Stub, Sources: opts.Sources}))
+	res := Build([]string{root}, opts)
+	if cachedRoots(res) != 0 {
+		t.Errorf("%s, the build still came from the cache", what)
+	}
+	if got := snapshot(res); got != want {
+		t.Errorf("%s, the build differs from one without cache:\n%s", what, firstDiff(got, want))
+	}
+}
+
 // cacheTree is an overlay with a patch file over a base.
 var cacheTree = map[string]string{
 	"base/kustomization.yaml": "resources: [sa.yaml, deploy.yaml]\n",
@@ -126,19 +151,9 @@ func TestCache_AChangeToWhatABuildReadBuildsAgain(t *testing.T) {
 			dir := writeFiles(t, cacheTree)
 			overlay := filepath.Join(dir, "overlay")
 			opts := Options{Stub: true, CacheDir: t.TempDir()}
-			Build([]string{overlay}, opts)
-			if res := Build([]string{overlay}, opts); cachedRoots(res) != 1 {
-				t.Fatalf("unchanged, the build did not come from the cache: %v", res.cached)
-			}
+			warm(t, overlay, opts)
 			tt.change(t, dir)
-			want := snapshot(Build([]string{overlay}, Options{Stub: true}))
-			res := Build([]string{overlay}, opts)
-			if res.cached[overlay] {
-				t.Errorf("changed, the build still came from the cache")
-			}
-			if got := snapshot(res); got != want {
-				t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
-			}
+			rebuilt(t, overlay, opts, "changed")
 		})
 	}
 }
@@ -152,14 +167,7 @@ func TestCache_SourcesInPlaceOfTheDiskAreAnswersToo(t *testing.T) {
 	Build([]string{overlay}, opts)
 	abs := filepath.Join(dir, "base/sa.yaml")
 	opts.Sources = map[string]*model.Source{abs: {Path: abs, Data: []byte("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api}\n")}}
-	want := snapshot(Build([]string{overlay}, Options{Stub: true, Sources: opts.Sources}))
-	res := Build([]string{overlay}, opts)
-	if res.cached[overlay] {
-		t.Errorf("the entry made from the disk was used for other content")
-	}
-	if got := snapshot(res); got != want {
-		t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
-	}
+	rebuilt(t, overlay, opts, "with other content in Sources")
 }
 
 // The canary is put in every place a Secret value comes from: data,
@@ -217,7 +225,7 @@ func TestCache_DamagedEntriesAreNotUsed(t *testing.T) {
 	dir := writeFiles(t, cacheTree)
 	overlay := filepath.Join(dir, "overlay")
 	opts := Options{Stub: true, CacheDir: t.TempDir()}
-	want := snapshot(Build([]string{overlay}, opts))
+	Build([]string{overlay}, opts)
 	files := cacheFiles(t, opts.CacheDir)
 	if len(files) != 1 {
 		t.Fatalf("%d entries, want 1", len(files))
@@ -256,13 +264,7 @@ func TestCache_DamagedEntriesAreNotUsed(t *testing.T) {
 			damaged("another root's entry", data)
 		}
 	}
-	res := Build([]string{overlay}, opts)
-	if res.cached[overlay] {
-		t.Error("a damaged entry was used")
-	}
-	if got := snapshot(res); got != want {
-		t.Errorf("differs from a build without cache:\n%s", firstDiff(got, want))
-	}
+	rebuilt(t, overlay, opts, "with a damaged entry")
 	if res := Build([]string{overlay}, opts); !res.cached[overlay] {
 		t.Error("the build after a damaged entry did not replace it")
 	}
