@@ -181,10 +181,10 @@ func Start(dirs []string, opts Options) *Pending {
 			// global, and keeps a custom one for the builds after: one
 			// at a time, in input order, as before.
 			workers = 1
-			touchSchema()
+			schemaTouched.Store(true)
 		}
 	}
-	if !opts.EnableExec && !schemaChanged() {
+	if !opts.EnableExec && !schemaTouched.Load() {
 		b.cache = openCache(opts.CacheDir)
 	}
 	// What belongs to the builds is known now: what try below owns, as

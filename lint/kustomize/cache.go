@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/salint/salint/rules/model"
@@ -44,16 +45,16 @@ import (
 // build gave, Secret values included. Objects no rule reads are kept as
 // apiVersion, kind and name only, which is all addObject reads of them.
 //
-// Not kept: failed builds, builds that run plugins (builtin ones too: a
-// plugin's configuration may name a file by URL, fetched over HTTP, see
+// Not kept: failed builds, builds that run plugins (builtin ones too, see
 // runsPlugins), and builds in a process where a kustomization set its own
 // OpenAPI schema (a global that later builds read).
 
 // runsPlugins reports whether a kustomization of kusts configures
 // plugins (generators, transformers, validators; with exec off, builtin
-// ones): a plugin's configuration may name a file by URL, which
-// kustomize's loader fetches over HTTP, not through inputFS, so no
-// question of an entry would notice a change.
+// ones). Their configurations may name files by URL, which kustomize's
+// loader would fetch over HTTP, past inputFS: such trees are not built
+// (kustFile.fetch), and plugin builds are not kept either, so that no
+// file a plugin reads past inputFS can leave an entry in use.
 func runsPlugins(kusts []*kustFile) bool {
 	for _, k := range kusts {
 		for _, f := range []string{"generators", "transformers", "validators"} {
@@ -96,22 +97,7 @@ const (
 // schemaTouched is set once any build of the process may have changed
 // kyaml's global OpenAPI schema (a kustomization with openapi:): builds
 // after it are not cached, nor taken from the cache.
-var (
-	schemaMu      sync.Mutex
-	schemaTouched bool
-)
-
-func touchSchema() {
-	schemaMu.Lock()
-	schemaTouched = true
-	schemaMu.Unlock()
-}
-
-func schemaChanged() bool {
-	schemaMu.Lock()
-	defer schemaMu.Unlock()
-	return schemaTouched
-}
+var schemaTouched atomic.Bool
 
 // digest is a hash of one answer of the filesystem.
 type digest [sha256.Size]byte
@@ -848,8 +834,9 @@ type reader struct {
 	b     []byte
 	err   error
 	nodes []*yaml.Node // read, by order (see writer.node)
-	open  []bool       // by order: still being read (an ancestor)
-	sizes []int        // by order: nodes of its tree, references expanded
+	// sizes holds, by order, the nodes of each tree read, references
+	// expanded; 0 while the node is still being read (an ancestor).
+	sizes []int
 	// expanded counts the nodes of the trees read, references expanded:
 	// what every walk of the objects visits (see grow).
 	expanded int
@@ -949,7 +936,7 @@ func (r *reader) node(depth int) *yaml.Node {
 	case 0:
 		// A reference to an ancestor would make a cycle, which no
 		// walk of the tree would leave.
-		if i := r.uint(); i < uint64(len(r.nodes)) && !r.open[i] {
+		if i := r.uint(); i < uint64(len(r.nodes)) && r.sizes[i] > 0 {
 			if r.grow(r.sizes[i]); r.err == nil {
 				return r.nodes[i]
 			}
@@ -976,9 +963,9 @@ func (r *reader) node(depth int) *yaml.Node {
 	}
 	n.Style = yaml.Style(style)
 	at, start := len(r.nodes), r.expanded
-	r.nodes, r.open, r.sizes = append(r.nodes, n), append(r.open, true), append(r.sizes, 0)
-	r.grow(1)
-	defer func() { r.open[at], r.sizes[at] = false, r.expanded-start }()
+	r.nodes, r.sizes = append(r.nodes, n), append(r.sizes, 0)
+	r.grow(1) // so a node read has a size of at least 1
+	defer func() { r.sizes[at] = r.expanded - start }()
 	n.Tag, n.Value, n.Anchor = r.str(), r.str(), r.str()
 	n.HeadComment, n.LineComment, n.FootComment = r.str(), r.str(), r.str()
 	n.Line, n.Column = r.int(), r.int()

@@ -372,9 +372,7 @@ func TestCacheNodes_SharedNodesStaySharedAndCyclesAreRefused(t *testing.T) {
 // until it resets it.)
 func TestCache_ACustomOpenAPISchemaTurnsTheCacheOff(t *testing.T) {
 	defer func() {
-		schemaMu.Lock()
-		schemaTouched = false
-		schemaMu.Unlock()
+		schemaTouched.Store(false)
 		openapi.ResetOpenAPI()
 	}()
 	plain := writeFiles(t, cacheTree)
