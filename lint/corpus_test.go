@@ -187,16 +187,5 @@ func addDefinitions(out map[string]bool, data []byte) {
 // and parsing the files happen once, outside the loop.
 func BenchmarkCatalogCorpus(b *testing.B) {
 	dir := rulestest.Corpus(b)
-	files := Load(Input{Paths: []string{dir}})
-	opts := Options{Enable: []string{"all"}}
-	active, err := opts.ActiveRules()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if res := Check(files, opts, active); len(res.Findings) == 0 {
-			b.Fatal("no findings")
-		}
-	}
+	benchCheck(b, Load(Input{Paths: []string{dir}}), Options{Enable: []string{"all"}})
 }

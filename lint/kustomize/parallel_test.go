@@ -1,7 +1,6 @@
 package kustomize
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -23,14 +22,7 @@ func TestBuild_ParallelBuildsBeforeTheSchemaIsRead(t *testing.T) {
 		} {
 			d := filepath.Join(dir, name+string(rune('0'+i)))
 			dirs = append(dirs, d)
-			if err := os.Mkdir(d, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			for p, content := range files {
-				if err := os.WriteFile(filepath.Join(d, p), []byte(content), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeTree(t, d, files)
 		}
 	}
 	want := ""

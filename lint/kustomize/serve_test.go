@@ -178,9 +178,7 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		write(t, p, content)
 	}
 }
 
@@ -432,9 +430,7 @@ func TestBuild_MarksThroughSymlinks(t *testing.T) {
 		filepath.Join(overlay, "kustomization.yaml"): "namespace: prod\nresources: [../base]\n",
 	}
 	for p, content := range files {
-		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		write(t, p, content)
 	}
 	if err := os.Symlink(real, filepath.Join(dir, "base")); err != nil {
 		t.Skip("no symlinks here:", err)
