@@ -99,6 +99,18 @@ func rebuilt(t *testing.T, root string, opts Options, what string) {
 	}
 }
 
+// oneEntry builds root into opts.CacheDir, which must be empty, and
+// returns the one entry the build wrote.
+func oneEntry(t *testing.T, root string, opts Options) string {
+	t.Helper()
+	Build([]string{root}, opts)
+	files := cacheFiles(t, opts.CacheDir)
+	if len(files) != 1 {
+		t.Fatalf("%d entries, want 1", len(files))
+	}
+	return files[0]
+}
+
 // cacheTree is an overlay with a patch file over a base.
 var cacheTree = map[string]string{
 	"base/kustomization.yaml": "resources: [sa.yaml, deploy.yaml]\n",
@@ -225,12 +237,8 @@ func TestCache_DamagedEntriesAreNotUsed(t *testing.T) {
 	dir := writeFiles(t, cacheTree)
 	overlay := filepath.Join(dir, "overlay")
 	opts := Options{Stub: true, CacheDir: t.TempDir()}
-	Build([]string{overlay}, opts)
-	files := cacheFiles(t, opts.CacheDir)
-	if len(files) != 1 {
-		t.Fatalf("%d entries, want 1", len(files))
-	}
-	good, err := os.ReadFile(files[0])
+	entryPath := oneEntry(t, overlay, opts)
+	good, err := os.ReadFile(entryPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +249,7 @@ func TestCache_DamagedEntriesAreNotUsed(t *testing.T) {
 		t.Fatal("the entry as written is not used")
 	}
 	damaged := func(name string, data []byte) {
-		write(t, files[0], string(data))
+		write(t, entryPath, string(data))
 		if _, ok := c.load(key, in); ok {
 			t.Errorf("%s: used", name)
 		}
@@ -259,7 +267,7 @@ func TestCache_DamagedEntriesAreNotUsed(t *testing.T) {
 	other := writeFiles(t, cacheTree)
 	Build([]string{filepath.Join(other, "overlay")}, opts)
 	for _, f := range cacheFiles(t, opts.CacheDir) {
-		if f != files[0] {
+		if f != entryPath {
 			data, _ := os.ReadFile(f)
 			damaged("another root's entry", data)
 		}
