@@ -137,8 +137,8 @@ func WriteSARIF(w io.Writer, r Report) error {
 		driver.Rules = append(driver.Rules, sarifRule{
 			ID:                   rule.ID,
 			ShortDescription:     sarifText{Text: rule.Summary},
-			FullDescription:      sarifText{Text: firstParagraph(rule.Doc)},
-			Help:                 sarifText{Text: rule.Doc, Markdown: rules.Markdown(rule)},
+			FullDescription:      sarifText{Text: firstParagraph(rule.Doc())},
+			Help:                 sarifText{Text: rule.Doc(), Markdown: rules.Markdown(rule)},
 			HelpURI:              infoURI + "/blob/main/docs/rules/" + rule.ID + ".md",
 			DefaultConfiguration: sarifConfiguration{Level: sarifLevel(rule.Severity)},
 			Properties:           sarifRuleProps{Tags: []string{"kubernetes", "serviceaccount"}},

@@ -16,43 +16,6 @@ var AutomountConflict = &Rule{
 	Check:    checkAutomountConflict,
 	FixFlag:  "--automount=account",
 	Fix:      "removes the pod's automountServiceAccountToken: true so that its ServiceAccount's false applies (the pods lose their API token)",
-	Doc: `Reports two kinds of conflict about what a pod gets from its account.
-
-1. The pod sets ` + "`automountServiceAccountToken: true`" + ` while its ServiceAccount
-   sets ` + "`false`" + `. The pod's value wins (spec §1.5: pod, else account, else
-   mounted), so the pod gets the API token that the account's owner turned
-   off. A pod that sets ` + "`false`" + ` under an account with ` + "`true`" + ` is the safe
-   direction and is not reported, nor is a mirror pod: admission never
-   changes one, so it gets no token whatever it sets (spec §1.2).
-2. The same ServiceAccount is defined more than once in the bundle and the
-   definitions disagree on automountServiceAccountToken or imagePullSecrets.
-   Which one the cluster keeps depends on the order in which they are applied.
-
-## Why it matters
-Turning the token off on the account is how teams keep API credentials out
-of pods that do not need them; a pod-level ` + "`true`" + ` quietly undoes it.
-
-## Example
-` + "```yaml" + `
-kind: ServiceAccount
-metadata: {name: batch}
-automountServiceAccountToken: false
----
-kind: Pod
-spec:
-  serviceAccountName: batch
-  automountServiceAccountToken: true   # the pod mounts the token anyway
-` + "```" + `
-
-## Fix
-Drop the pod's override if the pod does not need the token, or set the
-account to true if every pod of it does. With ` + "`salint fix --automount=account`" + `
-the pod's override is removed (the pod then loses its token: you asked for it).
-For duplicate definitions, keep one.
-
-## Silence
-Annotation ` + "`salint.io/ignore: automount-conflict`" + ` on the object or its pod
-template, or a config ` + "`ignore:`" + ` entry.`,
 }
 
 func checkAutomountConflict(pass *Pass) {

@@ -1,7 +1,10 @@
 package rules
 
+import "github.com/salint/salint/docs"
+
 // All returns the rule catalog in a stable order. Adding a rule is adding
-// its file and one line here.
+// its file, one line here, its testdata directory and its page
+// (docs/rules/<id>.md); CONTRIBUTING.md says how.
 func All() []*Rule {
 	return []*Rule{
 		MissingServiceAccount,
@@ -30,21 +33,9 @@ func ByID(id string) *Rule {
 	return nil
 }
 
-// Markdown renders a rule's documentation page (docs/rules/<id>.md).
+// Markdown is a rule's documentation page, docs/rules/<id>.md, embedded in
+// the binary: that file is the source of the rule's documentation.
 func Markdown(r *Rule) string {
-	state := "on by default"
-	if r.OptIn {
-		state = "opt-in (enable with `--enable " + r.ID + "`)"
-	}
-	fix := "no automatic fix"
-	if r.Fix != "" {
-		fix = r.Fix
-	}
-	if r.FixFlag != "" {
-		fix = "with `" + r.FixFlag + "`, " + fix
-	}
-	return "# " + r.ID + "\n\n" + r.Summary + ".\n\n" +
-		"Default severity: **" + r.Severity.String() + "**; " + state + "; `salint fix`: " + fix + ".\n\n" +
-		r.Doc + "\n\n" +
-		"_\"spec §N\" refers to sections of [How Kubernetes treats ServiceAccounts](../k8s-service-accounts.md)._\n"
+	page, _ := docs.RulePage(r.ID)
+	return page
 }

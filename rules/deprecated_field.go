@@ -14,33 +14,6 @@ var DeprecatedServiceAccountField = &Rule{
 	Severity: Warning,
 	Check:    checkDeprecatedField,
 	Fix:      "renames a lone serviceAccount to serviceAccountName, or removes the alias when serviceAccountName is set (the pods keep running as the same account)",
-	Doc: `Reports pod specs that set the deprecated ` + "`spec.serviceAccount`" + `.
-
-## Why it matters
-Defaulting copies serviceAccount into an empty serviceAccountName and then
-overwrites serviceAccount with serviceAccountName (spec §2). So:
-
-- set alone, it still works, but it is deprecated: a **warning**;
-- equal to serviceAccountName, it is redundant: a **warning**;
-- different from serviceAccountName, its value is **silently ignored** and the
-  pods run as serviceAccountName: an **error**, because the author meant one of
-  the two and the cluster picks the other without a word.
-
-## Example
-` + "```yaml" + `
-spec:
-  serviceAccountName: web
-  serviceAccount: web-legacy   # ignored: the pod runs as "web"
-` + "```" + `
-
-## Fix
-Use serviceAccountName only. ` + "`salint fix`" + ` renames a lone serviceAccount to
-serviceAccountName, and drops the alias when serviceAccountName is set; in both
-cases the pods keep running as the same account.
-
-## Silence
-Annotation ` + "`salint.io/ignore: deprecated-service-account-field`" + ` on the object or
-its pod template, or a config ` + "`ignore:`" + ` entry.`,
 }
 
 func checkDeprecatedField(pass *Pass) {

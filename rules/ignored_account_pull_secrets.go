@@ -14,42 +14,6 @@ var IgnoredAccountPullSecrets = &Rule{
 	Severity: Warning,
 	Check:    checkIgnoredAccountPullSecrets,
 	Fix:      "appends the account's missing pull secrets to the pod's imagePullSecrets (it only adds credentials the author evidently expected)",
-	Doc: `Reports a pod or pod template that lists ` + "`imagePullSecrets`" + ` of its own while
-its ServiceAccount lists pull secrets that the pod's list lacks, and names
-the ones that are lost.
-
-## Why it matters
-Admission copies the account's ` + "`imagePullSecrets`" + ` into a pod **only when the pod
-has none of its own**; there is no merge (spec §1.7). So adding one pull
-secret to a pod silently drops all of the account's, and images that only the
-account's secrets could pull fail with ` + "`ImagePullBackOff`" + `. An empty list
-(` + "`imagePullSecrets: []`" + `) counts as none: the account's are copied and nothing
-is reported.
-
-## Example
-` + "```yaml" + `
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: web, namespace: shop}
-imagePullSecrets: [{name: hub}, {name: corp}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  template:
-    spec:
-      serviceAccountName: web
-      imagePullSecrets: [{name: corp}]   # "hub" from the account is lost
-` + "```" + `
-
-## Fix
-List every pull secret the pod needs in the pod (add the lost ones), or
-remove the pod's list so that the account's are copied. ` + "`salint fix`" + ` appends
-the lost names to the pod's list, in the account's order: the pods then get
-every credential that the author evidently expected, and lose none.
-
-` + silenceDoc("ignored-account-pull-secrets", "the object or its pod template"),
 }
 
 func checkIgnoredAccountPullSecrets(pass *Pass) {

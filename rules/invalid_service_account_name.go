@@ -13,39 +13,6 @@ var InvalidServiceAccountName = &Rule{
 	Summary:  "ServiceAccount name, defined or referenced, is not a valid DNS-1123 subdomain",
 	Severity: Error,
 	Check:    checkInvalidServiceAccountName,
-	Doc: `Reports a ServiceAccount name that is not a DNS-1123 subdomain (at most 253
-characters of lower-case letters, digits, ` + "`-`" + ` and ` + "`.`" + `, starting and ending with
-a letter or digit): in a ServiceAccount's ` + "`metadata.name`" + `, in a pod spec's
-` + "`serviceAccountName`" + ` or ` + "`serviceAccount`" + ` (also in the custom resources that name
-an account), or in a binding subject of kind ServiceAccount.
-
-An account defined under an invalid name is reported once, at its
-definition; references to it are not reported again (and
-` + "`missing-service-account`" + ` treats it as defined). A reference to an invalid
-name that nothing defines is reported where it stands.
-
-## Why it matters
-The API server validates these names (spec §2): a ServiceAccount, a pod or
-pod template, or a binding with an invalid one is rejected at apply, with
-` + "`Invalid value: \"Web_SA\": a lowercase RFC 1123 subdomain must consist of ...`" + `.
-A bare Pod is refused before validation runs: the ServiceAccount admission
-plugin finds no account of that name (spec §1.4), and says so.
-Operators that take an account name from a custom resource fail to create
-their pods instead.
-
-## Example
-` + "```yaml" + `
-spec:
-  template:
-    spec:
-      serviceAccountName: Web_SA   # upper case and "_" are not allowed
-` + "```" + `
-
-## Fix
-Use lower-case letters, digits, ` + "`-`" + ` and ` + "`.`" + ` only (for example ` + "`web-sa`" + `), in the
-definition and in every reference.
-
-` + silenceDoc("invalid-service-account-name", "the object or its pod template"),
 }
 
 var dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)

@@ -13,42 +13,6 @@ var MissingRBACSubject = &Rule{
 	Summary:  "RoleBinding or ClusterRoleBinding grants a role to a ServiceAccount that does not exist (an error when the subject is invalid)",
 	Severity: Warning,
 	Check:    checkMissingRBACSubject,
-	Doc: `Reports a subject of a RoleBinding or ClusterRoleBinding that names a
-ServiceAccount which is not defined in its namespace by the bundle (nor
-declared in ` + "`externalAccounts`" + `; ` + "`default`" + ` always exists). Subjects name an
-account as ` + "`kind: ServiceAccount`" + ` (its ` + "`namespace`" + `, or in a RoleBinding the
-binding's own namespace when empty), or as ` + "`kind: User`" + ` with the name
-` + "`system:serviceaccount:<namespace>:<name>`" + `.
-
-As an **error**, it also reports ServiceAccount subjects the API server
-rejects: no ` + "`namespace`" + ` in a ClusterRoleBinding, no ` + "`name`" + `, or an ` + "`apiGroup`" + `
-other than ` + "`\"\"`" + `.
-
-## Why it matters
-The API server does not check that a subject exists (spec §8): a binding to a
-misspelled account, or to one in the wrong namespace, is accepted and grants
-nothing. The workload that was meant to get the role fails later with
-` + "`forbidden`" + ` errors from the API, far from the cause. A ServiceAccount subject
-in a ClusterRoleBinding must say its namespace; without one, or with a wrong
-apiGroup, the binding is rejected at apply (spec §8).
-
-## Example
-` + "```yaml" + `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: web-reader, namespace: shop}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
-subjects:
-  - kind: ServiceAccount
-    name: wbe            # no ServiceAccount wbe in namespace shop (did you mean "web"?)
-` + "```" + `
-
-## Fix
-Correct the subject's name or namespace (the message suggests a close name
-and the namespaces that define it), define the account, or declare one made
-outside these files: ` + "`externalAccounts: [shop/wbe]`" + `.
-
-` + silenceDoc("missing-rbac-subject", "the binding"),
 }
 
 func checkMissingRBACSubject(pass *Pass) {

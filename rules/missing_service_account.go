@@ -15,47 +15,6 @@ var MissingServiceAccount = &Rule{
 	Check:    checkMissingServiceAccount,
 	FixFlag:  "--create-missing-accounts",
 	Fix:      "adds a ServiceAccount document (same namespace) to the file that first references the account, unless a close name suggests a typo",
-	Doc: `Reports a Pod or pod template whose ServiceAccount (serviceAccountName, or
-the deprecated serviceAccount when serviceAccountName is empty) is not defined in
-the pod's namespace by any file of the bundle, nor declared in ` + "`externalAccounts`" + `.
-
-## Why it matters
-The ServiceAccount admission plugin looks the account up in the pod's own
-namespace and rejects the pod when it is not there (spec §1.4):
-
-    pods "web" is forbidden: error looking up service account shop/web-sa: serviceaccount "web-sa" not found
-
-A bare Pod fails at ` + "`kubectl apply`" + `. A Deployment, Job or other template is
-accepted, and then **every** pod its controller tries to create is rejected
-(` + "`FailedCreate`" + `), forever (spec §1.1). The ` + "`default`" + ` account always exists
-(spec §3), and an empty serviceAccountName means ` + "`default`" + ` (spec §1.3, §2).
-Namespaces are compared as the cluster does: an object without
-metadata.namespace lands in ` + "`--namespace`" + ` (default ` + "`default`" + `, spec §7).
-
-## Example
-` + "```yaml" + `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  template:
-    spec:
-      serviceAccountName: web-sa   # no ServiceAccount web-sa in namespace shop
-` + "```" + `
-
-## Fix
-Define the account in the same namespace, correct the name (the message
-suggests a close one), or declare an account that is created elsewhere in
-.salint.yaml: ` + "`externalAccounts: [shop/web-sa]`" + `.
-` + "`salint fix --create-missing-accounts`" + ` appends a ServiceAccount document to
-the file that first references the account, in the pod's namespace (written
-only when the pod writes its own, so both land in the same one, spec §7). It
-does not when a close name exists or another namespace defines the name: that
-is a mistake for a human to correct, not an account to invent.
-
-## Silence
-Annotation ` + "`salint.io/ignore: missing-service-account`" + ` on the object or on its
-pod template, or a config ` + "`ignore:`" + ` entry.`,
 }
 
 func checkMissingServiceAccount(pass *Pass) {

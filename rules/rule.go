@@ -8,6 +8,7 @@ package rules
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -51,10 +52,6 @@ type Rule struct {
 	ID string
 	// Summary is one line for listings.
 	Summary string
-	// Doc is the rule's documentation in Markdown: what it catches, why it
-	// matters (with the behaviour spec section), an example, the fix and how
-	// to silence it. docs/rules/<id>.md is generated from it.
-	Doc string
 	// Severity is the default severity of its findings.
 	Severity Severity
 	// OptIn rules run only when enabled explicitly.
@@ -69,6 +66,32 @@ type Rule struct {
 	// Check reports the rule's findings through pass.
 	Check func(pass *Pass)
 }
+
+// Doc is the rule's documentation in Markdown: what it catches, why it
+// matters (with the behaviour spec section), an example, the fix and how to
+// silence it. It is the body of the rule's page, docs/rules/<id>.md (see
+// Markdown), without the page's title, summary and severity lines and its
+// footer; empty for a rule without a page.
+func (r *Rule) Doc() string {
+	page := Markdown(r)
+	start := 0
+	for range pageHeadParagraphs {
+		i := strings.Index(page[start:], "\n\n")
+		if i < 0 {
+			return ""
+		}
+		start += i + 2
+	}
+	end := strings.LastIndex(page, "\n\n")
+	if end < start {
+		return ""
+	}
+	return page[start:end]
+}
+
+// pageHeadParagraphs is how many paragraphs open a rule page before its
+// Doc: the title, the summary and the severity line.
+const pageHeadParagraphs = 3
 
 // Fixable reports whether salint fix, with no extra flags, can fix the rule.
 func (r *Rule) Fixable() bool { return r.Fix != "" && r.FixFlag == "" }

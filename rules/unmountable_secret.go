@@ -14,58 +14,6 @@ var UnmountableSecret = &Rule{
 	Summary:  "pod uses a Secret that its ServiceAccount, which enforces mountable secrets, does not list",
 	Severity: Error,
 	Check:    checkUnmountableSecret,
-	Doc: `Reports a pod or pod template whose ServiceAccount has the annotation
-` + "`kubernetes.io/enforce-mountable-secrets`" + ` set to true and which uses a Secret
-the account does not list, checked exactly as the ServiceAccount admission
-plugin does (spec §1.8):
-
-1. ` + "`secret`" + ` volumes (` + "`secretName`" + `) must be in the account's ` + "`secrets`" + `;
-2. then, init containers first and then containers, each container's
-   ` + "`env[].valueFrom.secretKeyRef`" + ` and then its ` + "`envFrom[].secretRef`" + `;
-3. then the pod's own ` + "`imagePullSecrets`" + ` must be in the account's
-   ` + "`imagePullSecrets`" + ` (those copied from the account when the pod has none
-   always are, spec §1.7).
-
-Projected volume secrets and CSI ` + "`nodePublishSecretRef`" + ` are not checked, nor are
-ephemeral containers when a pod is created. The first failure is the one the
-API server reports, so it is the one reported here, with the API server's
-words. The annotation is true when Go's ` + "`strconv.ParseBool`" + ` says so: ` + "`1`" + `, ` + "`t`" + `,
-` + "`T`" + `, ` + "`true`" + `, ` + "`TRUE`" + `, ` + "`True`" + `; any other value (` + "`yes`" + `, ` + "`on`" + `) leaves it off.
-
-## Why it matters
-Admission rejects the pod (spec §1.8). A bare Pod fails at apply; a template is
-accepted and then every pod its controller creates is rejected
-(` + "`FailedCreate`" + `), for example:
-
-    pods "web" is forbidden: volume with secret.secretName="tls" is not allowed because service account web does not reference that secret
-
-The annotation is deprecated since Kubernetes 1.32 (the API server warns
-about it); prefer separate namespaces or policies to restrict secret use.
-
-## Example
-` + "```yaml" + `
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: web
-  annotations: {kubernetes.io/enforce-mountable-secrets: "true"}
-secrets: [{name: web-config}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: web}
-spec:
-  serviceAccountName: web
-  volumes:
-    - name: tls
-      secret: {secretName: tls}   # not in the account's secrets
-` + "```" + `
-
-## Fix
-Add the Secret to the account's ` + "`secrets`" + ` (or, for a pull secret, to its
-` + "`imagePullSecrets`" + `), stop using it in the pod, or remove the annotation.
-
-` + silenceDoc("unmountable-secret", "the object or its pod template"),
 }
 
 func checkUnmountableSecret(pass *Pass) {
