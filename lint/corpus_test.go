@@ -50,7 +50,7 @@ func TestCorpus_FindingsGolden(t *testing.T) {
 			var buf bytes.Buffer
 			prefix := filepath.ToSlash(dir) + "/"
 			for _, f := range res.Findings {
-				fmt.Fprintf(&buf, "%s: %s: %s [%s]\n", strings.TrimPrefix(filepath.ToSlash(f.Pos.String()), prefix), f.Severity, f.Message, f.Rule)
+				fmt.Fprintf(&buf, "%s: %s: %s [%s]\n", strings.TrimPrefix(filepath.ToSlash(f.Pos.String()), prefix), f.Severity, f.Text(), f.Rule)
 			}
 			fmt.Fprintf(&buf, "# %d findings, %d input errors, %d objects\n", len(res.Findings), len(res.Errors), res.Objects)
 			got := strings.ReplaceAll(buf.String(), prefix, "")

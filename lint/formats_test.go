@@ -96,6 +96,7 @@ func TestSARIF_ValidatesAgainstTheSchema(t *testing.T) {
 		"example":           exampleReport(t),
 		"no findings":       {Result: &Result{}, BaseDir: "..", Version: "test"},
 		"input errors only": {Result: &Result{Errors: []model.Error{{Pos: model.Position{File: "x.yaml"}, Message: "cannot read: permission denied"}, {Pos: model.Position{File: "y.yaml", Line: 3, Col: 1}, Message: "bad"}}}},
+		"structured":        {Result: &Result{Findings: []rules.Finding{structuredFinding()}}, BaseDir: "/repo"},
 		"odd paths":         {Result: &Result{Findings: []rules.Finding{oddFinding(), {Rule: "not-in-catalog", Severity: rules.Info, Message: "m", Pos: model.Position{File: "/elsewhere/a b.yaml", Line: 1}}}}, BaseDir: "/repo"},
 	}
 	for name, r := range cases {
@@ -197,6 +198,118 @@ func oddFinding() rules.Finding {
 		Rule: "missing-service-account", Severity: rules.Warning,
 		Message: "50% done\r\nsecond line, with: colon",
 		Pos:     model.Position{File: "/elsewhere/50% done,:/a.yaml", Line: 3, Col: 7},
+	}
+}
+
+// structuredFinding has related information and a reason for no fix.
+func structuredFinding() rules.Finding {
+	return rules.Finding{
+		Rule: "missing-service-account", Severity: rules.Error,
+		Message: "runs as a missing account",
+		Pos:     model.Position{File: "/repo/base/web.yaml", Line: 9, Col: 7},
+		NoFix:   "salint fix leaves this to you: why",
+		Related: []rules.Related{
+			{Pos: model.Position{File: "/repo/prod/kustomization.yaml", Line: 3, Col: 1}, Message: "namespace prod set by prod/kustomization.yaml:3"},
+			{Pos: model.Position{File: "/repo/prod/patch.yaml", Line: 5, Col: 3}, Message: "value set by the patch listed at prod/kustomization.yaml:6"},
+		},
+	}
+}
+
+// TestWriters_RenderRelatedAndNoFix checks that every format says the
+// composed text where it says the message, and that JSON and SARIF also
+// carry the related places and the reason as fields.
+func TestWriters_RenderRelatedAndNoFix(t *testing.T) {
+	f := structuredFinding()
+	r := Report{Result: &Result{Findings: []rules.Finding{f}}, BaseDir: "/repo"}
+	const text = "runs as a missing account; salint fix leaves this to you: why (namespace prod set by prod/kustomization.yaml:3; value set by the patch listed at prod/kustomization.yaml:6)"
+	if f.Text() != text {
+		t.Fatalf("Text() = %q", f.Text())
+	}
+	for _, format := range Formats {
+		var buf bytes.Buffer
+		if err := Write(&buf, format, r); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), text) {
+			t.Errorf("%s output lacks the composed text:\n%s", format, buf.String())
+		}
+	}
+
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Findings []struct {
+			Message string
+			Related []struct {
+				File         string
+				Line, Column int
+				Message      string
+			}
+			NoFix string `json:"noFix"`
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	jf := out.Findings[0]
+	if jf.NoFix != f.NoFix || len(jf.Related) != 2 || jf.Related[0].File != "/repo/prod/kustomization.yaml" ||
+		jf.Related[0].Line != 3 || jf.Related[0].Column != 1 || jf.Related[1].Message != f.Related[1].Message {
+		t.Errorf("JSON finding %+v", jf)
+	}
+
+	buf.Reset()
+	if err := WriteSARIF(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RelatedLocations []struct {
+					ID               int
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine, StartColumn int }
+					}
+					Message struct{ Text string }
+				}
+				Properties struct {
+					NoFix string `json:"noFix"`
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	res := log.Runs[0].Results[0]
+	if res.Properties.NoFix != f.NoFix || len(res.RelatedLocations) != 2 {
+		t.Fatalf("SARIF result %+v", res)
+	}
+	for i, rl := range res.RelatedLocations {
+		want := f.Related[i]
+		if rl.ID != i || rl.Message.Text != want.Message || rl.PhysicalLocation.Region.StartLine != want.Pos.Line ||
+			rl.PhysicalLocation.ArtifactLocation.URI == "" {
+			t.Errorf("relatedLocations[%d] = %+v, want %+v", i, rl, want)
+		}
+	}
+}
+
+// TestWriters_OmitEmptyRelatedAndNoFix keeps the JSON of a plain finding as
+// it was before the fields existed.
+func TestWriters_OmitEmptyRelatedAndNoFix(t *testing.T) {
+	r := Report{Result: &Result{Findings: []rules.Finding{oddFinding()}}}
+	for _, format := range []string{"json", "sarif"} {
+		var buf bytes.Buffer
+		if err := Write(&buf, format, r); err != nil {
+			t.Fatal(err)
+		}
+		for _, field := range []string{`"related`, `"noFix"`} {
+			if strings.Contains(buf.String(), field) {
+				t.Errorf("%s output has %s for a finding without it", format, field)
+			}
+		}
 	}
 }
 

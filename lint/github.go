@@ -34,7 +34,7 @@ func WriteGitHub(w io.Writer, r Report) error {
 		writeGitHubCommand(w, "notice", paths.of(n.Pos.File).path, n.Pos, "salint", n.Message)
 	}
 	for _, f := range r.Findings {
-		writeGitHubCommand(w, githubCommand(f.Severity), paths.of(f.Pos.File).path, f.Pos, f.Rule, f.Message)
+		writeGitHubCommand(w, githubCommand(f.Severity), paths.of(f.Pos.File).path, f.Pos, f.Rule, f.Text())
 	}
 	_, err := fmt.Fprintln(w, r.Summary())
 	return err
@@ -76,7 +76,7 @@ func WriteMarkdownSummary(w io.Writer, r Report) error {
 			break
 		}
 		fmt.Fprintf(w, "| %s | [`%s`](%s/blob/main/docs/rules/%s.md) | `%s` | %s |\n",
-			f.Severity, f.Rule, infoURI, f.Rule, mdCode(locString(paths, f.Pos)), mdCell(f.Message))
+			f.Severity, f.Rule, infoURI, f.Rule, mdCode(locString(paths, f.Pos)), mdCell(f.Text()))
 	}
 	if more := len(r.Findings) + len(r.Errors) - maxSummaryRows; more > 0 {
 		fmt.Fprintf(w, "\n…and %d more; the job log has them all.\n", more)

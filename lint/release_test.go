@@ -41,7 +41,7 @@ func lintReleased(t *testing.T, prune bool, change func(path string)) (msg strin
 	}
 	for _, f := range Check(files, opts, active).Findings {
 		if f.Rule == "deprecated-service-account-field" {
-			return f.Message, f.Fix != nil
+			return f.Text(), f.Fix != nil
 		}
 	}
 	t.Fatal("no deprecated-service-account-field finding")

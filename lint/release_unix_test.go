@@ -34,8 +34,8 @@ func TestRelease_PipeKeepsItsBytes(t *testing.T) {
 	}
 	for _, f := range res.Findings {
 		if f.Rule == "deprecated-service-account-field" {
-			if f.Fix == nil || strings.Contains(f.Message, "leaves this to you") {
-				t.Errorf("a pipe's finding lost its fix: %q", f.Message)
+			if f.Fix == nil || strings.Contains(f.Text(), "leaves this to you") {
+				t.Errorf("a pipe's finding lost its fix: %q", f.Text())
 			}
 			return
 		}

@@ -59,7 +59,7 @@ func (r Report) catalog() []*rules.Rule {
 func WriteText(w io.Writer, r Report) error {
 	c := palette(r.Color)
 	for _, f := range r.Findings {
-		fmt.Fprintf(w, "%s: %s %s %s\n", c.pos.Sprint(f.Pos), c.severity(f.Severity), f.Message, c.rule.Sprintf("[%s]", f.Rule))
+		fmt.Fprintf(w, "%s: %s %s %s\n", c.pos.Sprint(f.Pos), c.severity(f.Severity), f.Text(), c.rule.Sprintf("[%s]", f.Rule))
 	}
 	_, err := fmt.Fprintln(w, r.Summary())
 	return err
@@ -190,6 +190,17 @@ type jsonFinding struct {
 	Object   jsonObject `json:"object"`
 	Field    string     `json:"field"`
 	Fixable  bool       `json:"fixable"`
+	// Related and NoFix are omitted when empty; message already says
+	// them in words.
+	Related []jsonRelated `json:"related,omitempty"`
+	NoFix   string        `json:"noFix,omitempty"`
+}
+
+type jsonRelated struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
 }
 
 type jsonObject struct {
@@ -240,9 +251,12 @@ func WriteJSON(w io.Writer, r Report) error {
 	}
 	for _, f := range r.Findings {
 		jf := jsonFinding{
-			Rule: f.Rule, Severity: f.Severity.String(), Message: f.Message,
+			Rule: f.Rule, Severity: f.Severity.String(), Message: f.Text(),
 			File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
-			Field: f.Field, Fixable: f.Fix != nil,
+			Field: f.Field, Fixable: f.Fix != nil, NoFix: f.NoFix,
+		}
+		for _, rel := range f.Related {
+			jf.Related = append(jf.Related, jsonRelated{File: rel.Pos.File, Line: rel.Pos.Line, Column: rel.Pos.Col, Message: rel.Message})
 		}
 		if f.Object != nil {
 			jf.Object = objectOf(f.Object)

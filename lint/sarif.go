@@ -92,6 +92,7 @@ type sarifResult struct {
 	Level               string            `json:"level"`
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
+	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Properties          sarifResultProps  `json:"properties"`
 }
@@ -100,10 +101,14 @@ type sarifResultProps struct {
 	Object  *jsonObject `json:"object,omitempty"`
 	Field   string      `json:"field,omitempty"`
 	Fixable bool        `json:"fixable"`
+	NoFix   string      `json:"noFix,omitempty"`
 }
 
 type sarifLocation struct {
+	// ID numbers a related location within its result.
+	ID               *int          `json:"id,omitempty"`
 	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+	Message          *sarifText    `json:"message,omitempty"`
 }
 
 type sarifPhysical struct {
@@ -171,10 +176,15 @@ func WriteSARIF(w io.Writer, r Report) error {
 			RuleID:              f.Rule,
 			RuleIndex:           ruleIndex,
 			Level:               sarifLevel(f.Severity),
-			Message:             sarifText{Text: f.Message},
+			Message:             sarifText{Text: f.Text()},
 			Locations:           []sarifLocation{sarifLoc(paths, f.Pos)},
 			PartialFingerprints: map[string]string{"salint/v1": prints[i]},
-			Properties:          sarifResultProps{Field: f.Field, Fixable: f.Fix != nil},
+			Properties:          sarifResultProps{Field: f.Field, Fixable: f.Fix != nil, NoFix: f.NoFix},
+		}
+		for j, rel := range f.Related {
+			loc := sarifLoc(paths, rel.Pos)
+			loc.ID, loc.Message = &j, &sarifText{Text: rel.Message}
+			res.RelatedLocations = append(res.RelatedLocations, loc)
 		}
 		if f.Object != nil {
 			o := objectOf(f.Object)

@@ -33,6 +33,6 @@ func checkDefaultServiceAccount(pass *Pass) {
 		}
 		pass.Report(PodFinding(pod, node, key,
 			"%s %s the default ServiceAccount of namespace %s, shared with every pod there that names none; give it its own ServiceAccount",
-			pod.Object, how, pod.Namespace()))
+			pod.Object, how, pod.Namespace()).judgedIn(pod.Namespace()))
 	}
 }

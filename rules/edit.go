@@ -763,15 +763,15 @@ func scalarText(s string, quoted bool) string {
 }
 
 // attachFix sets f's fix, or, when the fix could not be computed safely,
-// says why in the message so that the user knows to edit by hand.
+// says why in NoFix so that the user knows to edit by hand.
 func attachFix(f *Finding, build func() (*SuggestedFix, error)) {
 	fix, err := build()
 	if err == nil && editsMergedSource(f, fix) {
-		f.Message += "; salint fix leaves this to you: the file uses YAML merge keys (<<), so a field may apply away from where it is written"
+		f.NoFix = leftToYou("the file uses YAML merge keys (<<), so a field may apply away from where it is written")
 		return
 	}
 	if why := builtFixBlocked(f, fix, err); why != "" {
-		f.Message += "; salint fix leaves this to you: " + why
+		f.NoFix = leftToYou(why)
 		return
 	}
 	if err == nil {
@@ -780,10 +780,26 @@ func attachFix(f *Finding, build func() (*SuggestedFix, error)) {
 	}
 	var u *UnsafeEdit
 	if errors.As(err, &u) {
-		f.Message += "; salint fix leaves this to you: " + u.Reason
+		f.NoFix = leftToYou(u.Reason)
 		return
 	}
-	f.Message += "; salint fix cannot fix this: " + err.Error()
+	f.NoFix = "salint fix cannot fix this: " + err.Error()
+}
+
+// leftToYou is the NoFix of a fix that would not be safe to make.
+func leftToYou(why string) string { return "salint fix leaves this to you: " + why }
+
+// BlockBuiltFix drops f's fix when it must not be applied because f is
+// about an object a kustomize build produced and the fix does not edit
+// the one source that owns the field, and says why in NoFix. Drivers call
+// it for fixes that rules attach without attachFix.
+func BlockBuiltFix(f *Finding) {
+	if f.Fix == nil {
+		return
+	}
+	if why := builtFixBlocked(f, f.Fix, nil); why != "" {
+		f.Fix, f.NoFix = nil, leftToYou(why)
+	}
 }
 
 // editsMergedSource reports a fix that edits, or is about an object of, a
@@ -800,12 +816,6 @@ func editsMergedSource(f *Finding, fix *SuggestedFix) bool {
 	}
 	return false
 }
-
-// BuiltFixBlocked says why the fix of f must not be applied because f is
-// about an object a kustomize build produced and the fix does not edit the
-// one source that owns the field, or "". Drivers ask it for fixes that
-// rules attach without attachFix.
-func BuiltFixBlocked(f *Finding) string { return builtFixBlocked(f, f.Fix, nil) }
 
 // builtFixBlocked says why a fix of a finding on an object a kustomize
 // build produced must not be made, or "": the fix may only edit the one

@@ -8,16 +8,15 @@ import (
 )
 
 // accountHints suggests, for account ns/name that does not exist, a close
-// name in ns and the namespaces that define the name.
-func accountHints(b *model.Bundle, ns, name string) []string {
-	var hints []string
+// name in ns and the namespaces that define the name (others).
+func accountHints(b *model.Bundle, ns, name string) (hints, others []string) {
 	if c := Closest(name, b.AccountNames(ns)); c != "" {
 		hints = append(hints, fmt.Sprintf("did you mean %q?", c))
 	}
-	if others := b.NamespacesDefining(name, ns); len(others) > 0 {
+	if others = b.NamespacesDefining(name, ns); len(others) > 0 {
 		hints = append(hints, fmt.Sprintf("an account of that name is defined in namespace %s", strings.Join(others, ", ")))
 	}
-	return hints
+	return hints, others
 }
 
 // missingSecretHints suggests a close pull secret name in ns, and names

@@ -33,7 +33,7 @@ func checkInvalidServiceAccountName(pass *Pass) {
 		}
 		o := acct.Object
 		pass.Report(ObjectFinding(o, model.Lookup(o.Node, "metadata", "name").Key, "metadata.name",
-			"ServiceAccount %q in namespace %s has an invalid name; the API server rejects it: metadata.name: Invalid value: %q: %s", name, o.Namespace, name, dns1123Message))
+			"ServiceAccount %q in namespace %s has an invalid name; the API server rejects it: metadata.name: Invalid value: %q: %s", name, o.Namespace, name, dns1123Message).judgedIn(o.Namespace))
 	}
 	// A reference is reported only when no definition is (spec §2 makes
 	// every such reference fail the same way as its definition).

@@ -44,6 +44,7 @@ func checkPullSecretList(pass *Pass, refs []model.Ref, ns, owner, consequence, d
 	first := map[string]int{}
 	for i, r := range refs {
 		var msg string
+		var judgedIn []string
 		if j, dup := first[r.Name]; dup && r.Name != "" {
 			msg = fmt.Sprintf("%s: imagePullSecrets[%d] repeats %q (imagePullSecrets[%d]); %s: remove it", owner, i, r.Name, j, dupNote)
 		} else {
@@ -55,10 +56,11 @@ func checkPullSecretList(pass *Pass, refs []model.Ref, ns, owner, consequence, d
 			msg = fmt.Sprintf("%s: imagePullSecrets[%d] %s%s", owner, i, problem, consequence)
 			if r.Name != "" && len(b.SecretDefs(ns, r.Name)) == 0 {
 				msg += missingSecretHints(b, ns, r.Name)
+				judgedIn = []string{ns} // "not defined in namespace ns"
 			}
 		}
 		f := at(i, r)
 		f.Message = msg
-		pass.Report(f)
+		pass.Report(f.judgedIn(judgedIn...))
 	}
 }

@@ -39,9 +39,10 @@ func checkMissingRBACSubject(pass *Pass) {
 			if node == nil {
 				node = g.Subject.Node
 			}
+			hints, others := accountHints(b, g.Namespace, g.Name)
 			pass.Report(ObjectFinding(o, node, fmt.Sprintf("subjects[%d].name", g.Subject.Index),
 				"%s grants %s %s to ServiceAccount %s/%s, which is not defined in namespace %s; the API server accepts the binding and it grants nothing%s",
-				o, bd.RoleKind, bd.RoleName, g.Namespace, g.Name, g.Namespace, hintText(accountHints(b, g.Namespace, g.Name))))
+				o, bd.RoleKind, bd.RoleName, g.Namespace, g.Name, g.Namespace, hintText(hints)).judgedIn(g.Namespace).judgedIn(others...))
 		}
 	}
 }

@@ -46,12 +46,12 @@ func checkMissingServiceAccount(pass *Pass) {
 		if key == "serviceAccount" {
 			msg += " (named by the deprecated serviceAccount field)"
 		}
-		hints := accountHints(b, ns, name)
+		hints, others := accountHints(b, ns, name)
 		msg += hintText(hints)
-		f := PodFinding(pod, field.Key, key, "%s", msg)
+		f := PodFinding(pod, field.Key, key, "%s", msg).judgedIn(ns).judgedIn(others...)
 		if pass.Settings.CreateMissingAccounts {
 			if len(hints) > 0 {
-				f.Message += "; salint fix does not create it: the name looks like a mistake for a human to correct"
+				f.NoFix = "salint fix does not create it: the name looks like a mistake for a human to correct"
 			} else {
 				if first[ns+"/"+name] == nil {
 					first[ns+"/"+name] = pod

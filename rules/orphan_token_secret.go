@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"fmt"
-
 	"github.com/salint/salint/rules/model"
 )
 
@@ -36,9 +34,9 @@ func checkOrphanTokenSecret(pass *Pass) {
 		if b.AccountExists(o.Namespace, name) {
 			continue
 		}
+		hints, others := accountHints(b, o.Namespace, name)
 		pass.Report(ObjectFinding(o, ann.Key, "metadata.annotations."+model.AccountNameAnnotation,
-			"%s",
-			fmt.Sprintf("token Secret %s/%s belongs to ServiceAccount %q, which is not defined in namespace %s; the tokens controller deletes the Secret", o.Namespace, o.Name, name, o.Namespace)+
-				hintText(accountHints(b, o.Namespace, name))))
+			"token Secret %s/%s belongs to ServiceAccount %q, which is not defined in namespace %s; the tokens controller deletes the Secret%s",
+			o.Namespace, o.Name, name, o.Namespace, hintText(hints)).judgedIn(o.Namespace).judgedIn(others...))
 	}
 }

@@ -50,7 +50,7 @@ func checkRegistryWithoutPullSecret(pass *Pass) {
 			case len(covering) == 1:
 				attachFix(&f, func() (*SuggestedFix, error) { return addCoveringSecret(b, pod, from, covering[0]) })
 			case len(covering) > 1:
-				f.Message += fmt.Sprintf("; salint fix does not choose: Secrets %s all cover it", quotedNames(covering))
+				f.NoFix = fmt.Sprintf("salint fix does not choose: Secrets %s all cover it", quotedNames(covering))
 			}
 			pass.Report(f)
 		}

@@ -136,12 +136,26 @@ func NewPass(r *Rule, b *model.Bundle, s *Settings, report func(Finding)) *Pass 
 	return &Pass{Rule: r, Bundle: b, Settings: s, report: report}
 }
 
-// Finding is one reported problem.
+// Finding is one reported problem. Like a go/analysis Diagnostic, it keeps
+// apart what is wrong (Message), where else to look (Related) and why no
+// fix is offered (NoFix); writers compose them with Text.
 type Finding struct {
 	Rule     string
 	Severity Severity
-	Message  string
-	Pos      model.Position
+	// Message says what is wrong, and nothing about fixes or builds.
+	Message string
+	Pos     model.Position
+	// Related are the other places that explain the finding: the patch
+	// that set a value, the transformation that set the namespace.
+	Related []Related
+	// NoFix, when set, says why salint fix leaves the finding to the user
+	// ("salint fix leaves this to you: …"); a finding has a Fix or a
+	// NoFix, never both.
+	NoFix string
+	// Namespaces are the namespaces the message judges in (where the rule
+	// looked a name up), so that a driver that knows how one of them was
+	// set can relate that.
+	Namespaces []string
 	// Object holds the offending field: the workload for pod specs.
 	Object *model.Object
 	// Pod is set when the finding is about a pod spec (its template's
@@ -151,6 +165,38 @@ type Finding struct {
 	Field string
 	// Fix, when set, is a suggested fix that salint fix applies.
 	Fix *SuggestedFix
+}
+
+// Related is a place that explains a finding, with what it says there.
+type Related struct {
+	Pos     model.Position
+	Message string
+}
+
+// Text is the finding's message as reported: Message, then NoFix after a
+// semicolon, then the related messages in parentheses.
+func (f *Finding) Text() string {
+	if f.NoFix == "" && len(f.Related) == 0 {
+		return f.Message
+	}
+	var b strings.Builder
+	b.WriteString(f.Message)
+	if f.NoFix != "" {
+		b.WriteString("; ")
+		b.WriteString(f.NoFix)
+	}
+	for i, r := range f.Related {
+		if i == 0 {
+			b.WriteString(" (")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(r.Message)
+	}
+	if len(f.Related) > 0 {
+		b.WriteString(")")
+	}
+	return b.String()
 }
 
 // SuggestedFix is a set of byte edits that fix a finding.
@@ -205,6 +251,12 @@ func ObjectFinding(o *model.Object, node *yaml.Node, field, format string, args 
 	}
 }
 
+// judgedIn records namespaces in f.Namespaces.
+func (f Finding) judgedIn(namespaces ...string) Finding {
+	f.Namespaces = append(f.Namespaces, namespaces...)
+	return f
+}
+
 // SortFindings orders findings by file, line, column and rule.
 func SortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
@@ -221,6 +273,6 @@ func SortFindings(fs []Finding) {
 		if a.Rule != b.Rule {
 			return a.Rule < b.Rule
 		}
-		return a.Message < b.Message
+		return a.Text() < b.Text()
 	})
 }

@@ -3,6 +3,7 @@ package rules_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/salint/salint/rules"
@@ -23,6 +24,15 @@ func TestRulesAgainstTestdata(t *testing.T) {
 			findings := rulestest.Run(t, dir, r, model.Options{}, &rules.Settings{})
 			if len(findings) == 0 {
 				t.Errorf("testdata for %s has no positive case", r.ID)
+			}
+			// Messages say what is wrong; why there is no fix is NoFix.
+			for _, f := range findings {
+				if strings.Contains(f.Message, "salint fix") {
+					t.Errorf("%s: message speaks of fixes: %s", f.Pos, f.Message)
+				}
+				if f.Fix != nil && f.NoFix != "" {
+					t.Errorf("%s: both a fix and %q", f.Pos, f.NoFix)
+				}
 			}
 		})
 	}

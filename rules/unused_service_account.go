@@ -23,6 +23,6 @@ func checkUnusedServiceAccount(pass *Pass) {
 		nameKey := model.Lookup(acct.Object.Node, "metadata", "name").Key
 		pass.Report(ObjectFinding(acct.Object, nameKey, "metadata.name",
 			"ServiceAccount %s/%s is not used by anything in these files: no pod or pod template in namespace %s runs as it, no RoleBinding or ClusterRoleBinding names it, and no token Secret belongs to it; remove it, or correct the reference that misspells it",
-			ns, name, ns))
+			ns, name, ns).judgedIn(ns))
 	}
 }

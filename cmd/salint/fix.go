@@ -140,7 +140,7 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, la
 		fmt.Fprintf(w, "%s:%d: %s: %s\n", f.Pos.File, f.Pos.Line, f.Rule, f.Fix.Message)
 	}
 	for _, f := range last.Findings {
-		fmt.Fprintf(w, "%s: %s: %s [%s]\n", f.Pos, f.Severity, f.Message, f.Rule)
+		fmt.Fprintf(w, "%s: %s: %s [%s]\n", f.Pos, f.Severity, f.Text(), f.Rule)
 	}
 	remain := "no findings remain"
 	if len(last.Findings) > 0 {

@@ -123,7 +123,7 @@ func process(rl *framework.ResourceList, cfg *FunctionConfig, log io.Writer, fix
 			outcome.Failed = true
 		}
 		rl.Results = append(rl.Results, items.result(f))
-		fmt.Fprintf(log, "%s: %s: %s [%s]\n", where(f.Pos.File, f.Field), f.Severity, f.Message, f.Rule)
+		fmt.Fprintf(log, "%s: %s: %s [%s]\n", where(f.Pos.File, f.Field), f.Severity, f.Text(), f.Rule)
 	}
 	if len(res.Findings) > 0 {
 		noun := "resources"
@@ -265,7 +265,7 @@ func where(file, field string) string {
 
 func (it *items) result(f rules.Finding) *framework.Result {
 	r := &framework.Result{
-		Message:  f.Message,
+		Message:  f.Text(),
 		Severity: severity(f.Severity),
 		File:     it.fileOf(it.itemOf(f.Object, f.Pos.File)),
 		Tags:     map[string]string{"rule": f.Rule},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -38,13 +39,13 @@ func checkFindings(t *testing.T, all []rules.Finding, wants []want) {
 	}
 	if len(got) != len(wants) {
 		for _, f := range got {
-			t.Logf("got %s: %s", f.Pos, f.Message)
+			t.Logf("got %s: %s", f.Pos, f.Text())
 		}
 		t.Fatalf("got %d findings, want %d", len(got), len(wants))
 	}
 	for i, w := range wants {
-		if got[i].Pos.String() != w.pos || !strings.Contains(got[i].Message, w.msg) {
-			t.Errorf("finding %d:\n got %s: %s\nwant %s: ...%s...", i, got[i].Pos, got[i].Message, w.pos, w.msg)
+		if got[i].Pos.String() != w.pos || !strings.Contains(got[i].Text(), w.msg) {
+			t.Errorf("finding %d:\n got %s: %s\nwant %s: ...%s...", i, got[i].Pos, got[i].Text(), w.pos, w.msg)
 		}
 	}
 }
@@ -65,6 +66,38 @@ func TestLint_OverlayMovesWorkloadAwayFromItsAccount(t *testing.T) {
 				`the API server will reject every pod the Deployment controller creates (FailedCreate) ` +
 				`(value set by the patch listed at ` + moved + `/app/overlays/staging/kustomization.yaml:6)`},
 	})
+}
+
+// TestExplain_RelatesWhatTheBuildSet checks that what a build set is
+// related information with a place, not words in the message.
+func TestExplain_RelatesWhatTheBuildSet(t *testing.T) {
+	res := run(t, lint.KustomizeAuto, moved)
+	var got []rules.Finding
+	for _, f := range res.Findings {
+		if f.Rule == "missing-service-account" {
+			got = append(got, f)
+		}
+	}
+	if len(got) != 2 {
+		t.Fatalf("got %d findings, want 2", len(got))
+	}
+	ns, patch := got[0], got[1]
+	wantNS := []rules.Related{{
+		Pos:     model.Position{File: moved + "/app/overlays/prod/kustomization.yaml", Line: 3, Col: 1},
+		Message: "namespace shop-prod set by " + moved + "/app/overlays/prod/kustomization.yaml:3",
+	}}
+	if !reflect.DeepEqual(ns.Related, wantNS) {
+		t.Errorf("namespace finding: related %+v, want %+v", ns.Related, wantNS)
+	}
+	wantPatch := []rules.Related{{Pos: patch.Pos, Message: "value set by the patch listed at " + moved + "/app/overlays/staging/kustomization.yaml:6"}}
+	if !reflect.DeepEqual(patch.Related, wantPatch) {
+		t.Errorf("patched finding: related %+v, want %+v", patch.Related, wantPatch)
+	}
+	for _, f := range got {
+		if strings.Contains(f.Message, " set by ") {
+			t.Errorf("message says what related information says: %s", f.Message)
+		}
+	}
 }
 
 func TestLint_KustomizeOffReadsFilesAsWritten(t *testing.T) {
@@ -186,8 +219,9 @@ func TestLint_GatekeeperNamespaceComesFromKustomization(t *testing.T) {
 		if o.Namespace != "gatekeeper-system" || !strings.HasSuffix(o.Source.Path, "config/manager/manager.yaml") {
 			t.Errorf("audit: namespace %q source %q", o.Namespace, o.Source.Path)
 		}
-		if !strings.Contains(o.Built.NamespaceNote, "config/default/kustomization.yaml:2") {
-			t.Errorf("namespace note = %q", o.Built.NamespaceNote)
+		if n := o.Built.NamespaceNote; !strings.Contains(n.Message, "config/default/kustomization.yaml:2") ||
+			!strings.HasSuffix(n.Pos.File, "config/default/kustomization.yaml") || n.Pos.Line != 2 {
+			t.Errorf("namespace note = %+v", n)
 		}
 		if p := o.Pos(pod.ServiceAccountName.Key); !strings.HasSuffix(p.String(), "config/manager/manager.yaml:215:7") {
 			t.Errorf("serviceAccountName at %s", p)

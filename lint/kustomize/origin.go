@@ -143,9 +143,9 @@ func (b *builder) addObject(root *kustFile, r *yaml.RNode, origin *resource.Orig
 	mp.walk(nil, node, srcObj.Node, nil)
 	if o.Namespace != "" && o.Namespace != srcObj.Namespace {
 		if loc := mp.attribute([]step{{key: "metadata"}, {key: "namespace"}}, nil); loc != nil {
-			built.NamespaceNote = loc.note
+			built.NamespaceNote = model.Note{Pos: loc.key, Message: loc.note}
 		} else {
-			built.NamespaceNote = fmt.Sprintf("namespace %s set by the kustomize build of %s", o.Namespace, root.dir)
+			built.NamespaceNote = model.Note{Pos: root.pos(nil), Message: fmt.Sprintf("namespace %s set by the kustomize build of %s", o.Namespace, root.dir)}
 		}
 	}
 	b.keep(out, o)

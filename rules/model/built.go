@@ -26,9 +26,11 @@ type Built struct {
 	// Notes say where the value found at a position came from ("set by
 	// patch overlays/prod/sa.yaml"); a finding at that position repeats it.
 	Notes map[Position]string
-	// NamespaceNote is set when the build set the object's namespace
-	// ("namespace prod set by overlays/prod/kustomization.yaml:3").
-	NamespaceNote string
+	// NamespaceNote is set when the build set the object's namespace: at
+	// the kustomization field that set it (the root kustomization when that
+	// field is not known), "namespace prod set by
+	// overlays/prod/kustomization.yaml:3".
+	NamespaceNote Note
 	// NoFix, when set, says why no fix may edit the source for this object.
 	NoFix string
 	// DocStart and DocEnd bound the source document in Object.Source.Data.
@@ -41,6 +43,12 @@ type Built struct {
 	// removed entries from: a fix may not insert there, since the build
 	// may set the same field.
 	Grown map[int]bool
+}
+
+// Note is what a build says about a value, and the place it concerns.
+type Note struct {
+	Pos     Position
+	Message string
 }
 
 // NewObject makes an object of node n read from src, as the reader does;

@@ -53,13 +53,13 @@ func Run(t *testing.T, dir string, rule *rules.Rule, opts model.Options, setting
 		key := f.Pos.File + ":" + strconv.Itoa(f.Pos.Line)
 		matched := false
 		for _, w := range wants[key] {
-			if !w.used && w.re.MatchString(f.Message) {
+			if !w.used && w.re.MatchString(f.Text()) {
 				w.used, matched = true, true
 				break
 			}
 		}
 		if !matched {
-			t.Errorf("%s: unexpected finding: %s", f.Pos, f.Message)
+			t.Errorf("%s: unexpected finding: %s", f.Pos, f.Text())
 		}
 	}
 	for key, ws := range wants {
