@@ -642,8 +642,9 @@ func silence() func() {
 // pointerRE matches a Go-printed struct of pointers, with the space before it.
 var pointerRE = regexp.MustCompile(` ?&\{0x[0-9a-f]+(?: 0x[0-9a-f]+)*\}`)
 
-// locateError finds the kustomization entry a build error is about: the
-// entry whose path the message names, else the root kustomization.
+// locateError finds the kustomization entry a build error is about and
+// words the error for the report: kustomize's message with stable paths,
+// plus what salint adds. The entry is found in kustomize's words only.
 func locateError(kusts []*kustFile, err error) (model.Position, string) {
 	// Some kustomize errors print Go pointers ("merging from generator
 	// &{0xc000123 0xc000456}"), which differ on every run; a report must
@@ -653,6 +654,19 @@ func locateError(kusts []*kustFile, err error) (model.Position, string) {
 		msg = strings.ReplaceAll(msg, k.abs+string(filepath.Separator), k.dir+string(filepath.Separator))
 		msg = strings.ReplaceAll(msg, k.abs, k.dir)
 	}
+	pos := errorEntry(kusts, msg)
+	if pluginsDisabled(msg) {
+		msg += " (salint runs exec and container plugins only with --enable-exec)"
+	}
+	return pos, msg
+}
+
+func pluginsDisabled(msg string) bool { return strings.Contains(msg, "external plugins disabled") }
+
+// errorEntry is the entry kustomize's error message msg is about: the
+// entry whose path it names (the innermost), the plugin entries when
+// plugins were refused, the patch it names, else the root kustomization.
+func errorEntry(kusts []*kustFile, msg string) model.Position {
 	type hit struct {
 		pos   model.Position
 		score int
@@ -667,25 +681,24 @@ func locateError(kusts []*kustFile, err error) (model.Position, string) {
 			}
 		}
 	}
-	if strings.Contains(msg, "external plugins disabled") {
-		msg += " (salint runs exec and container plugins only with --enable-exec)"
+	if pluginsDisabled(msg) {
 		for _, k := range kusts {
 			for _, e := range k.entries {
 				if e.field == "transformers" || e.field == "generators" || e.field == "validators" {
-					return k.pos(e.node), msg
+					return k.pos(e.node)
 				}
 			}
 		}
 	}
 	if len(hits) == 0 {
 		if pos, ok := locatePatchError(kusts, msg); ok {
-			return pos, msg
+			return pos
 		}
-		return kusts[0].pos(nil), msg
+		return kusts[0].pos(nil)
 	}
 	// The innermost cause comes last in kustomize's wrapped messages.
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score < hits[j].score })
-	return hits[0].pos, msg
+	return hits[0].pos
 }
 
 // overlayFS is the input (see inputFS) as a build reads it: either the
