@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -10,15 +9,13 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/salint/salint/internal/bench"
 	"github.com/salint/salint/lint/bundlegen"
 	"github.com/salint/salint/rules/model"
 	"github.com/salint/salint/rules/rulestest"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // Benchmarks for issue 7; figures and commands are in docs/PERFORMANCE.md.
@@ -54,40 +51,15 @@ func lintInput(tb testing.TB, dir string, in Input) *Result {
 	return res
 }
 
-// bareDecode is the baseline: the same walk, then every document of every
-// file decoded into a yaml.Node by go-yaml v3 (kyaml's yaml.NewDecoder and
-// yaml.Node are aliases of go.yaml.in/yaml/v3's), files in parallel with
-// as many workers as Load uses. A file stops at its first syntax error, as
-// a go-yaml stream must. It returns the number of documents decoded.
+// bareDecode is the baseline (bench.Decode) after the same walk. It
+// returns the number of documents decoded.
 func bareDecode(tb testing.TB, dir string) int {
 	paths, _, _ := collect([]string{dir})
-	var next, docs atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(paths), 1)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(paths) {
-					return
-				}
-				data, err := os.ReadFile(paths[i])
-				if err != nil {
-					tb.Error(err)
-					return
-				}
-				dec := yaml.NewDecoder(bytes.NewReader(data))
-				for {
-					var n yaml.Node
-					if err := dec.Decode(&n); err != nil {
-						break
-					}
-					docs.Add(1)
-				}
-			}
-		})
+	docs, err := bench.Decode(paths)
+	if err != nil {
+		tb.Error(err)
 	}
-	wg.Wait()
-	return int(docs.Load())
+	return docs
 }
 
 // benchVersusDecode runs salint (with the options in gives for each run)

@@ -23,6 +23,11 @@ type Spec struct {
 	// also holds bindings, ConfigMaps, Services and big CRDs, like a real
 	// GitOps repository.
 	Dense bool
+	// Peers makes the documents the kinds every peer linter reads
+	// (ServiceAccounts, Secrets, Deployments, Pods; pod specs with env and
+	// securityContext): the bundle salint is compared with kube-linter on.
+	// It overrides Dense.
+	Peers bool
 	// FixEvery > 0 makes every FixEvery-th document, when it is a
 	// workload, also set the deprecated serviceAccount to the same name as
 	// serviceAccountName: a finding `salint fix` fixes by default.
@@ -60,7 +65,7 @@ func Write(dir string, s Spec) (Stats, error) {
 				if i > 0 {
 					fmt.Fprint(w, "---\n")
 				}
-				kind := pick(doc, s.Dense)
+				kind := s.pick(doc)
 				st.ByKind[kind]++
 				g := gen{w: w, ns: fmt.Sprintf("team-%03d", ns), app: fmt.Sprintf("app-%05d", f), i: doc}
 				g.deprecated = s.FixEvery > 0 && doc%s.FixEvery == 1
@@ -104,6 +109,7 @@ var WorkloadKinds = []string{
 // The mixes are cycles of kinds; a document's index picks its kind.
 var (
 	denseMix = []string{"ServiceAccount", "workload", "Secret", "workload", "workload", "Secret", "workload", "ServiceAccount", "workload", "Secret"}
+	peersMix = []string{"ServiceAccount", "Deployment", "Secret", "Pod", "Deployment", "Secret", "Deployment", "Pod", "Deployment", "Secret"}
 	scaleMix = []string{
 		"ServiceAccount", "workload", "Secret", "RoleBinding", "workload", "ConfigMap", "workload", "Service", "workload", "Secret",
 		"ServiceAccount", "workload", "Secret", "RoleBinding", "workload", "ConfigMap", "workload", "Service", "workload", "Secret",
@@ -112,9 +118,12 @@ var (
 	}
 )
 
-func pick(i int, dense bool) string {
+func (s Spec) pick(i int) string {
 	mix := scaleMix
-	if dense {
+	switch {
+	case s.Peers:
+		mix = peersMix
+	case s.Dense:
 		mix = denseMix
 	}
 	k := mix[i%len(mix)]
