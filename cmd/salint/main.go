@@ -24,6 +24,7 @@ const (
 var version = "dev"
 
 func main() {
+	tuneGC(os.Getenv)
 	os.Exit(run(os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}))
 }
 
