@@ -32,9 +32,6 @@ type Input struct {
 	Kustomize string
 	// EnableExec lets kustomize builds run exec and container plugins.
 	EnableExec bool
-	// CacheDir, when set, keeps kustomize builds there for later runs
-	// (kustomize.Options.CacheDir).
-	CacheDir string
 	// Prune reads each object down to what rules and views reach
 	// (model.ReadOptions): the same findings and the same suggested
 	// edits in far less memory. For lint, accounts and fix; never for
@@ -83,7 +80,7 @@ func load(in Input, current map[string]*model.File) []*model.File {
 	paths, kustDirs, walkErrs := collect(in.Paths)
 	var pending *kustomize.Pending
 	if in.Kustomize != KustomizeOff && len(kustDirs) > 0 {
-		opts := kustomize.Options{EnableExec: in.EnableExec, Stub: in.ReportOnly, CacheDir: in.CacheDir}
+		opts := kustomize.Options{EnableExec: in.EnableExec, Stub: in.ReportOnly}
 		if current != nil {
 			opts.Sources = map[string]*model.Source{}
 			for path, f := range current {

@@ -28,6 +28,7 @@ import (
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -47,9 +48,6 @@ type Options struct {
 	// report, as lint.Input.ReportOnly; never for fix or admit, which keep
 	// whole objects.
 	Stub bool
-	// CacheDir, when set, is where builds are kept for later runs (see
-	// cache.go).
-	CacheDir string
 }
 
 // Result is what building the kustomizations of an input produced.
@@ -64,7 +62,6 @@ type Result struct {
 	consumed map[string]bool   // absolute paths read by a build
 	owned    map[string]bool   // directories of the kustomizations built
 	how      map[string]string // root directory -> builtCut, builtMarked or builtAnnotated
-	cached   map[string]bool   // root directories whose build came from the cache
 }
 
 // How a root was built, for tests (see build).
@@ -181,11 +178,7 @@ func Start(dirs []string, opts Options) *Pending {
 			// global, and keeps a custom one for the builds after: one
 			// at a time, in input order, as before.
 			workers = 1
-			schemaTouched.Store(true)
 		}
-	}
-	if !opts.EnableExec && !schemaTouched.Load() {
-		b.cache = openCache(opts.CacheDir)
 	}
 	// What belongs to the builds is known now: what try below owns, as
 	// the bases of a failed root lie inside its closure.
@@ -206,26 +199,14 @@ func Start(dirs []string, opts Options) *Pending {
 		defer buildMu.Unlock()
 		restore := silence()
 		defer restore()
-		// Builds the cache holds are taken first: what is left to build
-		// decides whether the OpenAPI schema is read at all.
-		cached := make([]bool, len(ahead))
-		model.ParallelWorkers(workers, len(ahead), func(i int) {
-			cached[i] = b.attempts[ahead[i].abs].fromCache(b, ahead[i])
-		})
-		var build []*kustFile
-		for i, k := range ahead {
-			if !cached[i] {
-				build = append(build, k)
-			}
-		}
-		if workers > 1 && len(build) > 1 {
+		if workers > 1 && len(ahead) > 1 {
 			// kyaml reads its OpenAPI schema on first use, writing maps
 			// that another build may be reading unlocked (IsNamespaceScoped
 			// of a kind it does not know): read it before the builds start.
 			openapi.Schema()
 		}
-		model.ParallelWorkers(workers, len(build), func(i int) {
-			b.attempts[build[i].abs].run(b, build[i])
+		model.ParallelWorkers(workers, len(ahead), func(i int) {
+			b.attempts[ahead[i].abs].run(b, ahead[i])
 		})
 		b.tryAll(candidates, referenced)
 	}()
@@ -296,7 +277,6 @@ type builder struct {
 	reported map[string]bool        // errors already recorded (see fail)
 	attempts map[string]*attempt    // roots built ahead, by directory
 	guarded  map[string]verdict     // see builder.guard
-	cache    *buildCache            // nil: builds are not cached
 	res      *Result
 }
 
@@ -310,7 +290,7 @@ func newBuilder(opts Options) *builder {
 		reported: map[string]bool{},
 		attempts: map[string]*attempt{},
 		guarded:  map[string]verdict{},
-		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}, how: map[string]string{}, cached: map[string]bool{}},
+		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}, how: map[string]string{}},
 	}
 }
 
@@ -359,9 +339,6 @@ type attempt struct {
 	kusts  []*kustFile
 	remote *model.Error  // not built: needs the network (a notice)
 	errs   []model.Error // not built: input kustomize would fail on, or must not read
-	done   bool          // out and err are set
-	looked bool          // the cache was asked for out
-	cached bool          // out came from the cache
 	out    *built
 	err    error
 }
@@ -414,40 +391,12 @@ func (b *builder) prepare(root *kustFile) *attempt {
 	return a
 }
 
-// fromCache takes a prepared root's build from the cache (see cache.go),
-// once; false when it is to be built.
-func (a *attempt) fromCache(b *builder, root *kustFile) bool {
-	if a.done || a.looked || b.cache == nil || a.remote != nil || len(a.errs) > 0 || runsPlugins(a.kusts) {
-		return a.done
-	}
-	a.looked = true
-	if out, ok := b.cache.load(b.cache.key(root, b.opts), newInputFS(b.opts.Sources, nil)); ok {
-		a.out, a.cached, a.done = out, true, true
-	}
-	return a.done
-}
-
-// run runs kustomize for a prepared root that passed its checks, unless
-// the cache holds its build, and keeps the build in the cache.
+// run runs kustomize for a prepared root that passed its checks.
 func (a *attempt) run(b *builder, root *kustFile) {
-	if a.fromCache(b, root) || a.remote != nil || len(a.errs) > 0 {
+	if a.remote != nil || len(a.errs) > 0 {
 		return
 	}
-	a.done = true
-	if b.cache == nil || runsPlugins(a.kusts) {
-		a.out, a.err = b.build(root, a.kusts, nil)
-		return
-	}
-	rec := newRecorder()
-	for _, k := range a.kusts {
-		// What salint read of each kustomization decides how the build
-		// is served (markable): it is an answer the entry depends on.
-		rec.add(question{askRead, k.file()}, hashAnswer(nil, k.src.Data))
-	}
-	a.out, a.err = b.build(root, a.kusts, rec)
-	if a.err == nil {
-		b.cache.store(b.cache.key(root, b.opts), rec, newInputFS(b.opts.Sources, nil), a.out)
-	}
+	a.out, a.err = b.build(root, a.kusts)
 }
 
 // buildRoot builds root (unless Build built it already) and adds its
@@ -470,7 +419,6 @@ func (b *builder) buildRoot(root *kustFile) bool {
 		return false
 	}
 	b.res.how[root.dir] = a.out.how
-	b.res.cached[root.dir] = a.cached
 	if a.err != nil {
 		pos, msg := locateError(a.kusts, a.err)
 		b.fail(root, model.Error{Pos: pos, Message: "kustomize build failed: " + msg})
@@ -489,9 +437,9 @@ func (b *builder) buildRoot(root *kustFile) bool {
 // marked build fails or leaves an object unexplained, so that the result
 // (objects, origins, and any error message) is always that of the build
 // with origin annotations.
-func (b *builder) build(root *kustFile, kusts []*kustFile, rec *recorder) (*built, error) {
+func (b *builder) build(root *kustFile, kusts []*kustFile) (*built, error) {
 	for stub := b.opts.Stub; useMarks; stub = false {
-		m, origins, again, ok := b.buildMarked(root, kusts, stub, rec)
+		m, origins, again, ok := b.buildMarked(root, kusts, stub)
 		if ok && stub {
 			return newBuilt(m, origins, builtCut), nil
 		}
@@ -502,7 +450,7 @@ func (b *builder) build(root *kustFile, kusts []*kustFile, rec *recorder) (*buil
 			break
 		}
 	}
-	m, err := b.run(root, nil, rec)
+	m, err := b.run(root, nil)
 	if err != nil {
 		return &built{how: builtAnnotated}, err
 	}
@@ -512,6 +460,14 @@ func (b *builder) build(root *kustFile, kusts []*kustFile, rec *recorder) (*buil
 		origins = append(origins, o)
 	}
 	return newBuilt(m, origins, builtAnnotated), nil
+}
+
+// built is what a root's build gave: its objects, each with where it
+// came from, and how it was built (see build).
+type built struct {
+	objects []*yaml.RNode
+	origins []*resource.Origin
+	how     string
 }
 
 func newBuilt(m resmap.ResMap, origins []*resource.Origin, how string) *built {
@@ -527,15 +483,15 @@ func newBuilt(m resmap.ResMap, origins []*resource.Origin, how string) *built {
 // again is then set when a build with whole documents may still be
 // marked: nothing could be cut, or the cut build failed (cut documents
 // may be why; whole, the error is kustomize's own).
-func (b *builder) buildMarked(root *kustFile, kusts []*kustFile, stub bool, rec *recorder) (m resmap.ResMap, origins []*resource.Origin, again, ok bool) {
-	mk := b.markable(kusts, stub, rec)
+func (b *builder) buildMarked(root *kustFile, kusts []*kustFile, stub bool) (m resmap.ResMap, origins []*resource.Origin, again, ok bool) {
+	mk := b.markable(kusts, stub)
 	if mk == nil {
 		return nil, nil, false, false
 	}
 	if stub && !mk.stub {
 		return nil, nil, true, false
 	}
-	m, err := b.run(root, mk, rec)
+	m, err := b.run(root, mk)
 	if mk.unmarked || err != nil {
 		return nil, nil, !mk.unmarked, false
 	}
@@ -599,7 +555,7 @@ var buildMu sync.Mutex
 // run builds root with krusty over the disk, serving resource files as
 // mk says (see serve.go) or, with mk nil, with origin annotations
 // switched on (see overlayFS).
-func (b *builder) run(root *kustFile, mk *marking, rec *recorder) (m resmap.ResMap, err error) {
+func (b *builder) run(root *kustFile, mk *marking) (m resmap.ResMap, err error) {
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
 	opts.PluginConfig = types.DisabledPluginConfig()
@@ -607,7 +563,7 @@ func (b *builder) run(root *kustFile, mk *marking, rec *recorder) (m resmap.ResM
 		opts.PluginConfig = types.MakePluginConfig(types.PluginRestrictionsNone, types.BploUseStaticallyLinked)
 		opts.PluginConfig.FnpLoadingOptions.EnableExec = true
 	}
-	fs := newOverlayFS(root.abs, newInputFS(b.opts.Sources, rec))
+	fs := newOverlayFS(root.abs, newInputFS(b.opts.Sources))
 	fs.marks = mk
 
 	defer func() {
@@ -699,6 +655,25 @@ func errorEntry(kusts []*kustFile, msg string) model.Position {
 	// The innermost cause comes last in kustomize's wrapped messages.
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score < hits[j].score })
 	return hits[0].pos
+}
+
+// inputFS is the input as builds read it: the disk, with Options.Sources
+// in place of the files they name.
+type inputFS struct {
+	filesys.FileSystem
+	sources map[string]*model.Source
+}
+
+func newInputFS(sources map[string]*model.Source) *inputFS {
+	return &inputFS{FileSystem: filesys.MakeFsOnDisk(), sources: sources}
+}
+
+// ReadFile implements filesys.FileSystem.
+func (fs *inputFS) ReadFile(path string) ([]byte, error) {
+	if src := fs.sources[path]; src != nil {
+		return src.Data, nil
+	}
+	return fs.FileSystem.ReadFile(path)
 }
 
 // overlayFS is the input (see inputFS) as a build reads it: either the

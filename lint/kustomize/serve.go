@@ -94,7 +94,7 @@ type selector struct {
 // merges into or replaces another object (kustomize then keeps one
 // origin or the other), or a resource file is also read as something
 // else (a patch would carry the mark to its target).
-func (b *builder) markable(kusts []*kustFile, stub bool, rec *recorder) *marking {
+func (b *builder) markable(kusts []*kustFile, stub bool) *marking {
 	root := kusts[0]
 	if model.Get(root.root, "buildMetadata").Present() {
 		return nil
@@ -103,7 +103,7 @@ func (b *builder) markable(kusts []*kustFile, stub bool, rec *recorder) *marking
 	mk := &marking{byPath: map[string]int{}, stub: stub, kusts: kusts, nonce: nonce, key: markKey + "-" + nonce}
 	asFile := map[string]bool{}
 	for _, k := range kusts {
-		if k.root == nil || duplicateKeys(k.root) || b.hashSuffixed(k, rec) {
+		if k.root == nil || duplicateKeys(k.root) || b.hashSuffixed(k) {
 			return nil
 		}
 		for _, f := range []string{"configMapGenerator", "secretGenerator"} {
@@ -150,7 +150,7 @@ func (b *builder) markable(kusts []*kustFile, stub bool, rec *recorder) *marking
 		}
 	}
 	if stub {
-		mk.guards, mk.reads, mk.images, mk.stub = guards(kusts, newInputFS(b.opts.Sources, rec).ReadFile)
+		mk.guards, mk.reads, mk.images, mk.stub = guards(kusts, newInputFS(b.opts.Sources).ReadFile)
 		if !useGuards {
 			mk.guards = nil
 		}
@@ -456,9 +456,8 @@ var hashSuffixKey = []byte("needsHashSuffix")
 
 // hashSuffixed reports whether k, or a file other than a resource that
 // it has the build read, names hashSuffixKey; resource files are checked
-// as they are served. What it read is recorded in rec: the build depends
-// on it, and a file that kustomize then reads otherwise spoils the entry.
-func (b *builder) hashSuffixed(k *kustFile, rec *recorder) bool {
+// as they are served.
+func (b *builder) hashSuffixed(k *kustFile) bool {
 	k.hashOnce.Do(func() {
 		k.hashSuffix = bytes.Contains(k.src.Data, hashSuffixKey)
 		for _, e := range k.entries {
@@ -466,14 +465,10 @@ func (b *builder) hashSuffixed(k *kustFile, rec *recorder) bool {
 				continue
 			}
 			if src, err := b.read(e.abs, e.abs); err == nil {
-				k.hashReads = append(k.hashReads, hashRead{e.abs, hashAnswer(nil, src.Data)})
 				k.hashSuffix = bytes.Contains(src.Data, hashSuffixKey)
 			}
 		}
 	})
-	for _, r := range k.hashReads {
-		rec.add(question{askRead, r.path}, r.d)
-	}
 	return k.hashSuffix
 }
 

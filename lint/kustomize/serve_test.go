@@ -182,6 +182,13 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // cutTree reads fields of objects that cut documents would lack: a
 // replacement from a custom resource and one from a ConfigMap into
 // serviceAccountName, and a JSON patch on a CRD's schema.

@@ -48,13 +48,6 @@ type kustFile struct {
 
 	hashOnce   sync.Once // hashSuffix, once: roots are built in parallel
 	hashSuffix bool
-	hashReads  []hashRead // the files hashSuffixed read
-}
-
-// hashRead is a file hashSuffixed read, with the hash of what it held.
-type hashRead struct {
-	path string
-	d    digest
 }
 
 // entryKind says how kustomize uses a path named in a kustomization.
