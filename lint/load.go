@@ -79,6 +79,7 @@ func Reload(in Input, current []*model.File) []*model.File {
 func load(in Input, current map[string]*model.File) []*model.File {
 	paths, kustDirs, walkErrs := collect(in.Paths)
 	var pending *kustomize.Pending
+	var skipped []string
 	if in.Kustomize != KustomizeOff && len(kustDirs) > 0 {
 		opts := kustomize.Options{EnableExec: in.EnableExec, Stub: in.ReportOnly}
 		if current != nil {
@@ -92,12 +93,31 @@ func load(in Input, current map[string]*model.File) []*model.File {
 		// The files the builds read are known at once; the others are
 		// read while kustomize runs.
 		pending = kustomize.Start(kustDirs, opts)
-		paths = slices.DeleteFunc(paths, func(p string) bool { return p != StdinPath && pending.Consumes(p) })
+		paths = slices.DeleteFunc(paths, func(p string) bool {
+			if p != StdinPath && pending.Consumes(p) {
+				skipped = append(skipped, p)
+				return true
+			}
+			return false
+		})
 	}
+	files := readAll(paths, in, current)
+	var built []*model.File
+	if pending != nil {
+		res := pending.Wait()
+		// A build that turned out to need the network owns nothing: its
+		// files are read as written.
+		files = append(files, readAll(slices.DeleteFunc(skipped, res.Consumes), in, current)...)
+		built = res.Files
+	}
+	return append(append(walkErrs, files...), built...)
+}
+
+// readAll reads paths; workers take the next file from a shared counter
+// and store its result at the file's index, so the order is the walk's
+// whatever the scheduling.
+func readAll(paths []string, in Input, current map[string]*model.File) []*model.File {
 	files := make([]*model.File, len(paths))
-	// Workers take the next file from a shared counter and store its
-	// result at the file's index, so the order is the walk's whatever the
-	// scheduling.
 	model.Parallel(len(paths), func(i int) {
 		if f := current[paths[i]]; f != nil && !f.Built {
 			files[i] = f // as edited in memory
@@ -105,11 +125,7 @@ func load(in Input, current map[string]*model.File) []*model.File {
 		}
 		files[i] = readOne(paths[i], in.Stdin, in.Prune, in.ReportOnly)
 	})
-	var built []*model.File
-	if pending != nil {
-		built = pending.Wait().Files
-	}
-	return append(append(walkErrs, files...), built...)
+	return files
 }
 
 // collect expands the path arguments into the list of files to read, and

@@ -5,9 +5,9 @@
 //
 // A directory is built when it holds a kustomization that no other
 // kustomization of the input uses as a base or component; the files a
-// build reads are not read again on their own. A build that needs the
-// network (remote bases, Helm charts) is not attempted: the directory is
-// read raw and a notice says so.
+// build reads are not read again on their own. Builds cannot reach the
+// network (see offline.go): a build that needs it (remote bases, URLs,
+// Helm charts) fails, the directory is read raw and a notice says so.
 package kustomize
 
 import (
@@ -153,9 +153,6 @@ func Start(dirs []string, opts Options) *Pending {
 		}
 		a := b.prepare(k)
 		b.attempts[k.abs] = a
-		if a.remote != nil {
-			return
-		}
 		if len(a.errs) == 0 {
 			ahead = append(ahead, k)
 			return
@@ -188,7 +185,7 @@ func Start(dirs []string, opts Options) *Pending {
 		case k.kind == "Component":
 			b.own(b.closure(k))
 		default:
-			if a := b.attempts[k.abs]; a != nil && a.remote == nil {
+			if a := b.attempts[k.abs]; a != nil {
 				b.own(a.kusts)
 			}
 		}
@@ -197,8 +194,8 @@ func Start(dirs []string, opts Options) *Pending {
 	go func() {
 		defer close(p.done)
 		defer buildMu.Unlock()
-		restore := silence()
-		defer restore()
+		defer silence()()
+		defer offline(opts.EnableExec)()
 		if workers > 1 && len(ahead) > 1 {
 			// kyaml reads its OpenAPI schema on first use, writing maps
 			// that another build may be reading unlocked (IsNamespaceScoped
@@ -208,6 +205,9 @@ func Start(dirs []string, opts Options) *Pending {
 		model.ParallelWorkers(workers, len(ahead), func(i int) {
 			b.attempts[ahead[i].abs].run(b, ahead[i])
 		})
+		// What the builds own is known now (see buildRoot): a build
+		// that needs the network owns nothing.
+		b.res.consumed, b.res.owned = map[string]bool{}, map[string]bool{}
 		b.tryAll(candidates, referenced)
 	}()
 	return p
@@ -336,34 +336,15 @@ func (b *builder) closure(root *kustFile) []*kustFile {
 // what kustomize gave. prepare and build fill it without touching the
 // builder's state, so that roots are built in parallel (see Build).
 type attempt struct {
-	kusts  []*kustFile
-	remote *model.Error  // not built: needs the network (a notice)
-	errs   []model.Error // not built: input kustomize would fail on, or must not read
-	out    *built
-	err    error
+	kusts []*kustFile
+	errs  []model.Error // not built: input kustomize would fail on, or must not read
+	out   *built
+	err   error
 }
 
 // prepare reads what root's build would read and checks it.
 func (b *builder) prepare(root *kustFile) *attempt {
 	a := &attempt{kusts: b.closure(root)}
-	// A build that needs the network is not attempted (hermetic builds):
-	// the directory is read raw, as with --kustomize=off.
-	for _, k := range a.kusts {
-		for _, e := range k.entries {
-			if e.remote {
-				a.remote = &model.Error{Pos: k.pos(e.node), Message: fmt.Sprintf("kustomization %s not built: needs network (%s %q); its files are read as written", root.dir, e.field, e.value)}
-				return a
-			}
-		}
-		if k.fetch != nil {
-			a.remote = &model.Error{Pos: k.pos(k.fetch), Message: fmt.Sprintf("kustomization %s not built: needs network (its %s config fetches %s); its files are read as written", root.dir, k.fetchedBy, k.fetched)}
-			return a
-		}
-		if k.helm != nil {
-			a.remote = &model.Error{Pos: k.pos(k.helm), Message: fmt.Sprintf("kustomization %s not built: needs network (%s inflates Helm charts); its files are read as written", root.dir, k.helm.Value)}
-			return a
-		}
-	}
 	for _, k := range a.kusts {
 		if k.err != nil {
 			a.errs = append(a.errs, *k.err)
@@ -393,7 +374,7 @@ func (b *builder) prepare(root *kustFile) *attempt {
 
 // run runs kustomize for a prepared root that passed its checks.
 func (a *attempt) run(b *builder, root *kustFile) {
-	if a.remote != nil || len(a.errs) > 0 {
+	if len(a.errs) > 0 {
 		return
 	}
 	a.out, a.err = b.build(root, a.kusts)
@@ -407,9 +388,12 @@ func (b *builder) buildRoot(root *kustFile) bool {
 		a = b.prepare(root)
 		a.run(b, root)
 	}
-	if a.remote != nil {
-		b.notice(root, a.remote.Pos, a.remote.Message)
-		return true
+	if a.err != nil {
+		// Not built (see offline.go): the files are read as written.
+		if n, ok := networkNotice(root, a.kusts, a.err); ok {
+			b.notice(root, n.Pos, n.Message)
+			return true
+		}
 	}
 	// From here on the files belong to this build: when it fails, the
 	// error stands for them rather than findings on half-applied input.
