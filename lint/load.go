@@ -39,9 +39,8 @@ type Input struct {
 	Prune bool
 	// ReportOnly says the run only reports (salint lint, salint
 	// accounts): each regular file's bytes are released once it is read
-	// (read again, checked, only to compute a fix), and kustomize builds
-	// are served documents cut to what rules read. fix keeps the bytes it
-	// edits.
+	// (read again, checked, only to compute a fix). fix keeps the bytes
+	// it edits.
 	ReportOnly bool
 }
 
@@ -81,7 +80,7 @@ func load(in Input, current map[string]*model.File) []*model.File {
 	var pending *kustomize.Pending
 	var skipped []string
 	if in.Kustomize != KustomizeOff && len(kustDirs) > 0 {
-		opts := kustomize.Options{EnableExec: in.EnableExec, Stub: in.ReportOnly}
+		opts := kustomize.Options{EnableExec: in.EnableExec}
 		if current != nil {
 			opts.Sources = map[string]*model.Source{}
 			for path, f := range current {

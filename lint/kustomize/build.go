@@ -43,11 +43,10 @@ type Options struct {
 	// files: fix rebuilds from sources it edited in memory, and built
 	// objects then point at these Sources.
 	Sources map[string]*model.Source
-	// Stub lets builds read documents of kinds no rule reads cut down to
-	// apiVersion, kind and metadata (see serve.go): for runs that only
-	// report, as lint.Input.ReportOnly; never for fix or admit, which keep
-	// whole objects.
-	Stub bool
+
+	// annotated builds with kustomize's origin annotations only, never
+	// marked (see serve.go): for tests that compare the two.
+	annotated bool
 }
 
 // Result is what building the kustomizations of an input produced.
@@ -61,19 +60,14 @@ type Result struct {
 
 	consumed map[string]bool   // absolute paths read by a build
 	owned    map[string]bool   // directories of the kustomizations built
-	how      map[string]string // root directory -> builtCut, builtMarked or builtAnnotated
+	how      map[string]string // root directory -> builtMarked or builtAnnotated
 }
 
 // How a root was built, for tests (see build).
 const (
-	builtCut       = "cut"       // marked, some documents cut
-	builtMarked    = "marked"    // marked, every document whole
+	builtMarked    = "marked"    // marked (see serve.go)
 	builtAnnotated = "annotated" // with kustomize's origin annotations
 )
-
-// useMarks is false only in tests that compare marked builds with builds
-// that use kustomize's origin annotations.
-var useMarks = true
 
 // Consumes reports whether path belongs to a build, so that it must not be
 // read again raw: the build read it, or it lies beside a kustomization
@@ -416,22 +410,14 @@ func (b *builder) buildRoot(root *kustFile) bool {
 }
 
 // build builds root and says where each object came from: marked (see
-// serve.go), with cut documents first when Options.Stub allows, and with
-// kustomize's own origin annotations when marks cannot be used or a
-// marked build fails or leaves an object unexplained, so that the result
-// (objects, origins, and any error message) is always that of the build
-// with origin annotations.
+// serve.go), and with kustomize's own origin annotations when marks
+// cannot be used or a marked build fails or leaves an object unexplained,
+// so that the result (objects, origins, and any error message) is always
+// that of the build with origin annotations.
 func (b *builder) build(root *kustFile, kusts []*kustFile) (*built, error) {
-	for stub := b.opts.Stub; useMarks; stub = false {
-		m, origins, again, ok := b.buildMarked(root, kusts, stub)
-		if ok && stub {
-			return newBuilt(m, origins, builtCut), nil
-		}
-		if ok {
+	if !b.opts.annotated {
+		if m, origins, ok := b.buildMarked(root, kusts); ok {
 			return newBuilt(m, origins, builtMarked), nil
-		}
-		if !again || !stub {
-			break
 		}
 	}
 	m, err := b.run(root, nil)
@@ -462,32 +448,27 @@ func newBuilt(m resmap.ResMap, origins []*resource.Origin, how string) *built {
 	return out
 }
 
-// buildMarked builds root marked, with cut documents when stub. ok is
-// false when the build's objects cannot be told apart by their marks;
-// again is then set when a build with whole documents may still be
-// marked: nothing could be cut, or the cut build failed (cut documents
-// may be why; whole, the error is kustomize's own).
-func (b *builder) buildMarked(root *kustFile, kusts []*kustFile, stub bool) (m resmap.ResMap, origins []*resource.Origin, again, ok bool) {
-	mk := b.markable(kusts, stub)
+// buildMarked builds root marked; ok is false when the marks cannot be
+// used, the marked build failed, or its objects cannot be told apart by
+// their marks.
+func (b *builder) buildMarked(root *kustFile, kusts []*kustFile) (m resmap.ResMap, origins []*resource.Origin, ok bool) {
+	mk := b.markable(kusts)
 	if mk == nil {
-		return nil, nil, false, false
-	}
-	if stub && !mk.stub {
-		return nil, nil, true, false
+		return nil, nil, false
 	}
 	m, err := b.run(root, mk)
 	if mk.unmarked || err != nil {
-		return nil, nil, !mk.unmarked, false
+		return nil, nil, false
 	}
 	origins = make([]*resource.Origin, 0, m.Size())
 	for _, r := range m.Resources() {
 		o, ok := mk.origin(root, r)
 		if !ok {
-			return nil, nil, false, false
+			return nil, nil, false
 		}
 		origins = append(origins, o)
 	}
-	return m, origins, false, true
+	return m, origins, true
 }
 
 // fail records the errors of root's build, each once: a base that fails
