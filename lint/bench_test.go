@@ -5,9 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -117,23 +115,6 @@ func BenchmarkCorpus(b *testing.B) {
 			benchVersusDecode(b, dir, func() Input { return Input{Kustomize: mode} })
 		})
 	}
-	// What a pre-commit hook pays on a commit that leaves the
-	// kustomizations alone: their builds come from the cache, filled by
-	// one lint before the timed ones.
-	b.Run("kustomize=auto,cache=cold", func(b *testing.B) {
-		// Every lint fills an empty cache: what the first run pays.
-		root := b.TempDir()
-		i := 0
-		benchVersusDecode(b, dir, func() Input {
-			i++
-			return Input{Kustomize: KustomizeAuto, CacheDir: filepath.Join(root, strconv.Itoa(i))}
-		})
-	})
-	b.Run("kustomize=auto,cache=warm", func(b *testing.B) {
-		in := Input{Kustomize: KustomizeAuto, CacheDir: b.TempDir()}
-		lintInput(b, dir, in)
-		benchVersusDecode(b, dir, func() Input { return in })
-	})
 }
 
 // BenchmarkDense lints 5,000 documents in 500 files that salint must all

@@ -32,9 +32,6 @@ type Input struct {
 	Kustomize string
 	// EnableExec lets kustomize builds run exec and container plugins.
 	EnableExec bool
-	// CacheDir, when set, keeps kustomize builds there for later runs
-	// (kustomize.Options.CacheDir).
-	CacheDir string
 	// Prune reads each object down to what rules and views reach
 	// (model.ReadOptions): the same findings and the same suggested
 	// edits in far less memory. For lint, accounts and fix; never for
@@ -42,9 +39,8 @@ type Input struct {
 	Prune bool
 	// ReportOnly says the run only reports (salint lint, salint
 	// accounts): each regular file's bytes are released once it is read
-	// (read again, checked, only to compute a fix), and kustomize builds
-	// are served documents cut to what rules read. fix keeps the bytes it
-	// edits.
+	// (read again, checked, only to compute a fix). fix keeps the bytes
+	// it edits.
 	ReportOnly bool
 }
 
@@ -82,8 +78,9 @@ func Reload(in Input, current []*model.File) []*model.File {
 func load(in Input, current map[string]*model.File) []*model.File {
 	paths, kustDirs, walkErrs := collect(in.Paths)
 	var pending *kustomize.Pending
+	var skipped []string
 	if in.Kustomize != KustomizeOff && len(kustDirs) > 0 {
-		opts := kustomize.Options{EnableExec: in.EnableExec, Stub: in.ReportOnly, CacheDir: in.CacheDir}
+		opts := kustomize.Options{EnableExec: in.EnableExec}
 		if current != nil {
 			opts.Sources = map[string]*model.Source{}
 			for path, f := range current {
@@ -95,12 +92,31 @@ func load(in Input, current map[string]*model.File) []*model.File {
 		// The files the builds read are known at once; the others are
 		// read while kustomize runs.
 		pending = kustomize.Start(kustDirs, opts)
-		paths = slices.DeleteFunc(paths, func(p string) bool { return p != StdinPath && pending.Consumes(p) })
+		paths = slices.DeleteFunc(paths, func(p string) bool {
+			if p != StdinPath && pending.Consumes(p) {
+				skipped = append(skipped, p)
+				return true
+			}
+			return false
+		})
 	}
+	files := readAll(paths, in, current)
+	var built []*model.File
+	if pending != nil {
+		res := pending.Wait()
+		// A build that turned out to need the network owns nothing: its
+		// files are read as written.
+		files = append(files, readAll(slices.DeleteFunc(skipped, res.Consumes), in, current)...)
+		built = res.Files
+	}
+	return append(append(walkErrs, files...), built...)
+}
+
+// readAll reads paths; workers take the next file from a shared counter
+// and store its result at the file's index, so the order is the walk's
+// whatever the scheduling.
+func readAll(paths []string, in Input, current map[string]*model.File) []*model.File {
 	files := make([]*model.File, len(paths))
-	// Workers take the next file from a shared counter and store its
-	// result at the file's index, so the order is the walk's whatever the
-	// scheduling.
 	model.Parallel(len(paths), func(i int) {
 		if f := current[paths[i]]; f != nil && !f.Built {
 			files[i] = f // as edited in memory
@@ -108,11 +124,7 @@ func load(in Input, current map[string]*model.File) []*model.File {
 		}
 		files[i] = readOne(paths[i], in.Stdin, in.Prune, in.ReportOnly)
 	})
-	var built []*model.File
-	if pending != nil {
-		built = pending.Wait().Files
-	}
-	return append(append(walkErrs, files...), built...)
+	return files
 }
 
 // collect expands the path arguments into the list of files to read, and

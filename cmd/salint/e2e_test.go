@@ -51,8 +51,6 @@ func newRunner(t *testing.T, dir string, extraEnv ...string) *cmdRunner {
 		"GIT_COMMITTER_NAME=salint test", "GIT_COMMITTER_EMAIL=test@salint.invalid",
 		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull,
 		"NO_COLOR=1",
-		// salint's kustomize build cache, kept out of the user's own.
-		"SALINT_CACHE_DIR="+filepath.Join(t.TempDir(), "salint-cache"),
 	)
 	return &cmdRunner{t: t, dir: dir, env: append(env, extraEnv...)}
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 
@@ -27,7 +26,6 @@ type inputFlags struct {
 	// kustomize is "auto" or "off"; enableExec lets builds run plugins.
 	kustomize  string
 	enableExec bool
-	cacheDir   string
 }
 
 func (f *inputFlags) register(fs *pflag.FlagSet) {
@@ -39,7 +37,10 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.root, "root", "", "read the whole bundle from `DIR`, but report only on the PATHs (for pre-commit, which passes the changed files)")
 	fs.StringVar(&f.kustomize, "kustomize", lint.KustomizeAuto, "kustomization directories: `MODE` auto builds them and lints what they produce, off reads every file as written")
 	fs.BoolVar(&f.enableExec, "enable-exec", false, "let kustomize builds run exec and container plugins (KRM functions)")
-	fs.StringVar(&f.cacheDir, "cache-dir", "", "keep kustomize builds in `DIR` for later runs, \"off\" for none (default: $SALINT_CACHE_DIR, else salint in the user cache directory)")
+	// Builds are no longer cached: the flag stays accepted so that
+	// existing hooks and scripts keep working, and says so.
+	fs.String("cache-dir", "", "")
+	_ = fs.MarkDeprecated("cache-dir", "kustomize builds are no longer cached; the flag does nothing")
 }
 
 // hide keeps the named flags out of a command's help, for a command they
@@ -54,7 +55,7 @@ func (f *inputFlags) hide(fs *pflag.FlagSet, names ...string) {
 // options merges the flags over the config file into lint options.
 func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 	opts := lint.Options{
-		Input:     lint.Input{Paths: paths, Stdin: e.stdin, Kustomize: f.kustomize, EnableExec: f.enableExec, CacheDir: cacheDir(f.cacheDir, e.getenv)},
+		Input:     lint.Input{Paths: paths, Stdin: e.stdin, Kustomize: f.kustomize, EnableExec: f.enableExec},
 		Namespace: f.namespace,
 		Enable:    f.enable,
 		Disable:   f.disable,
@@ -265,53 +266,4 @@ func colorWanted(mode, format string, out io.Writer, e *env) (bool, error) {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
-}
-
-// cacheDir is where kustomize builds are cached: flag, else
-// $SALINT_CACHE_DIR, else salint in the user cache directory ("" for no
-// cache: "off", or no such directory). The directory comes from e.getenv,
-// not the process's environment, so that a test that gives no HOME writes
-// no cache.
-func cacheDir(flag string, getenv func(string) string) string {
-	dir := flag
-	if dir == "" {
-		dir = getenv("SALINT_CACHE_DIR")
-	}
-	if dir == "" {
-		if base := userCacheDir(getenv); base != "" {
-			dir = filepath.Join(base, "salint")
-		}
-	}
-	if dir == "off" {
-		return ""
-	}
-	return dir
-}
-
-// userCacheDir is os.UserCacheDir, reading the environment through getenv.
-func userCacheDir(getenv func(string) string) string {
-	var dir string
-	switch runtime.GOOS {
-	case "windows":
-		dir = getenv("LocalAppData")
-	case "darwin", "ios":
-		if home := getenv("HOME"); home != "" {
-			dir = filepath.Join(home, "Library", "Caches")
-		}
-	case "plan9":
-		if home := getenv("home"); home != "" {
-			dir = filepath.Join(home, "lib", "cache")
-		}
-	default:
-		dir = getenv("XDG_CACHE_HOME")
-		if dir == "" {
-			if home := getenv("HOME"); home != "" {
-				dir = filepath.Join(home, ".cache")
-			}
-		}
-	}
-	if !filepath.IsAbs(dir) {
-		return ""
-	}
-	return dir
 }

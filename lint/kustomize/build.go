@@ -5,9 +5,9 @@
 //
 // A directory is built when it holds a kustomization that no other
 // kustomization of the input uses as a base or component; the files a
-// build reads are not read again on their own. A build that needs the
-// network (remote bases, Helm charts) is not attempted: the directory is
-// read raw and a notice says so.
+// build reads are not read again on their own. Builds cannot reach the
+// network (see offline.go): a build that needs it (remote bases, URLs,
+// Helm charts) fails, the directory is read raw and a notice says so.
 package kustomize
 
 import (
@@ -28,6 +28,7 @@ import (
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -42,14 +43,10 @@ type Options struct {
 	// files: fix rebuilds from sources it edited in memory, and built
 	// objects then point at these Sources.
 	Sources map[string]*model.Source
-	// Stub lets builds read documents of kinds no rule reads cut down to
-	// apiVersion, kind and metadata (see serve.go): for runs that only
-	// report, as lint.Input.ReportOnly; never for fix or admit, which keep
-	// whole objects.
-	Stub bool
-	// CacheDir, when set, is where builds are kept for later runs (see
-	// cache.go).
-	CacheDir string
+
+	// annotated builds with kustomize's origin annotations only, never
+	// marked (see serve.go): for tests that compare the two.
+	annotated bool
 }
 
 // Result is what building the kustomizations of an input produced.
@@ -63,20 +60,14 @@ type Result struct {
 
 	consumed map[string]bool   // absolute paths read by a build
 	owned    map[string]bool   // directories of the kustomizations built
-	how      map[string]string // root directory -> builtCut, builtMarked or builtAnnotated
-	cached   map[string]bool   // root directories whose build came from the cache
+	how      map[string]string // root directory -> builtMarked or builtAnnotated
 }
 
 // How a root was built, for tests (see build).
 const (
-	builtCut       = "cut"       // marked, some documents cut
-	builtMarked    = "marked"    // marked, every document whole
+	builtMarked    = "marked"    // marked (see serve.go)
 	builtAnnotated = "annotated" // with kustomize's origin annotations
 )
-
-// useMarks is false only in tests that compare marked builds with builds
-// that use kustomize's origin annotations.
-var useMarks = true
 
 // Consumes reports whether path belongs to a build, so that it must not be
 // read again raw: the build read it, or it lies beside a kustomization
@@ -156,9 +147,6 @@ func Start(dirs []string, opts Options) *Pending {
 		}
 		a := b.prepare(k)
 		b.attempts[k.abs] = a
-		if a.remote != nil {
-			return
-		}
 		if len(a.errs) == 0 {
 			ahead = append(ahead, k)
 			return
@@ -181,11 +169,7 @@ func Start(dirs []string, opts Options) *Pending {
 			// global, and keeps a custom one for the builds after: one
 			// at a time, in input order, as before.
 			workers = 1
-			schemaTouched.Store(true)
 		}
-	}
-	if !opts.EnableExec && !schemaTouched.Load() {
-		b.cache = openCache(opts.CacheDir)
 	}
 	// What belongs to the builds is known now: what try below owns, as
 	// the bases of a failed root lie inside its closure.
@@ -195,7 +179,7 @@ func Start(dirs []string, opts Options) *Pending {
 		case k.kind == "Component":
 			b.own(b.closure(k))
 		default:
-			if a := b.attempts[k.abs]; a != nil && a.remote == nil {
+			if a := b.attempts[k.abs]; a != nil {
 				b.own(a.kusts)
 			}
 		}
@@ -204,29 +188,20 @@ func Start(dirs []string, opts Options) *Pending {
 	go func() {
 		defer close(p.done)
 		defer buildMu.Unlock()
-		restore := silence()
-		defer restore()
-		// Builds the cache holds are taken first: what is left to build
-		// decides whether the OpenAPI schema is read at all.
-		cached := make([]bool, len(ahead))
-		model.ParallelWorkers(workers, len(ahead), func(i int) {
-			cached[i] = b.attempts[ahead[i].abs].fromCache(b, ahead[i])
-		})
-		var build []*kustFile
-		for i, k := range ahead {
-			if !cached[i] {
-				build = append(build, k)
-			}
-		}
-		if workers > 1 && len(build) > 1 {
+		defer silence()()
+		defer offline(opts.EnableExec)()
+		if workers > 1 && len(ahead) > 1 {
 			// kyaml reads its OpenAPI schema on first use, writing maps
 			// that another build may be reading unlocked (IsNamespaceScoped
 			// of a kind it does not know): read it before the builds start.
 			openapi.Schema()
 		}
-		model.ParallelWorkers(workers, len(build), func(i int) {
-			b.attempts[build[i].abs].run(b, build[i])
+		model.ParallelWorkers(workers, len(ahead), func(i int) {
+			b.attempts[ahead[i].abs].run(b, ahead[i])
 		})
+		// What the builds own is known now (see buildRoot): a build
+		// that needs the network owns nothing.
+		b.res.consumed, b.res.owned = map[string]bool{}, map[string]bool{}
 		b.tryAll(candidates, referenced)
 	}()
 	return p
@@ -296,7 +271,6 @@ type builder struct {
 	reported map[string]bool        // errors already recorded (see fail)
 	attempts map[string]*attempt    // roots built ahead, by directory
 	guarded  map[string]verdict     // see builder.guard
-	cache    *buildCache            // nil: builds are not cached
 	res      *Result
 }
 
@@ -310,7 +284,7 @@ func newBuilder(opts Options) *builder {
 		reported: map[string]bool{},
 		attempts: map[string]*attempt{},
 		guarded:  map[string]verdict{},
-		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}, how: map[string]string{}, cached: map[string]bool{}},
+		res:      &Result{consumed: map[string]bool{}, owned: map[string]bool{}, how: map[string]string{}},
 	}
 }
 
@@ -356,37 +330,15 @@ func (b *builder) closure(root *kustFile) []*kustFile {
 // what kustomize gave. prepare and build fill it without touching the
 // builder's state, so that roots are built in parallel (see Build).
 type attempt struct {
-	kusts  []*kustFile
-	remote *model.Error  // not built: needs the network (a notice)
-	errs   []model.Error // not built: input kustomize would fail on, or must not read
-	done   bool          // out and err are set
-	looked bool          // the cache was asked for out
-	cached bool          // out came from the cache
-	out    *built
-	err    error
+	kusts []*kustFile
+	errs  []model.Error // not built: input kustomize would fail on, or must not read
+	out   *built
+	err   error
 }
 
 // prepare reads what root's build would read and checks it.
 func (b *builder) prepare(root *kustFile) *attempt {
 	a := &attempt{kusts: b.closure(root)}
-	// A build that needs the network is not attempted (hermetic builds):
-	// the directory is read raw, as with --kustomize=off.
-	for _, k := range a.kusts {
-		for _, e := range k.entries {
-			if e.remote {
-				a.remote = &model.Error{Pos: k.pos(e.node), Message: fmt.Sprintf("kustomization %s not built: needs network (%s %q); its files are read as written", root.dir, e.field, e.value)}
-				return a
-			}
-		}
-		if k.fetch != nil {
-			a.remote = &model.Error{Pos: k.pos(k.fetch), Message: fmt.Sprintf("kustomization %s not built: needs network (its %s config fetches %s); its files are read as written", root.dir, k.fetchedBy, k.fetched)}
-			return a
-		}
-		if k.helm != nil {
-			a.remote = &model.Error{Pos: k.pos(k.helm), Message: fmt.Sprintf("kustomization %s not built: needs network (%s inflates Helm charts); its files are read as written", root.dir, k.helm.Value)}
-			return a
-		}
-	}
 	for _, k := range a.kusts {
 		if k.err != nil {
 			a.errs = append(a.errs, *k.err)
@@ -414,40 +366,12 @@ func (b *builder) prepare(root *kustFile) *attempt {
 	return a
 }
 
-// fromCache takes a prepared root's build from the cache (see cache.go),
-// once; false when it is to be built.
-func (a *attempt) fromCache(b *builder, root *kustFile) bool {
-	if a.done || a.looked || b.cache == nil || a.remote != nil || len(a.errs) > 0 || runsPlugins(a.kusts) {
-		return a.done
-	}
-	a.looked = true
-	if out, ok := b.cache.load(b.cache.key(root, b.opts), newInputFS(b.opts.Sources, nil)); ok {
-		a.out, a.cached, a.done = out, true, true
-	}
-	return a.done
-}
-
-// run runs kustomize for a prepared root that passed its checks, unless
-// the cache holds its build, and keeps the build in the cache.
+// run runs kustomize for a prepared root that passed its checks.
 func (a *attempt) run(b *builder, root *kustFile) {
-	if a.fromCache(b, root) || a.remote != nil || len(a.errs) > 0 {
+	if len(a.errs) > 0 {
 		return
 	}
-	a.done = true
-	if b.cache == nil || runsPlugins(a.kusts) {
-		a.out, a.err = b.build(root, a.kusts, nil)
-		return
-	}
-	rec := newRecorder()
-	for _, k := range a.kusts {
-		// What salint read of each kustomization decides how the build
-		// is served (markable): it is an answer the entry depends on.
-		rec.add(question{askRead, k.file()}, hashAnswer(nil, k.src.Data))
-	}
-	a.out, a.err = b.build(root, a.kusts, rec)
-	if a.err == nil {
-		b.cache.store(b.cache.key(root, b.opts), rec, newInputFS(b.opts.Sources, nil), a.out)
-	}
+	a.out, a.err = b.build(root, a.kusts)
 }
 
 // buildRoot builds root (unless Build built it already) and adds its
@@ -458,9 +382,12 @@ func (b *builder) buildRoot(root *kustFile) bool {
 		a = b.prepare(root)
 		a.run(b, root)
 	}
-	if a.remote != nil {
-		b.notice(root, a.remote.Pos, a.remote.Message)
-		return true
+	if a.err != nil {
+		// Not built (see offline.go): the files are read as written.
+		if n, ok := networkNotice(root, a.kusts, a.err); ok {
+			b.notice(root, n.Pos, n.Message)
+			return true
+		}
 	}
 	// From here on the files belong to this build: when it fails, the
 	// error stands for them rather than findings on half-applied input.
@@ -470,7 +397,6 @@ func (b *builder) buildRoot(root *kustFile) bool {
 		return false
 	}
 	b.res.how[root.dir] = a.out.how
-	b.res.cached[root.dir] = a.cached
 	if a.err != nil {
 		pos, msg := locateError(a.kusts, a.err)
 		b.fail(root, model.Error{Pos: pos, Message: "kustomize build failed: " + msg})
@@ -484,25 +410,17 @@ func (b *builder) buildRoot(root *kustFile) bool {
 }
 
 // build builds root and says where each object came from: marked (see
-// serve.go), with cut documents first when Options.Stub allows, and with
-// kustomize's own origin annotations when marks cannot be used or a
-// marked build fails or leaves an object unexplained, so that the result
-// (objects, origins, and any error message) is always that of the build
-// with origin annotations.
-func (b *builder) build(root *kustFile, kusts []*kustFile, rec *recorder) (*built, error) {
-	for stub := b.opts.Stub; useMarks; stub = false {
-		m, origins, again, ok := b.buildMarked(root, kusts, stub, rec)
-		if ok && stub {
-			return newBuilt(m, origins, builtCut), nil
-		}
-		if ok {
+// serve.go), and with kustomize's own origin annotations when marks
+// cannot be used or a marked build fails or leaves an object unexplained,
+// so that the result (objects, origins, and any error message) is always
+// that of the build with origin annotations.
+func (b *builder) build(root *kustFile, kusts []*kustFile) (*built, error) {
+	if !b.opts.annotated {
+		if m, origins, ok := b.buildMarked(root, kusts); ok {
 			return newBuilt(m, origins, builtMarked), nil
 		}
-		if !again || !stub {
-			break
-		}
 	}
-	m, err := b.run(root, nil, rec)
+	m, err := b.run(root, nil)
 	if err != nil {
 		return &built{how: builtAnnotated}, err
 	}
@@ -514,6 +432,14 @@ func (b *builder) build(root *kustFile, kusts []*kustFile, rec *recorder) (*buil
 	return newBuilt(m, origins, builtAnnotated), nil
 }
 
+// built is what a root's build gave: its objects, each with where it
+// came from, and how it was built (see build).
+type built struct {
+	objects []*yaml.RNode
+	origins []*resource.Origin
+	how     string
+}
+
 func newBuilt(m resmap.ResMap, origins []*resource.Origin, how string) *built {
 	out := &built{origins: origins, how: how}
 	for _, r := range m.Resources() {
@@ -522,32 +448,27 @@ func newBuilt(m resmap.ResMap, origins []*resource.Origin, how string) *built {
 	return out
 }
 
-// buildMarked builds root marked, with cut documents when stub. ok is
-// false when the build's objects cannot be told apart by their marks;
-// again is then set when a build with whole documents may still be
-// marked: nothing could be cut, or the cut build failed (cut documents
-// may be why; whole, the error is kustomize's own).
-func (b *builder) buildMarked(root *kustFile, kusts []*kustFile, stub bool, rec *recorder) (m resmap.ResMap, origins []*resource.Origin, again, ok bool) {
-	mk := b.markable(kusts, stub, rec)
+// buildMarked builds root marked; ok is false when the marks cannot be
+// used, the marked build failed, or its objects cannot be told apart by
+// their marks.
+func (b *builder) buildMarked(root *kustFile, kusts []*kustFile) (m resmap.ResMap, origins []*resource.Origin, ok bool) {
+	mk := b.markable(kusts)
 	if mk == nil {
-		return nil, nil, false, false
+		return nil, nil, false
 	}
-	if stub && !mk.stub {
-		return nil, nil, true, false
-	}
-	m, err := b.run(root, mk, rec)
+	m, err := b.run(root, mk)
 	if mk.unmarked || err != nil {
-		return nil, nil, !mk.unmarked, false
+		return nil, nil, false
 	}
 	origins = make([]*resource.Origin, 0, m.Size())
 	for _, r := range m.Resources() {
 		o, ok := mk.origin(root, r)
 		if !ok {
-			return nil, nil, false, false
+			return nil, nil, false
 		}
 		origins = append(origins, o)
 	}
-	return m, origins, false, true
+	return m, origins, true
 }
 
 // fail records the errors of root's build, each once: a base that fails
@@ -599,7 +520,7 @@ var buildMu sync.Mutex
 // run builds root with krusty over the disk, serving resource files as
 // mk says (see serve.go) or, with mk nil, with origin annotations
 // switched on (see overlayFS).
-func (b *builder) run(root *kustFile, mk *marking, rec *recorder) (m resmap.ResMap, err error) {
+func (b *builder) run(root *kustFile, mk *marking) (m resmap.ResMap, err error) {
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
 	opts.PluginConfig = types.DisabledPluginConfig()
@@ -607,7 +528,7 @@ func (b *builder) run(root *kustFile, mk *marking, rec *recorder) (m resmap.ResM
 		opts.PluginConfig = types.MakePluginConfig(types.PluginRestrictionsNone, types.BploUseStaticallyLinked)
 		opts.PluginConfig.FnpLoadingOptions.EnableExec = true
 	}
-	fs := newOverlayFS(root.abs, newInputFS(b.opts.Sources, rec))
+	fs := newOverlayFS(root.abs, newInputFS(b.opts.Sources))
 	fs.marks = mk
 
 	defer func() {
@@ -699,6 +620,25 @@ func errorEntry(kusts []*kustFile, msg string) model.Position {
 	// The innermost cause comes last in kustomize's wrapped messages.
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score < hits[j].score })
 	return hits[0].pos
+}
+
+// inputFS is the input as builds read it: the disk, with Options.Sources
+// in place of the files they name.
+type inputFS struct {
+	filesys.FileSystem
+	sources map[string]*model.Source
+}
+
+func newInputFS(sources map[string]*model.Source) *inputFS {
+	return &inputFS{FileSystem: filesys.MakeFsOnDisk(), sources: sources}
+}
+
+// ReadFile implements filesys.FileSystem.
+func (fs *inputFS) ReadFile(path string) ([]byte, error) {
+	if src := fs.sources[path]; src != nil {
+		return src.Data, nil
+	}
+	return fs.FileSystem.ReadFile(path)
 }
 
 // overlayFS is the input (see inputFS) as a build reads it: either the

@@ -18,7 +18,7 @@ func TestBuild_ParallelBuildsBeforeTheSchemaIsRead(t *testing.T) {
 		for name, files := range map[string]map[string]string{
 			"ns": {"kustomization.yaml": "namespace: x\nresources: [w.yaml]\n", "w.yaml": "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"},
 			"smp": {"kustomization.yaml": "resources: [d.yaml]\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n    spec: {replicas: 2}\n",
-				"d.yaml": cutTree["deploy.yaml"]},
+				"d.yaml": readsTree["deploy.yaml"]},
 		} {
 			d := filepath.Join(dir, name+string(rune('0'+i)))
 			dirs = append(dirs, d)

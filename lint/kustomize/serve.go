@@ -4,17 +4,12 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
-	"io"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/api/resource"
-	"sigs.k8s.io/kustomize/kyaml/utils"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -32,17 +27,6 @@ import (
 // be trusted (see markable) or an object carries none and no single
 // generator explains it, the build is run again with kustomize's own
 // origin annotations, so the result is always the same.
-//
-// When the run only reports (Options.Stub), documents of kinds no rule
-// reads are also served cut down to apiVersion, kind, metadata and the
-// fields kustomize's transformers read of any object (see cut): kustomize
-// then does not parse, copy, patch and re-encode whole CRDs that salint
-// only counts, and fails where the whole build would. Metadata stays
-// whole, so names, namespaces, labels, name references and selectors
-// work the same. A document that a strategic-merge patch, a replacement
-// or a var of the build could select is served whole, as are ConfigMaps
-// and Secrets (whose content a generator may merge into and hash); if a
-// build still fails with cut documents, it is run again with whole ones.
 const markKey = "salint.internal/source"
 
 // generated is a generator entry (its name's key) and the kind it makes.
@@ -59,32 +43,13 @@ type marking struct {
 	// key is the marks' field: markKey and the nonce, so that no input
 	// can name it (a replacement or JSON patch reading it would carry
 	// the mark into the output, where kustomize finds no such field).
-	key    string
-	stub   bool       // cut documents no rule reads
-	guards []selector // objects a build may read fields of: never cut
-	// images is set when the build has an image transformer, which
-	// reads every containers field at any depth of objects other than
-	// CRDs: only CRDs are then cut.
-	images bool
-	reads  [][]string // kustomizeReads and what the build's own field specs name
+	key string
 	// claimed holds the generator entries that explained an unmarked
 	// object: each makes one object, so a second claimant is not its.
 	claimed map[generated]bool
 	kusts   []*kustFile
 	// unmarked is set when a resource file could not be served marked.
 	unmarked bool
-}
-
-// useGuards is false only in tests that check that a build that fails
-// with cut documents is run again with whole ones.
-var useGuards = true
-
-// selector is the part of a kustomize selector salint checks before
-// cutting a document: kind and name, as anchored regular expressions ("" matches
-// anything); label and annotation selectors are taken to match.
-type selector struct {
-	kind, name *regexp.Regexp
-	paths      [][]string // of a JSON patch: what its operations touch
 }
 
 // markable returns how to serve the build of kusts marked, or nil when
@@ -94,16 +59,16 @@ type selector struct {
 // merges into or replaces another object (kustomize then keeps one
 // origin or the other), or a resource file is also read as something
 // else (a patch would carry the mark to its target).
-func (b *builder) markable(kusts []*kustFile, stub bool, rec *recorder) *marking {
+func (b *builder) markable(kusts []*kustFile) *marking {
 	root := kusts[0]
 	if model.Get(root.root, "buildMetadata").Present() {
 		return nil
 	}
 	nonce := newNonce()
-	mk := &marking{byPath: map[string]int{}, stub: stub, kusts: kusts, nonce: nonce, key: markKey + "-" + nonce}
+	mk := &marking{byPath: map[string]int{}, kusts: kusts, nonce: nonce, key: markKey + "-" + nonce}
 	asFile := map[string]bool{}
 	for _, k := range kusts {
-		if k.root == nil || duplicateKeys(k.root) || b.hashSuffixed(k, rec) {
+		if k.root == nil || duplicateKeys(k.root) || b.hashSuffixed(k) {
 			return nil
 		}
 		for _, f := range []string{"configMapGenerator", "secretGenerator"} {
@@ -149,204 +114,11 @@ func (b *builder) markable(kusts []*kustFile, stub bool, rec *recorder) *marking
 			}
 		}
 	}
-	if stub {
-		mk.guards, mk.reads, mk.images, mk.stub = guards(kusts, newInputFS(b.opts.Sources, rec).ReadFile)
-		if !useGuards {
-			mk.guards = nil
-		}
-	}
 	return mk
 }
 
-// guards lists the selectors of the patches, replacements and vars of
-// kusts: the objects whose fields a build may read or require (a
-// strategic-merge patch without a target selects by its own kind and
-// name). A JSON patch's selector also lists the paths its operations
-// touch, so that its targets are cut to those (see cutTo) rather than
-// served whole. reads adds to kustomizeReads the fields that the build's
-// own field specs (transformer configurations, label fields) name;
-// images reports an image transformer. ok is false when the selectors or
-// fields cannot be known (replacements or configurations that cannot be
-// read, CRDs given for name references, a patch that is a List): then
-// nothing is cut.
-func guards(kusts []*kustFile, read func(string) ([]byte, error)) (out []selector, reads [][]string, images, ok bool) {
-	add := func(kind, name string, paths [][]string) {
-		out = append(out, selector{anchored(kind), anchored(name), paths})
-	}
-	// sel adds the selector of a target, source or objref mapping.
-	sel := func(m *yaml.Node, paths [][]string) {
-		add(model.Get(m, "kind").String(), model.Get(m, "name").String(), paths)
-	}
-	reads = slices.Clone(kustomizeReads)
-	for _, k := range kusts {
-		if model.Get(k.root, "crds").Present() {
-			return nil, nil, false, false
-		}
-		for _, item := range model.Get(k.root, "configurations").Items() {
-			data, err := read(filepath.Join(k.abs, item.Value))
-			docs := parseAll(data)
-			if err != nil || len(docs) == 0 {
-				return nil, nil, false, false
-			}
-			for _, d := range docs {
-				reads = append(reads, fieldSpecPaths(d)...)
-			}
-		}
-		for _, item := range model.Get(k.root, "labels").Items() {
-			reads = append(reads, fieldSpecPaths(model.Get(item, "fields").Value)...)
-		}
-		images = images || model.Get(k.root, "images").Present()
-		for _, item := range model.Get(k.root, "patchesStrategicMerge").Items() {
-			if !smpGuards(k, item, read, add) {
-				return nil, nil, false, false
-			}
-		}
-		for _, f := range []string{"patches", "patchesJson6902"} {
-			for _, item := range model.Get(k.root, f).Items() {
-				switch t := model.Get(item, "target"); {
-				case t.Present():
-					sel(t.Mapping(), jsonPatchPaths(k, item, read))
-				case !smpGuards(k, model.Get(item, "patch").Value, read, add) || !smpGuards(k, model.Get(item, "path").Value, read, add):
-					return nil, nil, false, false
-				}
-			}
-		}
-		for _, item := range model.Get(k.root, "vars").Items() {
-			sel(model.Get(item, "objref").Mapping(), nil)
-		}
-		for _, item := range model.Get(k.root, "replacements").Items() {
-			if item.Kind != yaml.MappingNode || model.Get(item, "path").Present() {
-				return nil, nil, false, false
-			}
-			sel(model.Get(item, "source").Mapping(), nil)
-			for _, t := range model.Get(item, "targets").Items() {
-				sel(model.Get(t, "select").Mapping(), nil)
-			}
-		}
-	}
-	return out, reads, images, true
-}
-
-// fieldSpecPaths returns, for every "path" of a field spec below n, the
-// part of objects a cut document keeps for it (see kustomizeReads and
-// readPath).
-func fieldSpecPaths(n *yaml.Node) (out [][]string) {
-	if n == nil {
-		return nil
-	}
-	if n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if v := n.Content[i+1]; n.Content[i].Value == "path" && v.Kind == yaml.ScalarNode {
-				out = append(out, readPath(v.Value))
-			}
-		}
-	}
-	for _, c := range n.Content {
-		out = append(out, fieldSpecPaths(c)...)
-	}
-	return out
-}
-
-// readPath is what a cut document keeps for a field spec's path: its
-// first two steps, split as kustomize's field spec filter splits them
-// (utils.PathSplitter: "\\/" escapes a slash within a step, a leading
-// slash is dropped), with a list step's "[]" or "[name=x]" dropped.
-func readPath(path string) []string {
-	steps := utils.PathSplitter(path, "/")
-	steps = steps[:min(len(steps), 2)]
-	for i, s := range steps {
-		if j := strings.IndexByte(s, '['); j >= 0 {
-			steps[i] = s[:j]
-		}
-	}
-	return steps
-}
-
-// smpGuards adds a selector for each document of the strategic-merge
-// patch v (inline, or a file's path; nil adds nothing): its kind and
-// name, whole. false when a document is a List, whose items could be of
-// any kind.
-func smpGuards(k *kustFile, v *yaml.Node, read func(string) ([]byte, error), add func(kind, name string, paths [][]string)) bool {
-	if v == nil || v.Kind != yaml.ScalarNode {
-		return true
-	}
-	data := []byte(v.Value)
-	if !isInline(v.Value) {
-		var err error
-		if data, err = read(filepath.Join(k.abs, v.Value)); err != nil {
-			return true // the build fails, cut or whole
-		}
-	}
-	for _, doc := range parseAll(data) {
-		if strings.HasSuffix(model.Get(doc, "kind").String(), "List") {
-			return false
-		}
-		add(model.Get(doc, "kind").String(), model.Lookup(doc, "metadata", "name").String(), nil)
-	}
-	return true
-}
-
-// jsonPatchPaths returns the JSON pointers (split into tokens) that the
-// operations of a patches item touch ("path", and "from" of move and
-// copy), or nil when the item is not a JSON patch whose operations all
-// name their paths.
-func jsonPatchPaths(k *kustFile, item *yaml.Node, read func(string) ([]byte, error)) [][]string {
-	var data []byte
-	if v := model.Get(item, "patch"); v.Present() {
-		data = []byte(v.String())
-	} else if p := model.Get(item, "path").String(); p != "" {
-		var err error
-		if data, err = read(filepath.Join(k.abs, p)); err != nil {
-			return nil
-		}
-	}
-	docs := parseAll(data)
-	if len(docs) != 1 || docs[0].Kind != yaml.SequenceNode {
-		return nil
-	}
-	var out [][]string
-	for _, op := range docs[0].Content {
-		for _, key := range []string{"path", "from"} {
-			f := model.Get(op, key)
-			if !f.Present() {
-				continue
-			}
-			ptr := f.String()
-			if f.Value.Kind != yaml.ScalarNode || !strings.HasPrefix(ptr, "/") {
-				return nil
-			}
-			var tokens []string
-			for _, t := range strings.Split(ptr[1:], "/") {
-				tokens = append(tokens, strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~"))
-			}
-			if tokens[0] == "kind" {
-				return nil // the object may become a kind rules read
-			}
-			out = append(out, tokens)
-		}
-		if !model.Get(op, "path").Present() {
-			return nil
-		}
-	}
-	return out
-}
-
-// anchored compiles a selector field as kustomize matches it (the whole
-// value, as a regular expression); nil matches anything, as does a value
-// that does not compile.
-func anchored(v string) *regexp.Regexp {
-	if v == "" {
-		return nil
-	}
-	re, err := regexp.Compile("^(?:" + v + ")$")
-	if err != nil {
-		return nil
-	}
-	return re
-}
-
 // serve returns the content of resource file mark as the build reads it:
-// each document followed by its mark, cut when it may be. ok is false when
+// each document followed by its mark. ok is false when
 // a document is not plainly a block mapping from column 0 (flow style,
 // JSON, a directive, an explicit document end), where a mark appended
 // could change what it says, when it may be a List, or when the file
@@ -375,9 +147,6 @@ func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
 		kind, certain := model.SniffKind(doc)
 		if isList(doc, kind, certain) {
 			return nil, false // kustomize takes the items out, without the mark
-		}
-		if mk.stub && certain {
-			doc = mk.cut(doc, kind)
 		}
 		// The mark goes right before the first key: comments above that
 		// key then attach to the mark's key, and go back to the first
@@ -450,15 +219,14 @@ func duplicateKeys(n *yaml.Node) bool {
 // hashSuffixKey is kustomize's internal annotation
 // (internal.config.kubernetes.io/needsHashSuffix) that makes it hash an
 // object into its name: for kinds other than ConfigMap and Secret, the
-// whole object, a mark (with its nonce) or a cut included. A build whose
+// whole object, a mark (with its nonce) included. A build whose
 // input names it anywhere is not marked.
 var hashSuffixKey = []byte("needsHashSuffix")
 
 // hashSuffixed reports whether k, or a file other than a resource that
 // it has the build read, names hashSuffixKey; resource files are checked
-// as they are served. What it read is recorded in rec: the build depends
-// on it, and a file that kustomize then reads otherwise spoils the entry.
-func (b *builder) hashSuffixed(k *kustFile, rec *recorder) bool {
+// as they are served.
+func (b *builder) hashSuffixed(k *kustFile) bool {
 	k.hashOnce.Do(func() {
 		k.hashSuffix = bytes.Contains(k.src.Data, hashSuffixKey)
 		for _, e := range k.entries {
@@ -466,14 +234,10 @@ func (b *builder) hashSuffixed(k *kustFile, rec *recorder) bool {
 				continue
 			}
 			if src, err := b.read(e.abs, e.abs); err == nil {
-				k.hashReads = append(k.hashReads, hashRead{e.abs, hashAnswer(nil, src.Data)})
 				k.hashSuffix = bytes.Contains(src.Data, hashSuffixKey)
 			}
 		}
 	})
-	for _, r := range k.hashReads {
-		rec.add(question{askRead, r.path}, r.d)
-	}
 	return k.hashSuffix
 }
 
@@ -519,194 +283,6 @@ func blockMapping(doc []byte) (empty, ok bool) {
 		empty = false
 	}
 	return empty, true
-}
-
-// cut returns what of doc a build needs (see marking): doc whole, or
-// apiVersion, kind, metadata, the fields kustomize's own transformers
-// read of any object (kustomizeReads: they fail on malformed content
-// there, and a cut build must fail as the whole one does), and what the
-// JSON patches of the build touch. kind is doc's, as model.SniffKind
-// tells it for certain.
-func (mk *marking) cut(doc []byte, kind string) []byte {
-	if kind == "" || model.Needed(kind) || kind == "ConfigMap" || kind == model.KindSecret ||
-		(mk.images && kind != "CustomResourceDefinition") {
-		return doc
-	}
-	root, ok := parseOne(doc)
-	if !ok {
-		return doc // served whole, for kustomize to report as it would
-	}
-	paths, whole := mk.guarded(kind, model.Lookup(root, "metadata", "name").String())
-	if whole || len(paths) > 0 && !jsonSafe(root) {
-		return doc
-	}
-	if out, ok := cutParsed(doc, root, append(paths, mk.reads...)); ok {
-		return out
-	}
-	return doc
-}
-
-// jsonSafe reports whether n converts to JSON as kustomize converts the
-// target of a JSON patch (decoded into Go values, then encoded): every
-// key a string, none twice in a mapping, no explicit tag (a bad !!binary
-// fails), no NaN or infinity. When it does not, the whole build fails,
-// so the document is served whole for the cut build to fail the same.
-func jsonSafe(n *yaml.Node) bool {
-	if n.Style&yaml.TaggedStyle != 0 {
-		return false
-	}
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!float" {
-		switch v := strings.ToLower(strings.TrimLeft(n.Value, "+-")); v {
-		case ".nan", ".inf":
-			return false
-		}
-	}
-	if n.Kind == yaml.MappingNode {
-		keys := make(map[string]bool, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" || keys[k.Value] {
-				return false
-			}
-			keys[k.Value] = true
-		}
-	}
-	for _, c := range n.Content {
-		if !jsonSafe(c) {
-			return false
-		}
-	}
-	return true
-}
-
-// kustomizeReads are the fields of an object that kustomize v0.21.2's
-// built-in transformers may read, whatever its kind: the first two steps
-// of every path of their default field specs (api/internal/konfig/
-// builtinpluginconsts; TestKustomizeReads checks the list against it),
-// kept whole.
-var kustomizeReads = func() [][]string {
-	top := strings.Fields("apiVersion kind metadata imagePullSecrets parameters roleRef rules subjects template webhooks")
-	spec := strings.Fields(`azureFile backend configSource containers conversion defaultBackend egress
-		imagePullSecrets ingress ingressClassName initContainers jobTemplate nfs podSelector policyName ports
-		priorityClassName replicas rules scaleTargetRef selector service serviceAccountName serviceName
-		storageClassName template tls volumeClaimTemplates volumeName volumes`)
-	out := make([][]string, 0, len(top)+len(spec))
-	for _, k := range top {
-		out = append(out, []string{k})
-	}
-	for _, k := range spec {
-		out = append(out, []string{"spec", k})
-	}
-	return out
-}()
-
-// guarded reports whether a selector of the build may pick the object
-// of kind and name, and what of it must then be kept: whole, or the
-// paths of JSON patches.
-func (mk *marking) guarded(kind, name string) (paths [][]string, whole bool) {
-	for _, g := range mk.guards {
-		if g.kind != nil && !g.kind.MatchString(kind) || g.name != nil && !g.name.MatchString(name) {
-			continue
-		}
-		if g.paths == nil {
-			return nil, true
-		}
-		paths = append(paths, g.paths...)
-	}
-	return paths, false
-}
-
-// parseOne parses doc, one document holding a mapping; ok is false when
-// it does not parse or holds aliases or anchors (whose anchors could be
-// cut), or merge keys (kustomize fails on a bad one wherever it is).
-func parseOne(doc []byte) (*yaml.Node, bool) {
-	var top yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(doc))
-	if err := dec.Decode(&top); err != nil || len(top.Content) != 1 || top.Content[0].Kind != yaml.MappingNode {
-		return nil, false
-	}
-	var more yaml.Node
-	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
-		return nil, false
-	}
-	root := top.Content[0]
-	return root, !aliased(root)
-}
-
-// aliased reports whether n or a node below it is an alias, carries an
-// anchor, or is a merge key.
-func aliased(n *yaml.Node) bool {
-	if n.Kind == yaml.AliasNode || n.Anchor != "" || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!merge" {
-		return true
-	}
-	return slices.ContainsFunc(n.Content, aliased)
-}
-
-// cutTo returns doc with only what paths need of it: apiVersion, kind
-// and metadata, and along each path the keys it names, every item of a
-// list it goes through (the others emptied, so indexes stay), and whole
-// what it ends at. ok is false when doc does not parse or holds aliases.
-func cutTo(doc []byte, paths [][]string) ([]byte, bool) {
-	root, ok := parseOne(doc)
-	if !ok {
-		return nil, false
-	}
-	return cutParsed(doc, root, append([][]string{{"apiVersion"}, {"kind"}, {"metadata"}}, paths...))
-}
-
-// cutParsed returns doc, parsed as root, with what paths reach of it
-// (see cutNode), after doc's "---" line.
-func cutParsed(doc []byte, root *yaml.Node, paths [][]string) ([]byte, bool) {
-	out, err := yaml.String(cutNode(root, paths))
-	if err != nil {
-		return nil, false
-	}
-	var head []byte
-	if bytes.HasPrefix(doc, []byte("---")) {
-		head = doc[:bytes.IndexByte(doc, '\n')+1]
-	}
-	return append(head, out...), true
-}
-
-// cutNode copies what paths reach of n (see cutTo).
-func cutNode(n *yaml.Node, paths [][]string) *yaml.Node {
-	for _, p := range paths {
-		if len(p) == 0 {
-			return n
-		}
-	}
-	tails := func(token string) (out [][]string) {
-		for _, p := range paths {
-			if p[0] == token {
-				out = append(out, p[1:])
-			}
-		}
-		return out
-	}
-	c := *n
-	switch n.Kind {
-	case yaml.MappingNode:
-		c.Content = nil
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if t := tails(n.Content[i].Value); t != nil {
-				c.Content = append(c.Content, n.Content[i], cutNode(n.Content[i+1], t))
-			}
-		}
-	case yaml.SequenceNode:
-		c.Content = make([]*yaml.Node, len(n.Content))
-		for i, item := range n.Content {
-			if t := tails(strconv.Itoa(i)); t != nil {
-				c.Content[i] = cutNode(item, t)
-				continue
-			}
-			e := *item
-			if e.Kind == yaml.MappingNode || e.Kind == yaml.SequenceNode {
-				e.Content = nil
-			}
-			c.Content[i] = &e
-		}
-	}
-	return &c
 }
 
 // unmark removes the mark at Content[at] of node, giving the comments

@@ -86,19 +86,39 @@ func kustDirs(t *testing.T, dir string) []string {
 	return dirs
 }
 
-// buildWith builds dirs with marks (and cut documents, when stub) on or off.
-func buildWith(t *testing.T, dirs []string, marks, stub bool) *Result {
+// buildWith builds dirs with marks on or off.
+func buildWith(t *testing.T, dirs []string, marks bool) *Result {
 	t.Helper()
-	saved := useMarks
-	useMarks = marks
-	defer func() { useMarks = saved }()
-	p := Start(dirs, Options{Stub: stub})
+	p := Start(dirs, Options{annotated: !marks})
 	res := p.Wait()
-	// What Start says belongs to the builds is what they own in the end.
+	// What Start says belongs to the builds is what they own in the end,
+	// but for builds that turned out to need the network (see offline.go).
 	if !maps.Equal(p.consumed, res.consumed) || !maps.Equal(p.owned, res.owned) {
-		t.Errorf("Start owned %d files and %d directories, the builds %d and %d", len(p.consumed), len(p.owned), len(res.consumed), len(res.owned))
+		if !subset(res.consumed, p.consumed) || !subset(res.owned, p.owned) || !needsNetwork(res) {
+			t.Errorf("Start owned %d files and %d directories, the builds %d and %d", len(p.consumed), len(p.owned), len(res.consumed), len(res.owned))
+		}
 	}
 	return res
+}
+
+func subset(a, b map[string]bool) bool {
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func needsNetwork(res *Result) bool {
+	for _, f := range res.Files {
+		for _, n := range f.Notices {
+			if strings.Contains(n.Message, "not built: needs network") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func countHow(res *Result, how string) int {
@@ -111,27 +131,24 @@ func countHow(res *Result, how string) int {
 	return n
 }
 
-// Marked builds, with and without cut documents, give exactly what builds
-// with kustomize's origin annotations give, over the corpus's kustomize
-// trees and the repository's own.
+// Marked builds give exactly what builds with kustomize's origin
+// annotations give, over the corpus's kustomize trees and the
+// repository's own.
 func TestBuild_MarksGiveWhatOriginAnnotationsGive(t *testing.T) {
 	trees := comparisonTrees(t)
-	marked, cut := 0, 0
+	marked := 0
 	for name, dirs := range trees {
 		t.Run(name, func(t *testing.T) {
-			want := snapshot(buildWith(t, dirs, false, false))
-			for _, stub := range []bool{false, true} {
-				res := buildWith(t, dirs, true, stub)
-				if got := snapshot(res); got != want {
-					t.Errorf("stub=%v: marked build differs from the annotated one:\n%s", stub, firstDiff(got, want))
-				}
-				marked += countHow(res, builtMarked)
-				cut += countHow(res, builtCut)
+			want := snapshot(buildWith(t, dirs, false))
+			res := buildWith(t, dirs, true)
+			if got := snapshot(res); got != want {
+				t.Errorf("marked build differs from the annotated one:\n%s", firstDiff(got, want))
 			}
+			marked += countHow(res, builtMarked)
 		})
 	}
-	if marked == 0 || (cut == 0 && len(trees) > 1) {
-		t.Errorf("%d builds marked, %d cut: the comparison compared annotated builds only", marked, cut)
+	if marked == 0 {
+		t.Error("no build marked: the comparison compared annotated builds only")
 	}
 }
 
@@ -182,10 +199,17 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
-// cutTree reads fields of objects that cut documents would lack: a
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readsTree reads fields of objects other than the ones it changes: a
 // replacement from a custom resource and one from a ConfigMap into
 // serviceAccountName, and a JSON patch on a CRD's schema.
-var cutTree = map[string]string{
+var readsTree = map[string]string{
 	"kustomization.yaml": `namespace: apps
 namePrefix: p-
 resources: [crds.yaml, config.yaml, deploy.yaml]
@@ -288,40 +312,27 @@ func accountsOf(t *testing.T, res *Result) []string {
 	return out
 }
 
-// buildSame builds dir marked (cut when stub) and checks that it was
-// built as want says and gives what the build with origin annotations
-// gives.
-func buildSame(t *testing.T, dir string, stub bool, want string) *Result {
+// buildSame builds dir marked and checks that it was built as want says
+// and gives what the build with origin annotations gives.
+func buildSame(t *testing.T, dir string, want string) *Result {
 	t.Helper()
-	got := buildWith(t, []string{dir}, true, stub)
+	got := buildWith(t, []string{dir}, true)
 	if h := got.how[dir]; h != want {
 		t.Errorf("built %s, want %s", h, want)
 	}
-	if g, w := snapshot(got), snapshot(buildWith(t, []string{dir}, false, false)); g != w {
+	if g, w := snapshot(got), snapshot(buildWith(t, []string{dir}, false)); g != w {
 		t.Errorf("differs from the build with origin annotations:\n%s", firstDiff(g, w))
 	}
 	return got
 }
 
-// Documents a replacement or JSON patch of the build selects are served
-// whole, so the build with cut documents succeeds. Without that guard the
-// build fails with cut documents (the replacement's source and the
-// patched schema are cut) and is run again with whole ones. Either way it
-// gives what the whole build gives.
-func TestBuild_CutBuildsGiveWhatWholeBuildsGive(t *testing.T) {
-	for _, guard := range []bool{true, false} {
-		t.Run(fmt.Sprintf("guards=%v", guard), func(t *testing.T) {
-			useGuards = guard
-			defer func() { useGuards = true }()
-			want := builtCut
-			if !guard {
-				want = builtMarked // the cut build failed
-			}
-			got := buildSame(t, writeFiles(t, cutTree), true, want)
-			if a := accountsOf(t, got); !slices.Equal(a, []string{"p-web=builder", "p-worker=runner"}) {
-				t.Errorf("accounts %v, want the replaced ones", a)
-			}
-		})
+// Replacements from a custom resource and a ConfigMap, and a JSON patch
+// on a CRD, carry no mark to their targets: the marked build gives what
+// the annotated one gives.
+func TestBuild_ReplacementsAndJSONPatchesOnMarkedBuilds(t *testing.T) {
+	got := buildSame(t, writeFiles(t, readsTree), builtMarked)
+	if a := accountsOf(t, got); !slices.Equal(a, []string{"p-web=builder", "p-worker=runner"}) {
+		t.Errorf("accounts %v, want the replaced ones", a)
 	}
 }
 
@@ -330,7 +341,7 @@ func TestBuild_CutBuildsGiveWhatWholeBuildsGive(t *testing.T) {
 // object, a root that asks for build metadata of its own; and a build
 // that fails marked is run so again, for kustomize's own error message.
 func TestBuild_UnmarkableBuildsUseOriginAnnotations(t *testing.T) {
-	deploy := cutTree["deploy.yaml"]
+	deploy := readsTree["deploy.yaml"]
 	tests := []struct {
 		name  string
 		files map[string]string
@@ -344,7 +355,7 @@ func TestBuild_UnmarkableBuildsUseOriginAnnotations(t *testing.T) {
 			"deploy.yaml":        deploy, "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {x: y}\n",
 		}},
 		{"CRDWithAYAMLError", map[string]string{
-			// served whole (not cut), so the build fails as kustomize's does
+			// the marked build fails: run again annotated, for kustomize's message
 			"kustomization.yaml": "resources: [deploy.yaml, crd.yaml]\n", "deploy.yaml": deploy,
 			"crd.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: a.b}\nspec:\n  group: [b\n",
 		}},
@@ -354,7 +365,7 @@ func TestBuild_UnmarkableBuildsUseOriginAnnotations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			buildSame(t, writeFiles(t, tt.files), true, builtAnnotated)
+			buildSame(t, writeFiles(t, tt.files), builtAnnotated)
 		})
 	}
 }
@@ -364,50 +375,11 @@ func TestBuild_UnmarkableBuildsUseOriginAnnotations(t *testing.T) {
 func TestBuild_GeneratedObjectsAreConfiguredInTheirKustomization(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"kustomization.yaml": "resources: [deploy.yaml]\nsecretGenerator:\n- name: pull\n  type: kubernetes.io/dockerconfigjson\n  literals: ['.dockerconfigjson={\"auths\":{}}']\n",
-		"deploy.yaml":        cutTree["deploy.yaml"],
+		"deploy.yaml":        readsTree["deploy.yaml"],
 	})
-	got := buildSame(t, dir, false, builtMarked)
+	got := buildSame(t, dir, builtMarked)
 	if !strings.Contains(snapshot(got), string(filepath.Separator)+"kustomization.yaml built=true objects=1") {
 		t.Errorf("the generated Secret is not in kustomization.yaml:\n%s", snapshot(got))
-	}
-}
-
-func TestCutTo_KeepsWhatJSONPatchPathsTouch(t *testing.T) {
-	crd := `---
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: a.b
-spec:
-  group: b
-  versions:
-  - name: v1
-    schema: {openAPIV3Schema: {type: object}}
-  - name: v2
-    schema: {openAPIV3Schema: {type: object}}
-`
-	tests := []struct {
-		name  string
-		doc   string
-		paths [][]string
-		want  string // "" when not cut
-	}{
-		{"SecondItemOfAList", crd, [][]string{{"spec", "versions", "1", "schema"}},
-			"---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: a.b\nspec:\n  versions:\n  - {}\n  - schema: {openAPIV3Schema: {type: object}}\n"},
-		{"AppendToAList", crd, [][]string{{"spec", "versions", "-"}},
-			"---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: a.b\nspec:\n  versions:\n  - {}\n  - {}\n"},
-		{"MissingKeyKeepsItsParent", crd, [][]string{{"spec", "names", "kind"}},
-			"---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: a.b\nspec: {}\n"},
-		{"AnchorsAreNotCut", "kind: X\nmetadata: {name: a}\nspec: {a: &x 1, b: *x}\n", [][]string{{"spec", "a"}}, ""},
-		{"BadYAMLIsNotCut", "kind: X\nspec: [\n", [][]string{{"spec"}}, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := cutTo([]byte(tt.doc), tt.paths)
-			if ok != (tt.want != "") || string(got) != tt.want {
-				t.Errorf("cutTo = %q, %v; want %q", got, ok, tt.want)
-			}
-		})
 	}
 }
 
@@ -425,7 +397,7 @@ func TestBuild_MarksThroughSymlinks(t *testing.T) {
 	}
 	files := map[string]string{
 		filepath.Join(real, "kustomization.yaml"):    "resources: [deploy.yaml, sa.yaml]\n",
-		filepath.Join(real, "deploy.yaml"):           cutTree["deploy.yaml"],
+		filepath.Join(real, "deploy.yaml"):           readsTree["deploy.yaml"],
 		filepath.Join(real, "sa-target.yaml"):        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
 		filepath.Join(overlay, "kustomization.yaml"): "namespace: prod\nresources: [../base]\n",
 	}
@@ -438,7 +410,7 @@ func TestBuild_MarksThroughSymlinks(t *testing.T) {
 	if err := os.Symlink("sa-target.yaml", filepath.Join(real, "sa.yaml")); err != nil {
 		t.Fatal(err)
 	}
-	got := buildSame(t, overlay, false, builtMarked)
+	got := buildSame(t, overlay, builtMarked)
 	if s := snapshot(got); !strings.Contains(s, filepath.Join(dir, "base", "sa.yaml")+" built=true objects=1") {
 		t.Errorf("the account is not located in base/sa.yaml:\n%s", s)
 	}

@@ -40,21 +40,10 @@ type kustFile struct {
 	foreign bool
 
 	entries   []*entry
-	helm      *yaml.Node // helmCharts or helmChartInflationGenerator key, when set
-	fetch     *yaml.Node // a generators/transformers/validators entry whose config fetches over the network
-	fetched   string     // what it fetches, and the field of the entry:
-	fetchedBy string
 	patchDocs []*patchDoc // parsed on first use
 
 	hashOnce   sync.Once // hashSuffix, once: roots are built in parallel
 	hashSuffix bool
-	hashReads  []hashRead // the files hashSuffixed read
-}
-
-// hashRead is a file hashSuffixed read, with the hash of what it held.
-type hashRead struct {
-	path string
-	d    digest
 }
 
 // entryKind says how kustomize uses a path named in a kustomization.
@@ -74,7 +63,7 @@ type entry struct {
 	kind  entryKind
 
 	abs    string
-	remote bool // needs the network: a URL or a remote repository
+	remote bool // may name something remote (kustomize decides, see offline.go)
 	dir    bool // a local directory
 	exists bool
 }
@@ -196,78 +185,6 @@ func (k *kustFile) collect() {
 			add(f, model.Get(item, "env").Value, entryFile)
 		}
 	}
-	for _, f := range []string{"helmCharts", "helmChartInflationGenerator"} {
-		if fl := model.Get(k.root, f); fl.Present() && len(fl.Items()) > 0 {
-			k.helm = fl.Key
-		}
-	}
-	// The configs of built-in generators and transformers name files that
-	// kustomize loads as it loads resources: a URL is fetched over HTTP.
-	for _, f := range []string{"generators", "transformers", "validators"} {
-		for _, item := range model.Get(k.root, f).Items() {
-			if k.fetch != nil || item.Kind != yaml.ScalarNode {
-				continue
-			}
-			data := []byte(item.Value)
-			if !isInline(item.Value) {
-				var err error
-				if data, err = os.ReadFile(filepath.Join(k.abs, item.Value)); err != nil {
-					continue // kustomize reports it
-				}
-			}
-			for _, doc := range parseAll(data) {
-				if what := fetches(doc); what != "" {
-					k.fetch, k.fetched, k.fetchedBy = item, what, f
-					break
-				}
-			}
-		}
-	}
-}
-
-// fetchKeys are the fields of built-in plugin configs that name a file
-// for kustomize's loader (PatchTransformer path, PatchStrategicMerge
-// paths, replacement paths, generator files and envs).
-var fetchKeys = map[string]bool{"path": true, "paths": true, "files": true, "envs": true, "env": true}
-
-// fetches returns what a plugin config doc makes kustomize fetch over the
-// network ("" for nothing): a URL in a field that names a file, or a Helm
-// chart.
-func fetches(doc *yaml.Node) string {
-	if model.Get(doc, "kind").String() == "HelmChartInflationGenerator" {
-		return "a Helm chart"
-	}
-	var found string
-	var walk func(n *yaml.Node, depth int)
-	walk = func(n *yaml.Node, depth int) {
-		if n == nil || found != "" || depth > 64 {
-			return
-		}
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if v := n.Content[i+1]; fetchKeys[n.Content[i].Value] {
-					values := []*yaml.Node{v}
-					if v.Kind == yaml.SequenceNode {
-						values = v.Content
-					}
-					for _, s := range values {
-						_, p, ok := strings.Cut(s.Value, "=") // files: [key=path]
-						if !ok {
-							p = s.Value
-						}
-						if s.Kind == yaml.ScalarNode && isURL(p) && found == "" {
-							found = p
-						}
-					}
-				}
-			}
-		}
-		for _, c := range n.Content {
-			walk(c, depth+1)
-		}
-	}
-	walk(doc, 0)
-	return found
 }
 
 func (k *kustFile) newEntry(field, v string, n *yaml.Node, kind entryKind) *entry {
@@ -283,9 +200,9 @@ func (k *kustFile) newEntry(field, v string, n *yaml.Node, kind entryKind) *entr
 		e.dir = info.IsDir()
 		return e
 	}
-	// kustomize reads a resource or component it cannot find locally as a
-	// remote repository ("github.com/org/repo//dir?ref=v1").
-	e.remote = kind != entryFile && looksRemote(v)
+	// kustomize may read what it cannot find locally as a remote
+	// repository ("github.com/org/repo//dir?ref=v1").
+	e.remote = looksRemote(v)
 	return e
 }
 
@@ -294,7 +211,7 @@ func isInline(v string) bool {
 	return strings.Contains(v, "\n") || strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[") || strings.Contains(v, ": ")
 }
 
-// isURL reports a path kustomize fetches over the network.
+// isURL reports a path that names something on the network.
 func isURL(v string) bool {
 	return strings.Contains(v, "://") || strings.HasPrefix(v, "git@") || strings.HasPrefix(v, "git::")
 }
