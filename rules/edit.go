@@ -181,23 +181,14 @@ func scalarSpan(src *model.Source, n *yaml.Node) (int, int, error) {
 		if start >= len(data) || data[start] != q {
 			return 0, 0, unsafe("the quoted value is not where the parser put it")
 		}
-		for i := start + 1; i < len(data); i++ {
-			switch data[i] {
-			case '\n':
-				return 0, 0, unsafe("the quoted value spans several lines")
-			case '\\':
-				if q == '"' {
-					i++
-				}
-			case q:
-				if q == '\'' && i+1 < len(data) && data[i+1] == '\'' {
-					i++
-					continue
-				}
-				return start, i + 1, nil
-			}
+		end, err := quotedEnd(data, start)
+		if err != nil {
+			return 0, 0, err
 		}
-		return 0, 0, unsafe("the quoted value is not closed")
+		if bytes.IndexByte(data[start:end], '\n') >= 0 {
+			return 0, 0, unsafe("the quoted value spans several lines")
+		}
+		return start, end, nil
 	case 0:
 		end := start + len(n.Value)
 		if end > len(data) || string(data[start:end]) != n.Value {
@@ -206,6 +197,27 @@ func scalarSpan(src *model.Source, n *yaml.Node) (int, int, error) {
 		return start, end, nil
 	}
 	return 0, 0, unsafe("the value's style cannot be edited")
+}
+
+// quotedEnd is the offset just past the quoted scalar that opens at start
+// (with its quote character), across lines.
+func quotedEnd(data []byte, start int) (int, error) {
+	q := data[start]
+	for i := start + 1; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			if q == '"' {
+				i++
+			}
+		case q:
+			if q == '\'' && i+1 < len(data) && data[i+1] == '\'' {
+				i++
+				continue
+			}
+			return i + 1, nil
+		}
+	}
+	return 0, unsafe("the quoted value is not closed")
 }
 
 // EditablePath checks that target can be edited without changing anything
@@ -492,6 +504,49 @@ func blockEndLine(src *model.Source, from, indent int, seqAtIndent bool) int {
 	}
 }
 
+// contentEndLine is blockEndLine for block content whose last node is
+// last, made sure to reach the line where the parser ended last: a quoted
+// scalar or a flow collection may continue on lines that are not indented
+// deeper (a continuation at the dash's column), which indentation alone
+// would cut in two.
+func contentEndLine(src *model.Source, from, indent int, seqAtIndent bool, last *yaml.Node) (int, error) {
+	end := blockEndLine(src, from, indent, seqAtIndent)
+	nodeEnd, err := nodeEndLine(src, last)
+	if err != nil {
+		return 0, err
+	}
+	if nodeEnd > end {
+		end = blockEndLine(src, nodeEnd, indent, seqAtIndent)
+	}
+	return end, nil
+}
+
+// nodeEndLine is the line where the parser ended n: the line of its
+// closing quote or bracket, or that of its last descendant. Plain and
+// block scalars, which end where the indentation drops, end on their
+// first line here; blockEndLine finds the rest.
+func nodeEndLine(src *model.Source, n *yaml.Node) (int, error) {
+	for depth := 0; n != nil && depth < 10000; depth++ {
+		switch {
+		case (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.Style&yaml.FlowStyle != 0:
+			c, err := flowClose(src, n)
+			return src.LineOf(c), err
+		case (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && len(n.Content) > 0:
+			n = n.Content[len(n.Content)-1]
+		case n.Kind == yaml.ScalarNode && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+			start := src.Offset(n.Line, n.Column)
+			if start >= len(src.Data) || (src.Data[start] != '"' && src.Data[start] != '\'') {
+				return 0, unsafe("the quoted value is not where the parser put it")
+			}
+			end, err := quotedEnd(src.Data, start)
+			return src.LineOf(end - 1), err
+		default:
+			return n.Line, nil
+		}
+	}
+	return 0, unsafe("the value is nested too deeply")
+}
+
 // keepsTrailingLines reports whether n ends with a block scalar whose
 // header keeps trailing blank lines ("|+", ">+"): new lines inserted after
 // its last text line would cut those blank lines out of its value.
@@ -548,7 +603,10 @@ func AddField(src *model.Source, root, m *yaml.Node, key string, value any) (Tex
 	if keepsTrailingLines(src, lastVal) {
 		return TextEdit{}, unsafe("the mapping ends with a block scalar that keeps its trailing blank lines (|+)")
 	}
-	end := blockEndLine(src, lastKey.Line, indent, lastVal.Kind == yaml.SequenceNode && lastVal.Style&yaml.FlowStyle == 0)
+	end, err := contentEndLine(src, lastKey.Line, indent, lastVal.Kind == yaml.SequenceNode && lastVal.Style&yaml.FlowStyle == 0, lastVal)
+	if err != nil {
+		return TextEdit{}, err
+	}
 	l := DetectLayout(src, root)
 	var b strings.Builder
 	writeBlockField(&b, indent, key, value, l)
@@ -586,7 +644,10 @@ func AppendItem(src *model.Source, root, seq *yaml.Node, values ...any) (TextEdi
 		return TextEdit{}, unsafe("the last item ends with a block scalar that keeps its trailing blank lines (|+)")
 	}
 	gap := last.Column - dash - 1
-	end := blockEndLine(src, last.Line, dash-1, false)
+	end, err := contentEndLine(src, last.Line, dash-1, false, last)
+	if err != nil {
+		return TextEdit{}, err
+	}
 	var b strings.Builder
 	l := DetectLayout(src, root)
 	for _, v := range values {

@@ -135,6 +135,12 @@ func TestAddField(t *testing.T) {
 		{name: "ClipChompingBlockScalarIsFine", op: add,
 			in:   "kind: Pod\napiVersion: v1\nspec:\n  containers: []\n  note: |\n    text\n\n",
 			want: "kind: Pod\napiVersion: v1\nspec:\n  containers: []\n  note: |\n    text\n  imagePullSecrets:\n  - name: regcred\n\n"},
+		{name: "AfterMultiLineQuotedValue", op: add,
+			in:   "kind: Pod\napiVersion: v1\nspec:\n  containers: []\n  note: \"a\n\n  b\"\n",
+			want: "kind: Pod\napiVersion: v1\nspec:\n  containers: []\n  note: \"a\n\n  b\"\n  imagePullSecrets:\n  - name: regcred\n"},
+		{name: "AfterMultiLineFlowValue", op: add,
+			in:   "kind: Pod\napiVersion: v1\nspec:\n  containers: []\n  note: [a,\n  b]\n",
+			want: "kind: Pod\napiVersion: v1\nspec:\n  containers: []\n  note: [a,\n  b]\n  imagePullSecrets:\n  - name: regcred\n"},
 		{name: "AliasedSpecIsUnsafe", op: add, unsafe: true,
 			in: "kind: Pod\napiVersion: v1\nmetadata: &m\n  name: a\nspec: *m\n"},
 	})
@@ -160,6 +166,18 @@ func TestAppendItem(t *testing.T) {
 		{name: "JSONMultiLine", op: app,
 			in:   "{\"kind\": \"Pod\", \"apiVersion\": \"v1\", \"spec\": {\"imagePullSecrets\": [\n  {\"name\": \"a\"},\n  {\"name\": \"c\"}\n]}}\n",
 			want: "{\"kind\": \"Pod\", \"apiVersion\": \"v1\", \"spec\": {\"imagePullSecrets\": [\n  {\"name\": \"a\"},\n  {\"name\": \"c\"},\n  {\"name\": \"b\"}\n]}}\n"},
+		// The last item ends where its node ends, not where the
+		// indentation drops: a quoted scalar's continuation may sit at
+		// the dash's column (issue 15).
+		{name: "AfterMultiLineDoubleQuoted", op: app,
+			in:   "kind: Pod\napiVersion: v1\nspec:\n  imagePullSecrets:\n  - name: \"oth\\\n  er\"\n  containers: []\n",
+			want: "kind: Pod\napiVersion: v1\nspec:\n  imagePullSecrets:\n  - name: \"oth\\\n  er\"\n  - name: b\n  containers: []\n"},
+		{name: "AfterMultiLineSingleQuoted", op: app,
+			in:   "kind: Pod\napiVersion: v1\nspec:\n  imagePullSecrets:\n  - name: 'it''s\n  x'\n  containers: []\n",
+			want: "kind: Pod\napiVersion: v1\nspec:\n  imagePullSecrets:\n  - name: 'it''s\n  x'\n  - name: b\n  containers: []\n"},
+		{name: "AfterMultiLineFlow", op: app,
+			in:   "kind: Pod\napiVersion: v1\nspec:\n  imagePullSecrets:\n  - {name: a,\n  x: y}\n  containers: []\n",
+			want: "kind: Pod\napiVersion: v1\nspec:\n  imagePullSecrets:\n  - {name: a,\n  x: y}\n  - name: b\n  containers: []\n"},
 	})
 }
 
