@@ -28,7 +28,7 @@ func fixFiles(t testing.TB, files []*model.File, opts lint.Options) (*mutate.Res
 		t.Fatal(err)
 	}
 	checker := lint.NewFixChecker(opts, active)
-	res, err := mutate.Fix(files, checker.Check)
+	res, err := mutate.Fix(files, checker.Check, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

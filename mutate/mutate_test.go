@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/salint/salint/rules"
@@ -116,5 +117,63 @@ func TestDiff_PrefixesRelativePaths(t *testing.T) {
 	want := "diff a/k/x.yaml b/k/x.yaml\n--- a/k/x.yaml\n+++ b/k/x.yaml\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
 	if d != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", d, want)
+	}
+}
+
+// TestFix_DropsOnlyTheFixThatBreaksAFile: a fix that would make a file
+// invalid, change a value it does not edit, or edit a file outside the
+// input or outside what may be edited (--root) is dropped with its reason; the other fixes of the run are applied
+// (issue 15: one unsafe fix aborted every fix of the run).
+func TestFix_DropsOnlyTheFixThatBreaksAFile(t *testing.T) {
+	const badFile = "kind: Pod\nspec:\n  imagePullSecrets:\n  - name: \"oth\\\n  er\"\n"
+	inString := len("kind: Pod\nspec:\n  imagePullSecrets:\n  - name: \"oth\\\n")
+	cases := []struct {
+		name     string
+		edit     func(bad *model.Source) rules.TextEdit
+		reason   string
+		editable func(path string) bool
+	}{
+		{"ChangesAValueItDoesNotEdit", func(bad *model.Source) rules.TextEdit {
+			return rules.TextEdit{Source: bad, Start: inString, End: inString, New: "  - name: regcred\n"}
+		}, `it would change bad.yaml, document 1: spec.imagePullSecrets[0].name, which it does not edit`, nil},
+		{"MakesTheFileInvalid", func(bad *model.Source) rules.TextEdit {
+			return rules.TextEdit{Source: bad, Start: len(badFile), End: len(badFile), New: "  - {name: x\n"}
+		}, "it would make bad.yaml invalid", nil},
+		{"EditsAFileOutsideTheInput", func(*model.Source) rules.TextEdit {
+			return rules.TextEdit{Source: &model.Source{Path: "other.yaml", Data: []byte("a: 1\n")}, Start: 0, End: 0, New: "b: 2\n"}
+		}, "it edits other.yaml, which is not part of the input", nil},
+		{"EditsAFileOutsideWhatMayBeEdited", func(bad *model.Source) rules.TextEdit {
+			return rules.TextEdit{Source: bad, Start: 0, End: 0, New: "# x\n"}
+		}, "it edits bad.yaml, which is not one of the files to fix", func(path string) bool { return path == "good.yaml" }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			bad := model.Read(&model.Source{Path: "bad.yaml", Data: []byte(badFile)})
+			good := model.Read(&model.Source{Path: "good.yaml", Data: []byte("kind: Pod\nspec: {}\n")})
+			rounds := 0
+			check := func(fs []*model.File) []rules.Finding {
+				rounds++
+				// The breaking fix is found every round, as a rule
+				// would: it must be tried once, not until MaxRounds.
+				out := []rules.Finding{finding(c.edit(fs[0].Source))}
+				if g := fs[1].Source; !strings.Contains(string(g.Data), "fixed") {
+					out = append(out, finding(rules.TextEdit{Source: g, Start: len(g.Data), End: len(g.Data), New: "fixed: true\n"}))
+				}
+				return out
+			}
+			res, err := Fix([]*model.File{bad, good}, check, c.editable)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Dropped) != 1 || !strings.HasPrefix(res.Dropped[0].Reason, c.reason) {
+				t.Fatalf("dropped %+v, want one with reason %q", res.Dropped, c.reason)
+			}
+			if len(res.Changes) != 1 || res.Changes[0].Path != "good.yaml" || !strings.HasSuffix(string(res.Changes[0].New), "fixed: true\n") {
+				t.Fatalf("changes %+v, want good.yaml fixed", res.Changes)
+			}
+			if len(res.Applied) != 1 || rounds != 2 {
+				t.Fatalf("applied %d fixes in %d rounds, want 1 in 2", len(res.Applied), rounds)
+			}
+		})
 	}
 }

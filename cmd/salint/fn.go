@@ -76,7 +76,7 @@ func runFn(args []string, e *env) int {
 
 // fixFiles is mutate.Fix as the function's fixer.
 func fixFiles(files []*model.File, check func([]*model.File) []rules.Finding) ([]*model.File, error) {
-	res, err := mutate.Fix(files, check)
+	res, err := mutate.Fix(files, check, nil)
 	if err != nil {
 		return nil, err
 	}

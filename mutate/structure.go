@@ -1,0 +1,142 @@
+package mutate
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// changedOutsideEdits returns the path of a value that parses differently
+// in data and in edited (data with edits applied) although no edit touched
+// it, or "". A fix may change only what its edits replace or insert: a
+// still valid file whose other values moved (a new item inserted inside a
+// quoted string) is as wrong as an invalid one.
+//
+// Values are compared by path (document index, keys, item indexes), so a
+// fix may append items and fields and documents; a scalar or alias whose
+// start lies in text an edit replaced (or, in edited, in text it wrote) is
+// the fix's own. A key an edit renames stands in paths as "(edited key)",
+// so the values under a renamed key compare with their old selves.
+func changedOutsideEdits(data, edited []byte, edits []rules.TextEdit) string {
+	sorted := sortedEdits(edits)
+	oldRanges := make([][2]int, len(sorted))
+	newRanges := make([][2]int, len(sorted))
+	shift := 0
+	for i, e := range sorted {
+		oldRanges[i] = [2]int{e.Start, e.End}
+		newRanges[i] = [2]int{e.Start + shift, e.Start + shift + len(e.New)}
+		shift += len(e.New) - (e.End - e.Start)
+	}
+	before := leafValues(data, oldRanges)
+	after := leafValues(edited, newRanges)
+	var changed []string
+	for path, v := range before {
+		if after[path] != v {
+			changed = append(changed, path)
+		}
+	}
+	for path := range after {
+		if _, ok := before[path]; !ok {
+			changed = append(changed, path)
+		}
+	}
+	if len(changed) == 0 {
+		return ""
+	}
+	sort.Strings(changed)
+	return changed[0]
+}
+
+// leafValues maps the path of each scalar and alias of data's documents
+// that starts outside every range to its tag and value. A document that
+// does not parse is one value, "invalid".
+func leafValues(data []byte, ranges [][2]int) map[string]string {
+	src := &model.Source{Data: data}
+	// inEdit returns the index of a range overlapping [start, end), or -1.
+	inEdit := func(start, end int) int {
+		for i, r := range ranges {
+			if r[0] < end && start < r[1] {
+				return i
+			}
+		}
+		return -1
+	}
+	out := map[string]string{}
+	for docIndex, d := range src.Documents() {
+		dec := yaml.NewDecoder(bytes.NewReader(data[d.Start:d.End]))
+		for sub := 0; ; sub++ {
+			var doc yaml.Node
+			err := dec.Decode(&doc)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			prefix := "document " + strconv.Itoa(docIndex+1)
+			if sub > 0 {
+				prefix += "." + strconv.Itoa(sub)
+			}
+			if err != nil {
+				out[prefix] = "invalid"
+				break
+			}
+			offset := func(n *yaml.Node) int { return src.Offset(d.Line+n.Line-1, n.Column) }
+			var walk func(n *yaml.Node, path string, depth int)
+			walk = func(n *yaml.Node, path string, depth int) {
+				if n == nil || depth > 10000 {
+					return
+				}
+				switch n.Kind {
+				case yaml.ScalarNode, yaml.AliasNode:
+					if off := offset(n); inEdit(off, off+1) < 0 {
+						out[path] = n.Tag + " " + n.Value
+					}
+				case yaml.DocumentNode:
+					for _, c := range n.Content {
+						walk(c, path, depth+1)
+					}
+				case yaml.MappingNode:
+					for i := 0; i+1 < len(n.Content); i += 2 {
+						k := n.Content[i]
+						seg := k.Value
+						// A key is one line; its span is about its
+						// value's length and quotes (RenameKey edits
+						// inside the quotes).
+						if off := offset(k); inEdit(off, off+len(k.Value)+2) >= 0 {
+							seg = "(edited key)"
+						}
+						walk(n.Content[i+1], path+"."+seg, depth+1)
+					}
+				default:
+					for i, c := range n.Content {
+						walk(c, path+"["+strconv.Itoa(i)+"]", depth+1)
+					}
+				}
+			}
+			walk(&doc, prefix+":", 0)
+		}
+	}
+	return out
+}
+
+// sortedEdits returns edits in the order Apply applies them.
+func sortedEdits(edits []rules.TextEdit) []rules.TextEdit {
+	sorted := append([]rules.TextEdit(nil), edits...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if sorted[i].Start != sorted[j].Start {
+			return sorted[i].Start < sorted[j].Start
+		}
+		return sorted[i].End < sorted[j].End
+	})
+	return sorted
+}
+
+// describePath makes a leafValues path readable: "document 2: spec.x[0]".
+func describePath(path string) string {
+	return strings.Replace(path, ":.", ": ", 1)
+}
