@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // WriteFile replaces the file at path with data, atomically: data goes to a
@@ -93,10 +94,11 @@ var (
 
 // Diff returns the unified diff of a change, nil when nothing changed.
 // Relative paths get git's "a/" and "b/" prefixes, so `git apply` and
-// `patch -p1` take the diff as it is — except for a hunk that shows a line
-// of a Secret (see model.Source.SecretDocuments): such lines are replaced
-// by RedactedLine, because diffs end up in CI logs and secret values never
-// reach salint's output.
+// `patch -p1` take the diff as it is. Diffs end up in CI logs, and secret
+// values never reach salint's output: the value lines of Secrets
+// (secretValueLines) are left out of the context, the hunks split around
+// them so that the diff still applies; a changed value line is shown as
+// RedactedLine (no fix changes one).
 func Diff(c Change) []byte {
 	name := filepath.ToSlash(c.Path)
 	var d []byte
@@ -105,39 +107,135 @@ func Diff(c Change) []byte {
 	} else {
 		d = diff.Diff("a/"+name, c.Old, "b/"+name, c.New)
 	}
-	return redactSecrets(d, secretLines(c.Old), secretLines(c.New))
+	return redactSecrets(d, secretValueLines(c.Old), secretValueLines(c.New))
 }
 
-// RedactedLine stands in a diff for a line of a Secret document.
+// RedactedLine stands in a diff for a changed value line of a Secret.
 const RedactedLine = "<line of a Secret: not shown>"
 
-// secretLines returns the 1-based lines of data that belong to documents
-// that may hold Secret values.
-func secretLines(data []byte) map[int]bool {
+// secretValueLines returns the 1-based lines of data that may show a
+// Secret's value, decided from the parsed kind: for each Secret (a
+// document, or an item of a List) the lines of its data and stringData,
+// of its kubectl.kubernetes.io/last-applied-configuration annotation
+// (which holds them all) and of anchored values (an alias in data may
+// name them). A document that does not parse but may be a Secret (the
+// word appears in it) is all value lines.
+func secretValueLines(data []byte) map[int]bool {
 	src := &model.Source{Data: data}
-	var lines map[int]bool
-	for _, d := range src.SecretDocuments() {
-		if lines == nil {
-			lines = map[int]bool{}
-		}
-		end := d.Line + bytes.Count(data[d.Start:d.End], []byte{'\n'})
-		if d.End > d.Start && data[d.End-1] != '\n' {
-			end++ // a last line without a newline
-		}
-		for l := d.Line; l < end; l++ {
+	lines := map[int]bool{}
+	mark := func(from, to int) {
+		for l := from; l <= to; l++ {
 			lines[l] = true
 		}
+	}
+	for _, d := range src.Documents() {
+		last := d.Line + bytes.Count(data[d.Start:d.End], []byte{'\n'})
+		if d.End > d.Start && data[d.End-1] == '\n' {
+			last-- // the line after the final newline is not the document's
+		}
+		var doc yaml.Node
+		err := yaml.NewDecoder(bytes.NewReader(data[d.Start:d.End])).Decode(&doc)
+		if err != nil && !errors.Is(err, io.EOF) {
+			if bytes.Contains(data[d.Start:d.End], []byte(model.KindSecret)) {
+				mark(d.Line, last)
+			}
+			continue
+		}
+		if len(doc.Content) != 1 {
+			continue
+		}
+		// Lines of the chunk are file lines from d.Line on.
+		at := func(n *yaml.Node) int { return d.Line + n.Line - 1 }
+		var secret func(obj *yaml.Node, end int)
+		secret = func(obj *yaml.Node, end int) {
+			switch model.Get(obj, "kind").String() {
+			case model.KindSecret:
+				for _, f := range []string{"data", "stringData"} {
+					if k := model.Get(obj, f).Key; k != nil {
+						mark(at(k), fieldEnd(obj, k, end, at))
+					}
+				}
+				annotations := model.Get(model.Get(obj, "metadata").Value, "annotations").Value
+				if k := model.Get(annotations, lastApplied).Key; k != nil {
+					mark(at(k), fieldEnd(annotations, k, fieldEnd(obj, model.Get(obj, "metadata").Key, end, at), at))
+				}
+				walkAnchors(obj, func(n *yaml.Node) { mark(at(n), at(n)) })
+			default:
+				items := model.Get(obj, "items").Value
+				if items == nil || items.Kind != yaml.SequenceNode {
+					return
+				}
+				itemsEnd := fieldEnd(obj, model.Get(obj, "items").Key, end, at)
+				for i, item := range items.Content {
+					itemEnd := itemsEnd
+					if i+1 < len(items.Content) {
+						itemEnd = max(at(item), at(items.Content[i+1])-1)
+					}
+					secret(item, itemEnd)
+				}
+			}
+		}
+		secret(doc.Content[0], last)
 	}
 	return lines
 }
 
-// redactSecrets replaces the secret lines of a unified diff: context and
-// removed lines by their line in the old text, added lines by the new.
+// lastApplied is the annotation kubectl apply keeps the whole object in.
+const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+
+// fieldEnd is the last line of the field whose key is k in mapping m,
+// which ends on line end: the line before the next key's (its own when
+// that shares it), or end for the last field.
+func fieldEnd(m, k *yaml.Node, end int, at func(*yaml.Node) int) int {
+	if m == nil || k == nil {
+		return end
+	}
+	for i := 0; i+2 < len(m.Content); i += 2 {
+		if m.Content[i] == k {
+			return max(at(k), at(m.Content[i+2])-1)
+		}
+	}
+	return end
+}
+
+// walkAnchors calls f for each node under n that carries an anchor.
+func walkAnchors(n *yaml.Node, f func(*yaml.Node)) {
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if n == nil || depth > 10000 {
+			return
+		}
+		if n.Anchor != "" {
+			f(n)
+		}
+		for _, c := range n.Content {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+}
+
+// diffLine is one line of a hunk with the lines it stands at.
+type diffLine struct {
+	text             []byte // with its leading ' ', '-', '+' or '\\'
+	oldLine, newLine int    // the line of the old (new) text it is at or before
+}
+
+// redactSecrets rewrites the hunks of a unified diff so that no Secret
+// value line shows: context lines that are one are left out, the hunk
+// split there (a part with no change left is dropped, the headers are
+// recomputed, so `git apply` takes the result); removed and added lines
+// that are one are replaced by RedactedLine.
 func redactSecrets(d []byte, oldSecret, newSecret map[int]bool) []byte {
 	if len(oldSecret) == 0 && len(newSecret) == 0 {
 		return d
 	}
 	var out bytes.Buffer
+	var hunk []diffLine
+	flush := func() {
+		writeHunk(&out, hunk)
+		hunk = hunk[:0]
+	}
 	oldLine, newLine := 0, 0
 	inHunk := false
 	for _, line := range bytes.SplitAfter(d, []byte{'\n'}) {
@@ -145,48 +243,104 @@ func redactSecrets(d []byte, oldSecret, newSecret map[int]bool) []byte {
 			continue
 		}
 		if bytes.HasPrefix(line, []byte("@@ ")) {
+			flush()
 			oldLine, newLine = hunkStarts(line)
 			inHunk = true
-			out.Write(line)
 			continue
 		}
 		if !inHunk {
 			out.Write(line)
 			continue
 		}
-		secret := false
+		l := diffLine{text: line, oldLine: oldLine, newLine: newLine}
 		switch line[0] {
+		case '\\': // "\ No newline at end of file", about the line before
+			if len(hunk) == 0 {
+				continue // that line was left out
+			}
 		case ' ':
-			secret = oldSecret[oldLine]
 			oldLine++
 			newLine++
+			if oldSecret[l.oldLine] || newSecret[l.newLine] {
+				flush()
+				continue
+			}
 		case '-':
-			secret = oldSecret[oldLine]
 			oldLine++
+			if oldSecret[l.oldLine] {
+				l.text = []byte("-" + RedactedLine + "\n")
+			}
 		case '+':
-			secret = newSecret[newLine]
 			newLine++
+			if newSecret[l.newLine] {
+				l.text = []byte("+" + RedactedLine + "\n")
+			}
 		}
-		if secret {
-			out.WriteByte(line[0])
-			out.WriteString(RedactedLine + "\n")
-			continue
-		}
-		out.Write(line)
+		hunk = append(hunk, l)
 	}
+	flush()
 	return out.Bytes()
 }
 
+// writeHunk writes lines as one hunk with its header, nothing when no line
+// is a change. Leading and trailing context stays as it is.
+func writeHunk(out *bytes.Buffer, lines []diffLine) {
+	changes := false
+	oldCount, newCount := 0, 0
+	for _, l := range lines {
+		switch l.text[0] {
+		case ' ':
+			oldCount++
+			newCount++
+		case '-':
+			oldCount++
+			changes = true
+		case '+':
+			newCount++
+			changes = true
+		}
+	}
+	if !changes {
+		return
+	}
+	// A range of no lines names the line before it (as diff does).
+	oldStart, newStart := lines[0].oldLine, lines[0].newLine
+	if oldCount == 0 {
+		oldStart--
+	}
+	if newCount == 0 {
+		newStart--
+	}
+	fmt.Fprintf(out, "@@ -%s +%s @@\n", hunkRange(oldStart, oldCount), hunkRange(newStart, newCount))
+	for _, l := range lines {
+		out.Write(l.text)
+	}
+}
+
+// hunkRange writes a hunk header's range ("18,9"; a one-line range omits
+// its count).
+func hunkRange(start, count int) string {
+	if count == 1 {
+		return strconv.Itoa(start)
+	}
+	return strconv.Itoa(start) + "," + strconv.Itoa(count)
+}
+
 // hunkStarts reads the start lines of a hunk header ("@@ -18,9 +18,10 @@";
-// a one-line range omits its count).
+// a one-line range omits its count). A range of no lines names the line
+// before it: the next line is the one after.
 func hunkStarts(header []byte) (oldStart, newStart int) {
 	for _, f := range strings.Fields(string(header)) {
-		n, _, _ := strings.Cut(f[min(1, len(f)):], ",")
+		n, count, _ := strings.Cut(f[min(1, len(f)):], ",")
+		start, _ := strconv.Atoi(n)
+		if count == "0" {
+			start++
+		}
 		switch {
 		case strings.HasPrefix(f, "-"):
-			oldStart, _ = strconv.Atoi(n)
+			oldStart = start
 		case strings.HasPrefix(f, "+"):
-			newStart, _ = strconv.Atoi(n)
+			newStart = start
 		}
 	}
 	return oldStart, newStart

@@ -218,18 +218,82 @@ func TestWriteFile_DanglingSymlinkIsRefused(t *testing.T) {
 	}
 }
 
-func TestDiff_RedactsSecretLinesOnBothSides(t *testing.T) {
+func TestDiff_RedactsChangedSecretValueLines(t *testing.T) {
 	old := "kind: ConfigMap\nx: a\n---\napiVersion: v1\nkind: Secret\ndata: {k: OLD-VALUE}\n"
 	nw := "kind: ConfigMap\nx: b\n---\napiVersion: v1\nkind: Secret\ndata: {k: NEW-VALUE}\n"
 	d := string(Diff(Change{Path: "x.yaml", Old: []byte(old), New: []byte(nw)}))
-	for _, leak := range []string{"OLD-VALUE", "NEW-VALUE", "kind: Secret"} {
+	for _, leak := range []string{"OLD-VALUE", "NEW-VALUE"} {
 		if strings.Contains(d, leak) {
 			t.Errorf("diff shows %q:\n%s", leak, d)
 		}
 	}
-	for _, want := range []string{"-x: a\n", "+x: b\n", "-" + RedactedLine + "\n", "+" + RedactedLine + "\n", " " + RedactedLine + "\n"} {
+	for _, want := range []string{"-x: a\n", "+x: b\n", "-" + RedactedLine + "\n", "+" + RedactedLine + "\n", " kind: Secret\n"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("diff lacks %q:\n%s", want, d)
 		}
+	}
+}
+
+// TestDiff_ShowsWhatIsNoSecretValueAndApplies: redaction is decided from
+// the parsed kind (issue 15: the lines added to a ServiceAccount,
+// "imagePullSecrets:" among them, were shown as Secret lines), only value
+// lines of Secrets are kept out, and they are left out of the context
+// rather than replaced, so that `git apply` takes the diff.
+func TestDiff_ShowsWhatIsNoSecretValueAndApplies(t *testing.T) {
+	const secret = "apiVersion: v1\nkind : Secret\nmetadata:\n  name: s\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n      {\"data\": {\"k\": \"S3CRET-A\"}}\n    other: x\nstringData:\n  k: S3CRET-B\n  j: &v S3CRET-C\ntype: Opaque\n"
+	cases := []struct {
+		name, old, new string
+		show           []string
+	}{
+		{"AccountAfterASecret",
+			secret + "---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n",
+			secret + "---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\nimagePullSecrets:\n- name: regcred\n",
+			[]string{"+imagePullSecrets:\n", "+- name: regcred\n", " kind: ServiceAccount\n", "   name: app\n"}},
+		{"SecretValuesInTheMiddleOfAHunk",
+			"kind: ServiceAccount\nmetadata: {name: a}\n---\nkind: Secret\ndata:\n  k: S3CRET-D\n---\nkind: Pod\nspec:\n  serviceAccount: a\n",
+			"kind: ServiceAccount\nmetadata: {name: a}\nimagePullSecrets: [{name: r}]\n---\nkind: Secret\ndata:\n  k: S3CRET-D\n---\nkind: Pod\nspec:\n  serviceAccountName: a\n",
+			[]string{"+imagePullSecrets: [{name: r}]\n", "+  serviceAccountName: a\n", " kind: Secret\n"}},
+		{"SecretItemOfAList",
+			"kind: List\nitems:\n- kind: Pod\n  spec:\n    serviceAccount: a\n- kind: Secret\n  stringData:\n    k: S3CRET-F\n- {kind: Secret, data: {k: S3CRET-E}}\n",
+			"kind: List\nitems:\n- kind: Pod\n  spec:\n    serviceAccountName: a\n- kind: Secret\n  stringData:\n    k: S3CRET-F\n- {kind: Secret, data: {k: S3CRET-E}}\n",
+			[]string{"-    serviceAccount: a\n", "+    serviceAccountName: a\n", "- kind: Secret\n"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := string(Diff(Change{Path: "x.yaml", Old: []byte(c.old), New: []byte(c.new)}))
+			if strings.Contains(d, "S3CRET") || strings.Contains(d, RedactedLine) {
+				t.Errorf("diff shows a secret value or redacts a line it need not:\n%s", d)
+			}
+			for _, want := range c.show {
+				if !strings.Contains(d, want) {
+					t.Errorf("diff lacks %q:\n%s", want, d)
+				}
+			}
+			gitApply(t, c.old, c.new, d)
+		})
+	}
+}
+
+// gitApply applies d to a repository holding old as x.yaml with git apply
+// and wants new.
+func gitApply(t *testing.T, old, new, d string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git apply not checked: no git on PATH")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x.yaml"), []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "fix.diff"), []byte(d), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("git", "apply", "--unsafe-paths", "fix.diff")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git apply: %v\n%s\n--- diff\n%s", err, out, d)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "x.yaml")); string(got) != new {
+		t.Fatalf("git apply made:\n%s\nwant:\n%s", got, new)
 	}
 }
