@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/mutate"
@@ -67,7 +69,7 @@ func runFix(args []string, e *env) int {
 	}
 
 	checker := lint.NewFixChecker(opts, active)
-	res, fixErr := mutate.Fix(lint.Load(opts.Input), checker.Check)
+	res, fixErr := mutate.Fix(lint.Load(opts.Input), checker.Check, opts.InScope())
 	last := checker.Last
 
 	// Standard output carries the diff or the fixed stdin bundle; the
@@ -87,6 +89,7 @@ func runFix(args []string, e *env) int {
 	}
 
 	changed := map[string]bool{}
+	var unwritten []string
 	for _, c := range res.Changes {
 		changed[c.Path] = true
 		switch {
@@ -101,6 +104,7 @@ func runFix(args []string, e *env) int {
 				fmt.Fprintf(e.stderr, "%s: error: %v\n", c.Path, err)
 				failed = true
 				delete(changed, c.Path)
+				unwritten = append(unwritten, c.Path)
 			}
 		}
 	}
@@ -113,7 +117,7 @@ func runFix(args []string, e *env) int {
 			}
 		}
 	}
-	writeFixReport(report, res, changed, last, *showDiff)
+	writeFixReport(report, res, changed, unwritten, last, *showDiff)
 	switch {
 	case failed:
 		return exitError
@@ -123,9 +127,11 @@ func runFix(args []string, e *env) int {
 	return exitOK
 }
 
-// writeFixReport lists the fixes applied, the findings that remain and a
-// summary line.
-func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, last *lint.Result, dryRun bool) {
+// writeFixReport lists the fixes applied, one line per file each changed
+// (a fix may edit another file than its finding's: the ServiceAccount of a
+// pod), the fixes dropped, the findings that remain and a summary line
+// that names the files that could not be written.
+func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, unwritten []string, last *lint.Result, dryRun bool) {
 	verb := "fixed"
 	if dryRun {
 		verb = "would fix"
@@ -133,11 +139,21 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, la
 	n := 0
 	for _, a := range res.Applied {
 		f := a.Finding
-		if !changed[f.Pos.File] {
-			continue // the file could not be written
+		wrote := false
+		for _, e := range fixedFiles(f) {
+			if !changed[e.Path] {
+				continue // the file could not be written
+			}
+			wrote = true
+			fmt.Fprintf(w, "%s:%d: %s: %s\n", e.Path, e.Line, f.Rule, f.Fix.Message)
 		}
-		n++
-		fmt.Fprintf(w, "%s:%d: %s: %s\n", f.Pos.File, f.Pos.Line, f.Rule, f.Fix.Message)
+		if wrote {
+			n++
+		}
+	}
+	for _, d := range res.Dropped {
+		f := d.Finding
+		fmt.Fprintf(w, "%s:%d: %s: not fixed: %s\n", f.Pos.File, f.Pos.Line, f.Rule, d.Reason)
 	}
 	for _, f := range last.Findings {
 		fmt.Fprintf(w, "%s: %s: %s [%s]\n", f.Pos, f.Severity, f.Text(), f.Rule)
@@ -154,7 +170,38 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, la
 		// "no findings remain" alone would hide what could not be read.
 		remain += "; " + plural(len(last.Errors), "input error")
 	}
+	if len(unwritten) > 0 {
+		// Nor what could not be written: its findings are still there.
+		remain += "; not written: " + strings.Join(unwritten, ", ")
+	}
 	fmt.Fprintf(w, "salint fix: %s %s in %s; %s\n", verb, plural(n, "finding"), plural(len(changed), "file"), remain)
+}
+
+// fixedFile is a file a fix edits and the line it is reported at.
+type fixedFile struct {
+	Path string
+	Line int
+}
+
+// fixedFiles lists the files f's fix edits, the finding's own first at the
+// finding's line, the others at their first edit (lines as in the round
+// the fix was applied).
+func fixedFiles(f rules.Finding) []fixedFile {
+	var out []fixedFile
+	seen := map[string]bool{}
+	for _, e := range f.Fix.Edits {
+		if e.Source.Path == f.Pos.File && !seen[f.Pos.File] {
+			seen[f.Pos.File] = true
+			out = slices.Insert(out, 0, fixedFile{f.Pos.File, f.Pos.Line})
+		}
+	}
+	for _, e := range f.Fix.Edits {
+		if !seen[e.Source.Path] {
+			seen[e.Source.Path] = true
+			out = append(out, fixedFile{e.Source.Path, e.Source.LineOf(e.Start)})
+		}
+	}
+	return out
 }
 
 func plural(n int, noun string) string {
