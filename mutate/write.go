@@ -20,13 +20,22 @@ import (
 // temporary file in the same directory, which is then renamed over the
 // target, so readers see the old or the new content and never a mix, and
 // on any error the original is intact. A symbolic link is written through
-// to its target (the link stays a link). The file's permission bits are
-// kept. old is what was read: if the file changed since, nothing is written.
+// to its target (the link stays a link). The file's owner, group and mode
+// (setuid, setgid and sticky bits too) are kept. old is what was read: if
+// the file changed since, nothing is written. The check and the rename
+// hold an advisory lock on the file (flock, on Unix), so that of two
+// salint runs fixing one file, the second sees the first's change instead
+// of overwriting it.
 func WriteFile(path string, old, data []byte) error {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return err
 	}
+	unlock, err := lockFile(target)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	info, err := os.Stat(target)
 	if err != nil {
 		return err
@@ -36,8 +45,14 @@ func WriteFile(path string, old, data []byte) error {
 		return err
 	}
 	if !bytes.Equal(current, old) {
-		return errors.New("the file changed while salint was fixing it; not written")
+		return errors.New("the file changed while salint was fixing it (another program wrote it); not written")
 	}
+	return replaceFile(target, data, info)
+}
+
+// replaceFile writes data to a temporary file beside target, with the
+// owner, group and mode of info (target's), and renames it over target.
+func replaceFile(target string, data []byte, info fs.FileInfo) error {
 	dir, base := filepath.Split(target)
 	tmp, err := createTemp(dir, "."+base+".salint-*")
 	if err != nil {
@@ -52,8 +67,14 @@ func WriteFile(path string, old, data []byte) error {
 	if _, err := tmp.Write(data); err != nil {
 		return fail(err)
 	}
-	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
-		return fail(err)
+	if info != nil {
+		// The owner first: changing it clears the setuid and setgid bits.
+		if err := keepOwner(tmp, info); err != nil {
+			return fail(err)
+		}
+		if err := tmp.Chmod(info.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
+			return fail(err)
+		}
 	}
 	if err := tmp.Sync(); err != nil {
 		return fail(err)
@@ -74,6 +95,7 @@ func WriteFile(path string, old, data []byte) error {
 type tempFile interface {
 	io.Writer
 	Chmod(fs.FileMode) error
+	Chown(uid, gid int) error
 	Sync() error
 	Close() error
 	Name() string

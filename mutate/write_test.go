@@ -7,8 +7,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // Data safety of WriteFile (issue 7): whatever fails, the original file is
@@ -295,5 +297,71 @@ func gitApply(t *testing.T, old, new, d string) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, "x.yaml")); string(got) != new {
 		t.Fatalf("git apply made:\n%s\nwant:\n%s", got, new)
+	}
+}
+
+// TestWriteFile_KeepsOwnerGroupAndSpecialBits: run as root on a file of
+// another user (CI containers on bind mounts), the rewritten file keeps
+// its owner, group, and setuid, setgid and sticky bits (issue 15).
+func TestWriteFile_KeepsOwnerGroupAndSpecialBits(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to give the file to another user")
+	}
+	const mode = 0o640 | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
+	p := fileIn(t, 0o640)
+	if err := os.Chown(p, 12345, 23456); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(p, mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(p, []byte(original), []byte(fixed)); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := info.Sys().(*syscall.Stat_t)
+	if st.Uid != 12345 || st.Gid != 23456 {
+		t.Errorf("owner %d:%d, want 12345:23456", st.Uid, st.Gid)
+	}
+	if info.Mode() != mode {
+		t.Errorf("mode %v, want %v", info.Mode(), mode)
+	}
+	if data, _ := os.ReadFile(p); string(data) != fixed {
+		t.Errorf("not written: %q", data)
+	}
+}
+
+// TestWriteFile_ConcurrentFixersLoseNoEdit: two fixers that read the same
+// content write at once; the check and the rename are atomic together, so
+// one writes and the other is told the file changed, never both
+// (issue 18: one edit was lost while both reported success). The rename
+// is slowed so that without the lock both would pass the check.
+func TestWriteFile_ConcurrentFixersLoseNoEdit(t *testing.T) {
+	setSeams(t, nil, func(from, to string) error {
+		time.Sleep(5 * time.Millisecond)
+		return os.Rename(from, to)
+	})
+	for round := range 20 {
+		p := fileIn(t, 0o644)
+		edits := []string{fixed, original + "# the other fixer\n"}
+		errs := make([]error, len(edits))
+		var wg sync.WaitGroup
+		for i, e := range edits {
+			wg.Go(func() { errs[i] = WriteFile(p, []byte(original), []byte(e)) })
+		}
+		wg.Wait()
+		data, _ := os.ReadFile(p)
+		switch {
+		case (errs[0] == nil) == (errs[1] == nil):
+			t.Fatalf("round %d: errors %v and %v, want exactly one write to succeed", round, errs[0], errs[1])
+		case errs[0] == nil && string(data) != edits[0], errs[1] == nil && string(data) != edits[1]:
+			t.Fatalf("round %d: the successful write is not what the file holds: %q", round, data)
+		}
+		if err := errors.Join(errs...); !strings.Contains(err.Error(), "changed while salint was fixing it") {
+			t.Fatalf("round %d: the loser's error %q does not say the file changed", round, err)
+		}
 	}
 }
