@@ -17,7 +17,8 @@ it changed (file:line: rule: what was done) and what remains. Only the bytes
 a fix must change are rewritten: every other document, comment, blank line
 and file stays byte-identical, and files without a change are not touched.
 Writes are atomic (a temporary file in the same directory, then a rename;
-the file mode is kept; a symbolic link is written through to its target).
+owner, group and mode are kept; a symbolic link is written through to its
+target); a file changed since it was read is not written.
 Fixing again changes nothing more.
 
 By default only fixes that keep what runs are applied (see the FIX column of
@@ -159,6 +160,9 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, un
 		fmt.Fprintf(w, "%s: %s: %s [%s]\n", f.Pos, f.Severity, f.Text(), f.Rule)
 	}
 	remain := "no findings remain"
+	if len(unwritten) > 0 {
+		remain = "no other findings remain" // the unwritten files keep theirs
+	}
 	if len(last.Findings) > 0 {
 		verb := "remain"
 		if len(last.Findings) == 1 {
@@ -171,7 +175,6 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, un
 		remain += "; " + plural(len(last.Errors), "input error")
 	}
 	if len(unwritten) > 0 {
-		// Nor what could not be written: its findings are still there.
 		remain += "; not written: " + strings.Join(unwritten, ", ")
 	}
 	fmt.Fprintf(w, "salint fix: %s %s in %s; %s\n", verb, plural(n, "finding"), plural(len(changed), "file"), remain)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -39,5 +40,29 @@ func TestFix_LeavesUntouchedFilesAloneAndKeepsMode(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(fixed); !bytes.Contains(data, []byte("  serviceAccountName: default\n")) {
 		t.Errorf("not fixed:\n%s", data)
+	}
+}
+
+// TestFix_SummaryNamesFilesNotWritten: a file that cannot be written is
+// an error, and the summary says so instead of "no findings remain"
+// (issue 15). The file's name is so long that the temporary file beside
+// it cannot be created, which fails for root too.
+func TestFix_SummaryNamesFilesNotWritten(t *testing.T) {
+	dir := t.TempDir()
+	long := filepath.Join(dir, strings.Repeat("p", 240)+".yaml")
+	if err := os.WriteFile(long, []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  serviceAccount: default\n  containers: []\n"), 0o644); err != nil {
+		t.Skip("cannot create a file with a 245-byte name here:", err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"fix", "--no-config", long}, &env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+	if code != exitError {
+		t.Errorf("exit %d, want %d", code, exitError)
+	}
+	if !strings.Contains(stderr.String(), long+": error: ") {
+		t.Errorf("no located write error:\n%s", stderr.String())
+	}
+	want := "salint fix: fixed 0 findings in 0 files; no other findings remain; not written: " + long + "\n"
+	if stdout.String() != want {
+		t.Errorf("report:\n%s\nwant:\n%s", stdout.String(), want)
 	}
 }
