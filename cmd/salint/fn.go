@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/salint/salint/lint/krm"
 	"github.com/salint/salint/mutate"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 const fnHelp = `
@@ -64,6 +67,9 @@ func runFn(args []string, e *env) int {
 		// broken pipe, not an empty package.
 		return fail(errors.New("standard input is empty: a ResourceList is expected (see 'salint fn --help')"))
 	}
+	if what := notResourceList(in); what != "" {
+		return fail(fmt.Errorf("standard input is not a ResourceList (a mapping with kind: ResourceList): it holds %s", what))
+	}
 	outcome, err := krm.Run(bytes.NewReader(in), e.stdout, e.stderr, fixFiles)
 	if err != nil {
 		return fail(err)
@@ -81,4 +87,33 @@ func fixFiles(files []*model.File, check func([]*model.File) []rules.Finding) ([
 		return nil, err
 	}
 	return res.Files, nil
+}
+
+// notResourceList says what the input's first document holds when it is
+// not a ResourceList, or "". kyaml's reader takes null, a comment or any
+// other object as a stream of resources, so that a broken pipe passed
+// with no output; invalid YAML is left to it, which says where.
+func notResourceList(in []byte) string {
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(in)).Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return "no document"
+		}
+		return ""
+	}
+	root := doc.Content[0]
+	switch {
+	case root.Kind == yaml.ScalarNode && root.Tag == "!!null":
+		return "null"
+	case root.Kind != yaml.MappingNode:
+		return "a " + map[yaml.Kind]string{yaml.SequenceNode: "list", yaml.ScalarNode: "scalar", yaml.AliasNode: "alias"}[root.Kind]
+	}
+	kind := model.Get(root, "kind").String()
+	switch kind {
+	case "ResourceList":
+		return ""
+	case "":
+		return "a mapping without kind"
+	}
+	return "kind " + strconv.Quote(kind) // input: no raw control characters
 }
