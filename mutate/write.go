@@ -53,37 +53,59 @@ func WriteFile(path string, old, data []byte) error {
 // replaceFile writes data to a temporary file beside target, with the
 // owner, group and mode of info (target's), and renames it over target.
 func replaceFile(target string, data []byte, info fs.FileInfo) error {
-	dir, base := filepath.Split(target)
-	tmp, err := createTemp(dir, "."+base+".salint-*")
+	tmp, err := createBeside(target)
 	if err != nil {
 		return err
 	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		_ = tmp.Close()
-		_ = os.Remove(name)
+	if _, err := tmp.Write(data); err != nil {
+		discard(tmp)
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
+	return finish(tmp, target, info)
+}
+
+// createBeside creates the temporary file that will replace target, in
+// its directory (a rename across file systems is not atomic), hidden and
+// named so that no directory walk reads it as a manifest.
+func createBeside(target string) (tempFile, error) {
+	dir, base := filepath.Split(target)
+	return createTemp(dir, "."+base+".salint-*")
+}
+
+// discard closes and removes a temporary file that will not be renamed.
+func discard(tmp tempFile) {
+	_ = tmp.Close()
+	_ = os.Remove(tmp.Name())
+}
+
+// finish gives tmp the owner, group and mode of info (0644 when nil: a new
+// file), makes it durable and renames it over target; on any error tmp is
+// removed and target is as it was.
+func finish(tmp tempFile, target string, info fs.FileInfo) error {
+	fail := func(err error) error {
+		discard(tmp)
+		return err
 	}
+	mode := fs.FileMode(0o644)
 	if info != nil {
 		// The owner first: changing it clears the setuid and setgid bits.
 		if err := keepOwner(tmp, info); err != nil {
 			return fail(err)
 		}
-		if err := tmp.Chmod(info.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
-			return fail(err)
-		}
+		mode = info.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fail(err)
 	}
 	if err := tmp.Sync(); err != nil {
 		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fail(err)
+		_ = os.Remove(tmp.Name())
+		return err
 	}
-	if err := rename(name, target); err != nil {
-		_ = os.Remove(name)
+	if err := rename(tmp.Name(), target); err != nil {
+		_ = os.Remove(tmp.Name())
 		return fmt.Errorf("replacing the file: %w", err)
 	}
 	return nil

@@ -52,11 +52,11 @@ func runAccounts(args []string, e *env) int {
 	if output.format != "json" { // JSON carries them inside, as lint's does
 		res.WriteInputs(e.stderr, false)
 	}
-	out, closeOut, err := output.writer(e)
+	out, closeOut, abortOut, err := output.writer(e)
 	if err != nil {
 		return usageErr(err)
 	}
-	defer func() { _ = closeOut() }()
+	defer abortOut()
 	view := accounts.Build(res.Bundle)
 	view.SetInputs(res.Errors, res.Notices)
 	if err := accounts.Write(out, view, output.format); err != nil {

@@ -194,11 +194,11 @@ func runLint(args []string, e *env) int {
 		return usageErr(err)
 	}
 
-	out, closeOut, err := output.writer(e)
+	out, closeOut, abortOut, err := output.writer(e)
 	if err != nil {
 		return usageErr(err)
 	}
-	defer func() { _ = closeOut() }()
+	defer abortOut()
 	useColor, err := colorWanted(*colorMode, output.format, out, e)
 	if err != nil {
 		return usageErr(err)

@@ -3,12 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
+	"github.com/salint/salint/mutate"
 	"github.com/spf13/pflag"
 )
 
@@ -43,22 +41,20 @@ func (o *outputFlags) validate() error {
 	return nil
 }
 
-// writer is standard output, or the --output file. done closes the file
-// and reports an error the close reveals (a delayed write failure on
-// some file systems), so a report that did not reach the disk never
-// passes; later calls return the first result.
-func (o *outputFlags) writer(e *env) (w io.Writer, done func() error, err error) {
+// writer is standard output, or the --output file (mutate.CreateOutput:
+// written beside it and renamed into place, never through a symbolic
+// link). commit puts the file in place and reports an error its close
+// reveals (a delayed write failure on some file systems), so a report
+// that did not reach the disk never passes; later calls return the first
+// result. abort, deferred, drops a report not committed (the old file
+// stays).
+func (o *outputFlags) writer(e *env) (w io.Writer, commit func() error, abort func(), err error) {
 	if o.output == "" {
-		return e.stdout, func() error { return nil }, nil
+		return e.stdout, func() error { return nil }, func() {}, nil
 	}
-	f, err := os.Create(filepath.Clean(o.output))
+	f, err := mutate.CreateOutput(o.output)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, fmt.Errorf("--output: %w", err)
 	}
-	var once sync.Once
-	var closeErr error
-	return f, func() error {
-		once.Do(func() { closeErr = f.Close() })
-		return closeErr
-	}, nil
+	return f, f.Commit, f.Abort, nil
 }
