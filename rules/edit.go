@@ -265,7 +265,27 @@ func loaded(src *model.Source) error {
 		}
 		return unsafe("%v", err)
 	}
+	if loneCR(src.Data) {
+		// YAML counts a lone "\r" as a line break and model.Source does
+		// not, so the parser's positions would not be these bytes'.
+		return unsafe("%s breaks lines with a lone carriage return (old Mac style), so salint cannot place an edit", src.Path)
+	}
 	return nil
+}
+
+// loneCR reports a "\r" not followed by "\n" in data.
+func loneCR(data []byte) bool {
+	for i := bytes.IndexByte(data, '\r'); i >= 0; {
+		if i+1 == len(data) || data[i+1] != '\n' {
+			return true
+		}
+		j := bytes.IndexByte(data[i+1:], '\r')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // rawValue returns the value node that follows key in mapping m, without

@@ -141,6 +141,10 @@ func TestAddField(t *testing.T) {
 		{name: "AfterMultiLineFlowValue", op: add,
 			in:   "kind: Pod\napiVersion: v1\nspec:\n  containers: []\n  note: [a,\n  b]\n",
 			want: "kind: Pod\napiVersion: v1\nspec:\n  containers: []\n  note: [a,\n  b]\n  imagePullSecrets:\n  - name: regcred\n"},
+		// YAML breaks a line at a lone CR, model.Source does not: the
+		// parser's positions are not the bytes' (found by FuzzFixRoundTrip).
+		{name: "LoneCarriageReturnIsUnsafe", op: add, unsafe: true,
+			in: "kind: Pod\r \napiVersion: v1\nspec:\n  containers: []\n"},
 		{name: "AliasedSpecIsUnsafe", op: add, unsafe: true,
 			in: "kind: Pod\napiVersion: v1\nmetadata: &m\n  name: a\nspec: *m\n"},
 	})
