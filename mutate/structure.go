@@ -93,7 +93,14 @@ func leafValues(data []byte, ranges [][2]int) map[string]string {
 				}
 				switch n.Kind {
 				case yaml.ScalarNode, yaml.AliasNode:
-					if off := offset(n); inEdit(off, off+1) < 0 {
+					// An empty value takes no bytes: it is the fix's only
+					// inside text an edit replaced (an insertion right
+					// where the parser put it is not about it).
+					length := 1
+					if n.Kind == yaml.ScalarNode && n.Style == 0 && n.Value == "" {
+						length = 0
+					}
+					if off := offset(n); inEdit(off, off+length) < 0 {
 						out[path] = n.Tag + " " + n.Value
 					}
 				case yaml.DocumentNode:
@@ -104,10 +111,7 @@ func leafValues(data []byte, ranges [][2]int) map[string]string {
 					for i := 0; i+1 < len(n.Content); i += 2 {
 						k := n.Content[i]
 						seg := k.Value
-						// A key is one line; its span is about its
-						// value's length and quotes (RenameKey edits
-						// inside the quotes).
-						if off := offset(k); inEdit(off, off+len(k.Value)+2) >= 0 {
+						if off := offset(k); inEdit(off, off+keyLength(k)) >= 0 {
 							seg = "(edited key)"
 						}
 						walk(n.Content[i+1], path+"."+seg, depth+1)
@@ -139,4 +143,15 @@ func sortedEdits(edits []rules.TextEdit) []rules.TextEdit {
 // describePath makes a leafValues path readable: "document 2: spec.x[0]".
 func describePath(path string) string {
 	return strings.Replace(path, ":.", ": ", 1)
+}
+
+// keyLength is about the length of key k as written, at least 1: its value
+// and, quoted, its quotes (RenameKey edits inside them; escapes are not
+// counted, an edit inside is still seen).
+func keyLength(k *yaml.Node) int {
+	n := max(1, len(k.Value))
+	if k.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		n += 2
+	}
+	return n
 }
