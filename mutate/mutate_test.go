@@ -177,3 +177,34 @@ func TestFix_DropsOnlyTheFixThatBreaksAFile(t *testing.T) {
 		})
 	}
 }
+
+// TestChangedOutsideEdits compares only the documents edits touch, and
+// finds a changed value in any of them with the others' edits around.
+func TestChangedOutsideEdits(t *testing.T) {
+	data := []byte("a: 1\n---\nb: \"x\\\n  y\"\nc: 2\n---\nd: 3\n---\ne: [1,\n  2]\n")
+	src := &model.Source{Data: data}
+	at := func(s string) int { return strings.Index(string(data), s) }
+	rename := rules.TextEdit{Source: src, Start: at("a:"), End: at("a:") + 1, New: "aa"}
+	appendDoc := rules.TextEdit{Source: src, Start: len(data), End: len(data), New: "---\nf: 4\n"}
+	cases := []struct {
+		name  string
+		edits []rules.TextEdit
+		want  string
+	}{
+		{"RenameAndNewDocument", []rules.TextEdit{rename, appendDoc}, ""},
+		{"InsideAQuotedScalar", []rules.TextEdit{rename, {Source: src, Start: at("  y"), End: at("  y"), New: "z: 1\n"}, appendDoc}, "document 2:.b"},
+		{"InsideAFlowSequence", []rules.TextEdit{{Source: src, Start: at("  2]"), End: at("  2]"), New: "  0,\n"}}, "document 4:.e[1]"},
+		{"ReplacedValue", []rules.TextEdit{{Source: src, Start: at("3"), End: at("3") + 1, New: "30"}}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			edited, err := Apply(data, c.edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := changedOutsideEdits(data, edited, c.edits); got != c.want {
+				t.Errorf("changed %q, want %q\n%s", got, c.want, edited)
+			}
+		})
+	}
+}

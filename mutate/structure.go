@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,18 +25,53 @@ import (
 // start lies in text an edit replaced (or, in edited, in text it wrote) is
 // the fix's own. A key an edit renames stands in paths as "(edited key)",
 // so the values under a renamed key compare with their old selves.
+//
+// Only the documents an edit touches (or borders) are parsed: the others
+// are the same bytes in edited, cut at the same "---" lines.
 func changedOutsideEdits(data, edited []byte, edits []rules.TextEdit) string {
 	sorted := sortedEdits(edits)
-	oldRanges := make([][2]int, len(sorted))
-	newRanges := make([][2]int, len(sorted))
-	shift := 0
-	for i, e := range sorted {
-		oldRanges[i] = [2]int{e.Start, e.End}
-		newRanges[i] = [2]int{e.Start + shift, e.Start + shift + len(e.New)}
-		shift += len(e.New) - (e.End - e.Start)
+	docs := (&model.Source{Data: data}).Documents()
+	touches := func(e rules.TextEdit, d model.DocumentRange) bool { return e.Start <= d.End && e.End >= d.Start }
+	for i := 0; i < len(docs); i++ {
+		if !slices.ContainsFunc(sorted, func(e rules.TextEdit) bool { return touches(e, docs[i]) }) {
+			continue
+		}
+		// The run of touched documents from i, as one region.
+		j := i
+		for j+1 < len(docs) && slices.ContainsFunc(sorted, func(e rules.TextEdit) bool { return touches(e, docs[j+1]) }) {
+			j++
+		}
+		if path := changedInRegion(data, edited, sorted, docs[i].Start, docs[j].End, i); path != "" {
+			return path
+		}
+		i = j
 	}
-	before := leafValues(data, oldRanges)
-	after := leafValues(edited, newRanges)
+	return ""
+}
+
+// changedInRegion is changedOutsideEdits for the documents data[start:end]
+// (the first of them document first+1), which hold every edit that
+// touches them; sorted are all the edits, in order.
+func changedInRegion(data, edited []byte, sorted []rules.TextEdit, start, end, first int) string {
+	var oldRanges, newRanges [][2]int
+	shift, newStart := 0, start
+	for _, e := range sorted {
+		delta := len(e.New) - (e.End - e.Start)
+		switch {
+		case e.End < start:
+			newStart += delta
+		case e.Start <= end:
+			oldRanges = append(oldRanges, [2]int{e.Start - start, e.End - start})
+			at := e.Start + shift - newStart
+			newRanges = append(newRanges, [2]int{at, at + len(e.New)})
+		}
+		if e.Start <= end {
+			shift += delta
+		}
+	}
+	newEnd := end + shift
+	before := leafValues(data[start:end], oldRanges, first)
+	after := leafValues(edited[newStart:newEnd], newRanges, first)
 	var changed []string
 	for path, v := range before {
 		if after[path] != v {
@@ -57,7 +93,7 @@ func changedOutsideEdits(data, edited []byte, edits []rules.TextEdit) string {
 // leafValues maps the path of each scalar and alias of data's documents
 // that starts outside every range to its tag and value. A document that
 // does not parse is one value, "invalid".
-func leafValues(data []byte, ranges [][2]int) map[string]string {
+func leafValues(data []byte, ranges [][2]int, first int) map[string]string {
 	src := &model.Source{Data: data}
 	// inEdit returns the index of a range overlapping [start, end), or -1.
 	inEdit := func(start, end int) int {
@@ -77,7 +113,7 @@ func leafValues(data []byte, ranges [][2]int) map[string]string {
 			if errors.Is(err, io.EOF) {
 				break
 			}
-			prefix := "document " + strconv.Itoa(docIndex+1)
+			prefix := "document " + strconv.Itoa(first+docIndex+1)
 			if sub > 0 {
 				prefix += "." + strconv.Itoa(sub)
 			}
