@@ -319,7 +319,10 @@ func TestGitHub_EscapesDataAndProperties(t *testing.T) {
 		t.Fatal(err)
 	}
 	first, _, _ := strings.Cut(buf.String(), "\n")
-	want := "::warning file=50%25 done%2C%3A/a.yaml,line=3,col=7,title=missing-service-account::50%25 done%0D%0Asecond line, with: colon"
+	// Line breaks in a message come only from input: they are written as
+	// \r\n text, as in every human-readable output (issue 18), before the
+	// workflow command's own escaping.
+	want := `::warning file=50%25 done%2C%3A/a.yaml,line=3,col=7,title=missing-service-account::50%25 done\r\nsecond line, with: colon`
 	if first != want {
 		t.Fatalf("got  %s\nwant %s", first, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 )
@@ -41,7 +42,7 @@ func WriteGitHub(w io.Writer, r Report) error {
 }
 
 func writeGitHubCommand(w io.Writer, cmd, file string, pos model.Position, title, msg string) {
-	props := []string{"file=" + ghProperty.Replace(file)}
+	props := []string{"file=" + ghProperty.Replace(safetext.Escape(file))}
 	if pos.Line > 0 {
 		props = append(props, fmt.Sprintf("line=%d", pos.Line))
 		if pos.Col > 0 {
@@ -49,39 +50,63 @@ func writeGitHubCommand(w io.Writer, cmd, file string, pos model.Position, title
 		}
 	}
 	props = append(props, "title="+ghProperty.Replace(title))
-	fmt.Fprintf(w, "::%s %s::%s\n", cmd, strings.Join(props, ","), ghData.Replace(msg))
+	fmt.Fprintf(w, "::%s %s::%s\n", cmd, strings.Join(props, ","), ghData.Replace(safetext.Escape(msg)))
 }
 
-// maxSummaryRows bounds the step summary's table: GitHub refuses a
-// summary over 1 MiB, and a table of thousands of rows helps nobody.
-const maxSummaryRows = 200
+// The step summary's table is bounded in rows and in bytes: GitHub
+// discards a step's summary over 1 MiB whole (other tools in the step may
+// write to it too), and a table of thousands of rows helps nobody. Input
+// decides how long a row is, so the row count alone bounds nothing.
+const (
+	maxSummaryRows  = 200
+	maxSummaryBytes = 256 << 10
+)
 
 // WriteMarkdownSummary writes the run as Markdown for a job summary
-// ($GITHUB_STEP_SUMMARY): the summary line, then a table of findings.
+// ($GITHUB_STEP_SUMMARY): the summary line, then a table of findings, then
+// what was left out of it.
 func WriteMarkdownSummary(w io.Writer, r Report) error {
 	paths := newRelPaths(r.BaseDir)
-	fmt.Fprintf(w, "### salint\n\n%s\n", mdCell(r.Summary()))
+	var b strings.Builder
+	fmt.Fprintf(&b, "### salint\n\n%s\n", mdCell(r.Summary()))
 	if len(r.Findings)+len(r.Errors) > 0 {
-		fmt.Fprint(w, "\n| severity | rule | location | message |\n|---|---|---|---|\n")
+		b.WriteString("\n| severity | rule | location | message |\n|---|---|---|---|\n")
 	}
-	rows := 0
+	rows := make([]string, 0, min(len(r.Errors)+len(r.Findings), maxSummaryRows+1))
 	for _, e := range r.Errors {
-		if rows++; rows > maxSummaryRows {
+		if len(rows) > maxSummaryRows {
 			break
 		}
-		fmt.Fprintf(w, "| error | input error | `%s` | %s |\n", mdCode(locString(paths, e.Pos)), mdCell(e.Message))
+		rows = append(rows, fmt.Sprintf("| error | input error | `%s` | %s |\n", mdCode(locString(paths, e.Pos)), mdCell(e.Message)))
 	}
 	for _, f := range r.Findings {
-		if rows++; rows > maxSummaryRows {
+		if len(rows) > maxSummaryRows {
 			break
 		}
-		fmt.Fprintf(w, "| %s | [`%s`](%s/blob/main/docs/rules/%s.md) | `%s` | %s |\n",
-			f.Severity, f.Rule, infoURI, f.Rule, mdCode(locString(paths, f.Pos)), mdCell(f.Text()))
+		rows = append(rows, fmt.Sprintf("| %s | [`%s`](%s/blob/main/docs/rules/%s.md) | `%s` | %s |\n",
+			f.Severity, f.Rule, infoURI, f.Rule, mdCode(locString(paths, f.Pos)), mdCell(f.Text())))
 	}
-	if more := len(r.Findings) + len(r.Errors) - maxSummaryRows; more > 0 {
-		fmt.Fprintf(w, "\n…and %d more; the job log has them all.\n", more)
+	written, bySize := 0, false
+	for _, row := range rows {
+		if written == maxSummaryRows {
+			break
+		}
+		if b.Len()+len(row) > maxSummaryBytes {
+			bySize = true
+			break
+		}
+		b.WriteString(row)
+		written++
 	}
-	_, err := fmt.Fprintln(w)
+	if more := len(r.Findings) + len(r.Errors) - written; more > 0 {
+		cut := fmt.Sprintf("the first %d", maxSummaryRows)
+		if bySize {
+			cut = fmt.Sprintf("what fits in %d KiB", maxSummaryBytes>>10)
+		}
+		fmt.Fprintf(&b, "\n…and %d more (this table shows %s); the job log has them all.\n", more, cut)
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 
@@ -90,9 +115,45 @@ func locString(paths *relPaths, pos model.Position) string {
 	return pos.String()
 }
 
-// mdCell makes text safe in a Markdown table cell: no line breaks, no
-// column separators, no HTML.
-var mdCell = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", `\|`, "<", "&lt;", ">", "&gt;", "&", "&amp;").Replace
+// mdLineBreaks turns line breaks into spaces: a table row is one line.
+var mdLineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
 
-// mdCode makes text safe inside a one-backtick code span in a table.
-var mdCode = strings.NewReplacer("`", "'", "|", `\|`, "\n", " ", "\r", " ").Replace
+// mdCell makes text from input plain text in a Markdown table cell (GFM,
+// as GitHub renders a step summary): one line, no column separators, no
+// HTML, and no link, image, emphasis or code span: the characters that open
+// them are backslash-escaped, which renders them as themselves. So are the
+// openings of GFM's autolink literals ("://", "www.", "@"), so that a name
+// cannot become a live link either.
+func mdCell(s string) string {
+	s = safetext.Escape(mdLineBreaks.Replace(s))
+	var b strings.Builder
+	for i := range len(s) {
+		c := s[i]
+		switch {
+		case c == '|':
+			b.WriteString(`\|`)
+		case c == '<':
+			b.WriteString("&lt;")
+		case c == '>':
+			b.WriteString("&gt;")
+		case c == '&':
+			b.WriteString("&amp;")
+		case strings.IndexByte("\\`*_~[]@", c) >= 0,
+			c == ':' && strings.HasPrefix(s[i:], "://"),
+			c == '.' && i >= 3 && strings.EqualFold(s[i-3:i], "www"):
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// mdCode makes text safe inside a one-backtick code span in a table: it
+// cannot hold a backtick, so nothing can close the span early.
+func mdCode(s string) string {
+	return mdCodeEscaper.Replace(safetext.Escape(mdLineBreaks.Replace(s)))
+}
+
+var mdCodeEscaper = strings.NewReplacer("`", "'", "|", `\|`)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fatih/color"
+	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 )
@@ -59,7 +60,7 @@ func (r Report) catalog() []*rules.Rule {
 func WriteText(w io.Writer, r Report) error {
 	c := palette(r.Color)
 	for _, f := range r.Findings {
-		fmt.Fprintf(w, "%s: %s %s %s\n", c.pos.Sprint(f.Pos), c.severity(f.Severity), f.Text(), c.rule.Sprintf("[%s]", f.Rule))
+		fmt.Fprintf(w, "%s: %s %s %s\n", c.pos.Sprint(safetext.Escape(f.Pos.String())), c.severity(f.Severity), safetext.Escape(f.Text()), c.rule.Sprintf("[%s]", f.Rule))
 	}
 	_, err := fmt.Fprintln(w, r.Summary())
 	return err
@@ -70,7 +71,7 @@ func WriteText(w io.Writer, r Report) error {
 func WriteErrors(w io.Writer, errs []model.Error, useColor bool) {
 	c := palette(useColor)
 	for _, e := range errs {
-		fmt.Fprintf(w, "%s: %s %s\n", c.pos.Sprint(e.Pos), c.severity(rules.Error), e.Message)
+		fmt.Fprintf(w, "%s: %s %s\n", c.pos.Sprint(safetext.Escape(e.Pos.String())), c.severity(rules.Error), safetext.Escape(e.Message))
 	}
 }
 
@@ -79,7 +80,7 @@ func WriteErrors(w io.Writer, errs []model.Error, useColor bool) {
 func writeNotices(w io.Writer, notices []model.Error, useColor bool) {
 	c := palette(useColor)
 	for _, n := range notices {
-		fmt.Fprintf(w, "%s: %s %s\n", c.pos.Sprint(n.Pos), c.infoC.Sprint("notice:"), n.Message)
+		fmt.Fprintf(w, "%s: %s %s\n", c.pos.Sprint(safetext.Escape(n.Pos.String())), c.infoC.Sprint("notice:"), safetext.Escape(n.Message))
 	}
 }
 

@@ -1,6 +1,7 @@
 // Parses each Mermaid file named on the command line with Mermaid itself
-// (jsdom stands in for the browser it expects). Prints "ok FILE TYPE" or
-// "FAIL FILE: error" per file; exits 1 if any failed.
+// (jsdom stands in for the browser it expects). Prints "ok FILE TYPE
+// config=JSON" (the configuration the diagram's own directives set: {} for
+// salint's output) or "FAIL FILE: error" per file; exits 1 if any failed.
 import { JSDOM } from 'jsdom';
 import fs from 'node:fs';
 
@@ -16,7 +17,7 @@ let failed = 0;
 for (const file of process.argv.slice(2)) {
   try {
     const result = await mermaid.parse(fs.readFileSync(file, 'utf8'));
-    console.log(`ok ${file} ${result.diagramType}`);
+    console.log(`ok ${file} ${result.diagramType} config=${JSON.stringify(result.config ?? {})}`);
   } catch (e) {
     failed++;
     console.log(`FAIL ${file}: ${String(e.message || e)}`);

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/mutate/admit"
 )
@@ -57,10 +58,10 @@ func runAdmit(args []string, e *env) int {
 	}
 	res.WriteInputs(e.stderr, false)
 	for _, n := range out.Notes {
-		fmt.Fprintf(e.stderr, "%s: note: %s\n", n.Pos, n.Message)
+		fmt.Fprintf(e.stderr, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(n.Message))
 	}
 	for _, r := range out.Rejections {
-		fmt.Fprintf(e.stderr, "%s: rejected: %s: %s\n", r.Pos, r.Object, r.Message)
+		fmt.Fprintf(e.stderr, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(r.Object.String()), safetext.Escape(r.Message))
 	}
 	switch {
 	case len(res.Errors) > 0:

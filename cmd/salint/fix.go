@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/mutate"
 	"github.com/salint/salint/rules"
@@ -102,7 +103,7 @@ func runFix(args []string, e *env) int {
 			// written below, whole
 		default:
 			if err := mutate.WriteFile(c.Path, c.Old, c.New); err != nil {
-				fmt.Fprintf(e.stderr, "%s: error: %v\n", c.Path, err)
+				fmt.Fprintf(e.stderr, "%s: error: %s\n", safetext.Escape(c.Path), safetext.Escape(err.Error()))
 				failed = true
 				delete(changed, c.Path)
 				unwritten = append(unwritten, c.Path)
@@ -146,7 +147,7 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, un
 				continue // the file could not be written
 			}
 			wrote = true
-			fmt.Fprintf(w, "%s:%d: %s: %s\n", e.Path, e.Line, f.Rule, f.Fix.Message)
+			fmt.Fprintf(w, "%s:%d: %s: %s\n", safetext.Escape(e.Path), e.Line, f.Rule, safetext.Escape(f.Fix.Message))
 		}
 		if wrote {
 			n++
@@ -154,10 +155,10 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, un
 	}
 	for _, d := range res.Dropped {
 		f := d.Finding
-		fmt.Fprintf(w, "%s:%d: %s: not fixed: %s\n", f.Pos.File, f.Pos.Line, f.Rule, d.Reason)
+		fmt.Fprintf(w, "%s:%d: %s: not fixed: %s\n", safetext.Escape(f.Pos.File), f.Pos.Line, f.Rule, safetext.Escape(d.Reason))
 	}
 	for _, f := range last.Findings {
-		fmt.Fprintf(w, "%s: %s: %s [%s]\n", f.Pos, f.Severity, f.Text(), f.Rule)
+		fmt.Fprintf(w, "%s: %s: %s [%s]\n", safetext.Escape(f.Pos.String()), f.Severity, safetext.Escape(f.Text()), f.Rule)
 	}
 	remain := "no findings remain"
 	if len(unwritten) > 0 {
@@ -175,7 +176,7 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, un
 		remain += "; " + plural(len(last.Errors), "input error")
 	}
 	if len(unwritten) > 0 {
-		remain += "; not written: " + strings.Join(unwritten, ", ")
+		remain += "; not written: " + safetext.Escape(strings.Join(unwritten, ", "))
 	}
 	fmt.Fprintf(w, "salint fix: %s %s in %s; %s\n", verb, plural(n, "finding"), plural(len(changed), "file"), remain)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/mutate"
 	"github.com/spf13/pflag"
 )
@@ -14,7 +15,7 @@ import (
 // "salint CMD: message" on standard error, exit code 2.
 func usageErrors(cmd string, e *env) func(error) int {
 	return func(err error) int {
-		fmt.Fprintf(e.stderr, "salint %s: %v\n", cmd, err)
+		fmt.Fprintf(e.stderr, "salint %s: %s\n", cmd, safetext.Escape(err.Error()))
 		return exitError
 	}
 }

@@ -138,6 +138,15 @@ spec:
   imagePullSecrets: [{name: "x\\\"y"}]
 `
 
+// directive has names holding Mermaid directives, which Mermaid reads
+// anywhere in a diagram, labels included (issue 18).
+const directive = `apiVersion: v1
+kind: Pod
+metadata: {name: "%%{init: {'themeCSS': '.missing {display: none}'}}%%", namespace: "%%{init: {'theme': 'dark'}}%%"}
+spec:
+  serviceAccountName: "ghost%%{init: {'themeCSS': 'g {opacity: 0}'}}%%"
+`
+
 func TestQuoting_HostileNamesStayInsideLabels(t *testing.T) {
 	v := accounts.Build(model.BuildText(model.Options{}, "t.yaml", hostile))
 	dot := string(render(t, v, "dot"))
@@ -340,9 +349,10 @@ func TestMermaid_ParsesWithMermaid(t *testing.T) {
 	}
 	dir := t.TempDir()
 	inputs := map[string][]byte{
-		"example":  render(t, exampleView(t), "mermaid"),
-		"hostile":  render(t, accounts.Build(model.BuildText(model.Options{}, "t.yaml", hostile)), "mermaid"),
-		"corpus-1": nil, "corpus-2": nil,
+		"example":   render(t, exampleView(t), "mermaid"),
+		"hostile":   render(t, accounts.Build(model.BuildText(model.Options{}, "t.yaml", hostile)), "mermaid"),
+		"directive": render(t, accounts.Build(model.BuildText(model.Options{}, "t.yaml", directive)), "mermaid"),
+		"corpus-1":  nil, "corpus-2": nil,
 	}
 	if corpus, ok := rulestest.FindCorpus(); ok {
 		t.Chdir(corpus)
@@ -365,8 +375,15 @@ func TestMermaid_ParsesWithMermaid(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-	if out, err := run(files...); err != nil {
+	out, err := run(files...)
+	if err != nil {
 		t.Errorf("Mermaid rejects the output: %v\n%s", err, out)
+	}
+	// No name sets Mermaid's configuration: every diagram's is empty.
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if strings.HasPrefix(line, "ok ") && !strings.HasSuffix(line, " config={}") {
+			t.Errorf("a name in the output configures Mermaid: %s", line)
+		}
 	}
 	broken := filepath.Join(dir, "broken.mmd")
 	if err := os.WriteFile(broken, []byte("flowchart LR\n  a[x] --> |unclosed label b\n"), 0o600); err != nil {

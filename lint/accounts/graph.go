@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/salint/salint/internal/safetext"
 )
 
 // The DOT and Mermaid outputs draw one graph: namespaces as clusters;
@@ -186,7 +188,7 @@ func WriteDOT(w io.Writer, v *View) error {
 func dotNode(n *node) string {
 	shape := map[nodeKind]string{accountNode: "ellipse", workloadNode: "box", secretNode: "note", roleNode: "hexagon"}[n.kind]
 	fill := map[nodeKind]string{accountNode: "#dbeafe", workloadNode: "#f3f4f6", secretNode: "#fef3c7", roleNode: "#dcfce7"}[n.kind]
-	attrs := fmt.Sprintf("shape=%s, label=%s", shape, dotQuote(n.label+"\n"+n.name))
+	attrs := fmt.Sprintf("shape=%s, label=%s", shape, dotQuote(n.label, n.name))
 	switch n.state {
 	case absent:
 		attrs += ", style=\"dashed,bold\", color=red, fontcolor=red"
@@ -198,12 +200,16 @@ func dotNode(n *node) string {
 	return dotQuote(n.key) + " [" + attrs + "];"
 }
 
-// dotQuote makes s a DOT quoted string; "\n" becomes a centred line break.
-func dotQuote(s string) string {
-	return `"` + dotEscaper.Replace(s) + `"`
+// dotQuote makes lines a DOT quoted string, each line centred. A line
+// break inside a line (from input) is escaped, as every control character.
+func dotQuote(lines ...string) string {
+	for i, l := range lines {
+		lines[i] = dotEscaper.Replace(safetext.Escape(l))
+	}
+	return `"` + strings.Join(lines, `\n`) + `"`
 }
 
-var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
+var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // WriteMermaid writes the view as a Mermaid flowchart, which GitHub renders
 // in Markdown inside a ```mermaid block.
@@ -287,7 +293,10 @@ func mermaidClass(n *node) string {
 // escapes: quotes and the characters its Markdown labels treat specially
 // become HTML entities, which it renders.
 func mermaidQuote(s string) string {
-	return `"` + mermaidEscaper.Replace(s) + `"`
+	return `"` + mermaidEscaper.Replace(safetext.Escape(s)) + `"`
 }
 
-var mermaidEscaper = strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "\n", " ")
+// '#' and '%' are escaped too: Mermaid reads "#name;" as an entity, and
+// "%%{...}%%" as a directive that configures the whole diagram (its theme,
+// its CSS) wherever it appears, labels included.
+var mermaidEscaper = strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "#", "#35;", "%", "#37;")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/rules/model"
 )
 
@@ -121,7 +122,7 @@ func WriteText(w io.Writer, v *View) error {
 		for _, a := range n.Accounts {
 			workloads += len(a.Workloads)
 		}
-		fmt.Fprintf(w, "namespace %s: %s, %s\n", n.Name, plural(len(n.Accounts), "account"), plural(workloads, "workload"))
+		fmt.Fprintf(w, "namespace %s: %s, %s\n", safetext.Escape(n.Name), plural(len(n.Accounts), "account"), plural(workloads, "workload"))
 		var table bytes.Buffer
 		tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 		// Legacy token Secrets are rare: their column shows only where
@@ -138,6 +139,9 @@ func WriteText(w io.Writer, v *View) error {
 		for _, row := range rows {
 			if !tokens {
 				row = append(row[:4:4], row[5:]...)
+			}
+			for j, cell := range row { // a tab or line break would break the table
+				row[j] = safetext.Escape(cell)
 			}
 			fmt.Fprintln(tw, "  "+strings.Join(row, "\t"))
 		}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
@@ -116,14 +117,14 @@ func process(rl *framework.ResourceList, cfg *FunctionConfig, log io.Writer, fix
 	for _, e := range res.Errors {
 		outcome.Failed = true
 		rl.Results = append(rl.Results, &framework.Result{Message: e.Message, Severity: framework.Error, File: items.fileOf(items.itemOf(nil, e.Pos.File))})
-		fmt.Fprintf(log, "%s: error: %s\n", e.Pos.File, e.Message)
+		fmt.Fprintf(log, "%s: error: %s\n", safetext.Escape(e.Pos.File), safetext.Escape(e.Message))
 	}
 	for _, f := range res.Findings {
 		if f.Severity >= cfg.failOn {
 			outcome.Failed = true
 		}
 		rl.Results = append(rl.Results, items.result(f))
-		fmt.Fprintf(log, "%s: %s: %s [%s]\n", where(f.Pos.File, f.Field), f.Severity, f.Text(), f.Rule)
+		fmt.Fprintf(log, "%s: %s: %s [%s]\n", safetext.Escape(where(f.Pos.File, f.Field)), f.Severity, safetext.Escape(f.Text()), f.Rule)
 	}
 	if len(res.Findings) > 0 {
 		noun := "resources"

@@ -1,0 +1,97 @@
+// Package safetext makes a value read from input safe to print as part of a
+// line of human-readable output: a terminal, a CI job log, a step summary.
+//
+// Manifests and file names are untrusted: YAML escapes put any character in
+// a name, and Kubernetes validates names only when they are applied. Every
+// writer of human-readable output prints input values through Escape, so no
+// value can end a line, move the cursor, open a terminal hyperlink, or start
+// a GitHub Actions workflow command. It lives in its own package, below
+// rules/model, because the writers are spread over lint, lint/accounts,
+// lint/krm, mutate/admit and cmd/salint, and none of them owns the others.
+package safetext
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Escape returns s with every character a terminal or log viewer would act
+// on written as a Go-style escape: C0 controls (\n, \r, \t, \x1b, ...), DEL,
+// C1 controls (\u0085, ...), the Unicode line and paragraph separators and
+// the bidirectional overrides and isolates (which reorder what a line shows),
+// and bytes that are not UTF-8 (\xe9). Two workflow-command openings are
+// escaped too, since the GitHub Actions runner executes them from any log
+// line: a ':' that follows only whitespace at the start of s (the runner
+// trims leading whitespace, then looks for "::"), and the '[' of "##[" (the
+// older syntax, found anywhere in a line). Printable text is returned as is,
+// so output without such characters is unchanged; Escape(Escape(s)) ==
+// Escape(s). A backslash is not escaped: the output is for people, not for
+// parsing back.
+func Escape(s string) string {
+	if isSafe(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	leading := true // only whitespace so far
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case r == ':' && leading:
+			b.WriteString(`\x3a`)
+		case r == '[' && strings.HasSuffix(s[:i], "##"):
+			b.WriteString(`\x5b`)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		leading = leading && unicode.IsSpace(r) && r >= 0x20 && !unsafeRune(r)
+		i += size
+	}
+	return b.String()
+}
+
+// unsafeRune reports the non-ASCII characters Escape writes as \uXXXX.
+func unsafeRune(r rune) bool {
+	switch {
+	case r >= 0x80 && r <= 0x9f: // C1 controls: CSI, NEL, OSC, ...
+		return true
+	case r == '\u2028' || r == '\u2029': // line and paragraph separators
+		return true
+	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069': // bidi overrides and isolates
+		return true
+	}
+	return false
+}
+
+// isSafe reports whether Escape would return s unchanged, without
+// allocating: the common case.
+func isSafe(s string) bool {
+	leading := true
+	for i, r := range s {
+		switch {
+		case r < 0x20 || r == 0x7f || r == utf8.RuneError || unsafeRune(r):
+			// RuneError may be a real U+FFFD; the slow path tells them apart.
+			return false
+		case r == ':' && leading:
+			return false
+		case r == '[' && strings.HasSuffix(s[:i], "##"):
+			return false
+		}
+		leading = leading && unicode.IsSpace(r)
+	}
+	return true
+}

@@ -1,0 +1,40 @@
+package safetext
+
+import "testing"
+
+func TestEscape(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"web", "web"},
+		{"ünïcode名前", "ünïcode名前"},
+		{"a b", "a b"},
+		{"web\x1b]8;;https://evil.example\x07x", `web\x1b]8;;https://evil.example\x07x`},
+		{"a\nb\rc\td", `a\nb\rc\td`},
+		{"del\x7f", `del\x7f`},
+		{"nul\x00", `nul\x00`},
+		{"c1\u0085\u009b", `c1\u0085\u009b`},
+		{"sep\u2028\u2029", `sep\u2028\u2029`},
+		{"bidi\u202e\u2066", `bidi\u202e\u2066`},
+		{"bad\xe9utf8", `bad\xe9utf8`},
+		// A value that can begin a line never begins a workflow command:
+		// the runner trims leading whitespace before looking for "::".
+		{"::error file=a::forged", `\x3a:error file=a::forged`},
+		{"  \u00a0::stop-commands::x", "  \u00a0\\x3a:stop-commands::x"},
+		{"a::b", "a::b"},
+		{"x##[error]forged", `x##\x5berror]forged`},
+		{"#[", "#["},
+	} {
+		if got := Escape(tc.in); got != tc.want {
+			t.Errorf("Escape(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if again := Escape(Escape(tc.in)); again != Escape(tc.in) {
+			t.Errorf("Escape is not idempotent on %q: %q", tc.in, again)
+		}
+	}
+}
+
+func TestEscape_LeavesPrintableTextUnallocated(t *testing.T) {
+	s := "Deployment shop/web runs as ServiceAccount \"ghost\""
+	if n := testing.AllocsPerRun(100, func() { _ = Escape(s) }); n != 0 {
+		t.Errorf("Escape allocated %v times on printable text, want 0", n)
+	}
+}
