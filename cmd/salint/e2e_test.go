@@ -223,6 +223,45 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("fail: staged files named like flags are files, not flags", func(t *testing.T) {
+		// pre-commit appends file names to the hook's entry: without a
+		// "--" before them, "--config=quiet.yaml" loads a config that
+		// silences everything and "-ovictim.yaml" overwrites victim.yaml
+		// with the report (issue 18).
+		before := commits()
+		victim := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: victim, namespace: shop}\n"
+		writeTree(t, user, map[string]string{
+			"victim.yaml": victim,
+			"quiet.yaml":  "rules:\n  missing-service-account: {enabled: false}\n",
+		})
+		r.must("git", "add", "victim.yaml", "quiet.yaml")
+		r.must("git", "commit", "-q", "--no-verify", "-m", "victim")
+		before++
+		writeTree(t, user, map[string]string{
+			"--config=quiet.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: config, namespace: shop}\n",
+			"-ovictim.yaml":       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flag, namespace: shop}\n",
+			"apps/ghost.yaml":     e2eGhost,
+		})
+		r.must("git", "add", "--", "--config=quiet.yaml", "-ovictim.yaml", "apps/ghost.yaml")
+		out, ok := r.run("git", "commit", "-m", "flags")
+		t.Logf("git commit output:\n%s", out)
+		if ok || !strings.Contains(out, `apps/ghost.yaml:9:7: error: Deployment shop/ghost runs as ServiceAccount "ghost"`) {
+			t.Errorf("a file named --config=quiet.yaml silenced the hook:\n%s", out)
+		}
+		if data, err := os.ReadFile(filepath.Join(user, "victim.yaml")); err != nil || string(data) != victim {
+			t.Errorf("a file named -ovictim.yaml made the hook write victim.yaml (%v):\n%s", err, data)
+		}
+		if commits() != before {
+			t.Error("a commit was made")
+		}
+		r.must("git", "rm", "-q", "--cached", "--", "--config=quiet.yaml", "-ovictim.yaml", "apps/ghost.yaml")
+		for _, f := range []string{"--config=quiet.yaml", "-ovictim.yaml", "apps/ghost.yaml"} {
+			if err := os.Remove(filepath.Join(user, f)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+
 	t.Run("pass: a staged Helm template is excluded, as documented", func(t *testing.T) {
 		writeTree(t, user, map[string]string{
 			"charts/app/Chart.yaml":        "apiVersion: v2\nname: app\nversion: 0.1.0\n",
