@@ -195,23 +195,34 @@ func globMatch(pattern, name string) bool {
 	return matchSegments(strings.Split(pattern, "/"), strings.Split(name, "/"))
 }
 
+// matchSegments runs over the pattern once, keeping the set of path
+// positions the pattern so far can end at: O(len(pat) × len(segs)) segment
+// matches. (Trying each way of splitting the path among the "**"s, as it
+// once did, is exponential: "**/" repeated against a deep path that does
+// not match took seconds per finding; issue 18.)
 func matchSegments(pat, segs []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			for i := 0; i <= len(segs); i++ {
-				if matchSegments(pat[1:], segs[i:]) {
-					return true
+	at := make([]bool, len(segs)+1) // at[i]: the pattern so far matches segs[:i]
+	at[0] = true
+	for _, p := range pat {
+		next := make([]bool, len(segs)+1)
+		if p == "**" {
+			// Any number of segments: from the first reachable position on.
+			for i, ok := range at {
+				if ok {
+					for j := i; j <= len(segs); j++ {
+						next[j] = true
+					}
+					break
 				}
 			}
-			return false
+		} else {
+			for i := range segs {
+				if at[i] {
+					next[i+1], _ = path.Match(p, segs[i])
+				}
+			}
 		}
-		if len(segs) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], segs[0]); !ok {
-			return false
-		}
-		pat, segs = pat[1:], segs[1:]
+		at = next
 	}
-	return len(segs) == 0
+	return at[len(segs)]
 }
