@@ -444,6 +444,60 @@ spec:
 	}
 }
 
+// TestFingerprints_NULInANameCollidesWithNothing: parts were joined with
+// NUL and repeats told apart by "\x00<n>", so a Pod named "p\x001" (YAML
+// "\0") had the fingerprint of the second Pod p: code scanning and GitLab
+// merged two findings into one (issue 18).
+func TestFingerprints_NULInANameCollidesWithNothing(t *testing.T) {
+	pods := `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec: {serviceAccountName: ghost}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec: {serviceAccountName: ghost}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: "p\x001", namespace: shop}
+spec: {serviceAccountName: ghost}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: "x", namespace: "shop\0p"}
+spec: {serviceAccountName: ghost}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: "p\0x", namespace: "shop"}
+spec: {serviceAccountName: ghost}
+`
+	dir := writeFiles(t, map[string]string{"pods.yaml": pods})
+	res, err := Run(Options{Input: Input{Paths: []string{filepath.Join(dir, "pods.yaml")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []rules.Finding
+	for _, f := range res.Findings {
+		if f.Rule == "missing-service-account" {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) != 5 {
+		t.Fatalf("%d missing-service-account findings, want 5: %v", len(missing), res.Findings)
+	}
+	prints := fingerprints(missing, newRelPaths(dir))
+	seen := map[string]int{}
+	for i, p := range prints {
+		if j, dup := seen[p]; dup {
+			t.Errorf("findings %d (%s) and %d (%s) share fingerprint %s", j, missing[j].Object, i, missing[i].Object, p)
+		}
+		seen[p] = i
+	}
+}
+
 func TestGitLab_SeverityMapping(t *testing.T) {
 	res := &Result{Findings: []rules.Finding{
 		{Rule: "a", Severity: rules.Error, Pos: model.Position{File: "f.yaml", Line: 1}},

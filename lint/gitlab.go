@@ -55,7 +55,7 @@ func WriteGitLab(w io.Writer, r Report) error {
 	for _, e := range r.Errors {
 		file := paths.of(e.Pos.File).path
 		issues = append(issues, issue("input-error", "cannot lint: "+e.Message, "blocker",
-			digest("input-error\x00"+file+"\x00"+e.Message), file, e.Pos.Line))
+			digest(fingerprintKey("input-error", file, e.Message)), file, e.Pos.Line))
 	}
 	prints := fingerprints(r.Findings, paths)
 	for i, f := range r.Findings {

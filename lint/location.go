@@ -93,15 +93,31 @@ func fingerprints(findings []rules.Finding, paths *relPaths) []string {
 		if o := f.Object; o != nil {
 			parts = append(parts, o.APIVersion, o.Kind, o.Namespace, o.DisplayName())
 		}
-		base := strings.Join(parts, "\x00")
+		base := fingerprintKey(parts...)
 		key := base
 		if n := seen[base]; n > 0 {
+			// One part more (3 or 7 parts become 4 or 8): no other key
+			// has as many.
 			key += "\x00" + strconv.Itoa(n)
 		}
 		seen[base]++
 		out[i] = digest(key)
 	}
 	return out
+}
+
+// fingerprintEscaper makes a part free of bare NULs, so that NUL can
+// separate parts: no two lists of parts give one key, whatever bytes a
+// name holds (YAML's "\0" puts NUL in one). Parts without NUL or \x01 (all
+// real names) are unchanged, and so are their fingerprints.
+var fingerprintEscaper = strings.NewReplacer("\x01", "\x01\x01", "\x00", "\x01\x00")
+
+// fingerprintKey joins parts unambiguously.
+func fingerprintKey(parts ...string) string {
+	for i, p := range parts {
+		parts[i] = fingerprintEscaper.Replace(p)
+	}
+	return strings.Join(parts, "\x00")
 }
 
 // bySeverity picks the name a format gives to a severity.
