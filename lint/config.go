@@ -55,20 +55,28 @@ type IgnoreEntry struct {
 	Path string `yaml:"path" json:"path,omitempty"`
 }
 
-// FindConfig looks for .salint.yaml in dir and its parents; "" when none.
-func FindConfig(dir string) string {
+// FindConfig looks for .salint.yaml in dir and its parents up to the
+// repository root (see RepoRoot), or in dir alone outside a repository;
+// "" when none. A directory above the repository is not the repository's
+// to configure: anyone can write /tmp. Like git for a repository
+// (safe.directory), it refuses a config owned by another user.
+func FindConfig(dir string) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
-		return ""
+		return "", fmt.Errorf("config: %w", err)
 	}
+	root := RepoRoot(dir)
 	for {
 		p := filepath.Join(dir, ConfigFileName)
 		if info, err := os.Stat(p); err == nil && !info.IsDir() {
-			return p
+			if owner, me, ok := foreignOwner(info); ok {
+				return "", fmt.Errorf("config %s is owned by user %d, not by you (user %d): not used, as git does not use a repository another user owns; pass --config %s to use it, or --no-config", p, owner, me, p)
+			}
+			return p, nil
 		}
 		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
+		if dir == root || parent == dir {
+			return "", nil
 		}
 		dir = parent
 	}

@@ -30,7 +30,7 @@ type inputFlags struct {
 
 func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.namespace, "namespace", "n", "", "namespace `NS` of objects without metadata.namespace (default: config, else \"default\")")
-	fs.StringVar(&f.config, "config", "", "config `FILE` (default: "+lint.ConfigFileName+" in the working directory or a parent)")
+	fs.StringVar(&f.config, "config", "", "config `FILE` (default: "+lint.ConfigFileName+" in the working directory or a parent, up to the repository root)")
 	fs.BoolVar(&f.noConfig, "no-config", false, "ignore any "+lint.ConfigFileName)
 	fs.StringSliceVar(&f.enable, "enable", nil, "enable rules: `RULE,...` (comma-separated ids; \"all\" for every rule)")
 	fs.StringSliceVar(&f.disable, "disable", nil, "disable rules: `RULE,...` (comma-separated ids; \"all\" for every rule)")
@@ -81,7 +81,11 @@ func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 	}
 	file := f.config
 	if file == "" && !f.noConfig {
-		file = lint.FindConfig(configDir)
+		found, err := lint.FindConfig(configDir)
+		if err != nil {
+			return opts, err
+		}
+		file = found
 	}
 	if file != "" {
 		cfg, err := lint.LoadConfig(file)
