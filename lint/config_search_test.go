@@ -13,18 +13,7 @@ import (
 func TestFindConfig_StopsAtTheRepositoryRoot(t *testing.T) {
 	outside := t.TempDir()
 	repo := filepath.Join(outside, "repo")
-	writeTree := func(files map[string]string) {
-		for name, data := range files {
-			p := filepath.Join(outside, name)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	writeTree(map[string]string{
+	writeFilesIn(t, outside, map[string]string{
 		ConfigFileName:            "rules: {}\n",
 		"repo/.git/HEAD":          "ref: refs/heads/main\n",
 		"repo/apps/web.yaml":      "",
@@ -43,7 +32,7 @@ func TestFindConfig_StopsAtTheRepositoryRoot(t *testing.T) {
 			t.Errorf("FindConfig(%s) = %q, %v; want %q", c.dir, got, err, c.want)
 		}
 	}
-	writeTree(map[string]string{"repo/" + ConfigFileName: "rules: {}\n"})
+	writeFilesIn(t, outside, map[string]string{"repo/" + ConfigFileName: "rules: {}\n"})
 	if got, err := FindConfig(filepath.Join(repo, "apps")); err != nil || got != filepath.Join(repo, ConfigFileName) {
 		t.Errorf("FindConfig(repo/apps) = %q, %v; want the repository's config", got, err)
 	}
