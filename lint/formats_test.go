@@ -498,6 +498,45 @@ spec: {serviceAccountName: ghost}
 	}
 }
 
+// TestFingerprints_ListItemsByKey: a finding about a list item keeps its
+// fingerprint when an item is inserted above it, in the lists Kubernetes
+// merges by name (issue 18): a dismissed code-scanning alert stays
+// dismissed.
+func TestFingerprints_ListItemsByKey(t *testing.T) {
+	const secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: good, namespace: shop}\ntype: kubernetes.io/dockerconfigjson\n"
+	pod := func(pullSecrets, containers string) string {
+		return secret + "---\n{apiVersion: v1, kind: ServiceAccount, metadata: {name: web, namespace: shop}}\n" +
+			"---\n{apiVersion: v1, kind: Pod, metadata: {name: p, namespace: shop}, spec: {serviceAccountName: web, imagePullSecrets: [" + pullSecrets + "], containers: [{name: c, image: nginx}]}}\n" +
+			"---\n{apiVersion: v1, kind: Pod, metadata: {name: q, namespace: shop}, spec: {serviceAccountName: web, containers: [" + containers + "]}}\n"
+	}
+	run := func(text string, prune bool) map[string]string {
+		dir := writeFiles(t, map[string]string{"pod.yaml": text})
+		res, err := Run(Options{Input: Input{Paths: []string{dir}, Prune: prune, ReportOnly: prune}, Enable: []string{"registry-without-pull-secret"}, Config: &Config{PrivateRegistries: []string{"private.example"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prints := fingerprints(res.Findings, newRelPaths(dir))
+		byRule := map[string]string{}
+		for i, f := range res.Findings {
+			byRule[f.Rule] = prints[i]
+		}
+		return byRule
+	}
+	for _, prune := range []bool{false, true} { // salint lint prunes
+		before := run(pod("{name: gone}", "{name: app, image: private.example/app}"), prune)
+		after := run(pod("{name: good}, {name: gone}", "{name: side, image: nginx}, {name: app, image: private.example/app}"), prune)
+		for _, rule := range []string{"missing-pull-secret", "registry-without-pull-secret"} {
+			if before[rule] == "" {
+				t.Errorf("no %s finding: the test proves nothing (%v)", rule, before)
+				continue
+			}
+			if before[rule] != after[rule] {
+				t.Errorf("prune=%v: %s: fingerprint moved with the list index (%s → %s)", prune, rule, before[rule], after[rule])
+			}
+		}
+	}
+}
+
 func TestGitLab_SeverityMapping(t *testing.T) {
 	res := &Result{Findings: []rules.Finding{
 		{Rule: "a", Severity: rules.Error, Pos: model.Position{File: "f.yaml", Line: 1}},

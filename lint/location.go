@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // RepoRoot is the directory that CI systems resolve report paths against:
@@ -81,7 +83,9 @@ func (p *relPaths) of(file string) relPath {
 // fingerprints gives each finding an identity that stays the same from
 // run to run while the finding does: a hash of the rule, the file, the
 // object and the field, but not the line (which moves when lines are added
-// above it) nor the message (whose hints change with other files). Two
+// above it) nor the message (whose hints change with other files). Items
+// of the lists Kubernetes merges by name are named by it, not by their
+// index (see keyedField). Two
 // findings that agree on all of those (one object defined twice in a file)
 // are told apart by their order, which is stable because findings are
 // sorted.
@@ -89,7 +93,7 @@ func fingerprints(findings []rules.Finding, paths *relPaths) []string {
 	out := make([]string, len(findings))
 	seen := map[string]int{}
 	for i, f := range findings {
-		parts := []string{f.Rule, paths.of(f.Pos.File).path, f.Field}
+		parts := []string{f.Rule, paths.of(f.Pos.File).path, keyedField(f)}
 		if o := f.Object; o != nil {
 			parts = append(parts, o.APIVersion, o.Kind, o.Namespace, o.DisplayName())
 		}
@@ -104,6 +108,81 @@ func fingerprints(findings []rules.Finding, paths *relPaths) []string {
 		out[i] = digest(key)
 	}
 	return out
+}
+
+// mergedByName are the pod spec's lists whose items Kubernetes identifies
+// by their name (the strategic merge patch key): an item keeps its
+// identity when another is inserted above it.
+var mergedByName = map[string]bool{
+	model.InitContainers: true, model.Containers: true, model.EphemeralContainers: true,
+	"imagePullSecrets": true, "volumes": true, "env": true,
+}
+
+// keyedField is f.Field with each index into a list merged by name
+// replaced by the item's name: "spec.imagePullSecrets[name=\"creds\"].name"
+// for "spec.imagePullSecrets[1].name". Where the object's tree does not
+// say (no name, a path it does not hold), the index stays. A pruned
+// object's tree no longer holds its containers: a pod spec's container
+// records name them.
+func keyedField(f rules.Finding) string {
+	o := f.Object
+	if o == nil || o.Node == nil || !strings.HasPrefix(f.Field, o.FieldPrefix) {
+		return f.Field
+	}
+	segs := strings.Split(strings.TrimPrefix(f.Field, o.FieldPrefix), ".")
+	node, changed := o.Node, false
+	for i, seg := range segs {
+		list, index, isItem := listIndex(seg)
+		node = model.Get(node, list).Value
+		if !isItem || !mergedByName[list] {
+			if node == nil {
+				break
+			}
+			continue
+		}
+		var name string
+		if node != nil && node.Kind == yaml.SequenceNode && index < len(node.Content) {
+			node = model.Deref(node.Content[index])
+			name = model.Get(node, "name").String()
+		} else if c := containerAt(f.Pod, o.FieldPrefix+strings.Join(segs[:i], "."), list, index); c != nil {
+			node, name = c.Node, c.Name
+		}
+		if name == "" {
+			break
+		}
+		segs[i] = list + "[name=" + strconv.Quote(name) + "]"
+		changed = true
+	}
+	if !changed {
+		return f.Field
+	}
+	return o.FieldPrefix + strings.Join(segs, ".")
+}
+
+// containerAt is pod's container list[index], when path is pod's.
+func containerAt(pod *model.PodSpec, path, list string, index int) *model.Container {
+	if pod == nil || pod.Path != path {
+		return nil
+	}
+	for _, c := range pod.Containers {
+		if c.List == list && c.Index == index {
+			return c
+		}
+	}
+	return nil
+}
+
+// listIndex splits "containers[1]" into "containers" and 1.
+func listIndex(seg string) (name string, index int, ok bool) {
+	open := strings.IndexByte(seg, '[')
+	if open < 0 || !strings.HasSuffix(seg, "]") {
+		return seg, 0, false
+	}
+	n, err := strconv.Atoi(seg[open+1 : len(seg)-1])
+	if err != nil || n < 0 {
+		return seg, 0, false
+	}
+	return seg[:open], n, true
 }
 
 // fingerprintEscaper makes a part free of bare NULs, so that NUL can
