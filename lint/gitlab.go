@@ -1,9 +1,9 @@
 package lint
 
 import (
-	"encoding/json"
 	"io"
 
+	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/rules"
 )
 
@@ -62,8 +62,5 @@ func WriteGitLab(w io.Writer, r Report) error {
 		issues = append(issues, issue(f.Rule, f.Text(), gitlabSeverity(f.Severity), prints[i],
 			paths.of(f.Pos.File).path, f.Pos.Line))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(issues)
+	return safetext.WriteJSON(w, issues)
 }

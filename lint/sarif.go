@@ -1,11 +1,11 @@
 package lint
 
 import (
-	"encoding/json"
 	"io"
 	"net/url"
 	"strings"
 
+	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 )
@@ -192,10 +192,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 		}
 		run.Results = append(run.Results, res)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+	return safetext.WriteJSON(w, sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
 }
 
 // sarifLoc locates pos. The region has no snippet: the offending line can

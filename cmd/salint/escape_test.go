@@ -14,7 +14,9 @@ import (
 // Manifests are untrusted input to terminals and CI logs (issue 18): a
 // name, namespace or file name holding control characters must not end a
 // line, move the cursor, open a terminal hyperlink or start a GitHub
-// Actions workflow command in any of salint's human-readable outputs.
+// Actions workflow command in any of salint's outputs. The JSON formats
+// (json, sarif, gitlab) write such characters as \u escapes: the same
+// values, nothing a terminal acts on.
 
 // hostileNames are names a hostile pull request can put in a manifest
 // (YAML escapes make each one easy).
@@ -70,10 +72,10 @@ type outputRun struct {
 
 func outputRuns(dir, name string) []outputRun {
 	var runs []outputRun
-	for _, f := range []string{"text", "github"} {
+	for _, f := range []string{"text", "github", "json", "sarif", "gitlab"} {
 		runs = append(runs, outputRun{name: "lint " + f, args: []string{"lint", "--no-config", "--color", "never", "-f", f, dir}})
 	}
-	for _, f := range []string{"text", "dot", "mermaid"} {
+	for _, f := range []string{"text", "json", "dot", "mermaid"} {
 		runs = append(runs, outputRun{name: "accounts " + f, args: []string{"accounts", "--no-config", "-f", f, dir}})
 	}
 	runs = append(runs,

@@ -11,7 +11,10 @@
 package safetext
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -94,4 +97,39 @@ func isSafe(s string) bool {
 		leading = leading && unicode.IsSpace(r)
 	}
 	return true
+}
+
+// WriteJSON writes v as indented JSON (HTML characters as they are) with
+// the characters Escape would escape written as \u escapes: the same JSON
+// values, but nothing a terminal or a job log acts on when the report is
+// printed. Go's encoder already escapes C0 controls and U+2028/U+2029.
+func WriteJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	out := buf.Bytes()
+	if !bytes.ContainsFunc(out, func(r rune) bool { return r == 0x7f || unsafeRune(r) }) && !bytes.Contains(out, []byte("##[")) {
+		_, err := w.Write(out)
+		return err
+	}
+	var b bytes.Buffer
+	b.Grow(len(out) + 16)
+	for i := 0; i < len(out); {
+		r, size := utf8.DecodeRune(out[i:])
+		switch {
+		case r == 0x7f || unsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case r == '[' && bytes.HasSuffix(out[:i], []byte("##")):
+			b.WriteString(`\u005b`) // inside a string: "##[" exists nowhere else in JSON
+		default:
+			b.Write(out[i : i+size])
+		}
+		i += size
+	}
+	_, err := w.Write(b.Bytes())
+	return err
 }

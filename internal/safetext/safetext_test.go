@@ -1,6 +1,12 @@
 package safetext
 
-import "testing"
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode"
+)
 
 func TestEscape(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -36,5 +42,28 @@ func TestEscape_LeavesPrintableTextUnallocated(t *testing.T) {
 	s := "Deployment shop/web runs as ServiceAccount \"ghost\""
 	if n := testing.AllocsPerRun(100, func() { _ = Escape(s) }); n != 0 {
 		t.Errorf("Escape allocated %v times on printable text, want 0", n)
+	}
+}
+
+func TestWriteJSON_SameValuesNothingATerminalActsOn(t *testing.T) {
+	in := map[string]string{"name": "web\x7f\u0085\u009b2J\u202e##[error]x\x1b\n<&>", "plain": "a/b"}
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, in); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range buf.String() {
+		if r != '\n' && (unicode.IsControl(r) || unsafeRune(r)) {
+			t.Errorf("raw %U in %s", r, buf.String())
+		}
+	}
+	if strings.Contains(buf.String(), "##[") {
+		t.Errorf("##[ in %s", buf.String())
+	}
+	if !strings.Contains(buf.String(), `"<&>`) && !strings.Contains(buf.String(), `<&>"`) {
+		t.Errorf("HTML characters escaped: %s", buf.String())
+	}
+	var out map[string]string
+	if err := json.Unmarshal(buf.Bytes(), &out); err != nil || out["name"] != in["name"] || out["plain"] != in["plain"] {
+		t.Errorf("decoded %q (%v), want %q", out, err, in)
 	}
 }

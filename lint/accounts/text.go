@@ -2,7 +2,6 @@ package accounts
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -46,10 +45,7 @@ func WriteJSON(w io.Writer, v *View) error {
 	if out.Notices == nil {
 		out.Notices = []InputError{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return safetext.WriteJSON(w, out)
 }
 
 // Summary counts what the view shows.
