@@ -183,3 +183,20 @@ func FuzzOutput(f *testing.F) {
 		runOutputs(t, name)
 	})
 }
+
+// TestUsageErrors_Escaped: a flag or path a script built from file names
+// is echoed in the error escaped too.
+func TestUsageErrors_Escaped(t *testing.T) {
+	for _, args := range [][]string{
+		{"lint", "--x\x1b[2J\n::error::y"},
+		{"lint", "-f\x1b]8;;x\x07"},
+		{"accounts", "--format", "t\x1b[2J\n::error::y"},
+	} {
+		var stdout, stderr bytes.Buffer
+		run(args, &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+		if stderr.Len() == 0 {
+			t.Errorf("%q: no error", args)
+		}
+		checkOutputLines(t, strings.Join(args, " ")+" stderr", stderr.String(), false)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/rules"
 	"github.com/spf13/pflag"
@@ -116,7 +117,7 @@ func parseFlags(fs *pflag.FlagSet, args []string, e *env) (code int, done bool) 
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK, true
 		}
-		fmt.Fprintf(e.stderr, "salint %s: %v\nRun 'salint %s --help' for usage.\n", fs.Name(), err, fs.Name())
+		fmt.Fprintf(e.stderr, "salint %s: %s\nRun 'salint %s --help' for usage.\n", fs.Name(), safetext.Escape(err.Error()), fs.Name())
 		return exitError, true
 	}
 	if h, _ := fs.GetBool("help"); h {
