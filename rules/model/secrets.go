@@ -26,3 +26,7 @@ func (s *Source) SecretDocuments() []DocumentRange {
 	}
 	return out
 }
+
+// LastAppliedAnnotation is where kubectl apply keeps the object as last
+// applied: of a Secret, its data and stringData too.
+const LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
