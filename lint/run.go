@@ -51,6 +51,8 @@ type Result struct {
 	// Unreported counts input errors in files read only for context
 	// (outside Options.Only): the model may lack what they hold.
 	Unreported int
+
+	secrets model.SecretValues // of every input, read or not in scope
 }
 
 // Run lints the inputs. The error is for the user's own mistakes (an
@@ -138,8 +140,40 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	res.Findings = kustomize.Dedupe(res.Findings)
 	sortErrors(res.Errors)
 	sortErrors(res.Notices)
+	for _, f := range files {
+		res.secrets.Merge(f.SecretValues())
+	}
+	res.scrub()
 	return res
 }
+
+// scrub takes every Secret value of the input out of the result's
+// messages: every writer reads them from here, and whatever produced a
+// message (a kustomize error quotes the node it failed on) must not make
+// salint print a secret.
+func (r *Result) scrub() {
+	for _, errs := range [][]model.Error{r.Errors, r.Notices} {
+		for i := range errs {
+			errs[i].Message = r.secrets.Scrub(errs[i].Message)
+		}
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		f.Message = r.secrets.Scrub(f.Message)
+		if f.Fix == nil {
+			continue
+		}
+		if m := r.secrets.Scrub(f.Fix.Message); m != f.Fix.Message {
+			fix := *f.Fix // may be shared by the findings Dedupe joined
+			fix.Message = m
+			f.Fix = &fix
+		}
+	}
+}
+
+// Scrub takes every Secret value of the input out of msg: for messages
+// about the inputs that do not pass through the Result (admit's).
+func (r *Result) Scrub(msg string) string { return r.secrets.Scrub(msg) }
 
 // ruleResult is what one rule reported in Check.
 type ruleResult struct {

@@ -40,8 +40,30 @@ type File struct {
 	// Nodes, not Source.Data.
 	Built bool
 
-	prune bool // ReadOptions.Prune
+	prune   bool         // ReadOptions.Prune
+	secrets SecretValues // of the Secrets read, before pruning empties them
 }
+
+// SecretValues returns the values of the file's Secrets (see
+// SecretValues): those the reader met, and those of the objects a build
+// put in the file.
+func (f *File) SecretValues() *SecretValues {
+	if !f.Built {
+		return &f.secrets
+	}
+	v := &SecretValues{}
+	v.Merge(&f.secrets)
+	for _, o := range f.Objects {
+		if o.Kind == KindSecret && o.Group() == "" {
+			v.addSecret(o.Node, true)
+		}
+	}
+	return v
+}
+
+// AddSecretValues adds values said in the file's messages may quote: of
+// the Secrets of the files a failed build read.
+func (f *File) AddSecretValues(v *SecretValues) { f.secrets.Merge(v) }
 
 // Count is the number of cluster objects in the file.
 func (f *File) Count() int { return len(f.Objects) + f.Skipped }
@@ -478,6 +500,9 @@ func (f *File) addObject(n *yaml.Node, docIndex, item int, apiVersion, kind stri
 		prefix = fmt.Sprintf("items[%d].", item)
 	}
 	o := newObject(f.Source, n, docIndex, prefix, apiVersion, kind)
+	if kind == KindSecret && o.Group() == "" {
+		f.secrets.addSecret(n, true)
+	}
 	f.Objects = append(f.Objects, o)
 	f.pruneAndRead(o, anchored)
 }
