@@ -1,6 +1,8 @@
 package model
 
 import (
+	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -34,12 +36,66 @@ type Grant struct {
 // serviceAccountUserPrefix is the user name form of an account (spec §8).
 const serviceAccountUserPrefix = "system:serviceaccount:"
 
+// RBACGroup is the apiGroup of User and Group subjects (the default when
+// empty).
+const RBACGroup = "rbac.authorization.k8s.io"
+
+// dns1123Subdomain is the form of an account name (spec §2).
+var dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// ValidAccountName is the API server's check for account names (spec §2).
+func ValidAccountName(name string) bool {
+	return len(name) <= 253 && dns1123Subdomain.MatchString(name)
+}
+
+// SubjectProblem says why the API server's validation rejects subject s
+// of bd (spec §8; ValidateRoleBindingSubject in pkg/apis/rbac/validation),
+// "" when it accepts it. An invalid ServiceAccount name also rejects the
+// binding, but is not said here (invalid-service-account-name says it).
+func (bd *Binding) SubjectProblem(s *Subject) string {
+	if s.Name == "" {
+		return "has no name"
+	}
+	switch s.Kind {
+	case KindServiceAccount:
+		switch {
+		case s.APIGroup != "":
+			return fmt.Sprintf("has apiGroup %q, which must be empty for a ServiceAccount", s.APIGroup)
+		case s.Namespace.String() == "" && bd.Object.Kind == KindClusterRoleBinding:
+			return "has no namespace, which a ClusterRoleBinding requires"
+		}
+	case "User", "Group":
+		// An empty apiGroup is defaulted to RBACGroup; any other is refused.
+		if s.APIGroup != "" && s.APIGroup != RBACGroup {
+			return fmt.Sprintf("has apiGroup %q, which must be %q for a %s", s.APIGroup, RBACGroup, s.Kind)
+		}
+	default:
+		return fmt.Sprintf("has kind %q, which is none of ServiceAccount, User and Group", s.Kind)
+	}
+	return ""
+}
+
+// Rejected reports whether the API server rejects bd for one of its
+// subjects: the binding is then never created and grants nothing.
+func (bd *Binding) Rejected() bool {
+	for i := range bd.Subjects {
+		s := &bd.Subjects[i]
+		if bd.SubjectProblem(s) != "" || (s.Kind == KindServiceAccount && !ValidAccountName(s.Name)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Grants lists the subjects of bd that name a ServiceAccount: kind
 // ServiceAccount with apiGroup "" (namespace defaulted to the binding's own
 // in a RoleBinding, required in a ClusterRoleBinding), or a User named
-// system:serviceaccount:<ns>:<name> (spec §8). Subjects the API server
-// would not accept name nothing.
+// system:serviceaccount:<ns>:<name> (spec §8). A binding the API server
+// rejects (Rejected) grants nothing.
 func (bd *Binding) Grants() []Grant {
+	if bd.Rejected() {
+		return nil
+	}
 	var out []Grant
 	for i := range bd.Subjects {
 		s := &bd.Subjects[i]

@@ -142,3 +142,31 @@ subjects: [{kind: ServiceAccount, name: alpha}, {kind: ServiceAccount, name: zet
 		t.Errorf("ReferencedAccounts = %v, want ns: alpha, zeta", got)
 	}
 }
+
+// A binding the API server rejects (a User subject with another apiGroup,
+// spec §8) grants nothing, not even to its valid subjects.
+func TestGrantsTo_RejectedBindingGrantsNothing(t *testing.T) {
+	b := model.BuildText(model.Options{}, "t.yaml", `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: rb, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+subjects:
+- {kind: User, apiGroup: v1, name: "system:serviceaccount:shop:web"}
+- {kind: ServiceAccount, name: api}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ok, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+subjects:
+- {kind: User, name: "system:serviceaccount:shop:db"}
+`)
+	for _, name := range []string{"web", "api"} {
+		if g := b.GrantsTo("shop", name); len(g) != 0 {
+			t.Errorf("GrantsTo(shop, %s) = %d grants from a rejected binding", name, len(g))
+		}
+	}
+	if g := b.GrantsTo("shop", "db"); len(g) != 1 {
+		t.Errorf("GrantsTo(shop, db) = %d grants, want 1 (empty apiGroup is defaulted)", len(g))
+	}
+}
