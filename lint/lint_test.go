@@ -341,3 +341,38 @@ func TestCorpus_BadFilesAreLocatedErrorsAndTheRestIsLinted(t *testing.T) {
 		t.Errorf("only %d objects read: the good files were not linted", res.Objects)
 	}
 }
+
+// A finding names a List item as its object, so its field is relative to
+// that item, as for any other object (kubectl applies the items one by
+// one, and the API server's errors name the item's own fields).
+func TestListItem_FieldIsRelativeToTheItem(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"list.yaml": `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: c, namespace: shop}
+- apiVersion: batch/v1
+  kind: CronJob
+  metadata: {name: job, namespace: shop}
+  spec:
+    jobTemplate:
+      spec:
+        template:
+          spec:
+            serviceAccountName: Build_Robot
+            containers: [{name: c, image: nginx}]
+`})
+	res, err := Run(Options{Input: Input{Paths: []string{dir}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings %v, want one", res.Findings)
+	}
+	f := res.Findings[0]
+	const want = "spec.jobTemplate.spec.template.spec.serviceAccountName"
+	if f.Field != want || !strings.Contains(f.Message, "rejects the CronJob: "+want+": Invalid value") {
+		t.Errorf("field %q, message %q; want the field %s, relative to the item", f.Field, f.Message, want)
+	}
+}
