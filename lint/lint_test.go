@@ -376,3 +376,30 @@ items:
 		t.Errorf("field %q, message %q; want the field %s, relative to the item", f.Field, f.Message, want)
 	}
 }
+
+// A mistyped rule id in the ignore annotation silences nothing: the run
+// says so, with the closest rule id, as --disable does; known ids (any
+// case) and "all" are not reported.
+func TestIgnoreAnnotation_UnknownRuleIsANotice(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"d.yaml": fmtTemplate(
+		`annotations: {salint.io/ignore: "mising-service-account, ALL"}`,
+		`annotations: {salint.io/ignore: "Automount-Conflict, no-such-thing"}`)})
+	res, err := Run(Options{Input: Input{Paths: []string{dir}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range res.Notices {
+		got = append(got, n.Message)
+		if n.Pos.Line < 1 {
+			t.Errorf("unlocated notice %v", n)
+		}
+	}
+	want := []string{
+		`Deployment shop/web: salint.io/ignore names unknown rule "mising-service-account" (did you mean "missing-service-account"? see 'salint rules'); it silences nothing`,
+		`Deployment shop/web: the pod template's salint.io/ignore names unknown rule "no-such-thing" (see 'salint rules'); it silences nothing`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("notices\n%q\nwant\n%q", got, want)
+	}
+}
