@@ -26,17 +26,18 @@ func checkAutomountConflict(pass *Pass) {
 			continue // admission never mounts a token in a mirror pod (spec §1.2)
 		}
 		name, _ := pod.AccountName()
-		for _, acct := range b.AccountDefs(pod.Namespace(), name) {
-			if v, ok := acct.Automount.Bool(); ok && !v {
-				f := PodFinding(pod, pod.Automount.Key, "automountServiceAccountToken",
-					"%s sets automountServiceAccountToken: true, overriding ServiceAccount %s/%s which disables it (%s); the pod's value wins, so its pods mount an API token",
-					pod.Object, pod.Namespace(), name, acct.Object.Pos(acct.Automount.Key))
-				if pass.Settings.AutomountFix == AutomountFixAccount {
-					attachFix(&f, func() (*SuggestedFix, error) { return dropPodAutomount(pod, name) })
-				}
-				pass.Report(f)
-				break
+		acct := b.AppliedAccount(pod.Namespace(), name)
+		if acct == nil {
+			continue
+		}
+		if v, ok := acct.Automount.Bool(); ok && !v {
+			f := PodFinding(pod, pod.Automount.Key, "automountServiceAccountToken",
+				"%s sets automountServiceAccountToken: true, overriding ServiceAccount %s/%s which disables it (%s); the pod's value wins, so its pods mount an API token",
+				pod.Object, pod.Namespace(), name, acct.Object.Pos(acct.Automount.Key))
+			if pass.Settings.AutomountFix == AutomountFixAccount {
+				attachFix(&f, func() (*SuggestedFix, error) { return dropPodAutomount(pod, name) })
 			}
+			pass.Report(f)
 		}
 	}
 	for _, acct := range b.Accounts {

@@ -175,7 +175,7 @@ func (a *admitter) pod(p *model.PodSpec) {
 		a.reject(p, "%s", rules.AccountNotFound(ns, name))
 		return
 	}
-	acct := a.b.FirstAccount(ns, name)
+	acct := a.b.AppliedAccount(ns, name)
 	external := acct == nil && name != "default"
 
 	// spec §1.5: the pod's setting, else the account's, else mounted.

@@ -227,12 +227,13 @@ func (b *Bundle) ExternalAccountNames() [][2]string {
 	return out
 }
 
-// FirstAccount is the first definition of ns/name in input order, or nil.
-// When definitions disagree automount-conflict reports it; the first stands
-// for the account here.
-func (b *Bundle) FirstAccount(ns, name string) *Account {
+// AppliedAccount is the definition of ns/name the cluster keeps, or nil:
+// the last in input order, as kubectl apply of a directory (files in
+// lexical order, documents in order) or of a kustomize build leaves it.
+// When definitions disagree automount-conflict reports it.
+func (b *Bundle) AppliedAccount(ns, name string) *Account {
 	if defs := b.AccountDefs(ns, name); len(defs) > 0 {
-		return defs[0]
+		return defs[len(defs)-1]
 	}
 	return nil
 }
@@ -274,7 +275,7 @@ func (b *Bundle) EffectiveAutomount(p *PodSpec) (mounted bool, from Origin, ok b
 		return v, FromPod, true
 	}
 	name, _ := p.AccountName()
-	if a := b.FirstAccount(p.Namespace(), name); a != nil {
+	if a := b.AppliedAccount(p.Namespace(), name); a != nil {
 		if v, set := a.Automount.Bool(); set {
 			return v, FromAccount, true
 		}
@@ -303,7 +304,7 @@ func (b *Bundle) EffectivePullSecrets(p *PodSpec) (refs []Ref, from Origin) {
 		return nil, FromNone // admission never changes mirror pods (spec §1.2)
 	}
 	name, _ := p.AccountName()
-	if a := b.FirstAccount(p.Namespace(), name); a != nil {
+	if a := b.AppliedAccount(p.Namespace(), name); a != nil {
 		if len(a.ImagePullSecrets) > 0 {
 			return a.ImagePullSecrets, FromAccount
 		}

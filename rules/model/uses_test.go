@@ -170,3 +170,38 @@ subjects:
 		t.Errorf("GrantsTo(shop, db) = %d grants, want 1 (empty apiGroup is defaulted)", len(g))
 	}
 }
+
+// An account defined twice: kubectl apply of a directory (files in
+// lexical order, documents in order) or of a build keeps the last
+// definition, so that is the one pods get their token and pull secrets
+// from.
+func TestAppliedAccount_TheLastDefinitionWins(t *testing.T) {
+	b := model.BuildText(model.Options{}, "t.yaml", `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: ns}
+automountServiceAccountToken: false
+imagePullSecrets: [{name: old}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: ns}
+automountServiceAccountToken: true
+imagePullSecrets: [{name: new}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns}
+spec: {serviceAccountName: web, containers: [{name: c, image: i}]}
+`)
+	defs := b.AccountDefs("ns", "web")
+	if got := b.AppliedAccount("ns", "web"); len(defs) != 2 || got != defs[1] {
+		t.Fatalf("AppliedAccount = %v, want the second of %d definitions", got, len(defs))
+	}
+	pod := b.Pods[0]
+	if mounted, from, _ := b.EffectiveAutomount(pod); !mounted || from != model.FromAccount {
+		t.Errorf("EffectiveAutomount = %v from %s, want true from the last definition", mounted, from)
+	}
+	if refs, _ := b.EffectivePullSecrets(pod); len(refs) != 1 || refs[0].Name != "new" {
+		t.Errorf("EffectivePullSecrets = %v, want [new] from the last definition", refs)
+	}
+}
