@@ -20,7 +20,24 @@ var AutomountConflict = &Rule{
 
 func checkAutomountConflict(pass *Pass) {
 	b := pass.Bundle
+	// A value of another type is not a conflict: the API server refuses
+	// the object when it decodes it.
+	notBool := func(o *model.Object, f model.Field, field string) bool {
+		what := f.NotBool()
+		if what != "" {
+			fnd := ObjectFinding(o, f.Key, field, "%s sets automountServiceAccountToken to %s, which is not a boolean; the API server rejects the %s when it decodes it", o, what, o.Kind)
+			fnd.Severity = Error
+			pass.Report(fnd)
+		}
+		return what != ""
+	}
+	for _, acct := range b.Accounts {
+		notBool(acct.Object, acct.Automount, "automountServiceAccountToken")
+	}
 	for _, pod := range b.Pods {
+		if notBool(pod.Object, pod.Automount, pod.FieldPath("automountServiceAccountToken")) {
+			continue
+		}
 		podValue, ok := pod.Automount.Bool()
 		if !ok || !podValue || pod.IsMirror() {
 			continue // admission never mounts a token in a mirror pod (spec §1.2)
