@@ -165,6 +165,16 @@ func (r *Result) scrub() {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		f.Message = r.secrets.Scrub(f.Message)
+		f.NoFix = r.secrets.Scrub(f.NoFix)
+		cloned := false
+		for j, rel := range f.Related {
+			if m := r.secrets.Scrub(rel.Message); m != rel.Message {
+				if !cloned {
+					f.Related, cloned = slices.Clone(f.Related), true // may be shared by the findings Dedupe joined
+				}
+				f.Related[j].Message = m
+			}
+		}
 		if f.Fix == nil {
 			continue
 		}
