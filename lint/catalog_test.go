@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+
+	"github.com/salint/salint/rules/model"
 )
 
 // canary is a secret value: it must never reach any output.
@@ -110,7 +112,28 @@ metadata: {name: bare, namespace: shop}
 spec:
   containers: [{name: c, image: registry.corp.example/x}]
 `
-	dir := writeFiles(t, map[string]string{"secrets.yaml": secrets, "invalid.yaml": invalid, "workloads.yaml": workloads})
+	// A build kustomize fails on, quoting the Secret's node in its error.
+	kust := map[string]string{
+		"kustomization.yaml": `resources: [secret.yaml, cm.yaml]
+replacements:
+- source: {kind: ConfigMap, name: cm, fieldPath: data.host}
+  targets:
+  - select: {kind: Secret, name: s}
+    fieldPaths: [stringData.password.host]
+`,
+		"secret.yaml": `apiVersion: v1
+kind: Secret
+metadata: {name: s}
+stringData:
+  password: ` + canary + `
+`,
+		"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {host: h}\n",
+	}
+	files := map[string]string{"secrets.yaml": secrets, "invalid.yaml": invalid, "workloads.yaml": workloads}
+	for name, content := range kust {
+		files["kust/"+name] = content
+	}
+	dir := writeFiles(t, files)
 	res, err := Run(Options{Input: Input{Paths: []string{dir}}, Enable: []string{"all"}})
 	if err != nil {
 		t.Fatal(err)
@@ -138,6 +161,9 @@ spec:
 	outputs["errors"] = errs.String()
 	if !strings.Contains(outputs["text"], "one-line") {
 		t.Errorf("no finding on the one-line Secret:\n%s", outputs["text"])
+	}
+	if !strings.Contains(outputs["errors"], "node contents:\n"+model.Redacted) {
+		t.Errorf("no kustomize error quoting the Secret's node, redacted:\n%s", outputs["errors"])
 	}
 	forbidden := []string{canary, b64(canary), auth, b64(dockerConfig), "s3cr3t"}
 	for name, out := range outputs {

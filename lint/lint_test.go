@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/model"
 	"github.com/salint/salint/rules/rulestest"
 )
 
@@ -328,7 +329,9 @@ func TestCorpus_MissingAccountsMatchTheIndex(t *testing.T) {
 			}
 			got := 0
 			for _, f := range res.Findings {
-				if f.Rule == "missing-service-account" {
+				// An undefined reference under an invalid name is
+				// invalid-service-account-name's finding alone.
+				if f.Rule == "missing-service-account" || (f.Rule == "invalid-service-account-name" && f.Pod != nil && undefined(res.Bundle, f.Pod)) {
 					got++
 				}
 				if f.Pos.Line < 1 || f.Pos.Col < 1 {
@@ -340,6 +343,12 @@ func TestCorpus_MissingAccountsMatchTheIndex(t *testing.T) {
 			}
 		})
 	}
+}
+
+// undefined reports whether the account pod runs as is not in the bundle.
+func undefined(b *model.Bundle, pod *model.PodSpec) bool {
+	name, _ := pod.AccountName()
+	return !b.AccountExists(pod.Namespace(), name)
 }
 
 func TestCorpus_BadFilesAreLocatedErrorsAndTheRestIsLinted(t *testing.T) {
@@ -360,5 +369,67 @@ func TestCorpus_BadFilesAreLocatedErrorsAndTheRestIsLinted(t *testing.T) {
 	}
 	if res.Objects < 50 {
 		t.Errorf("only %d objects read: the good files were not linted", res.Objects)
+	}
+}
+
+// A finding names a List item as its object, so its field is relative to
+// that item, as for any other object (kubectl applies the items one by
+// one, and the API server's errors name the item's own fields).
+func TestListItem_FieldIsRelativeToTheItem(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"list.yaml": `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: c, namespace: shop}
+- apiVersion: batch/v1
+  kind: CronJob
+  metadata: {name: job, namespace: shop}
+  spec:
+    jobTemplate:
+      spec:
+        template:
+          spec:
+            serviceAccountName: Build_Robot
+            containers: [{name: c, image: nginx}]
+`})
+	res, err := Run(Options{Input: Input{Paths: []string{dir}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings %v, want one", res.Findings)
+	}
+	f := res.Findings[0]
+	const want = "spec.jobTemplate.spec.template.spec.serviceAccountName"
+	if f.Field != want || !strings.Contains(f.Message, "rejects the CronJob: "+want+": Invalid value") {
+		t.Errorf("field %q, message %q; want the field %s, relative to the item", f.Field, f.Message, want)
+	}
+}
+
+// A mistyped rule id in the ignore annotation silences nothing: the run
+// says so, with the closest rule id, as --disable does; known ids (any
+// case) and "all" are not reported.
+func TestIgnoreAnnotation_UnknownRuleIsANotice(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"d.yaml": fmtTemplate(
+		`annotations: {salint.io/ignore: "mising-service-account, ALL"}`,
+		`annotations: {salint.io/ignore: "Automount-Conflict, no-such-thing"}`)})
+	res, err := Run(Options{Input: Input{Paths: []string{dir}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range res.Notices {
+		got = append(got, n.Message)
+		if n.Pos.Line < 1 {
+			t.Errorf("unlocated notice %v", n)
+		}
+	}
+	want := []string{
+		`Deployment shop/web: salint.io/ignore names unknown rule "mising-service-account" (did you mean "missing-service-account"? see 'salint rules'); it silences nothing`,
+		`Deployment shop/web: the pod template's salint.io/ignore names unknown rule "no-such-thing" (see 'salint rules'); it silences nothing`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("notices\n%q\nwant\n%q", got, want)
 	}
 }

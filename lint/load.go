@@ -104,10 +104,17 @@ func load(in Input, current map[string]*model.File) []*model.File {
 	var built []*model.File
 	if pending != nil {
 		res := pending.Wait()
+		var consumed []string // files of the PATHs that builds read instead
+		for _, p := range skipped {
+			if res.Consumes(p) {
+				consumed = append(consumed, p)
+			}
+		}
 		// A build that turned out to need the network owns nothing: its
 		// files are read as written.
 		files = append(files, readAll(slices.DeleteFunc(skipped, res.Consumes), in, current)...)
 		built = res.Files
+		addFailedBuildSecrets(built, consumed, current)
 	}
 	return append(append(walkErrs, files...), built...)
 }
@@ -125,6 +132,34 @@ func readAll(paths []string, in Input, current map[string]*model.File) []*model.
 		files[i] = readOne(paths[i], in.Stdin, in.Prune, in.ReportOnly)
 	})
 	return files
+}
+
+// addFailedBuildSecrets gives the files with a build's errors the Secret
+// values of the files the builds read: kustomize's error may quote a node
+// of any of them (model.SecretValues), and a failed build put no object in
+// the model to take them from. Read only when a build failed.
+func addFailedBuildSecrets(built []*model.File, consumed []string, current map[string]*model.File) {
+	var failed []*model.File
+	for _, f := range built {
+		if len(f.Errors) > 0 {
+			failed = append(failed, f)
+		}
+	}
+	if len(failed) == 0 {
+		return
+	}
+	values := &model.SecretValues{}
+	for _, p := range consumed {
+		if f := current[p]; f != nil && f.Source.Data != nil {
+			// fix's edited bytes, which the build read
+			values.Merge(model.Read(&model.Source{Path: p, Data: f.Source.Data}).SecretValues())
+			continue
+		}
+		values.Merge(readOne(p, nil, false, false).SecretValues())
+	}
+	for _, f := range failed {
+		f.AddSecretValues(values)
+	}
 }
 
 // collect expands the path arguments into the list of files to read, and

@@ -5,6 +5,7 @@ package lint
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/salint/salint/lint/kustomize"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // Options configure one run. Flags have already been merged over Config.
@@ -51,6 +53,8 @@ type Result struct {
 	// Unreported counts input errors in files read only for context
 	// (outside Options.Only): the model may lack what they hold.
 	Unreported int
+
+	secrets model.SecretValues // of every input, read or not in scope
 }
 
 // Run lints the inputs. The error is for the user's own mistakes (an
@@ -108,6 +112,9 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 			res.Unreported += len(f.Errors)
 		}
 	}
+	if len(active) > 0 {
+		res.Notices = append(res.Notices, unknownIgnored(b, opts.Catalog, scope)...)
+	}
 	// Rules only read the bundle (Bundle.Memo locks), so they run on
 	// every core; each keeps its findings apart and they are joined in
 	// rule order, so the result is the same as one rule after another.
@@ -138,7 +145,89 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	res.Findings = kustomize.Dedupe(res.Findings)
 	sortErrors(res.Errors)
 	sortErrors(res.Notices)
+	for _, f := range files {
+		res.secrets.Merge(f.SecretValues())
+	}
+	res.scrub()
 	return res
+}
+
+// scrub takes every Secret value of the input out of the result's
+// messages: every writer reads them from here, and whatever produced a
+// message (a kustomize error quotes the node it failed on) must not make
+// salint print a secret.
+func (r *Result) scrub() {
+	for _, errs := range [][]model.Error{r.Errors, r.Notices} {
+		for i := range errs {
+			errs[i].Message = r.secrets.Scrub(errs[i].Message)
+		}
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		f.Message = r.secrets.Scrub(f.Message)
+		f.NoFix = r.secrets.Scrub(f.NoFix)
+		cloned := false
+		for j, rel := range f.Related {
+			if m := r.secrets.Scrub(rel.Message); m != rel.Message {
+				if !cloned {
+					f.Related, cloned = slices.Clone(f.Related), true // may be shared by the findings Dedupe joined
+				}
+				f.Related[j].Message = m
+			}
+		}
+		if f.Fix == nil {
+			continue
+		}
+		if m := r.secrets.Scrub(f.Fix.Message); m != f.Fix.Message {
+			fix := *f.Fix // may be shared by the findings Dedupe joined
+			fix.Message = m
+			f.Fix = &fix
+		}
+	}
+}
+
+// Scrub takes every Secret value of the input out of msg: for messages
+// about the inputs that do not pass through the Result (admit's).
+func (r *Result) Scrub(msg string) string { return r.secrets.Scrub(msg) }
+
+// unknownIgnored says of each rule id in an ignore annotation (of an
+// object or a pod template, in scope) that no rule of the catalog has,
+// with the closest, as --disable does: a mistyped id silences nothing.
+func unknownIgnored(b *model.Bundle, catalog []*rules.Rule, scope *scope) []model.Error {
+	if catalog == nil {
+		catalog = rules.All()
+	}
+	known := map[string]bool{"all": true}
+	for _, r := range catalog {
+		known[strings.ToLower(r.ID)] = true
+	}
+	var out []model.Error
+	say := func(o *model.Object, at *yaml.Node, whose string, ids []string) {
+		for _, id := range ids {
+			if !known[strings.ToLower(id)] {
+				out = append(out, model.Error{Pos: o.Pos(at), Message: fmt.Sprintf("%s: %ssalint.io/ignore names %s; it silences nothing", o, whose, rules.UnknownRule(id))})
+			}
+		}
+	}
+	for _, o := range b.Objects {
+		if ids := o.Ignored(); len(ids) > 0 && scope.has(o.Source.Path) {
+			at := model.Lookup(o.Node, "metadata", "annotations", model.IgnoreAnnotation).Value
+			if at == nil {
+				at = o.Node // pruned away: the object
+			}
+			say(o, at, "", ids)
+		}
+	}
+	for _, p := range b.Pods {
+		if len(p.Ignored) > 0 && scope.has(p.Object.Source.Path) {
+			at := p.KeyNode
+			if at == nil {
+				at = p.Node
+			}
+			say(p.Object, at, "the pod template's ", p.Ignored)
+		}
+	}
+	return out
 }
 
 // ruleResult is what one rule reported in Check.

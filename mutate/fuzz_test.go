@@ -67,7 +67,8 @@ func checkUnchangedOutsideFixes(t *testing.T, res *mutate.Result, data []byte) {
 	var fixed []string
 	for _, a := range res.Applied {
 		if o := a.Finding.Object; o != nil {
-			fixed = append(fixed, fmt.Sprintf("document %d:.%s", documentOf(o)+1, a.Finding.Field))
+			// Field is the object's own; a List item's is inside the document.
+			fixed = append(fixed, fmt.Sprintf("document %d:.%s%s", documentOf(o)+1, o.FieldPrefix, a.Finding.Field))
 		}
 	}
 	after := mutate.LeafValues(res.Changes[0].New)

@@ -131,7 +131,7 @@ func Fix(files []*model.File, check Checker, editable func(path string) bool) (*
 func fixKey(f rules.Finding) string {
 	key := f.Rule + "\x00" + f.Pos.File + "\x00" + f.Field + "\x00" + f.Fix.Message
 	if o := f.Object; o != nil {
-		key += "\x00" + o.Kind + "\x00" + o.Namespace + "\x00" + o.Name + "\x00" + strconv.Itoa(o.DocIndex)
+		key += "\x00" + o.Kind + "\x00" + o.Namespace + "\x00" + o.Name + "\x00" + strconv.Itoa(o.DocIndex) + "\x00" + o.FieldPrefix
 	}
 	return key
 }

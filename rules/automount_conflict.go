@@ -20,23 +20,41 @@ var AutomountConflict = &Rule{
 
 func checkAutomountConflict(pass *Pass) {
 	b := pass.Bundle
+	// A value of another type is not a conflict: the API server refuses
+	// the object when it decodes it.
+	notBool := func(o *model.Object, f model.Field, field string) bool {
+		what := f.NotBool()
+		if what != "" {
+			fnd := ObjectFinding(o, f.Key, field, "%s sets automountServiceAccountToken to %s, which is not a boolean; the API server rejects the %s when it decodes it", o, what, o.Kind)
+			fnd.Severity = Error
+			pass.Report(fnd)
+		}
+		return what != ""
+	}
+	for _, acct := range b.Accounts {
+		notBool(acct.Object, acct.Automount, "automountServiceAccountToken")
+	}
 	for _, pod := range b.Pods {
+		if notBool(pod.Object, pod.Automount, pod.FieldPath("automountServiceAccountToken")) {
+			continue
+		}
 		podValue, ok := pod.Automount.Bool()
 		if !ok || !podValue || pod.IsMirror() {
 			continue // admission never mounts a token in a mirror pod (spec §1.2)
 		}
 		name, _ := pod.AccountName()
-		for _, acct := range b.AccountDefs(pod.Namespace(), name) {
-			if v, ok := acct.Automount.Bool(); ok && !v {
-				f := PodFinding(pod, pod.Automount.Key, "automountServiceAccountToken",
-					"%s sets automountServiceAccountToken: true, overriding ServiceAccount %s/%s which disables it (%s); the pod's value wins, so its pods mount an API token",
-					pod.Object, pod.Namespace(), name, acct.Object.Pos(acct.Automount.Key))
-				if pass.Settings.AutomountFix == AutomountFixAccount {
-					attachFix(&f, func() (*SuggestedFix, error) { return dropPodAutomount(pod, name) })
-				}
-				pass.Report(f)
-				break
+		acct := b.AppliedAccount(pod.Namespace(), name)
+		if acct == nil {
+			continue
+		}
+		if v, ok := acct.Automount.Bool(); ok && !v {
+			f := PodFinding(pod, pod.Automount.Key, "automountServiceAccountToken",
+				"%s sets automountServiceAccountToken: true, overriding ServiceAccount %s/%s which disables it (%s); the pod's value wins, so its pods mount an API token",
+				pod.Object, pod.Namespace(), name, acct.Object.Pos(acct.Automount.Key))
+			if pass.Settings.AutomountFix == AutomountFixAccount {
+				attachFix(&f, func() (*SuggestedFix, error) { return dropPodAutomount(pod, name) })
 			}
+			pass.Report(f)
 		}
 	}
 	for _, acct := range b.Accounts {

@@ -24,7 +24,7 @@ func checkIgnoredAccountPullSecrets(pass *Pass) {
 			continue // mirror pods are never changed by admission (spec §1.2)
 		}
 		name, _ := pod.AccountName()
-		acct := b.FirstAccount(pod.Namespace(), name)
+		acct := b.AppliedAccount(pod.Namespace(), name)
 		if acct == nil {
 			continue
 		}

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/salint/salint/rules/model"
 )
@@ -15,12 +14,8 @@ var InvalidServiceAccountName = &Rule{
 	Check:    checkInvalidServiceAccountName,
 }
 
-var dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
-
 // validAccountName is the API server's check for account names (spec §2).
-func validAccountName(name string) bool {
-	return len(name) <= 253 && dns1123Subdomain.MatchString(name)
-}
+func validAccountName(name string) bool { return model.ValidAccountName(name) }
 
 const dns1123Message = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character, at most 253 characters"
 
@@ -35,12 +30,13 @@ func checkInvalidServiceAccountName(pass *Pass) {
 		pass.Report(ObjectFinding(o, model.Lookup(o.Node, "metadata", "name").Key, "metadata.name",
 			"ServiceAccount %q in namespace %s has an invalid name; the API server rejects it: metadata.name: Invalid value: %q: %s", name, o.Namespace, name, dns1123Message).judgedIn(o.Namespace))
 	}
-	// A reference is reported only when no definition is (spec §2 makes
-	// every such reference fail the same way as its definition).
-	reported := func(ns, name string) bool { return len(b.AccountDefs(ns, name)) > 0 }
+	// A reference is reported where it stands, whether or not something
+	// defines the name: validation rejects the referring object itself
+	// (spec §2; RBAC validation of subjects), and the definition's
+	// finding does not tell the user that this object fails too.
 	for _, pod := range b.Pods {
 		name, field := pod.AccountName()
-		if !field.Present() || validAccountName(name) || reported(pod.Namespace(), name) {
+		if !field.Present() || validAccountName(name) {
 			continue
 		}
 		key := pod.AccountKey()
@@ -62,13 +58,14 @@ func checkInvalidServiceAccountName(pass *Pass) {
 		pass.Report(PodFinding(pod, field.Key, key, "%s runs as ServiceAccount %q, which is not a valid name; %s", pod.Object, name, consequence))
 	}
 	for _, bd := range b.Bindings {
-		for _, g := range bd.Grants() {
-			if g.Subject.Kind != model.KindServiceAccount || validAccountName(g.Name) || reported(g.Namespace, g.Name) {
+		for i := range bd.Subjects {
+			s := &bd.Subjects[i]
+			if s.Kind != model.KindServiceAccount || s.Name == "" || validAccountName(s.Name) {
 				continue
 			}
 			o := bd.Object
-			pass.Report(ObjectFinding(o, g.Subject.NameNode, fmt.Sprintf("subjects[%d].name", g.Subject.Index),
-				"%s names ServiceAccount %q, which is not a valid name; the API server rejects the binding: subjects[%d].name: Invalid value: %q: %s", o, g.Name, g.Subject.Index, g.Name, dns1123Message))
+			pass.Report(ObjectFinding(o, s.NameNode, fmt.Sprintf("subjects[%d].name", s.Index),
+				"%s names ServiceAccount %q, which is not a valid name; the API server rejects the binding: subjects[%d].name: Invalid value: %q: %s", o, s.Name, s.Index, s.Name, dns1123Message))
 		}
 	}
 }

@@ -2,8 +2,6 @@ package rules
 
 import (
 	"fmt"
-
-	"github.com/salint/salint/rules/model"
 )
 
 // MissingRBACSubject finds binding subjects that name a ServiceAccount
@@ -21,16 +19,14 @@ func checkMissingRBACSubject(pass *Pass) {
 		o := bd.Object
 		for i := range bd.Subjects {
 			s := &bd.Subjects[i]
-			if s.Kind != model.KindServiceAccount {
-				continue
-			}
-			if problem := invalidSASubject(bd, s); problem != "" {
-				f := ObjectFinding(o, s.Node, fmt.Sprintf("subjects[%d]", i), "%s: subjects[%d] (ServiceAccount %q) %s; the API server rejects the binding", o, i, s.Name, problem)
+			if problem := bd.SubjectProblem(s); problem != "" {
+				f := ObjectFinding(o, s.Node, fmt.Sprintf("subjects[%d]", i), "%s: subjects[%d] (%s %q) %s; the API server rejects the binding", o, i, s.Kind, s.Name, problem)
 				f.Severity = Error
 				pass.Report(f)
 			}
 		}
-		// Grants resolves subject namespaces as the API server does (spec §8).
+		// Grants resolves subject namespaces as the API server does (spec
+		// §8); a rejected binding grants nothing, and is reported above.
 		for _, g := range bd.Grants() {
 			if b.AccountExists(g.Namespace, g.Name) {
 				continue
@@ -45,18 +41,4 @@ func checkMissingRBACSubject(pass *Pass) {
 				o, bd.RoleKind, bd.RoleName, g.Namespace, g.Name, g.Namespace, hintText(hints)).judgedIn(g.Namespace).judgedIn(others...))
 		}
 	}
-}
-
-// invalidSASubject says why the API server rejects a ServiceAccount
-// subject (spec §8), "" when it does not.
-func invalidSASubject(bd *model.Binding, s *model.Subject) string {
-	switch {
-	case s.Name == "":
-		return "has no name"
-	case s.APIGroup != "":
-		return fmt.Sprintf("has apiGroup %q, which must be empty for a ServiceAccount", s.APIGroup)
-	case s.Namespace.String() == "" && bd.Object.Kind == model.KindClusterRoleBinding:
-		return "has no namespace, which a ClusterRoleBinding requires"
-	}
-	return ""
 }

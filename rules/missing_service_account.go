@@ -26,8 +26,8 @@ func checkMissingServiceAccount(pass *Pass) {
 		}
 		name, field := pod.AccountName()
 		ns := pod.Namespace()
-		if name == "" || b.AccountExists(ns, name) {
-			continue
+		if name == "" || b.AccountExists(ns, name) || !validAccountName(name) {
+			continue // an invalid name is invalid-service-account-name's: one finding for one mistake
 		}
 		key := pod.AccountKey()
 		if field.Key == pod.ServiceAccount.Key {

@@ -106,7 +106,7 @@ func coveringSecrets(b *model.Bundle, ns string, img model.ImageRef) []string {
 // to the pod when its account is the implicit default, which no file holds.
 func addCoveringSecret(b *model.Bundle, pod *model.PodSpec, from model.Origin, secret string) (*SuggestedFix, error) {
 	name, _ := pod.AccountName()
-	acct := b.FirstAccount(pod.Namespace(), name)
+	acct := b.AppliedAccount(pod.Namespace(), name)
 	var e TextEdit
 	var err error
 	where := "the pod's imagePullSecrets"
@@ -147,7 +147,7 @@ func pullSecretsText(b *model.Bundle, pod *model.PodSpec, refs []model.Ref, from
 	case model.FromAccount:
 		return fmt.Sprintf("none of the imagePullSecrets of its ServiceAccount %s (%s) has auths for it", acct, quotedNames(names))
 	}
-	if b.FirstAccount(pod.Namespace(), name) == nil {
+	if b.AppliedAccount(pod.Namespace(), name) == nil {
 		return fmt.Sprintf("the pod lists no imagePullSecrets and its ServiceAccount %s is the namespace's implicit default, which has none", acct)
 	}
 	return fmt.Sprintf("neither the pod nor its ServiceAccount %s lists imagePullSecrets", acct)

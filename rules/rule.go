@@ -247,7 +247,7 @@ func ObjectFinding(o *model.Object, node *yaml.Node, field, format string, args 
 		Message: fmt.Sprintf(format, args...),
 		Pos:     o.Pos(node),
 		Object:  o,
-		Field:   o.FieldPrefix + field,
+		Field:   field,
 	}
 }
 

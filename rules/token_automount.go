@@ -31,7 +31,7 @@ func checkTokenAutomount(pass *Pass) {
 			node, key = pod.Automount.Key, "automountServiceAccountToken"
 			why = "it sets automountServiceAccountToken: true"
 		case model.FromAccount:
-			a := b.FirstAccount(pod.Namespace(), name)
+			a := b.AppliedAccount(pod.Namespace(), name)
 			why = fmt.Sprintf("its ServiceAccount %s sets automountServiceAccountToken: true (%s) and the pod does not override it", acct, a.Object.Pos(a.Automount.Key))
 		default:
 			why = fmt.Sprintf("neither the pod nor its ServiceAccount %s sets automountServiceAccountToken, and the default is to mount", acct)

@@ -23,7 +23,7 @@ func checkUnmountableSecret(pass *Pass) {
 			continue
 		}
 		name, _ := pod.AccountName()
-		acct := b.FirstAccount(pod.Namespace(), name)
+		acct := b.AppliedAccount(pod.Namespace(), name)
 		if acct == nil || !acct.EnforceMountable {
 			continue
 		}

@@ -14,8 +14,8 @@ func checkUnusedServiceAccount(pass *Pass) {
 	b := pass.Bundle
 	for _, acct := range b.Accounts {
 		ns, name := acct.Object.Namespace, acct.Name()
-		if name == "" || name == "default" || b.FirstAccount(ns, name) != acct {
-			continue // default always exists (spec §3); report one definition
+		if name == "" || name == "default" || b.AccountDefs(ns, name)[0] != acct {
+			continue // default always exists (spec §3); report one definition, the first
 		}
 		if len(b.PodsRunningAs(ns, name)) > 0 || len(b.GrantsTo(ns, name)) > 0 || len(b.TokenSecretsFor(ns, name)) > 0 {
 			continue

@@ -17,7 +17,8 @@ mounted, the projected kube-api-access-<suffix> volume with read-only mounts
 at /var/run/secrets/kubernetes.io/serviceaccount. The suffix is derived from
 the pod's identity (the API server's is random), so the output is stable.
 Mirror pods are left alone; other documents pass through byte for byte,
-except Secrets, whose data and stringData values are shown as <redacted>.
+except Secrets, whose data and stringData values and last-applied annotation
+are shown as <redacted>.
 
 A Pod the API server would reject is not printed; every rejection (of a Pod,
 or of the pods a template's controller would create, named as the controller
@@ -58,10 +59,10 @@ func runAdmit(args []string, e *env) int {
 	}
 	res.WriteInputs(e.stderr, false)
 	for _, n := range out.Notes {
-		fmt.Fprintf(e.stderr, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(n.Message))
+		fmt.Fprintf(e.stderr, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(res.Scrub(n.Message)))
 	}
 	for _, r := range out.Rejections {
-		fmt.Fprintf(e.stderr, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(r.Object.String()), safetext.Escape(r.Message))
+		fmt.Fprintf(e.stderr, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(r.Object.String()), safetext.Escape(res.Scrub(r.Message)))
 	}
 	switch {
 	case len(res.Errors) > 0:

@@ -73,6 +73,35 @@ items:
 - {apiVersion: v1, kind: Secret, metadata: {name: l, namespace: shop}, data: {k: ` + b64(canary) + `}}
 `,
 		"account.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop}\n",
+		// "kind : Secret" is the key kind (valid YAML): a Secret all the
+		// same, next to a fixed line.
+		"spaced.yaml": `apiVersion: v1
+kind: Pod
+metadata: {name: p2, namespace: shop}
+spec:
+  containers: [{name: c, image: nginx}]
+  serviceAccountName: web
+  serviceAccount: web
+---
+apiVersion: v1
+kind : Secret
+metadata: {name: spaced, namespace: shop}
+stringData:
+  password: ` + canary + `
+`,
+		// kubectl get -o yaml keeps the whole object, data included, in
+		// the last-applied annotation.
+		"applied.yaml": `apiVersion: v1
+kind: Secret
+metadata:
+  name: applied
+  namespace: shop
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: |
+      {"apiVersion":"v1","data":{"token":"` + b64(canary) + `"},"kind":"Secret","metadata":{"name":"applied","namespace":"shop"},"stringData":{"p":"` + canary + `"}}
+data:
+  token: ` + b64(canary) + `
+`,
 	}
 	dir := t.TempDir()
 	for name, content := range files {
@@ -124,7 +153,7 @@ items:
 		t.Fatalf("fix exit %d:\n%s", code, out)
 	}
 	check("fix", out)
-	if !strings.Contains(out, "fixed 3 findings in 3 files") {
+	if !strings.Contains(out, "fixed 4 findings in 4 files") {
 		t.Errorf("fix did not fix the three files:\n%s", out)
 	}
 }

@@ -209,7 +209,7 @@ func account(b *model.Bundle, ns, name string) *Account {
 		a.DefinedAt = append(a.DefinedAt, d.Object.Pos(nil))
 	}
 	a.Automount = Token{From: model.FromUnknown}
-	if first := b.FirstAccount(ns, name); first != nil {
+	if first := b.AppliedAccount(ns, name); first != nil {
 		if v, set := first.Automount.Bool(); set {
 			a.Automount = known(v, model.FromAccount)
 		} else {

@@ -91,8 +91,9 @@ func Admit(b *model.Bundle, show func(file string) bool) (*Result, error) {
 }
 
 // Redacted replaces every value of a Secret's data and stringData in the
-// preview: salint never prints secret values, and the preview is about
-// pods, not about what the Secrets hold.
+// preview, and its last-applied annotation (which holds both): salint
+// never prints secret values, and the preview is about pods, not about
+// what the Secrets hold.
 const Redacted = "<redacted>"
 
 func (a *admitter) redact(o *model.Object) {
@@ -108,6 +109,14 @@ func (a *admitter) redact(o *model.Object) {
 			m.Content[i] = str(Redacted)
 		}
 		a.changed[o] = true
+	}
+	if m := model.Lookup(o.Node, "metadata", "annotations").Mapping(); m != nil {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == model.LastAppliedAnnotation {
+				m.Content[i+1] = str(Redacted)
+				a.changed[o] = true
+			}
+		}
 	}
 }
 
@@ -166,7 +175,7 @@ func (a *admitter) pod(p *model.PodSpec) {
 		a.reject(p, "%s", rules.AccountNotFound(ns, name))
 		return
 	}
-	acct := a.b.FirstAccount(ns, name)
+	acct := a.b.AppliedAccount(ns, name)
 	external := acct == nil && name != "default"
 
 	// spec §1.5: the pod's setting, else the account's, else mounted.

@@ -330,7 +330,7 @@ func newPodSpec(o *Object, l *PodSpecLocation, at specAt) *PodSpec {
 		Location:           l,
 		Node:               spec,
 		KeyNode:            at.key,
-		Path:               o.FieldPrefix + at.path,
+		Path:               at.path,
 		ServiceAccountName: Get(spec, l.accountKey()),
 	}
 	if l.AccountOnly {

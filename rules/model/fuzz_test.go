@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -173,4 +174,62 @@ func countNodes(n *yaml.Node) int {
 		}
 	}
 	return c
+}
+
+// FuzzSniffKind checks the kind sniffer against a full parse: it may be
+// unsure, never wrong. Every document Read would cut from the input that
+// parses alone is read as Read reads it (merge keys applied), and a certain
+// sniff must name the kind the parse finds ("" when there is none). CI
+// runs it (.ci/run) like FuzzRead.
+func FuzzSniffKind(f *testing.F) {
+	for _, seed := range []string{
+		"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n",
+		"apiVersion: v1\nkind : ServiceAccount\nmetadata:\n  name: a\n",
+		"apiVersion: v1\nkind\t: Secret\n",
+		"<<: {kind: Secret}\napiVersion: v1\n",
+		"metadata: {a: 1,\nkind: Secret}\n",
+		"a: \"x\nkind: Secret\"\n",
+		"kind: null\n",
+		"\xef\xbb\xbfkind: Pod\n---\nkind: Secret\n",
+		"kind: Pod # c\n---\n\"kind\": Secret\n",
+		"a: b\rkind: Secret\n",
+		"a: b\u2028kind: Secret\n",
+		"  x: 1\r\n\tkind: Secret\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, c := range splitDocuments(data, textStart(data)) {
+			doc := data[c.start:c.end]
+			kind, certain := sniffKind(doc)
+			if !certain {
+				continue
+			}
+			parsed, ok := parsedKind(doc)
+			if ok && parsed != kind {
+				t.Errorf("sniffKind(%q) = %q, certain; the document parses with kind %q", doc, kind, parsed)
+			}
+		}
+	})
+}
+
+// parsedKind is the kind of the one document in doc as the reader's full
+// parse sees it (merge keys applied; "" when it has none); ok is false when
+// doc is not exactly one document that parses.
+func parsedKind(doc []byte) (kind string, ok bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(doc))
+	var root yaml.Node
+	if err := dec.Decode(&root); err != nil {
+		return "", false
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
+		return "", false
+	}
+	w := walker{file: &File{Source: &Source{Path: "fuzz.yaml", Data: doc}}}
+	w.walk(&root)
+	if w.refused || len(root.Content) != 1 {
+		return "", false
+	}
+	return Get(root.Content[0], "kind").String(), true
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strconv"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -30,14 +31,14 @@ func (f Field) Bool() (value, ok bool) {
 	if f.Value == nil || f.Value.Kind != yaml.ScalarNode {
 		return false, false
 	}
+	if f.Value.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 || (f.Value.Style&yaml.TaggedStyle != 0 && f.Value.Tag == "!!str") {
+		return false, false // a string, "true" too: the API server refuses it (NotBool)
+	}
 	switch f.Value.Value {
 	case "true", "True", "TRUE":
 		return true, true
 	case "false", "False", "FALSE":
 		return false, true
-	}
-	if f.Value.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-		return false, false
 	}
 	// kubectl reads manifests with sigs.k8s.io/yaml, which follows YAML 1.1:
 	// a plain yes/no/on/off reaches the API server as a boolean, so the
@@ -49,6 +50,27 @@ func (f Field) Bool() (value, ok bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// NotBool describes the field's value when it is set to something that
+// is not a boolean ("the string \"true\"", "a list"), which the API
+// server refuses when it decodes the object; "" when it is a boolean,
+// null or absent.
+func (f Field) NotBool() string {
+	v := f.Value
+	if _, ok := f.Bool(); ok || v == nil || (v.Kind == yaml.ScalarNode && v.Tag == "!!null") {
+		return ""
+	}
+	switch v.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a map"
+	}
+	if (v.Tag == "!!int" || v.Tag == "!!float") && v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 {
+		return "the number " + v.Value
+	}
+	return fmt.Sprintf("the string %q", v.Value)
 }
 
 // Deref follows an alias node to its target.

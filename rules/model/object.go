@@ -12,8 +12,10 @@ type Object struct {
 	Node   *yaml.Node // the object's mapping
 	// DocIndex is the document's 0-based index in its file.
 	DocIndex int
-	// FieldPrefix is "" for a document, "items[N]." for a List item; it
-	// prefixes field paths in findings.
+	// FieldPrefix is "" for a document, "items[N]." for a List item: it
+	// tells the items of one document apart. Field paths in findings are
+	// the object's own, relative to the item (kubectl applies each item
+	// as an object).
 	FieldPrefix string
 
 	APIVersion, Kind   string

@@ -40,8 +40,30 @@ type File struct {
 	// Nodes, not Source.Data.
 	Built bool
 
-	prune bool // ReadOptions.Prune
+	prune   bool         // ReadOptions.Prune
+	secrets SecretValues // of the Secrets read, before pruning empties them
 }
+
+// SecretValues returns the values of the file's Secrets (see
+// SecretValues): those the reader met, and those of the objects a build
+// put in the file.
+func (f *File) SecretValues() *SecretValues {
+	if !f.Built {
+		return &f.secrets
+	}
+	v := &SecretValues{}
+	v.Merge(&f.secrets)
+	for _, o := range f.Objects {
+		if o.Kind == KindSecret && o.Group() == "" {
+			v.addSecret(o.Node, true)
+		}
+	}
+	return v
+}
+
+// AddSecretValues adds values said in the file's messages may quote: of
+// the Secrets of the files a failed build read.
+func (f *File) AddSecretValues(v *SecretValues) { f.secrets.Merge(v) }
 
 // Count is the number of cluster objects in the file.
 func (f *File) Count() int { return len(f.Objects) + f.Skipped }
@@ -478,6 +500,9 @@ func (f *File) addObject(n *yaml.Node, docIndex, item int, apiVersion, kind stri
 		prefix = fmt.Sprintf("items[%d].", item)
 	}
 	o := newObject(f.Source, n, docIndex, prefix, apiVersion, kind)
+	if kind == KindSecret && o.Group() == "" {
+		f.secrets.addSecret(n, true)
+	}
 	f.Objects = append(f.Objects, o)
 	f.pruneAndRead(o, anchored)
 }
@@ -583,9 +608,14 @@ func separators(data []byte, start int) []int {
 
 // sniffKind finds a document's top-level kind without parsing it. certain
 // is false whenever the document's shape could hide another answer (flow
-// style, JSON, anchors, tags, quoted keys, directives, more than one kind):
-// such documents are parsed in full.
+// style, JSON, anchors, tags, quoted keys, merge keys, directives, line
+// breaks other than LF and CRLF, a column-0 line that is no simple
+// "key: value", more than one kind): such documents are parsed in full.
+// It may be unsure, never wrong (FuzzSniffKind checks it against a parse).
 func sniffKind(doc []byte) (kind string, certain bool) {
+	if otherLineBreaks(doc) {
+		return "", false // YAML ends lines there too: a column-0 key could hide after one
+	}
 	first := true
 	found := false
 	for len(doc) > 0 {
@@ -595,6 +625,7 @@ func sniffKind(doc []byte) (kind string, certain bool) {
 		} else {
 			line, doc = doc, nil
 		}
+		line = bytes.TrimSuffix(line, []byte{'\r'})
 		if len(line) == 0 {
 			continue
 		}
@@ -604,7 +635,7 @@ func sniffKind(doc []byte) (kind string, certain bool) {
 				return "", false // indented document root
 			}
 			continue
-		case c == '#' || c == '\r':
+		case c == '#':
 			continue
 		case c == '-':
 			if bytes.HasPrefix(line, []byte("---")) {
@@ -617,18 +648,25 @@ func sniffKind(doc []byte) (kind string, certain bool) {
 			return "", false // sequence document
 		case c == '.' && bytes.HasPrefix(line, []byte("...")):
 			return "", false // document end: more may follow
-		case strings.IndexByte("{[&*!%?|>\"'@`", c) >= 0:
-			return "", false
+		case strings.IndexByte("{[&*!%?|>\"'@`<", c) >= 0:
+			return "", false // "<" for a merge key ("<<: {kind: Secret}")
 		}
 		first = false
-		if !bytes.HasPrefix(line, []byte("kind:")) {
+		key, value, ok := splitKey(line)
+		if !ok {
+			return "", false
+		}
+		if key != "kind" {
+			if !oneLineValue(value) {
+				return "", false // a value going on at column 0 could hold "kind:"
+			}
 			continue
 		}
 		if found {
 			return "", false // duplicate kind: let the parser report it
 		}
 		found = true
-		v, ok := plainValue(line[len("kind:"):])
+		v, ok := plainValue(value)
 		if !ok {
 			return "", false
 		}
@@ -637,16 +675,88 @@ func sniffKind(doc []byte) (kind string, certain bool) {
 	return kind, true
 }
 
-// plainValue reads a simple scalar after "key:" on the same line.
+// otherLineBreaks reports whether doc holds a line break YAML knows but
+// the sniffer's line split does not: a CR not before LF, NEL, LS or PS.
+func otherLineBreaks(doc []byte) bool {
+	for rest := doc; ; {
+		i := bytes.IndexByte(rest, '\r')
+		if i < 0 {
+			break
+		}
+		if i+1 == len(rest) || rest[i+1] != '\n' {
+			return true
+		}
+		rest = rest[i+2:]
+	}
+	return bytes.Contains(doc, []byte("\u0085")) || bytes.Contains(doc, []byte("\u2028")) || bytes.Contains(doc, []byte("\u2029"))
+}
+
+// splitKey cuts a column-0 line "key: value" (a plain key, as the first
+// character has been checked) at its first ": " or final ":"; the key loses
+// the blanks YAML allows before the colon ("kind : Secret").
+func splitKey(line []byte) (key string, value []byte, ok bool) {
+	for i := range line {
+		if line[i] == '#' && i > 0 && (line[i-1] == ' ' || line[i-1] == '\t') {
+			return "", nil, false // a comment before any colon: no "key: value"
+		}
+		if line[i] == ':' && (i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t') {
+			return string(bytes.TrimRight(line[:i], " \t")), line[i+1:], true
+		}
+	}
+	return "", nil, false // a plain scalar going on from an earlier line, or an error
+}
+
+// oneLineValue reports whether the value after a column-0 key ends on its
+// line: empty (a block follows, indented), plain, quoted and closed, or a
+// flow collection closed without quotes.
+func oneLineValue(b []byte) bool {
+	b = bytes.TrimSpace(stripComment(b))
+	if len(b) == 0 {
+		return true
+	}
+	switch b[0] {
+	case '"', '\'':
+		_, ok := plainValue(append([]byte{' '}, b...))
+		return ok
+	case '{', '[':
+		if bytes.ContainsAny(b, "\"'") {
+			return false
+		}
+		depth := 0
+		for _, c := range b {
+			switch c {
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+			if depth < 0 {
+				return false
+			}
+		}
+		return depth == 0
+	}
+	return true
+}
+
+// stripComment cuts a line at a "#" that follows a blank.
+func stripComment(b []byte) []byte {
+	for i := 1; i < len(b); i++ {
+		if b[i] == '#' && (b[i-1] == ' ' || b[i-1] == '\t') {
+			return b[:i]
+		}
+	}
+	return b
+}
+
+// plainValue reads a simple scalar after "key:" on the same line; not a
+// null ("kind: ~" has no kind).
 func plainValue(b []byte) (string, bool) {
 	b = bytes.TrimRight(b, " \t\r")
 	if len(b) > 0 && b[0] != ' ' && b[0] != '\t' {
 		return "", false // "kind:x" is not a key
 	}
-	if i := bytes.Index(b, []byte(" #")); i >= 0 {
-		b = b[:i]
-	}
-	b = bytes.TrimSpace(b)
+	b = bytes.TrimSpace(stripComment(b))
 	if len(b) == 0 {
 		return "", false // value on the next line, or null
 	}
@@ -658,6 +768,10 @@ func plainValue(b []byte) (string, bool) {
 		return string(inner), true
 	}
 	if strings.IndexByte("&*!|>{[\"'%@`", b[0]) >= 0 {
+		return "", false
+	}
+	switch string(b) {
+	case "~", "null", "Null", "NULL":
 		return "", false
 	}
 	return string(b), true

@@ -169,6 +169,16 @@ func TestSniffKind(t *testing.T) {
 		{"kind: Service\n...\nkind: Pod\n", "", false},
 		{"  kind: Service\n", "", false},
 		{"kind: Service\r\n", "Service", true},
+		{"apiVersion: v1\nkind : ServiceAccount\n", "ServiceAccount", true},
+		{"kind\t: Secret # c\n", "Secret", true},
+		{"kind: Secret\t# c\n", "Secret", true},
+		{"kind: ~\n", "", false},
+		{"<<: {kind: Secret}\n", "", false},
+		{"metadata: {a: 1,\nkind: Secret}\n", "", false},
+		{"metadata: {name: a}\nkind: Pod\n", "Pod", true},
+		{"a: \"x\nkind: Secret\"\n", "", false},
+		{"a: b\rkind: Secret\n", "", false},
+		{"a: b\u2028kind: Secret\n", "", false},
 	}
 	for _, c := range cases {
 		kind, certain := sniffKind([]byte(c.doc))

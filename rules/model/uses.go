@@ -1,6 +1,8 @@
 package model
 
 import (
+	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -34,12 +36,66 @@ type Grant struct {
 // serviceAccountUserPrefix is the user name form of an account (spec §8).
 const serviceAccountUserPrefix = "system:serviceaccount:"
 
+// RBACGroup is the apiGroup of User and Group subjects (the default when
+// empty).
+const RBACGroup = "rbac.authorization.k8s.io"
+
+// dns1123Subdomain is the form of an account name (spec §2).
+var dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// ValidAccountName is the API server's check for account names (spec §2).
+func ValidAccountName(name string) bool {
+	return len(name) <= 253 && dns1123Subdomain.MatchString(name)
+}
+
+// SubjectProblem says why the API server's validation rejects subject s
+// of bd (spec §8; ValidateRoleBindingSubject in pkg/apis/rbac/validation),
+// "" when it accepts it. An invalid ServiceAccount name also rejects the
+// binding, but is not said here (invalid-service-account-name says it).
+func (bd *Binding) SubjectProblem(s *Subject) string {
+	if s.Name == "" {
+		return "has no name"
+	}
+	switch s.Kind {
+	case KindServiceAccount:
+		switch {
+		case s.APIGroup != "":
+			return fmt.Sprintf("has apiGroup %q, which must be empty for a ServiceAccount", s.APIGroup)
+		case s.Namespace.String() == "" && bd.Object.Kind == KindClusterRoleBinding:
+			return "has no namespace, which a ClusterRoleBinding requires"
+		}
+	case "User", "Group":
+		// An empty apiGroup is defaulted to RBACGroup; any other is refused.
+		if s.APIGroup != "" && s.APIGroup != RBACGroup {
+			return fmt.Sprintf("has apiGroup %q, which must be %q for a %s", s.APIGroup, RBACGroup, s.Kind)
+		}
+	default:
+		return fmt.Sprintf("has kind %q, which is none of ServiceAccount, User and Group", s.Kind)
+	}
+	return ""
+}
+
+// Rejected reports whether the API server rejects bd for one of its
+// subjects: the binding is then never created and grants nothing.
+func (bd *Binding) Rejected() bool {
+	for i := range bd.Subjects {
+		s := &bd.Subjects[i]
+		if bd.SubjectProblem(s) != "" || (s.Kind == KindServiceAccount && !ValidAccountName(s.Name)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Grants lists the subjects of bd that name a ServiceAccount: kind
 // ServiceAccount with apiGroup "" (namespace defaulted to the binding's own
 // in a RoleBinding, required in a ClusterRoleBinding), or a User named
-// system:serviceaccount:<ns>:<name> (spec §8). Subjects the API server
-// would not accept name nothing.
+// system:serviceaccount:<ns>:<name> (spec §8). A binding the API server
+// rejects (Rejected) grants nothing.
 func (bd *Binding) Grants() []Grant {
+	if bd.Rejected() {
+		return nil
+	}
 	var out []Grant
 	for i := range bd.Subjects {
 		s := &bd.Subjects[i]
@@ -171,12 +227,13 @@ func (b *Bundle) ExternalAccountNames() [][2]string {
 	return out
 }
 
-// FirstAccount is the first definition of ns/name in input order, or nil.
-// When definitions disagree automount-conflict reports it; the first stands
-// for the account here.
-func (b *Bundle) FirstAccount(ns, name string) *Account {
+// AppliedAccount is the definition of ns/name the cluster keeps, or nil:
+// the last in input order, as kubectl apply of a directory (files in
+// lexical order, documents in order) or of a kustomize build leaves it.
+// When definitions disagree automount-conflict reports it.
+func (b *Bundle) AppliedAccount(ns, name string) *Account {
 	if defs := b.AccountDefs(ns, name); len(defs) > 0 {
-		return defs[0]
+		return defs[len(defs)-1]
 	}
 	return nil
 }
@@ -218,7 +275,7 @@ func (b *Bundle) EffectiveAutomount(p *PodSpec) (mounted bool, from Origin, ok b
 		return v, FromPod, true
 	}
 	name, _ := p.AccountName()
-	if a := b.FirstAccount(p.Namespace(), name); a != nil {
+	if a := b.AppliedAccount(p.Namespace(), name); a != nil {
 		if v, set := a.Automount.Bool(); set {
 			return v, FromAccount, true
 		}
@@ -247,7 +304,7 @@ func (b *Bundle) EffectivePullSecrets(p *PodSpec) (refs []Ref, from Origin) {
 		return nil, FromNone // admission never changes mirror pods (spec §1.2)
 	}
 	name, _ := p.AccountName()
-	if a := b.FirstAccount(p.Namespace(), name); a != nil {
+	if a := b.AppliedAccount(p.Namespace(), name); a != nil {
 		if len(a.ImagePullSecrets) > 0 {
 			return a.ImagePullSecrets, FromAccount
 		}

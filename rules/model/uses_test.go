@@ -142,3 +142,66 @@ subjects: [{kind: ServiceAccount, name: alpha}, {kind: ServiceAccount, name: zet
 		t.Errorf("ReferencedAccounts = %v, want ns: alpha, zeta", got)
 	}
 }
+
+// A binding the API server rejects (a User subject with another apiGroup,
+// spec §8) grants nothing, not even to its valid subjects.
+func TestGrantsTo_RejectedBindingGrantsNothing(t *testing.T) {
+	b := model.BuildText(model.Options{}, "t.yaml", `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: rb, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+subjects:
+- {kind: User, apiGroup: v1, name: "system:serviceaccount:shop:web"}
+- {kind: ServiceAccount, name: api}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ok, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+subjects:
+- {kind: User, name: "system:serviceaccount:shop:db"}
+`)
+	for _, name := range []string{"web", "api"} {
+		if g := b.GrantsTo("shop", name); len(g) != 0 {
+			t.Errorf("GrantsTo(shop, %s) = %d grants from a rejected binding", name, len(g))
+		}
+	}
+	if g := b.GrantsTo("shop", "db"); len(g) != 1 {
+		t.Errorf("GrantsTo(shop, db) = %d grants, want 1 (empty apiGroup is defaulted)", len(g))
+	}
+}
+
+// An account defined twice: kubectl apply of a directory (files in
+// lexical order, documents in order) or of a build keeps the last
+// definition, so that is the one pods get their token and pull secrets
+// from.
+func TestAppliedAccount_TheLastDefinitionWins(t *testing.T) {
+	b := model.BuildText(model.Options{}, "t.yaml", `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: ns}
+automountServiceAccountToken: false
+imagePullSecrets: [{name: old}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: ns}
+automountServiceAccountToken: true
+imagePullSecrets: [{name: new}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns}
+spec: {serviceAccountName: web, containers: [{name: c, image: i}]}
+`)
+	defs := b.AccountDefs("ns", "web")
+	if got := b.AppliedAccount("ns", "web"); len(defs) != 2 || got != defs[1] {
+		t.Fatalf("AppliedAccount = %v, want the second of %d definitions", got, len(defs))
+	}
+	pod := b.Pods[0]
+	if mounted, from, _ := b.EffectiveAutomount(pod); !mounted || from != model.FromAccount {
+		t.Errorf("EffectiveAutomount = %v from %s, want true from the last definition", mounted, from)
+	}
+	if refs, _ := b.EffectivePullSecrets(pod); len(refs) != 1 || refs[0].Name != "new" {
+		t.Errorf("EffectivePullSecrets = %v, want [new] from the last definition", refs)
+	}
+}
