@@ -90,14 +90,23 @@ func (p *relPaths) of(file string) relPath {
 // are told apart by their order, which is stable because findings are
 // sorted.
 func fingerprints(findings []rules.Finding, paths *relPaths) []string {
-	out := make([]string, len(findings))
-	seen := map[string]int{}
+	keys := make([]string, len(findings))
 	for i, f := range findings {
 		parts := []string{f.Rule, paths.of(f.Pos.File).path, keyedField(f)}
 		if o := f.Object; o != nil {
 			parts = append(parts, o.APIVersion, o.Kind, o.Namespace, o.DisplayName())
 		}
-		base := fingerprintKey(parts...)
+		keys[i] = fingerprintKey(parts...)
+	}
+	return orderedDigests(keys)
+}
+
+// orderedDigests digests each key, telling keys that are equal apart by
+// their order (the first as it is, later ones numbered).
+func orderedDigests(keys []string) []string {
+	out := make([]string, len(keys))
+	seen := map[string]int{}
+	for i, base := range keys {
 		key := base
 		if n := seen[base]; n > 0 {
 			// One part more (3 or 7 parts become 4 or 8): no other key

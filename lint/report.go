@@ -103,6 +103,9 @@ func (r *Result) Summary() string {
 	if r.Suppressed > 0 {
 		s += fmt.Sprintf("; %d suppressed", r.Suppressed)
 	}
+	if r.Known > 0 {
+		s += fmt.Sprintf("; %d known before, not reported", r.Known)
+	}
 	return s
 }
 
@@ -236,6 +239,8 @@ type jsonSummary struct {
 	Findings   int `json:"findings"`
 	Errors     int `json:"errors"`
 	Suppressed int `json:"suppressed"`
+	// Known counts what --baseline or --new-from-rev left out.
+	Known int `json:"known,omitempty"`
 }
 
 // WriteJSON writes the whole result as one JSON document.
@@ -246,7 +251,7 @@ func WriteJSON(w io.Writer, r Report) error {
 		Notices:  jsonErrors(r.Notices),
 		Summary: jsonSummary{
 			Files: r.Files, Objects: r.Objects, Findings: len(r.Findings),
-			Errors: len(r.Errors), Suppressed: r.Suppressed,
+			Errors: len(r.Errors), Suppressed: r.Suppressed, Known: r.Known,
 		},
 	}
 	for _, f := range r.Findings {

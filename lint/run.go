@@ -53,6 +53,9 @@ type Result struct {
 	// Unreported counts input errors in files read only for context
 	// (outside Options.Only): the model may lack what they hold.
 	Unreported int
+	// Known counts findings and input errors left out because a baseline
+	// or an earlier revision already had them (Result.Subtract).
+	Known int
 
 	secrets model.SecretValues // of every input, read or not in scope
 }
@@ -388,4 +391,14 @@ func (r *Result) Failed(failOn rules.Severity) bool {
 // file unless Options.Only limits the report (--root).
 func (o Options) InScope() func(file string) bool {
 	return newScope(o.Only).has
+}
+
+// Covers returns whether a file is among what the run read and reports
+// on: below the Only paths, else below the PATHs. A baseline entry for a
+// file not covered was not looked for, so it is not stale.
+func (o Options) Covers() func(file string) bool {
+	if len(o.Only) > 0 {
+		return newScope(o.Only).has
+	}
+	return newScope(o.Paths).has
 }

@@ -262,6 +262,34 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("fail: removing an account an unchanged Deployment uses", func(t *testing.T) {
+		before := commits()
+		r.must("git", "rm", "-q", "base/accounts.yaml")
+		out, ok := r.run("git", "commit", "-m", "drop accounts")
+		t.Logf("git commit output:\n%s", out)
+		if ok || !strings.Contains(out, `apps/web.yaml:9:7: error: Deployment shop/web runs as ServiceAccount "web", which is not defined in namespace shop`) {
+			t.Errorf("the commit that breaks the unchanged apps/web.yaml was not stopped with its finding:\n%s", out)
+		}
+		if commits() != before {
+			t.Error("a commit was made")
+		}
+		r.must("git", "reset", "-q", "HEAD", "base/accounts.yaml")
+		r.must("git", "checkout", "base/accounts.yaml")
+	})
+
+	t.Run("pass: a comment is not blamed for what was broken before", func(t *testing.T) {
+		writeTree(t, user, map[string]string{"apps/ghost.yaml": e2eGhost})
+		r.must("git", "add", "apps/ghost.yaml")
+		r.must("git", "commit", "-q", "--no-verify", "-m", "legacy ghost")
+		writeTree(t, user, map[string]string{"apps/ghost.yaml": "# owned by team ghost\n" + e2eGhost})
+		r.must("git", "add", "apps/ghost.yaml")
+		if out, ok := r.run("git", "commit", "-m", "comment"); !ok {
+			t.Fatalf("a commit that only adds a comment was blamed for an older finding:\n%s", out)
+		}
+		r.must("git", "rm", "-q", "apps/ghost.yaml")
+		r.must("git", "commit", "-q", "--no-verify", "-m", "no ghost")
+	})
+
 	t.Run("pass: a staged Helm template is excluded, as documented", func(t *testing.T) {
 		writeTree(t, user, map[string]string{
 			"charts/app/Chart.yaml":        "apiVersion: v2\nname: app\nversion: 0.1.0\n",

@@ -45,6 +45,8 @@ func runFix(args []string, e *env) int {
 	failOn := fs.String("fail-on", "warning", "lowest `SEVERITY` of a remaining finding that makes the exit code 1: error, warning or info")
 	createAccounts := fs.Bool("create-missing-accounts", false, "missing-service-account: add a ServiceAccount document for a missing account (not when a close name suggests a typo)")
 	automount := fs.String("automount", "", "automount-conflict: `MODE` \"account\" (the only one) removes the pod's automountServiceAccountToken: true so the account's false applies")
+	var known knownFlags
+	known.register(fs, false)
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
@@ -73,6 +75,13 @@ func runFix(args []string, e *env) int {
 	checker := lint.NewFixChecker(opts, active)
 	res, fixErr := mutate.Fix(lint.Load(opts.Input), checker.Check, opts.InScope())
 	last := checker.Last
+	if fixErr == nil {
+		// What remains is judged against what was there before; the
+		// fixes stay those of the PATHs.
+		if err := known.apply(last, opts); err != nil {
+			return usageErr(err)
+		}
+	}
 
 	// Standard output carries the diff or the fixed stdin bundle; the
 	// report then goes to standard error.

@@ -178,6 +178,8 @@ func runLint(args []string, e *env) int {
 	output.register(fs, lint.Formats, "report")
 	failOn := fs.String("fail-on", "warning", "lowest `SEVERITY` that makes the exit code 1: error, warning or info")
 	colorMode := fs.String("color", "auto", "colour text output: `WHEN` is auto (only on a terminal, not with NO_COLOR set), always or never")
+	var known knownFlags
+	known.register(fs, true)
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
@@ -194,8 +196,18 @@ func runLint(args []string, e *env) int {
 		return usageErr(err)
 	}
 	opts.Prune, opts.ReportOnly = true, true // see lint.Input
+	if known.newFromRev != "" {
+		// The comparison with the revision says what the change
+		// introduced, wherever it shows: a removed account breaks an
+		// unchanged Deployment. So the PATHs given with --root no longer
+		// limit the report.
+		opts.Only = nil
+	}
 	res, err := lint.Run(opts)
 	if err != nil {
+		return usageErr(err)
+	}
+	if err := known.apply(res, opts); err != nil {
 		return usageErr(err)
 	}
 
