@@ -51,6 +51,11 @@ func checkAutomountConflict(pass *Pass) {
 			f := PodFinding(pod, pod.Automount.Key, "automountServiceAccountToken",
 				"%s sets automountServiceAccountToken: true, overriding ServiceAccount %s/%s which disables it (%s); the pod's value wins, so its pods mount an API token",
 				pod.Object, pod.Namespace(), name, acct.Object.Pos(acct.Automount.Key))
+			// Off on the account, on for the pods that need the API is the
+			// pattern the Kubernetes docs describe (kube-prometheus does it
+			// for every component): worth seeing, not failing. Disagreeing
+			// definitions below stay a warning.
+			f.Severity = Info
 			if pass.Settings.AutomountFix == AutomountFixAccount {
 				attachFix(&f, func() (*SuggestedFix, error) { return dropPodAutomount(pod, name) })
 			}
