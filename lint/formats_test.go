@@ -98,6 +98,10 @@ func TestSARIF_ValidatesAgainstTheSchema(t *testing.T) {
 		"input errors only": {Result: &Result{Errors: []model.Error{{Pos: model.Position{File: "x.yaml"}, Message: "cannot read: permission denied"}, {Pos: model.Position{File: "y.yaml", Line: 3, Col: 1}, Message: "bad"}}}},
 		"structured":        {Result: &Result{Findings: []rules.Finding{structuredFinding()}}, BaseDir: "/repo"},
 		"odd paths":         {Result: &Result{Findings: []rules.Finding{oddFinding(), {Rule: "not-in-catalog", Severity: rules.Info, Message: "m", Pos: model.Position{File: "/elsewhere/a b.yaml", Line: 1}}}}, BaseDir: "/repo"},
+		"suppressed": {Result: &Result{Silenced: []Suppression{
+			{Finding: structuredFinding(), InSource: true, Reason: "pulled through a mirror"},
+			{Finding: oddFinding()},
+		}}, BaseDir: "/repo"},
 	}
 	for name, r := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -180,7 +180,17 @@ type jsonReport struct {
 	Findings []jsonFinding `json:"findings"`
 	Errors   []jsonError   `json:"errors"`
 	Notices  []jsonError   `json:"notices"`
-	Summary  jsonSummary   `json:"summary"`
+	// Suppressed lists what the ignore annotation or config silenced;
+	// omitted when nothing was.
+	Suppressed []jsonSuppressed `json:"suppressed,omitempty"`
+	Summary    jsonSummary      `json:"summary"`
+}
+
+type jsonSuppressed struct {
+	jsonFinding
+	// By is "annotation" (salint.io/ignore) or "config" (an ignore: entry).
+	By     string `json:"by"`
+	Reason string `json:"reason,omitempty"`
 }
 
 type jsonFinding struct {
@@ -243,6 +253,21 @@ type jsonSummary struct {
 	Known int `json:"known,omitempty"`
 }
 
+func jsonFindingOf(f rules.Finding) jsonFinding {
+	jf := jsonFinding{
+		Rule: f.Rule, Severity: f.Severity.String(), Message: f.Text(),
+		File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
+		Field: f.Field, Fixable: f.Fix != nil, NoFix: f.NoFix,
+	}
+	for _, rel := range f.Related {
+		jf.Related = append(jf.Related, jsonRelated{File: rel.Pos.File, Line: rel.Pos.Line, Column: rel.Pos.Col, Message: rel.Message})
+	}
+	if f.Object != nil {
+		jf.Object = objectOf(f.Object)
+	}
+	return jf
+}
+
 // WriteJSON writes the whole result as one JSON document.
 func WriteJSON(w io.Writer, r Report) error {
 	out := jsonReport{
@@ -255,18 +280,14 @@ func WriteJSON(w io.Writer, r Report) error {
 		},
 	}
 	for _, f := range r.Findings {
-		jf := jsonFinding{
-			Rule: f.Rule, Severity: f.Severity.String(), Message: f.Text(),
-			File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
-			Field: f.Field, Fixable: f.Fix != nil, NoFix: f.NoFix,
+		out.Findings = append(out.Findings, jsonFindingOf(f))
+	}
+	for _, s := range r.Silenced {
+		js := jsonSuppressed{jsonFinding: jsonFindingOf(s.Finding), By: "config", Reason: s.Reason}
+		if s.InSource {
+			js.By = "annotation"
 		}
-		for _, rel := range f.Related {
-			jf.Related = append(jf.Related, jsonRelated{File: rel.Pos.File, Line: rel.Pos.Line, Column: rel.Pos.Col, Message: rel.Message})
-		}
-		if f.Object != nil {
-			jf.Object = objectOf(f.Object)
-		}
-		out.Findings = append(out.Findings, jf)
+		out.Suppressed = append(out.Suppressed, js)
 	}
 	return safetext.WriteJSON(w, out)
 }

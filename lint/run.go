@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -48,8 +49,10 @@ type Result struct {
 	Notices []model.Error
 	Files   int
 	Objects int
-	// Suppressed counts findings silenced by annotation or config.
+	// Suppressed counts findings silenced by annotation or config;
+	// Silenced holds them, in report order.
 	Suppressed int
+	Silenced   []Suppression
 	// Unreported counts input errors in files read only for context
 	// (outside Options.Only): the model may lack what they hold.
 	Unreported int
@@ -128,8 +131,8 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 			if !scope.has(f.Pos.File) && !scope.hasBuilt(f.Object) {
 				return
 			}
-			if suppressed(&f, cfg) {
-				r.suppressed++
+			if s, ok := suppressed(f, cfg); ok {
+				r.suppressed = append(r.suppressed, s)
 				return
 			}
 			if ar.Severity != 0 {
@@ -142,8 +145,10 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	})
 	for _, r := range out {
 		res.Findings = append(res.Findings, r.findings...)
-		res.Suppressed += r.suppressed
+		res.Silenced = append(res.Silenced, r.suppressed...)
 	}
+	res.Suppressed = len(res.Silenced)
+	sort.SliceStable(res.Silenced, func(i, j int) bool { return rules.FindingLess(res.Silenced[i].Finding, res.Silenced[j].Finding) })
 	rules.SortFindings(res.Findings)
 	res.Findings = kustomize.Dedupe(res.Findings)
 	sortErrors(res.Errors)
@@ -206,8 +211,8 @@ func unknownIgnored(b *model.Bundle, catalog []*rules.Rule, scope *scope) []mode
 	}
 	var out []model.Error
 	say := func(o *model.Object, at *yaml.Node, whose string, ids []string) {
-		for _, id := range ids {
-			if !known[strings.ToLower(id)] {
+		for _, entry := range ids {
+			if id, _ := model.IgnoreEntry(entry); !known[strings.ToLower(id)] {
 				out = append(out, model.Error{Pos: o.Pos(at), Message: fmt.Sprintf("%s: %ssalint.io/ignore names %s; it silences nothing", o, whose, rules.UnknownRule(id))})
 			}
 		}
@@ -236,7 +241,15 @@ func unknownIgnored(b *model.Bundle, catalog []*rules.Rule, scope *scope) []mode
 // ruleResult is what one rule reported in Check.
 type ruleResult struct {
 	findings   []rules.Finding
-	suppressed int
+	suppressed []Suppression
+}
+
+// Suppression is a finding silenced by the ignore annotation (InSource)
+// or an ignore: entry of the config, with the reason the annotation gave.
+type Suppression struct {
+	rules.Finding
+	InSource bool
+	Reason   string
 }
 
 // scope answers whether a file is among the paths to report on. Rules
@@ -361,20 +374,20 @@ func (o Options) ActiveRules() ([]ActiveRule, error) {
 
 // suppressed applies the ignore annotation (object or pod template) and
 // the config's ignore entries.
-func suppressed(f *rules.Finding, cfg *Config) bool {
-	var ids []string
+func suppressed(f rules.Finding, cfg *Config) (Suppression, bool) {
+	var entries []string
 	if f.Object != nil {
-		ids = f.Object.Ignored()
+		entries = f.Object.Ignored()
 	}
 	if f.Pod != nil {
-		ids = append(ids, f.Pod.Ignored...)
+		entries = append(entries, f.Pod.Ignored...)
 	}
-	for _, id := range ids {
-		if id == "all" || strings.EqualFold(id, f.Rule) {
-			return true
+	for _, entry := range entries {
+		if id, reason := model.IgnoreEntry(entry); id == "all" || strings.EqualFold(id, f.Rule) {
+			return Suppression{Finding: f, InSource: true, Reason: reason}, true
 		}
 	}
-	return cfg.ignores(f)
+	return Suppression{Finding: f}, cfg.ignores(&f)
 }
 
 // Failed reports whether any finding reaches failOn.

@@ -94,7 +94,15 @@ type sarifResult struct {
 	Locations           []sarifLocation   `json:"locations"`
 	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
-	Properties          sarifResultProps  `json:"properties"`
+	// Suppressions mark a finding silenced by the ignore annotation
+	// (inSource) or the config (external); viewers show it as dismissed.
+	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
+	Properties   sarifResultProps   `json:"properties"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification,omitempty"`
 }
 
 type sarifResultProps struct {
@@ -166,8 +174,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 	for _, n := range r.Notices {
 		notify("note", n.Pos.String()+": "+n.Message, n.Pos)
 	}
-	prints := fingerprints(r.Findings, paths)
-	for i, f := range r.Findings {
+	result := func(f rules.Finding, fingerprint string) sarifResult {
 		ruleIndex, ok := index[f.Rule]
 		if !ok {
 			ruleIndex = -1 // not in the catalog: SARIF's "no rule object"
@@ -178,7 +185,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 			Level:               sarifLevel(f.Severity),
 			Message:             sarifText{Text: f.Text()},
 			Locations:           []sarifLocation{sarifLoc(paths, f.Pos)},
-			PartialFingerprints: map[string]string{"salint/v1": prints[i]},
+			PartialFingerprints: map[string]string{"salint/v1": fingerprint},
 			Properties:          sarifResultProps{Field: f.Field, Fixable: f.Fix != nil, NoFix: f.NoFix},
 		}
 		for j, rel := range f.Related {
@@ -190,6 +197,24 @@ func WriteSARIF(w io.Writer, r Report) error {
 			o := objectOf(f.Object)
 			res.Properties.Object = &o
 		}
+		return res
+	}
+	prints := fingerprints(r.Findings, paths)
+	for i, f := range r.Findings {
+		run.Results = append(run.Results, result(f, prints[i]))
+	}
+	silenced := make([]rules.Finding, len(r.Silenced))
+	for i, s := range r.Silenced {
+		silenced[i] = s.Finding
+	}
+	prints = fingerprints(silenced, paths)
+	for i, s := range r.Silenced {
+		res := result(s.Finding, prints[i])
+		kind := "external"
+		if s.InSource {
+			kind = "inSource"
+		}
+		res.Suppressions = []sarifSuppression{{Kind: kind, Justification: s.Reason}}
 		run.Results = append(run.Results, res)
 	}
 	return safetext.WriteJSON(w, sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})

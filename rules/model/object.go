@@ -87,19 +87,38 @@ func (o *Object) Pos(n *yaml.Node) Position {
 func (o *Object) Ignored() []string { return ParseIgnore(o.Annotations[IgnoreAnnotation]) }
 
 // IgnoreAnnotation silences rules for one object or pod template:
-// a comma-separated list of rule ids, or "all".
+// a comma-separated list of rule ids, or "all", each optionally followed
+// by ": reason" (IgnoreEntry).
 const IgnoreAnnotation = "salint.io/ignore"
 
-// ParseIgnore splits an ignore annotation value.
+// IgnoreEntry splits one entry of an ignore annotation into the rule id
+// and the reason given after a colon ("missing-pull-secret: pulled
+// through a mirror"); the reason is empty when none is given.
+func IgnoreEntry(entry string) (id, reason string) {
+	id, reason, _ = strings.Cut(entry, ":")
+	return strings.TrimSpace(id), strings.TrimSpace(reason)
+}
+
+// ParseIgnore splits an ignore annotation value into its entries. A
+// reason may hold commas: after an entry with a reason, text that does
+// not start with a rule id (it has a space before any colon) continues it.
 func ParseIgnore(v string) []string {
 	if v == "" {
 		return nil
 	}
-	var ids []string
-	for _, id := range strings.Split(v, ",") {
-		if id = strings.TrimSpace(id); id != "" {
-			ids = append(ids, id)
+	var entries []string
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
 		}
+		if n := len(entries); n > 0 && strings.Contains(entries[n-1], ":") {
+			if id, _ := IgnoreEntry(part); strings.ContainsAny(id, " \t") {
+				entries[n-1] += ", " + part
+				continue
+			}
+		}
+		entries = append(entries, part)
 	}
-	return ids
+	return entries
 }
