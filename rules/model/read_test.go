@@ -106,6 +106,8 @@ func TestRead_ErrorsAreLocated(t *testing.T) {
 		{"helm template", "apiVersion: v1\nkind: ServiceAccount\n---\n{{ if .Values.x }}\nkind: Pod\nmetadata:\n  name: {{ .x }}\n", "looks like a Helm or Go template", 5},
 		{"duplicate key", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n", `duplicate key "name" (first at line 4)`, 5},
 		{"bad indentation", "---\napiVersion: v1\nkind: Pod\nspec:\n  a: 1\n b: 2\n", "invalid YAML", 0},
+		{"fault lines after its mapping", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        ports:\n        - containerPort: 80\n       env: x\n",
+			"invalid YAML: did not find expected key (while parsing a block mapping at line 8)", 13},
 		{"tab indentation", "apiVersion: v1\nkind: Pod\nspec:\n\tserviceAccountName: x\n", "invalid YAML", 4},
 		{"NUL bytes", "apiVersion: v1\x00\n", "NUL bytes", 1},
 	}
