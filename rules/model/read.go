@@ -523,6 +523,9 @@ func (f *File) addObjects(root *yaml.Node, docIndex int, anchored bool) {
 		return // a scalar or sequence document is not an object
 	}
 	apiVersion, kind := Get(root, "apiVersion").String(), Get(root, "kind").String()
+	if apiVersion == "" && kind != "" {
+		f.misspelledAPIVersion(root, kind)
+	}
 	if apiVersion == "" || kind == "" || IsKustomizeFile(apiVersion, kind) {
 		return
 	}
@@ -541,6 +544,23 @@ func (f *File) addObjects(root *yaml.Node, docIndex int, anchored bool) {
 		return
 	}
 	f.addObject(root, docIndex, -1, apiVersion, kind, anchored)
+}
+
+// misspelledAPIVersion says, as a notice, that a document naming kind is
+// skipped for want of apiVersion when one of its keys is apiVersion
+// misspelled ("apiversion", "api_version"): otherwise the object would
+// vanish from the bundle in silence.
+func (f *File) misspelledAPIVersion(root *yaml.Node, kind string) {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k := root.Content[i]
+		if strings.EqualFold(strings.NewReplacer("_", "", "-", "").Replace(k.Value), "apiversion") {
+			f.Notices = append(f.Notices, Error{
+				Pos:     Position{File: f.Source.Path, Line: k.Line, Col: k.Column},
+				Message: fmt.Sprintf("document with kind %s has no apiVersion, so it is not read as an object: key %q at line %d should be apiVersion", kind, k.Value, k.Line),
+			})
+			return
+		}
+	}
 }
 
 // addObject adds the object at n, the document root or, when item >= 0,
