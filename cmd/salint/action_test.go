@@ -105,7 +105,7 @@ func TestAction_StepsRun(t *testing.T) {
 		if step.WorkingDirectory != "" {
 			cmd.Dir = resolve(step.WorkingDirectory)
 		}
-		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "SALINT_CACHE_DIR=off")
+		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 		for k, v := range step.Env {
 			cmd.Env = append(cmd.Env, k+"="+resolve(v))
 		}
