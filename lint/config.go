@@ -85,8 +85,8 @@ func FindConfig(dir string) (string, error) {
 	}
 }
 
-// LoadConfig reads and validates a config file. Its mistakes are said one
-// a line, each at file:line when it has one.
+// LoadConfig reads and validates a config file. Its mistakes are said
+// each at file:line when it has one.
 func LoadConfig(file string) (*Config, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -128,9 +128,10 @@ func (e *ConfigError) Error() string {
 	})
 }
 
-// located is every problem as "file:N: message", one a line.
+// located is every problem as "file:N: message", joined by "; ": one line,
+// since error text is printed escaped (a line break would show as \n).
 func (e *ConfigError) located(file string) string {
-	return e.join("\n", func(p ConfigProblem) string {
+	return e.join("; ", func(p ConfigProblem) string {
 		if p.Line == 0 {
 			return file + ": " + p.Message
 		}

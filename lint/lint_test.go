@@ -455,7 +455,7 @@ func TestLoadConfig_LocatedErrors(t *testing.T) {
 		"bool": {"rules:\n  automount-conflict: {enabled: maybe}\n",
 			`F:2: rules.automount-conflict.enabled: want true or false, got "maybe"`},
 		"two problems": {"namepsace: a\nignore: {rule: x}\n",
-			"F:1: unknown key \"namepsace\" (did you mean \"namespace\"?)\nF:2: ignore: want a list ([a, b], or one \"- item\" per line), got a mapping"},
+			"F:1: unknown key \"namepsace\" (did you mean \"namespace\"?); F:2: ignore: want a list ([a, b], or one \"- item\" per line), got a mapping"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
