@@ -1,6 +1,6 @@
 # salint in a container: the KRM function image for kustomize and kpt
 # (its default command is `fn`), and a CI image (`docker run IMAGE lint .`).
-#   docker build -t salint --build-arg VERSION=v0.1.0 .
+#   docker build -t salint --build-arg VERSION=$(git describe --always --dirty) .
 # The Go version must match go.mod's (a test checks it).
 FROM golang:1.26.8 AS build
 WORKDIR /src

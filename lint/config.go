@@ -8,8 +8,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/salint/salint/rules"
@@ -82,7 +85,8 @@ func FindConfig(dir string) (string, error) {
 	}
 }
 
-// LoadConfig reads and validates a config file.
+// LoadConfig reads and validates a config file. Its mistakes are said
+// each at file:line when it has one.
 func LoadConfig(file string) (*Config, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -90,6 +94,10 @@ func LoadConfig(file string) (*Config, error) {
 	}
 	cfg, err := ParseConfig(data)
 	if err != nil {
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			return nil, errors.New(ce.located(file))
+		}
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	abs, err := filepath.Abs(file)
@@ -99,24 +107,202 @@ func LoadConfig(file string) (*Config, error) {
 	return cfg, nil
 }
 
-var yamlLineInErr = regexp.MustCompile(`line (\d+): `)
+// ConfigError lists the mistakes in a config text.
+type ConfigError struct {
+	Problems []ConfigProblem
+}
 
-// ParseConfig decodes and validates config text.
+// ConfigProblem is one mistake, at its line (0 when it has none).
+type ConfigProblem struct {
+	Line    int
+	Message string
+}
+
+// Error is every problem as "line N: message", joined by "; ".
+func (e *ConfigError) Error() string {
+	return e.join("; ", func(p ConfigProblem) string {
+		if p.Line == 0 {
+			return p.Message
+		}
+		return fmt.Sprintf("line %d: %s", p.Line, p.Message)
+	})
+}
+
+// located is every problem as "file:N: message", joined by "; ": one line,
+// since error text is printed escaped (a line break would show as \n).
+func (e *ConfigError) located(file string) string {
+	return e.join("; ", func(p ConfigProblem) string {
+		if p.Line == 0 {
+			return file + ": " + p.Message
+		}
+		return fmt.Sprintf("%s:%d: %s", file, p.Line, p.Message)
+	})
+}
+
+func (e *ConfigError) join(sep string, format func(ConfigProblem) string) string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = format(p)
+	}
+	return strings.Join(parts, sep)
+}
+
+var yamlLineInErr = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// ParseConfig decodes and validates config text. The shape (keys, lists,
+// single values) is checked against Config first, so that a mistake is
+// said in the config's words, at its line; the decoder then fills Config.
 func ParseConfig(data []byte) (*Config, error) {
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return &Config{}, nil
+		}
+		return nil, &ConfigError{Problems: []ConfigProblem{decoderProblem(err)}}
+	}
+	if len(doc.Content) > 0 {
+		var problems []ConfigProblem
+		checkShape(doc.Content[0], reflect.TypeFor[Config](), "", &problems)
+		if len(problems) > 0 {
+			return nil, &ConfigError{Problems: problems}
+		}
+	}
 	cfg := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-		msg = strings.ReplaceAll(msg, " in type lint.Config", "")
-		msg = strings.ReplaceAll(msg, " in type lint.RuleConfig", "")
-		msg = strings.ReplaceAll(msg, " in type lint.IgnoreEntry", "")
-		msg = strings.ReplaceAll(msg, "\n  ", "; ")
-		msg = yamlLineInErr.ReplaceAllString(msg, "line $1: ")
-		return nil, errors.New(msg)
+		// Only what checkShape does not see (a bad alias, say).
+		return nil, &ConfigError{Problems: []ConfigProblem{decoderProblem(err)}}
 	}
 	return cfg, cfg.validate()
+}
+
+// decoderProblem turns go-yaml's "yaml: line N: msg" into a located problem.
+func decoderProblem(err error) ConfigProblem {
+	msg := strings.ReplaceAll(err.Error(), "unmarshal errors:\n  ", "")
+	if m := yamlLineInErr.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return ConfigProblem{Line: line, Message: m[2]}
+	}
+	return ConfigProblem{Message: strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// checkShape compares node with what decoding into t needs: mappings
+// with known keys for structs, lists for slices, single values for
+// strings and bools. at is the dotted path of node, for the message.
+func checkShape(n *yaml.Node, t reflect.Type, at string, problems *[]ConfigProblem) {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return // an empty value leaves the default
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	fail := func(want string) {
+		prefix := ""
+		if at != "" {
+			prefix = at + ": "
+		}
+		*problems = append(*problems, ConfigProblem{Line: n.Line, Message: prefix + want + ", got " + shapeOf(n)})
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			if at == "" {
+				fail("want a mapping of keys (namespace: ..., rules: ...)")
+			} else {
+				fail("want a mapping of keys")
+			}
+			return
+		}
+		fields := yamlFields(t)
+		names := make([]string, 0, len(fields))
+		for _, f := range fields {
+			names = append(names, f.name)
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, value := n.Content[i], n.Content[i+1]
+			if key.Value == "<<" {
+				continue // a merge key: its values are checked where they are defined
+			}
+			i := slices.IndexFunc(fields, func(f yamlField) bool { return f.name == key.Value })
+			if i < 0 {
+				msg := fmt.Sprintf("unknown key %q", key.Value)
+				if c := rules.Closest(key.Value, names); c != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", c)
+				} else {
+					msg += " (known: " + strings.Join(names, ", ") + ")"
+				}
+				if at != "" {
+					msg = at + ": " + msg
+				}
+				*problems = append(*problems, ConfigProblem{Line: key.Line, Message: msg})
+				continue
+			}
+			checkShape(value, fields[i].typ, joinPath(at, key.Value), problems)
+		}
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			fail("want a mapping of keys")
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			checkShape(n.Content[i+1], t.Elem(), joinPath(at, n.Content[i].Value), problems)
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			fail(`want a list ([a, b], or one "- item" per line)`)
+			return
+		}
+		for i, item := range n.Content {
+			checkShape(item, t.Elem(), fmt.Sprintf("%s[%d]", at, i), problems)
+		}
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			fail("want true or false")
+		}
+	default:
+		if n.Kind != yaml.ScalarNode {
+			fail("want a single value")
+		}
+	}
+}
+
+// shapeOf names what a node is, for "got ..." in a message.
+func shapeOf(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	return strconv.Quote(n.Value)
+}
+
+func joinPath(at, key string) string {
+	if at == "" {
+		return key
+	}
+	return at + "." + key
+}
+
+type yamlField struct {
+	name string
+	typ  reflect.Type
+}
+
+// yamlFields are the keys a struct decodes, in declaration order.
+func yamlFields(t reflect.Type) []yamlField {
+	var fields []yamlField
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if f.IsExported() && name != "" && name != "-" {
+			fields = append(fields, yamlField{name, f.Type})
+		}
+	}
+	return fields
 }
 
 func (c *Config) validate() error {

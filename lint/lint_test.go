@@ -433,3 +433,43 @@ func TestIgnoreAnnotation_UnknownRuleIsANotice(t *testing.T) {
 		t.Errorf("notices\n%q\nwant\n%q", got, want)
 	}
 }
+
+// TestLoadConfig_LocatedErrors: a config mistake is said at file:line, in
+// the config's own words, with the closest key for a misspelled one.
+func TestLoadConfig_LocatedErrors(t *testing.T) {
+	cases := map[string]struct{ text, want string }{
+		"unknown key": {"namespace: ci\nexternalAcounts: [ci/deployer]\n",
+			`F:2: unknown key "externalAcounts" (did you mean "externalAccounts"?)`},
+		"unknown nested key": {"rules:\n  automount-conflict:\n    severty: info\n",
+			`F:3: rules.automount-conflict: unknown key "severty" (did you mean "severity"?)`},
+		"unknown ignore key": {"ignore:\n- rule: '*'\n  paht: vendor/**\n",
+			`F:3: ignore[0]: unknown key "paht" (did you mean "path"?)`},
+		"no close key": {"frobnicate: 1\n",
+			`F:1: unknown key "frobnicate" (known: namespace, externalAccounts, externalSecrets, privateRegistries, rules, ignore)`},
+		"string for a list": {"externalAccounts: api-sa\n",
+			`F:1: externalAccounts: want a list ([a, b], or one "- item" per line), got "api-sa"`},
+		"list for a string": {"namespace: [a, b]\n",
+			`F:1: namespace: want a single value, got a list`},
+		"not a mapping": {"- a\n",
+			`F:1: want a mapping of keys (namespace: ..., rules: ...), got a list`},
+		"bool": {"rules:\n  automount-conflict: {enabled: maybe}\n",
+			`F:2: rules.automount-conflict.enabled: want true or false, got "maybe"`},
+		"two problems": {"namepsace: a\nignore: {rule: x}\n",
+			"F:1: unknown key \"namepsace\" (did you mean \"namespace\"?); F:2: ignore: want a list ([a, b], or one \"- item\" per line), got a mapping"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), ConfigFileName)
+			if err := os.WriteFile(file, []byte(c.text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := LoadConfig(file)
+			if err == nil {
+				t.Fatalf("no error for %q", c.text)
+			}
+			if got := strings.ReplaceAll(err.Error(), file, "F"); got != c.want {
+				t.Errorf("got\n%s\nwant\n%s", got, c.want)
+			}
+		})
+	}
+}

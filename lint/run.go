@@ -103,10 +103,11 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	paths := make(map[string]bool, len(files))
 	for _, f := range files {
 		// A kustomization read raw also carries the notice that it was not
-		// built: one file, counted once. A file that is a notice only (a
-		// Helm template left out, see helmNotice) was not read.
-		leftOut := !f.Source.HasContent() && f.Count() == 0 && len(f.Errors) == 0
-		if !paths[f.Source.Path] && !leftOut {
+		// built: one file, counted once. Only files read count: not a
+		// Helm template left out (helmNotice), nor a PATH that could not
+		// be read or a directory without manifests (errorFile).
+		read := f.Source.HasContent() || f.Count() > 0
+		if !paths[f.Source.Path] && read {
 			paths[f.Source.Path] = true
 			res.Files++
 		}

@@ -94,6 +94,8 @@ func TestIntegrationDocs(t *testing.T) {
 				}
 			case "github-actions", "gitlab-ci":
 				runSnippetCommands(t, b.text)
+			case "github-action":
+				checkActionWorkflow(t, b.text)
 			default:
 				t.Fatalf("unknown tested block %q", b.what)
 			}
@@ -183,6 +185,82 @@ func TestDockerfile_BuildsWithTheModulesGo(t *testing.T) {
 	} {
 		if !strings.Contains(string(dockerfile), want) {
 			t.Errorf("Dockerfile lacks %q", want)
+		}
+	}
+}
+
+// checkActionWorkflow checks the documented workflow against action.yml:
+// it uses this repository's action with inputs the action declares, and
+// uploads the SARIF file where the action writes it.
+func checkActionWorkflow(t *testing.T, workflow string) {
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "action.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var action actionFile
+	if err := yaml.Unmarshal(data, &action); err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Uses string            `yaml:"uses"`
+				With map[string]string `yaml:"with"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal([]byte(workflow), &wf); err != nil {
+		t.Fatal(err)
+	}
+	sarif := action.Inputs["sarif-file"].Default
+	var usesAction, uploads bool
+	for _, job := range wf.Jobs {
+		for _, step := range job.Steps {
+			switch {
+			case strings.HasPrefix(step.Uses, "salint/salint@"):
+				usesAction = true
+				for k, v := range step.With {
+					if _, ok := action.Inputs[k]; !ok {
+						t.Errorf("the workflow gives the action input %s, which action.yml does not declare", k)
+					}
+					if k == "sarif-file" {
+						sarif = v
+					}
+				}
+			case strings.HasPrefix(step.Uses, "github/codeql-action/upload-sarif@"):
+				uploads = true
+				if step.With["sarif_file"] != sarif {
+					t.Errorf("upload-sarif reads %q; the action writes %q", step.With["sarif_file"], sarif)
+				}
+			}
+		}
+	}
+	if !usesAction || !uploads {
+		t.Errorf("the workflow must use salint/salint@<ref> and upload-sarif (uses the action: %v; uploads: %v)", usesAction, uploads)
+	}
+}
+
+// TestDocs_InstallNamesWhatExists: no release is published, so no snippet
+// may name a module version or a tag (issue 17: `go install ...@latest`
+// and `rev: v0.1.0` were refused on a clean machine). When releases
+// exist, this test is where to say which.
+func TestDocs_InstallNamesWhatExists(t *testing.T) {
+	root := repoRoot(t)
+	files, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, filepath.Join(root, "README.md"), filepath.Join(root, "Dockerfile"), filepath.Join(root, "action.yml"))
+	unpublished := regexp.MustCompile(`salint/cmd/salint@|rev: v\d|salint:v\d|VERSION=v\d|salint/salint@v\d`)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			if unpublished.MatchString(line) {
+				t.Errorf("%s:%d names a release that does not exist: %s", f, i+1, line)
+			}
 		}
 	}
 }

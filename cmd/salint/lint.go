@@ -117,7 +117,7 @@ func parseFlags(fs *pflag.FlagSet, args []string, e *env) (code int, done bool) 
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK, true
 		}
-		fmt.Fprintf(e.stderr, "salint %s: %s\nRun 'salint %s --help' for usage.\n", fs.Name(), safetext.Escape(err.Error()), fs.Name())
+		fmt.Fprintf(e.stderr, "salint %s: %s%s\nRun 'salint %s --help' for usage.\n", fs.Name(), safetext.Escape(err.Error()), flagHint(fs, err), fs.Name())
 		return exitError, true
 	}
 	if h, _ := fs.GetBool("help"); h {
@@ -126,6 +126,25 @@ func parseFlags(fs *pflag.FlagSet, args []string, e *env) (code int, done bool) 
 		return exitOK, true
 	}
 	return 0, false
+}
+
+// flagHint is "; did you mean --x?" for an unknown long flag close to
+// one the command shows in its help, else "".
+func flagHint(fs *pflag.FlagSet, err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return ""
+	}
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden {
+			names = append(names, f.Name)
+		}
+	})
+	if c := rules.Closest(name, names); c != "" {
+		return "; did you mean --" + c + "?"
+	}
+	return ""
 }
 
 // extraArgs reports, for a command that takes none, arguments it would

@@ -26,7 +26,7 @@ func TestParseFunctionConfig(t *testing.T) {
 			}, ""},
 		{"kpt's empty ConfigMap", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: function-input}\ndata: {}\n", func(c *FunctionConfig) bool { return c.Mode == ModeValidate }, ""},
 		{"automount fix", "apiVersion: salint.io/v1alpha1\nkind: Salint\nmetadata: {name: s}\nautomount: account\n", func(c *FunctionConfig) bool { return c.Automount == rules.AutomountFixAccount }, ""},
-		{"unknown setting", "apiVersion: salint.io/v1alpha1\nkind: Salint\nmetadata: {name: s}\nnamepsace: x\n", nil, "field namepsace not found"},
+		{"unknown setting", "apiVersion: salint.io/v1alpha1\nkind: Salint\nmetadata: {name: s}\nnamepsace: x\n", nil, `unknown key "namepsace" (did you mean "namespace"?)`},
 		{"unknown rule", "apiVersion: salint.io/v1alpha1\nkind: Salint\nmetadata: {name: s}\nrules: {nope: {enabled: true}}\n", nil, `unknown rule "nope"`},
 		{"bad mode", "apiVersion: salint.io/v1alpha1\nkind: Salint\nmetadata: {name: s}\nmode: check\n", nil, `mode "check"`},
 		{"bad failOn", "apiVersion: salint.io/v1alpha1\nkind: Salint\nmetadata: {name: s}\nfailOn: fatal\n", nil, "failOn"},

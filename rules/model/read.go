@@ -226,6 +226,12 @@ func (f *File) parseChunk(chunk []byte, lineOffset, docIndex int) int {
 		}
 		if err != nil {
 			line, msg := YAMLErrorLine(err)
+			if construct := blockConstructs[msg]; construct != "" {
+				if at := faultLine(chunk, line, msg); at > 0 {
+					msg = fmt.Sprintf("%s (while parsing %s at line %d)", msg, construct, line+lineOffset)
+					line = at
+				}
+			}
 			// go-yaml may name the line after the last one for an error at
 			// the end of input ("{"): keep the position inside the file.
 			line = max(1, min(line, 1+lineBreaks(chunk))) + lineOffset
@@ -273,6 +279,55 @@ var parserProblems = map[string]bool{
 	"found duplicate %YAML directive":        true,
 	"found incompatible YAML document":       true,
 	"found undefined tag handle":             true,
+}
+
+// blockConstructs names what go-yaml was parsing when it reports a
+// problem at the line where that construct starts, which may be far from
+// the fault (a key indented one space too far, lines later).
+var blockConstructs = map[string]string{
+	"did not find expected key":           "a block mapping",
+	"did not find expected '-' indicator": "a block sequence",
+}
+
+// faultLine is the line of doc (1-based) where the problem msg, reported
+// by go-yaml at line start, lies: the shortest run of whole lines from the
+// top that fails with the same problem ends there, and one line less must
+// parse. 0 when that does not hold (the fault is not on one line).
+func faultLine(doc []byte, start int, msg string) int {
+	lines := bytes.SplitAfter(doc, []byte{'\n'})
+	parse := func(n int) error {
+		var node yaml.Node
+		err := yaml.NewDecoder(bytes.NewReader(bytes.Join(lines[:n], nil))).Decode(&node)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return err
+	}
+	fails := func(n int) bool {
+		err := parse(n)
+		if err == nil {
+			return false
+		}
+		_, m := YAMLErrorLine(err)
+		return m == msg
+	}
+	// Lines up to start hold no fault of this construct; all of them fail.
+	lo, hi := start, len(lines)
+	if lo < 1 || lo >= hi {
+		return 0
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	if hi <= start || !fails(hi) || parse(hi-1) != nil {
+		return 0
+	}
+	return hi
 }
 
 // YAMLErrorLine splits a go-yaml error into its 1-based line (0 when it
@@ -468,6 +523,9 @@ func (f *File) addObjects(root *yaml.Node, docIndex int, anchored bool) {
 		return // a scalar or sequence document is not an object
 	}
 	apiVersion, kind := Get(root, "apiVersion").String(), Get(root, "kind").String()
+	if apiVersion == "" && kind != "" {
+		f.misspelledAPIVersion(root, kind)
+	}
 	if apiVersion == "" || kind == "" || IsKustomizeFile(apiVersion, kind) {
 		return
 	}
@@ -486,6 +544,23 @@ func (f *File) addObjects(root *yaml.Node, docIndex int, anchored bool) {
 		return
 	}
 	f.addObject(root, docIndex, -1, apiVersion, kind, anchored)
+}
+
+// misspelledAPIVersion says, as a notice, that a document naming kind is
+// skipped for want of apiVersion when one of its keys is apiVersion
+// misspelled ("apiversion", "api_version"): otherwise the object would
+// vanish from the bundle in silence.
+func (f *File) misspelledAPIVersion(root *yaml.Node, kind string) {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k := root.Content[i]
+		if strings.EqualFold(strings.NewReplacer("_", "", "-", "").Replace(k.Value), "apiversion") {
+			f.Notices = append(f.Notices, Error{
+				Pos:     Position{File: f.Source.Path, Line: k.Line, Col: k.Column},
+				Message: fmt.Sprintf("document with kind %s has no apiVersion, so it is not read as an object: key %q at line %d should be apiVersion", kind, k.Value, k.Line),
+			})
+			return
+		}
+	}
 }
 
 // addObject adds the object at n, the document root or, when item >= 0,

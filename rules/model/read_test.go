@@ -106,6 +106,8 @@ func TestRead_ErrorsAreLocated(t *testing.T) {
 		{"helm template", "apiVersion: v1\nkind: ServiceAccount\n---\n{{ if .Values.x }}\nkind: Pod\nmetadata:\n  name: {{ .x }}\n", "looks like a Helm or Go template", 5},
 		{"duplicate key", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n", `duplicate key "name" (first at line 4)`, 5},
 		{"bad indentation", "---\napiVersion: v1\nkind: Pod\nspec:\n  a: 1\n b: 2\n", "invalid YAML", 0},
+		{"fault lines after its mapping", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        ports:\n        - containerPort: 80\n       env: x\n",
+			"invalid YAML: did not find expected key (while parsing a block mapping at line 8)", 13},
 		{"tab indentation", "apiVersion: v1\nkind: Pod\nspec:\n\tserviceAccountName: x\n", "invalid YAML", 4},
 		{"NUL bytes", "apiVersion: v1\x00\n", "NUL bytes", 1},
 	}
@@ -274,5 +276,38 @@ func TestRead_MergeKeysAreAppliedAsKubectlDoes(t *testing.T) {
 	}
 	if !f.Source.MergeKeys {
 		t.Error("the source is not marked as having merge keys (fixes must not edit it)")
+	}
+}
+
+// TestRead_KindWithoutAPIVersionIsANotice: a document that names a kind
+// but has no apiVersion is skipped as not an object; when its apiVersion
+// key is misspelled, that is said, not passed over in silence.
+func TestRead_KindWithoutAPIVersionIsANotice(t *testing.T) {
+	cases := []struct {
+		name, text, want string
+		line             int
+	}{
+		{"misspelled key", "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiversion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
+			`document with kind ServiceAccount has no apiVersion, so it is not read as an object: key "apiversion" at line 5 should be apiVersion`, 5},
+		{"snake case", "api_version: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
+			`document with kind ServiceAccount has no apiVersion, so it is not read as an object: key "api_version" at line 1 should be apiVersion`, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := read(t, c.text)
+			if len(f.Errors) != 0 || len(f.Notices) != 1 {
+				t.Fatalf("errors %v notices %v, want one notice", f.Errors, f.Notices)
+			}
+			if n := f.Notices[0]; n.Message != c.want || n.Pos.Line != c.line {
+				t.Errorf("notice %d: %q, want %d: %q", n.Pos.Line, n.Message, c.line, c.want)
+			}
+		})
+	}
+	// Without a key that looks like apiVersion, nothing is said: a
+	// kustomization or another tool's file may name a kind alone.
+	for _, quiet := range []string{"replicaCount: 2\nimage: {repository: nginx}\n", "kind: ServiceAccount\nmetadata: {name: web}\n", "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n"} {
+		if f := read(t, quiet); len(f.Notices) != 0 {
+			t.Errorf("%q has notices: %v", quiet, f.Notices)
+		}
 	}
 }
