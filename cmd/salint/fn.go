@@ -37,8 +37,10 @@ or a ConfigMap whose data values are the YAML of those same settings.
 
 validate leaves the items unchanged (kpt replaces the package with the
 output); when the input comes from kustomize (its kustomize.config.k8s.io/id
-annotations), the output has no items, which is what a kustomize validator
-must return for its resources to be kept as they were. fix rewrites the items
+annotations), the output holds none of them, only one MisplacedValidator
+object: kustomize discards it under validators: and keeps its resources,
+and under transformers: (the wrong place) it is all the build holds, so
+applying it fails instead of deleting everything. fix rewrites the items
 with salint fix's fixes and reports what remains; use it under transformers:.
 
 Examples:

@@ -104,11 +104,16 @@ func process(rl *framework.ResourceList, cfg *FunctionConfig, log io.Writer, fix
 	default:
 		checker.Check(files)
 		if items.fromKustomize {
-			// kustomize fails a validator whose output differs from its
-			// input in any way, and it adds path annotations to whatever
-			// comes back; an empty list is the one answer it accepts, and
-			// it then keeps its resources as they were.
-			rl.Items = nil
+			// kustomize fails a validator whose output changes its
+			// resources in any way, and it adds path annotations to
+			// whatever comes back, so the items cannot be echoed. It
+			// accepts output without them, and keeps its resources. But
+			// under transformers: the same config would have its output
+			// replace the build, and an empty build makes a GitOps sync
+			// prune everything; so the output is one object of a kind no
+			// cluster serves: discarded under validators:, it makes the
+			// misplaced build fail wherever it is applied.
+			rl.Items = []*yaml.RNode{misplacedValidatorMarker()}
 		}
 	}
 
@@ -144,6 +149,22 @@ type items struct {
 	sources       []*model.Source
 	index         map[*model.Source]int
 	fromKustomize bool
+}
+
+// misplacedValidatorMarker is what validate mode returns to kustomize (see
+// process): harmless where it belongs, a failed apply where it does not.
+func misplacedValidatorMarker() *yaml.RNode {
+	return yaml.MustParse(`apiVersion: salint.io/v1alpha1
+kind: MisplacedValidator
+metadata:
+  name: salint-fn-mode-validate-belongs-under-validators
+  annotations:
+    salint.io/error: >-
+      salint fn with mode: validate was listed under transformers: in a
+      kustomization; move it to validators:. Under transformers:, its output
+      replaces the build (this object is all that is left), and no cluster
+      serves this kind, so applying it fails instead of pruning everything.
+`)
 }
 
 func newItems(nodes []*yaml.RNode) *items {
