@@ -173,10 +173,14 @@ func (r *fixer) try(edits map[*model.Source][]rules.TextEdit) (map[*model.Source
 			errs[j] = fmt.Errorf("%s: %w", src.Path, err)
 			return
 		}
-		next[j] = model.Read(&model.Source{Path: src.Path, Data: data})
+		// The structure check takes the edited documents' values from
+		// the parse that reads the file.
+		edited := &model.Source{Path: src.Path, Data: data}
+		check := newStructureCheck(src.Data, edits[src], edited)
+		next[j] = model.ReadWith(edited, model.ReadOptions{Decoded: check.decoded})
 		if len(next[j].Errors) > len(r.cur[r.index[src]].Errors) {
 			errs[j] = &rejection{fmt.Sprintf("it would make %s invalid (%s)", src.Path, next[j].Errors[0].Message)}
-		} else if path := changedOutsideEdits(src.Data, data, edits[src]); path != "" {
+		} else if path := check.changed(); path != "" {
 			errs[j] = &rejection{fmt.Sprintf("it would change %s, %s, which it does not edit", src.Path, describePath(path))}
 		}
 	})

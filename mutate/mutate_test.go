@@ -208,3 +208,75 @@ func TestChangedOutsideEdits(t *testing.T) {
 		})
 	}
 }
+
+// TestStructureCheckOnReadsParse: the check takes the edited documents'
+// values from the parse that reads the file (model.ReadOptions.Decoded)
+// and finds what it finds parsing them itself, for documents Read decodes
+// in one stream, one by one (an error, an alias to another document's
+// anchor), or not at all (a kind no rule reads), and sees every document
+// of the edits decoded once.
+func TestStructureCheckOnReadsParse(t *testing.T) {
+	pod := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  x: \"a\\\n  b\"\n  y: [1,\n  2]\n"
+	texts := map[string]string{
+		"Joined":      pod + "---\n" + pod + "---\n" + pod,
+		"Skipped":     "apiVersion: v1\nkind: ConfigMap\ndata:\n  x: \"a\\\n  b\"\n  y: [1,\n  2]\n---\n" + pod,
+		"Invalid":     pod + "---\n" + pod + "  z: [\n---\n" + pod,
+		"ForeignKeys": pod + "  a: &a 1\n---\n" + pod + "  b: *a\n---\n" + pod,
+		"TwoInOne":    pod + "...\n" + pod,
+	}
+	for name, text := range texts {
+		data := []byte(text)
+		src := &model.Source{Data: data}
+		at := func(s string) []int {
+			var offs []int
+			for i := 0; ; {
+				j := strings.Index(text[i:], s)
+				if j < 0 {
+					return offs
+				}
+				offs = append(offs, i+j)
+				i += j + 1
+			}
+		}
+		var inQuote, inFlow, safe []rules.TextEdit
+		for _, off := range at("  b\"") {
+			inQuote = append(inQuote, rules.TextEdit{Source: src, Start: off, End: off, New: "z: 1\n"})
+		}
+		for _, off := range at("  2]") {
+			inFlow = append(inFlow, rules.TextEdit{Source: src, Start: off, End: off, New: "  0,\n"})
+		}
+		for _, off := range at("name: p") {
+			safe = append(safe, rules.TextEdit{Source: src, Start: off + 6, End: off + 7, New: "q"})
+		}
+		appendDoc := append(safe, rules.TextEdit{Source: src, Start: len(data), End: len(data), New: "---\nf: 4\n"})
+		for i, edits := range [][]rules.TextEdit{inQuote, inFlow, safe, appendDoc} {
+			breaks := i < 2
+			t.Run(name, func(t *testing.T) {
+				edited, err := Apply(data, edits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := changedOutsideEdits(data, edited, edits)
+				check := newStructureCheck(data, edits, &model.Source{Data: edited})
+				calls := map[int]int{}
+				model.ReadWith(check.edited, model.ReadOptions{Decoded: func(d model.DecodedDocument) {
+					if d.Index == 0 {
+						calls[d.Start]++
+					}
+					check.decoded(d)
+				}})
+				if got := check.changed(); got != want {
+					t.Errorf("on Read's parse: changed %q, want %q (as parsed again)\n%s", got, want, edited)
+				}
+				if (want != "") != breaks {
+					t.Errorf("changed %q: want a change %v", want, breaks)
+				}
+				for start, ch := range check.chunks {
+					if ch.read != (calls[start] > 0) || name == "Joined" && i < 3 && !ch.read { // "f: 4" has no kind: not decoded
+						t.Errorf("document at %d: recorded %v, decoded %d times", start, ch.read, calls[start])
+					}
+				}
+			})
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -29,6 +30,43 @@ import (
 // Only the documents an edit touches (or borders) are parsed: the others
 // are the same bytes in edited, cut at the same "---" lines.
 func changedOutsideEdits(data, edited []byte, edits []rules.TextEdit) string {
+	return newStructureCheck(data, edits, &model.Source{Data: edited}).changed()
+}
+
+// structureCheck is changedOutsideEdits in two steps, so that the edited
+// file's values can be taken from the parse that reads it (decoded, as
+// model.ReadOptions.Decoded) instead of parsing it again.
+type structureCheck struct {
+	data    []byte
+	edited  *model.Source
+	regions []region
+	// chunks are the edited documents of every region by their start in
+	// edited; decoded fills in their values.
+	chunks map[int]*editedChunk
+}
+
+// region is a run of documents that edits touch: data[oldStart:oldEnd],
+// edited.Data[newStart:newEnd], the first of them document first+1.
+type region struct {
+	first, oldStart, oldEnd, newStart, newEnd int
+	// oldRanges and newRanges are the edits' bytes, relative to the
+	// region's start, before and after.
+	oldRanges, newRanges [][2]int
+	chunks               []*editedChunk
+}
+
+// editedChunk is one document of a region in edited, as
+// model.Source.Documents cuts it.
+type editedChunk struct {
+	region    *region
+	end, line int // end in edited, line within the region
+	number    int // its document number in paths
+	values    map[string]value
+	read      bool // decoded recorded it (every document of it)
+}
+
+func newStructureCheck(data []byte, edits []rules.TextEdit, edited *model.Source) *structureCheck {
+	c := &structureCheck{data: data, edited: edited, chunks: map[int]*editedChunk{}}
 	sorted := sortedEdits(edits)
 	docs := (&model.Source{Data: data}).Documents()
 	touches := func(e rules.TextEdit, d model.DocumentRange) bool { return e.Start <= d.End && e.End >= d.Start }
@@ -41,70 +79,115 @@ func changedOutsideEdits(data, edited []byte, edits []rules.TextEdit) string {
 		for j+1 < len(docs) && slices.ContainsFunc(sorted, func(e rules.TextEdit) bool { return touches(e, docs[j+1]) }) {
 			j++
 		}
-		if path := changedInRegion(data, edited, sorted, docs[i].Start, docs[j].End, i); path != "" {
-			return path
-		}
+		c.regions = append(c.regions, newRegion(sorted, docs[i].Start, docs[j].End, i))
 		i = j
 	}
-	return ""
+	for i := range c.regions {
+		r := &c.regions[i]
+		for k, d := range (&model.Source{Data: edited.Data[r.newStart:r.newEnd]}).Documents() {
+			ch := &editedChunk{region: r, end: r.newStart + d.End, line: d.Line, number: r.first + k + 1}
+			r.chunks = append(r.chunks, ch)
+			c.chunks[r.newStart+d.Start] = ch
+		}
+	}
+	return c
 }
 
-// changedInRegion is changedOutsideEdits for the documents data[start:end]
-// (the first of them document first+1), which hold every edit that
-// touches them; sorted are all the edits, in order.
-func changedInRegion(data, edited []byte, sorted []rules.TextEdit, start, end, first int) string {
-	var oldRanges, newRanges [][2]int
-	shift, newStart := 0, start
+// newRegion is the region of the documents data[start:end] (the first of
+// them document first+1), which hold every edit that touches them; sorted
+// are all the edits, in order.
+func newRegion(sorted []rules.TextEdit, start, end, first int) region {
+	r := region{first: first, oldStart: start, oldEnd: end, newStart: start}
+	shift := 0
 	for _, e := range sorted {
 		delta := len(e.New) - (e.End - e.Start)
 		switch {
 		case e.End < start:
-			newStart += delta
+			r.newStart += delta
 		case e.Start <= end:
-			oldRanges = append(oldRanges, [2]int{e.Start - start, e.End - start})
-			at := e.Start + shift - newStart
-			newRanges = append(newRanges, [2]int{at, at + len(e.New)})
+			r.oldRanges = append(r.oldRanges, [2]int{e.Start - start, e.End - start})
+			at := e.Start + shift - r.newStart
+			r.newRanges = append(r.newRanges, [2]int{at, at + len(e.New)})
 		}
 		if e.Start <= end {
 			shift += delta
 		}
 	}
-	newEnd := end + shift
-	before := leafValues(data[start:end], oldRanges, first)
-	after := leafValues(edited[newStart:newEnd], newRanges, first)
-	var changed []string
-	for path, v := range before {
-		if after[path] != v {
-			changed = append(changed, path)
+	r.newEnd = end + shift
+	return r
+}
+
+// decoded records the values of an edited document that model.Read
+// decoded, as model.ReadOptions.Decoded.
+func (c *structureCheck) decoded(d model.DecodedDocument) {
+	ch := c.chunks[d.Start]
+	if ch == nil || ch.end != d.End {
+		return
+	}
+	if d.Index == 0 {
+		ch.values = map[string]value{}
+	}
+	ch.read = true
+	prefix := docPrefix(ch.number, d.Index)
+	if d.Node == nil {
+		ch.values[prefix] = invalid
+		return
+	}
+	r := ch.region
+	offset := func(n *yaml.Node) int { return c.edited.Offset(d.LineOffset+n.Line, n.Column) - r.newStart }
+	addValues(ch.values, d.Node, prefix, offset, r.newRanges)
+}
+
+// changed returns the first path, in order, of a value that changed in a
+// region, or "".
+func (c *structureCheck) changed() string {
+	for i := range c.regions {
+		r := &c.regions[i]
+		before := leafValues(c.data[r.oldStart:r.oldEnd], r.oldRanges, r.first)
+		after := c.editedValues(r)
+		var changed []string
+		for path, v := range before {
+			if after[path] != v {
+				changed = append(changed, path)
+			}
+		}
+		for path := range after {
+			if _, ok := before[path]; !ok {
+				changed = append(changed, path)
+			}
+		}
+		if len(changed) > 0 {
+			sort.Strings(changed)
+			return changed[0]
 		}
 	}
-	for path := range after {
-		if _, ok := before[path]; !ok {
-			changed = append(changed, path)
+	return ""
+}
+
+// editedValues are the values of region r in edited: those decoded
+// recorded when it recorded every document of r, else parsed here.
+func (c *structureCheck) editedValues(r *region) map[string]value {
+	for _, ch := range r.chunks {
+		if !ch.read {
+			return leafValues(c.edited.Data[r.newStart:r.newEnd], r.newRanges, r.first)
 		}
 	}
-	if len(changed) == 0 {
-		return ""
+	if len(r.chunks) == 1 {
+		return r.chunks[0].values
 	}
-	sort.Strings(changed)
-	return changed[0]
+	out := map[string]value{}
+	for _, ch := range r.chunks {
+		maps.Copy(out, ch.values)
+	}
+	return out
 }
 
 // leafValues maps the path of each scalar and alias of data's documents
 // that starts outside every range to its tag and value. A document that
 // does not parse is one value, "invalid".
-func leafValues(data []byte, ranges [][2]int, first int) map[string]string {
+func leafValues(data []byte, ranges [][2]int, first int) map[string]value {
 	src := &model.Source{Data: data}
-	// inEdit returns the index of a range overlapping [start, end), or -1.
-	inEdit := func(start, end int) int {
-		for i, r := range ranges {
-			if r[0] < end && start < r[1] {
-				return i
-			}
-		}
-		return -1
-	}
-	out := map[string]string{}
+	out := map[string]value{}
 	for docIndex, d := range src.Documents() {
 		dec := yaml.NewDecoder(bytes.NewReader(data[d.Start:d.End]))
 		for sub := 0; ; sub++ {
@@ -113,55 +196,82 @@ func leafValues(data []byte, ranges [][2]int, first int) map[string]string {
 			if errors.Is(err, io.EOF) {
 				break
 			}
-			prefix := "document " + strconv.Itoa(first+docIndex+1)
-			if sub > 0 {
-				prefix += "." + strconv.Itoa(sub)
-			}
+			prefix := docPrefix(first+docIndex+1, sub)
 			if err != nil {
-				out[prefix] = "invalid"
+				out[prefix] = invalid
 				break
 			}
-			offset := func(n *yaml.Node) int { return src.Offset(d.Line+n.Line-1, n.Column) }
-			var walk func(n *yaml.Node, path string, depth int)
-			walk = func(n *yaml.Node, path string, depth int) {
-				if n == nil || depth > 10000 {
-					return
-				}
-				switch n.Kind {
-				case yaml.ScalarNode, yaml.AliasNode:
-					// An empty value takes no bytes: it is the fix's only
-					// inside text an edit replaced (an insertion right
-					// where the parser put it is not about it).
-					length := 1
-					if n.Kind == yaml.ScalarNode && n.Style == 0 && n.Value == "" {
-						length = 0
-					}
-					if off := offset(n); inEdit(off, off+length) < 0 {
-						out[path] = n.Tag + " " + n.Value
-					}
-				case yaml.DocumentNode:
-					for _, c := range n.Content {
-						walk(c, path, depth+1)
-					}
-				case yaml.MappingNode:
-					for i := 0; i+1 < len(n.Content); i += 2 {
-						k := n.Content[i]
-						seg := k.Value
-						if off := offset(k); inEdit(off, off+keyLength(k)) >= 0 {
-							seg = "(edited key)"
-						}
-						walk(n.Content[i+1], path+"."+seg, depth+1)
-					}
-				default:
-					for i, c := range n.Content {
-						walk(c, path+"["+strconv.Itoa(i)+"]", depth+1)
-					}
-				}
-			}
-			walk(&doc, prefix+":", 0)
+			addValues(out, &doc, prefix, func(n *yaml.Node) int { return src.Offset(d.Line+n.Line-1, n.Column) }, ranges)
 		}
 	}
 	return out
+}
+
+// value is a scalar's or alias's tag and value.
+type value struct{ tag, text string }
+
+// invalid stands for a document that does not parse.
+var invalid = value{text: "invalid"}
+
+// docPrefix names document number (its sub-th in its text) in paths.
+func docPrefix(number, sub int) string {
+	prefix := "document " + strconv.Itoa(number)
+	if sub > 0 {
+		prefix += "." + strconv.Itoa(sub)
+	}
+	return prefix
+}
+
+// addValues adds to out the values of doc that start outside every range,
+// under prefix; offset is a node's position in the ranges' text.
+func addValues(out map[string]value, doc *yaml.Node, prefix string, offset func(*yaml.Node) int, ranges [][2]int) {
+	// inEdit reports whether a range overlaps [start, end).
+	inEdit := func(start, end int) bool {
+		for _, r := range ranges {
+			if r[0] < end && start < r[1] {
+				return true
+			}
+		}
+		return false
+	}
+	// path grows as the walk descends: only a value's path is copied.
+	var walk func(n *yaml.Node, path []byte, depth int)
+	walk = func(n *yaml.Node, path []byte, depth int) {
+		if n == nil || depth > 10000 {
+			return
+		}
+		switch n.Kind {
+		case yaml.ScalarNode, yaml.AliasNode:
+			// An empty value takes no bytes: it is the fix's only
+			// inside text an edit replaced (an insertion right
+			// where the parser put it is not about it).
+			length := 1
+			if n.Kind == yaml.ScalarNode && n.Style == 0 && n.Value == "" {
+				length = 0
+			}
+			if off := offset(n); !inEdit(off, off+length) {
+				out[string(path)] = value{n.Tag, n.Value}
+			}
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				walk(c, path, depth+1)
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				seg := k.Value
+				if off := offset(k); inEdit(off, off+keyLength(k)) {
+					seg = "(edited key)"
+				}
+				walk(n.Content[i+1], append(append(path, '.'), seg...), depth+1)
+			}
+		default:
+			for i, c := range n.Content {
+				walk(c, append(strconv.AppendInt(append(path, '['), int64(i), 10), ']'), depth+1)
+			}
+		}
+	}
+	walk(doc, append(make([]byte, 0, 256), prefix+":"...), 0)
 }
 
 // sortedEdits returns edits in the order Apply applies them.

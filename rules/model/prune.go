@@ -20,6 +20,27 @@ type ReadOptions struct {
 	// kustomize maps built objects back to their sources node by node, so
 	// those read everything.
 	Prune bool
+	// Decoded, when set, is called with every document Read decodes,
+	// before Read walks it (the walk applies merge keys and moves lines),
+	// so that fix can compare a fixed document's values on the same parse
+	// instead of decoding the document again.
+	Decoded func(DecodedDocument)
+}
+
+// DecodedDocument is a document as go-yaml decoded it, for
+// ReadOptions.Decoded.
+type DecodedDocument struct {
+	// Start and End are the text decoded, Source.Data[Start:End], cut as
+	// Source.Documents cuts it.
+	Start, End int
+	// Index is the document's index in that text, usually 0. A call with
+	// Index 0 starts the text afresh: Read may decode a text twice.
+	Index int
+	// LineOffset plus a node's Line is its line in the file.
+	LineOffset int
+	// Node is the document node, or nil when the document does not parse
+	// (then no document of the text follows).
+	Node *yaml.Node
 }
 
 // keep is a whitelist of what pruning leaves in a node. A nil *keep
@@ -412,7 +433,7 @@ func Unpruned(src *Source, root *yaml.Node) *yaml.Node {
 		return root
 	}
 	scratch := &File{Source: src}
-	scratch.parseChunk(src.Data[doc.start:doc.end], doc.line-1, 0)
+	scratch.parseChunk(*doc, 0)
 	for _, o := range scratch.Objects {
 		if o.Node.Line == root.Line && o.Node.Column == root.Column {
 			return o.Node

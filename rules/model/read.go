@@ -40,8 +40,9 @@ type File struct {
 	// Nodes, not Source.Data.
 	Built bool
 
-	prune   bool         // ReadOptions.Prune
-	secrets SecretValues // of the Secrets read, before pruning empties them
+	prune   bool                  // ReadOptions.Prune
+	secrets SecretValues          // of the Secrets read, before pruning empties them
+	decoded func(DecodedDocument) // ReadOptions.Decoded
 }
 
 // SecretValues returns the values of the file's Secrets (see
@@ -87,7 +88,7 @@ func Read(src *Source) *File {
 
 // ReadWith is Read with options.
 func ReadWith(src *Source, opts ReadOptions) *File {
-	f := &File{Source: src, prune: opts.Prune}
+	f := &File{Source: src, prune: opts.Prune, decoded: opts.Decoded}
 	if opts.Prune {
 		src.pruned = true // before any rule reads src concurrently
 	}
@@ -152,7 +153,7 @@ func (f *File) parseRun(run []chunk, docIndex int) int {
 		}
 	}
 	for _, c := range run {
-		docIndex = f.parseChunk(f.Source.Data[c.start:c.end], c.line-1, docIndex)
+		docIndex = f.parseChunk(c, docIndex)
 	}
 	return docIndex
 }
@@ -185,6 +186,11 @@ func (f *File) parseJoined(run []chunk, docIndex int) (int, bool) {
 	if len(docs) != len(run) {
 		return docIndex, false
 	}
+	if f.decoded != nil {
+		for i, doc := range docs {
+			f.decoded(DecodedDocument{Start: run[i].start, End: run[i].end, LineOffset: first.line - 1, Node: doc})
+		}
+	}
 	scratch := &File{Source: f.Source}
 	refused := make([]bool, len(docs))
 	anchored := make([]bool, len(docs))
@@ -214,15 +220,23 @@ func (f *File) errorf(line, col int, format string, args ...any) {
 	})
 }
 
-// parseChunk decodes every document in chunk (usually one), shifting node
-// lines by lineOffset so that they are file-absolute.
-func (f *File) parseChunk(chunk []byte, lineOffset, docIndex int) int {
+// parseChunk decodes every document in c (usually one), shifting node
+// lines so that they are file-absolute.
+func (f *File) parseChunk(c chunk, docIndex int) int {
+	chunk, lineOffset := f.Source.Data[c.start:c.end], c.line-1
 	dec := yaml.NewDecoder(bytes.NewReader(chunk))
-	for {
+	for sub := 0; ; sub++ {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
 			return docIndex
+		}
+		if f.decoded != nil {
+			d := DecodedDocument{Start: c.start, End: c.end, Index: sub, LineOffset: lineOffset}
+			if err == nil {
+				d.Node = &doc
+			}
+			f.decoded(d)
 		}
 		if err != nil {
 			line, msg := YAMLErrorLine(err)
