@@ -714,7 +714,9 @@ func sniffKind(doc []byte) (kind string, certain bool) {
 		} else {
 			line, doc = doc, nil
 		}
-		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1] // CRLF (a lone CR made the sniff unsure above)
+		}
 		if len(line) == 0 {
 			continue
 		}
@@ -745,7 +747,7 @@ func sniffKind(doc []byte) (kind string, certain bool) {
 		if !ok {
 			return "", false
 		}
-		if key != "kind" {
+		if string(key) != "kind" {
 			if !oneLineValue(value) {
 				return "", false // a value going on at column 0 could hold "kind:"
 			}
@@ -783,16 +785,16 @@ func otherLineBreaks(doc []byte) bool {
 // splitKey cuts a column-0 line "key: value" (a plain key, as the first
 // character has been checked) at its first ": " or final ":"; the key loses
 // the blanks YAML allows before the colon ("kind : Secret").
-func splitKey(line []byte) (key string, value []byte, ok bool) {
+func splitKey(line []byte) (key, value []byte, ok bool) {
 	for i := range line {
 		if line[i] == '#' && i > 0 && (line[i-1] == ' ' || line[i-1] == '\t') {
-			return "", nil, false // a comment before any colon: no "key: value"
+			return nil, nil, false // a comment before any colon: no "key: value"
 		}
 		if line[i] == ':' && (i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t') {
-			return string(bytes.TrimRight(line[:i], " \t")), line[i+1:], true
+			return bytes.TrimRight(line[:i], " \t"), line[i+1:], true
 		}
 	}
-	return "", nil, false // a plain scalar going on from an earlier line, or an error
+	return nil, nil, false // a plain scalar going on from an earlier line, or an error
 }
 
 // oneLineValue reports whether the value after a column-0 key ends on its
