@@ -21,6 +21,7 @@ const dns1123Message = "a lowercase RFC 1123 subdomain must consist of lower cas
 
 func checkInvalidServiceAccountName(pass *Pass) {
 	b := pass.Bundle
+	reportWrongTypes(pass, func(key string) bool { return key != "imagePullSecrets" }) // the keys naming the account
 	for _, acct := range b.Accounts {
 		name := acct.Name()
 		if name == "" || validAccountName(name) {

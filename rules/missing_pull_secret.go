@@ -16,6 +16,7 @@ var MissingPullSecret = &Rule{
 
 func checkMissingPullSecret(pass *Pass) {
 	b := pass.Bundle
+	reportWrongTypes(pass, func(key string) bool { return key == "imagePullSecrets" })
 	for _, pod := range b.Pods {
 		if pod.Location.AccountOnly {
 			continue

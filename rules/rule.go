@@ -278,3 +278,30 @@ func FindingLess(a, b Finding) bool {
 	}
 	return a.Text() < b.Text()
 }
+
+// reportWrongTypes reports, as errors, the fields of the rejected pod
+// specs and accounts (model.WrongType) for which mine is true: the API
+// server refuses the object when it decodes it, so that is the verdict
+// on it, not what it would do.
+func reportWrongTypes(pass *Pass, mine func(key string) bool) {
+	b := pass.Bundle
+	const format = "%s sets %s to %s, which is not %s; the API server rejects the %s when it decodes it"
+	for _, pod := range b.RejectedPods {
+		for _, w := range pod.WrongTypes {
+			if mine(w.Key) {
+				fnd := PodFinding(pod, w.Node, w.Path, format, pod.Object, pod.FieldPath(w.Path), w.What, w.Want, pod.Object.Kind)
+				fnd.Severity = Error
+				pass.Report(fnd)
+			}
+		}
+	}
+	for _, acct := range b.RejectedAccounts {
+		for _, w := range acct.WrongTypes {
+			if o := acct.Object; mine(w.Key) {
+				fnd := ObjectFinding(o, w.Node, w.Path, format, o, w.Path, w.What, w.Want, o.Kind)
+				fnd.Severity = Error
+				pass.Report(fnd)
+			}
+		}
+	}
+}

@@ -23,13 +23,19 @@ type Options struct {
 
 // Bundle is every object read in one run, indexed by namespace.
 type Bundle struct {
-	Files      []*File
-	Objects    []*Object // parsed objects, in input order
-	Pods       []*PodSpec
-	Accounts   []*Account
-	Secrets    []*Secret
-	Bindings   []*Binding
-	Namespaces map[string]*Namespace
+	Files    []*File
+	Objects  []*Object // parsed objects, in input order
+	Pods     []*PodSpec
+	Accounts []*Account
+	// RejectedPods and RejectedAccounts hold the pod specs and accounts
+	// with a field the API server cannot decode (WrongTypes): it rejects
+	// the object, so no rule judges what it would do; the rules that read
+	// the field report why.
+	RejectedPods     []*PodSpec
+	RejectedAccounts []*Account
+	Secrets          []*Secret
+	Bindings         []*Binding
+	Namespaces       map[string]*Namespace
 
 	external        []string
 	externalSecrets []string
@@ -82,6 +88,9 @@ type Account struct {
 	// EnforceMountable is the deprecated kubernetes.io/enforce-mountable-secrets
 	// annotation, read with Go's ParseBool (spec §1.8).
 	EnforceMountable bool
+	// WrongTypes are the fields the API server cannot decode: it rejects
+	// the account, so the bundle keeps it in RejectedAccounts.
+	WrongTypes []WrongType
 }
 
 // Name is the account's name.
@@ -148,6 +157,10 @@ type PodSpec struct {
 	SecretUses []SecretUse
 	// Ignored are rule ids silenced on the pod template's metadata.
 	Ignored []string
+
+	// WrongTypes are the fields the API server cannot decode: it rejects
+	// the object, so the bundle keeps the spec in RejectedPods.
+	WrongTypes []WrongType
 
 	pullSecretRefs []Ref // Refs(ImagePullSecrets), read once
 }
@@ -261,6 +274,7 @@ func readDefinitions(o *Object) definitions {
 			ImagePullSecrets: refs(Get(o.Node, "imagePullSecrets")),
 			Secrets:          refs(Get(o.Node, "secrets")),
 			EnforceMountable: ParseBool(o.Annotations["kubernetes.io/enforce-mountable-secrets"]),
+			WrongTypes:       wrongTypes(o.Node, true),
 		}}
 	case o.Kind == KindSecret && group == "":
 		t := Get(o.Node, "type")
@@ -302,6 +316,8 @@ func readDefinitions(o *Object) definitions {
 // add indexes what one object defines.
 func (b *Bundle) add(d *definitions) {
 	switch {
+	case d.account != nil && len(d.account.WrongTypes) > 0:
+		b.RejectedAccounts = append(b.RejectedAccounts, d.account)
 	case d.account != nil:
 		a := d.account
 		if o := a.Object; o.Name != "" {
@@ -317,7 +333,13 @@ func (b *Bundle) add(d *definitions) {
 	case d.binding != nil:
 		b.Bindings = append(b.Bindings, d.binding)
 	default:
-		b.Pods = append(b.Pods, d.pods...)
+		for _, p := range d.pods {
+			if len(p.WrongTypes) > 0 {
+				b.RejectedPods = append(b.RejectedPods, p)
+			} else {
+				b.Pods = append(b.Pods, p)
+			}
+		}
 	}
 }
 
@@ -337,7 +359,9 @@ func newPodSpec(o *Object, l *PodSpecLocation, at specAt) *PodSpec {
 		if !p.ServiceAccountName.Present() {
 			return nil // the operator picks the account; nothing to check
 		}
+		p.WrongTypes = wrongTypes(spec, false, l.accountKey())
 	} else {
+		p.WrongTypes = wrongTypes(spec, true, l.accountKey(), "serviceAccount")
 		p.ServiceAccount = Get(spec, "serviceAccount")
 		p.Automount = Get(spec, "automountServiceAccountToken")
 		p.ImagePullSecrets = Get(spec, "imagePullSecrets")

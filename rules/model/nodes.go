@@ -56,21 +56,86 @@ func (f Field) Bool() (value, ok bool) {
 // is not a boolean ("the string \"true\"", "a list"), which the API
 // server refuses when it decodes the object; "" when it is a boolean,
 // null or absent.
-func (f Field) NotBool() string {
+func (f Field) NotBool() string { return f.NotA(TypeBoolean) }
+
+// The JSON types a field's schema can want (Field.NotA).
+const (
+	TypeBoolean = "a boolean"
+	TypeString  = "a string"
+	TypeList    = "a list"
+	TypeMap     = "a map"
+)
+
+// NotA describes the field's value when it is set to something the API
+// server cannot decode as want (one of the Type constants) and so
+// refuses the object: "the number 5", "a list"; "" when it is of that
+// type, null or absent. Values are typed as kubectl sends them (YAML 1.1:
+// a plain yes is a boolean).
+func (f Field) NotA(want string) string {
 	v := f.Value
-	if _, ok := f.Bool(); ok || v == nil || (v.Kind == yaml.ScalarNode && v.Tag == "!!null") {
+	if v == nil || (v.Kind == yaml.ScalarNode && v.Tag == "!!null") {
 		return ""
 	}
-	switch v.Kind {
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.MappingNode:
-		return "a map"
+	var got, what string
+	switch _, isBool := f.Bool(); {
+	case v.Kind == yaml.SequenceNode:
+		got, what = TypeList, "a list"
+	case v.Kind == yaml.MappingNode:
+		got, what = TypeMap, "a map"
+	case isBool:
+		got, what = TypeBoolean, "the boolean "+v.Value
+	case (v.Tag == "!!int" || v.Tag == "!!float") && v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0:
+		got, what = "a number", "the number "+v.Value
+	default:
+		got, what = TypeString, fmt.Sprintf("the string %q", v.Value)
 	}
-	if (v.Tag == "!!int" || v.Tag == "!!float") && v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 {
-		return "the number " + v.Value
+	if got == want {
+		return ""
 	}
-	return fmt.Sprintf("the string %q", v.Value)
+	return what
+}
+
+// WrongType is a field of an object that the API server cannot decode as
+// the type its schema gives the field: it rejects the whole object.
+type WrongType struct {
+	Node *yaml.Node // where the value stands (its key, or the list item)
+	Path string     // the field path, relative to the pod spec for pods
+	Key  string     // the schema key the path starts with ("imagePullSecrets")
+	What string     // what the value is ("the number 5")
+	Want string     // a Type constant
+}
+
+// wrongTypes checks the fields rules read for their types: the keys naming
+// the account (none for a ServiceAccount) and, with pullSecrets,
+// imagePullSecrets (a list of maps with a string name).
+func wrongTypes(node *yaml.Node, pullSecrets bool, accountKeys ...string) []WrongType {
+	var out []WrongType
+	check := func(f Field, at *yaml.Node, path, key, want string) bool {
+		what := f.NotA(want)
+		if what != "" {
+			out = append(out, WrongType{Node: at, Path: path, Key: key, What: what, Want: want})
+		}
+		return what == ""
+	}
+	for _, k := range accountKeys {
+		f := Get(node, k)
+		check(f, f.Key, k, k, TypeString)
+	}
+	const key = "imagePullSecrets"
+	list := Get(node, key)
+	if !pullSecrets || !check(list, list.Key, key, key, TypeList) {
+		return out
+	}
+	for i, item := range list.Items() {
+		at := fmt.Sprintf("%s[%d]", key, i)
+		if !check(Field{Key: item, Value: item}, item, at, key, TypeMap) {
+			continue
+		}
+		if name := Get(item, "name"); name.Present() {
+			check(name, name.Key, at+".name", key, TypeString)
+		}
+	}
+	return out
 }
 
 // Deref follows an alias node to its target.

@@ -9,7 +9,7 @@ import (
 
 const accounts = `apiVersion: v1
 kind: ServiceAccount
-metadata: {name: off, namespace: ns}
+metadata: {name: "off", namespace: ns}
 automountServiceAccountToken: false
 imagePullSecrets: [{name: acct-pull}]
 ---
@@ -38,8 +38,8 @@ func TestEffectiveAutomount(t *testing.T) {
 		from       model.Origin
 		known      bool
 	}{
-		{"PodValueWinsOverAccount", "  serviceAccountName: off\n  automountServiceAccountToken: true\n", model.Options{}, true, model.FromPod, true},
-		{"AccountValueWhenPodUnset", "  serviceAccountName: off\n", model.Options{}, false, model.FromAccount, true},
+		{"PodValueWinsOverAccount", "  serviceAccountName: \"off\"\n  automountServiceAccountToken: true\n", model.Options{}, true, model.FromPod, true},
+		{"AccountValueWhenPodUnset", "  serviceAccountName: \"off\"\n", model.Options{}, false, model.FromAccount, true},
 		{"TrueWhenNeitherSets", "  serviceAccountName: plain\n", model.Options{}, true, model.FromDefault, true},
 		{"ImplicitDefaultAccountMounts", "", model.Options{}, true, model.FromDefault, true},
 		{"ExternalAccountIsUnknown", "  serviceAccountName: ext\n", model.Options{ExternalAccounts: []string{"ns/ext"}}, false, model.FromUnknown, false},
@@ -76,9 +76,9 @@ func TestEffectivePullSecrets(t *testing.T) {
 		want       string
 		from       model.Origin
 	}{
-		{"AccountsCopiedWhenPodHasNone", "  serviceAccountName: off\n", "acct-pull", model.FromAccount},
-		{"PodsOwnListReplacesAccountsWithoutMerge", "  serviceAccountName: off\n  imagePullSecrets: [{name: own}]\n", "own", model.FromPod},
-		{"EmptyPodListStillTakesAccounts", "  serviceAccountName: off\n  imagePullSecrets: []\n", "acct-pull", model.FromAccount},
+		{"AccountsCopiedWhenPodHasNone", "  serviceAccountName: \"off\"\n", "acct-pull", model.FromAccount},
+		{"PodsOwnListReplacesAccountsWithoutMerge", "  serviceAccountName: \"off\"\n  imagePullSecrets: [{name: own}]\n", "own", model.FromPod},
+		{"EmptyPodListStillTakesAccounts", "  serviceAccountName: \"off\"\n  imagePullSecrets: []\n", "acct-pull", model.FromAccount},
 		{"NoneWhenAccountHasNone", "  serviceAccountName: plain\n", "", model.FromDefault},
 		{"UnknownForUndefinedAccount", "  serviceAccountName: nowhere\n", "", model.FromUnknown},
 	}
