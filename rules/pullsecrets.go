@@ -31,8 +31,8 @@ func pullSecretFault(b *model.Bundle, ns, name string) (why func() string, s *mo
 	if name == "" {
 		return func() string { return "has an empty name; the kubelet has nothing to look up" }, nil
 	}
-	defs := b.SecretDefs(ns, name)
-	if len(defs) == 0 {
+	s = b.AppliedSecret(ns, name)
+	if s == nil {
 		if b.SecretExternal(ns, name) {
 			return nil, nil
 		}
@@ -40,7 +40,6 @@ func pullSecretFault(b *model.Bundle, ns, name string) (why func() string, s *mo
 			return fmt.Sprintf("names Secret %q, which is not defined in namespace %s; the kubelet only warns (FailedToRetrieveImagePullSecret) and pulls without it", name, ns)
 		}, nil
 	}
-	s = defs[0]
 	switch {
 	case s.Produced && s.Type != "" && model.PullKey(s.Type) == "":
 		return func() string {

@@ -92,7 +92,7 @@ func coveredBy(b *model.Bundle, ns string, refs []model.Ref, img model.ImageRef)
 func coveringSecrets(b *model.Bundle, ns string, img model.ImageRef) []string {
 	var out []string
 	for _, name := range pullSecretNames(b, ns) {
-		if s := b.SecretDefs(ns, name)[0]; s.Pull == model.PullConfigRead && s.Covers(img) {
+		if s := b.AppliedSecret(ns, name); s.Pull == model.PullConfigRead && s.Covers(img) {
 			out = append(out, name)
 		}
 	}

@@ -227,16 +227,24 @@ func (b *Bundle) ExternalAccountNames() [][2]string {
 	return out
 }
 
-// AppliedAccount is the definition of ns/name the cluster keeps, or nil:
-// the last in input order, as kubectl apply of a directory (files in
-// lexical order, documents in order) or of a kustomize build leaves it.
-// When definitions disagree automount-conflict reports it.
-func (b *Bundle) AppliedAccount(ns, name string) *Account {
-	if defs := b.AccountDefs(ns, name); len(defs) > 0 {
-		return defs[len(defs)-1]
+// applied is the definition the cluster keeps of defs, an object's
+// definitions in input order, or nil: the last, as kubectl apply of a
+// directory (files in lexical order, documents in order) or of a
+// kustomize build leaves it.
+func applied[T any](defs []*T) *T {
+	if len(defs) == 0 {
+		return nil
 	}
-	return nil
+	return defs[len(defs)-1]
 }
+
+// AppliedAccount is the definition of account ns/name the cluster keeps,
+// or nil (applied). When definitions disagree automount-conflict reports it.
+func (b *Bundle) AppliedAccount(ns, name string) *Account { return applied(b.AccountDefs(ns, name)) }
+
+// AppliedSecret is the definition of Secret ns/name the cluster keeps, or
+// nil (applied): a Secret, or an object that produces one.
+func (b *Bundle) AppliedSecret(ns, name string) *Secret { return applied(b.SecretDefs(ns, name)) }
 
 // SecretExists reports whether Secret ns/name exists in the cluster the
 // bundle describes: a Secret of that name, an object that produces one
