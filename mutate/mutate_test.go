@@ -209,6 +209,30 @@ func TestChangedOutsideEdits(t *testing.T) {
 	}
 }
 
+// TestChangedOutsideEditsEmptyDocument: a document appended after a
+// trailing "---" is written into the empty document it starts
+// (rules.NewDocument); an empty document has no value to change.
+func TestChangedOutsideEditsEmptyDocument(t *testing.T) {
+	cases := []struct{ name, data, appended, want string }{
+		{"TrailingMarker", "a: 1\n---\n", "kind: ServiceAccount\n", ""},
+		{"TrailingMarkerNoNewline", "a: 1\n---", "\nkind: ServiceAccount\n", ""},
+		{"TrailingMarkerAndComment", "a: 1\n---\n# end\n", "kind: ServiceAccount\n", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			data := []byte(c.data)
+			edit := rules.TextEdit{Source: &model.Source{Data: data}, Start: len(data), End: len(data), New: c.appended}
+			edited, err := Apply(data, []rules.TextEdit{edit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := changedOutsideEdits(data, edited, []rules.TextEdit{edit}); got != c.want {
+				t.Errorf("changed %q, want %q\n%s", got, c.want, edited)
+			}
+		})
+	}
+}
+
 // TestStructureCheckOnReadsParse: the check takes the edited documents'
 // values from the parse that reads the file (model.ReadOptions.Decoded)
 // and finds what it finds parsing them itself, for documents Read decodes

@@ -246,13 +246,20 @@ func addValues(out map[string]value, doc *yaml.Node, prefix string, offset func(
 			// inside text an edit replaced (an insertion right
 			// where the parser put it is not about it).
 			length := 1
-			if n.Kind == yaml.ScalarNode && n.Style == 0 && n.Value == "" {
+			if isEmpty(n) {
 				length = 0
 			}
 			if off := offset(n); !inEdit(off, off+length) {
 				out[string(path)] = value{n.Tag, n.Value}
 			}
 		case yaml.DocumentNode:
+			// An empty document ("---" and nothing, or only
+			// comments) holds no value to keep: a new document
+			// appended after a trailing "---" is written into it
+			// (rules.NewDocument).
+			if len(n.Content) == 1 && isEmpty(n.Content[0]) {
+				return
+			}
 			for _, c := range n.Content {
 				walk(c, path, depth+1)
 			}
@@ -272,6 +279,11 @@ func addValues(out map[string]value, doc *yaml.Node, prefix string, offset func(
 		}
 	}
 	walk(doc, append(make([]byte, 0, 256), prefix+":"...), 0)
+}
+
+// isEmpty reports whether n is an empty value, which takes no bytes.
+func isEmpty(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Style == 0 && n.Value == ""
 }
 
 // sortedEdits returns edits in the order Apply applies them.
