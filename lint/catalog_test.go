@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"encoding/base64"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -212,5 +213,36 @@ spec:
 	}
 	if len(res.Findings) != 1 || res.Findings[0].Rule != "registry-without-pull-secret" {
 		t.Errorf("findings = %v, want one registry-without-pull-secret", res.Findings)
+	}
+}
+
+// TestSecretValues_FailedOverlayScrubsItsBase: the PATH is an overlay, the
+// Secret kustomize quotes in its error lives in a base outside the PATH;
+// its value is scrubbed all the same.
+func TestSecretValues_FailedOverlayScrubsItsBase(t *testing.T) {
+	const canary = "base-canary-7c1e"
+	dir := writeFiles(t, map[string]string{
+		"base/kustomization.yaml": "resources: [secret.yaml, cm.yaml]\n",
+		"base/secret.yaml":        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  password: " + canary + "\n",
+		"base/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {host: h}\n",
+		"overlay/kustomization.yaml": `resources: [../base]
+replacements:
+- source: {kind: ConfigMap, name: cm, fieldPath: data.host}
+  targets:
+  - select: {kind: Secret, name: s}
+    fieldPaths: [stringData.password.host]
+`,
+	})
+	res, err := Run(Options{Input: Input{Paths: []string{filepath.Join(dir, "overlay")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs bytes.Buffer
+	WriteErrors(&errs, res.Errors, false)
+	if !strings.Contains(errs.String(), `node contents:\n`+model.Redacted) {
+		t.Fatalf("no kustomize error quoting the base's Secret, redacted:\n%s", errs.String())
+	}
+	if strings.Contains(errs.String(), canary) {
+		t.Errorf("the base's Secret value is printed:\n%s", errs.String())
 	}
 }
