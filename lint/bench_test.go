@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/salint/salint/internal/bench"
-	"github.com/salint/salint/lint/bundlegen"
+	"github.com/salint/salint/internal/bundlegen"
 	"github.com/salint/salint/rules/model"
 	"github.com/salint/salint/rules/rulestest"
 )

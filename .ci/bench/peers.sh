@@ -4,7 +4,7 @@
 #
 #   .ci/bench/peers.sh [RUNS]        (default 21)
 #
-# Builds salint and internal/bench/decode, writes the bench (lint/bundlegen
+# Builds salint and internal/bench/decode, writes the bench (internal/bundlegen
 # -peers: 5,000 documents in 500 files, ServiceAccounts, Secrets,
 # Deployments and Pods) into a temporary directory, runs each binary RUNS
 # times alternately and prints the median wall time, the median user+sys

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/salint/salint/lint/bundlegen"
+	"github.com/salint/salint/internal/bundlegen"
 )
 
 // BenchmarkFixScale measures `salint fix` on a generated repository of ten

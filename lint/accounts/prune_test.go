@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/salint/salint/internal/bundlegen"
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/accounts"
-	"github.com/salint/salint/lint/bundlegen"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/rulestest"
 )

@@ -1,4 +1,4 @@
-// Command gen writes a generated repository (lint/bundlegen) for the
+// Command gen writes a generated repository (internal/bundlegen) for the
 // benchmark scripts under .ci/bench.
 //
 //	go run ./internal/bench/gen -peers -files 500 -docs 5000 DIR
@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/salint/salint/lint/bundlegen"
+	"github.com/salint/salint/internal/bundlegen"
 )
 
 func main() {
