@@ -59,12 +59,6 @@ func forbidden(pod *model.PodSpec, reason string) string {
 	return fmt.Sprintf("pods %q is forbidden: %s", name, reason)
 }
 
-// AccountNotFound is the ServiceAccount admission plugin's reason for
-// refusing a pod whose account ns/name does not exist (spec §1.4).
-func AccountNotFound(ns, name string) string {
-	return fmt.Sprintf("error looking up service account %s/%s: serviceaccount %q not found", ns, name, name)
-}
-
 // templateRejected says what happens to the pods of template pod when
 // admission refuses them: a controller's every attempt fails (FailedCreate,
 // spec §1.1); a core PodTemplate has no controller of its own (spec §6).

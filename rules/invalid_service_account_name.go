@@ -54,7 +54,7 @@ func checkInvalidServiceAccountName(pass *Pass) {
 		case !pod.Location.Template && !pod.IsMirror():
 			// A Pod meets the ServiceAccount admission plugin before
 			// validation, and no account can have the name (spec §1.4).
-			consequence = "the API server rejects the pod: " + forbidden(pod, AccountNotFound(pod.Namespace(), name))
+			consequence = "the API server rejects the pod: " + forbidden(pod, model.AccountNotFound(pod.Namespace(), name))
 		}
 		pass.Report(PodFinding(pod, field.Key, key, "%s runs as ServiceAccount %q, which is not a valid name; %s", pod.Object, name, consequence))
 	}

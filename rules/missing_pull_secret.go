@@ -22,7 +22,7 @@ func checkMissingPullSecret(pass *Pass) {
 			continue
 		}
 		checkPullSecretList(pass, pod.PullSecretRefs(), pod.Namespace(), pod.Object.String(), "", "the API server warns about duplicates", func(i int, r model.Ref) Finding {
-			return PodFinding(pod, refKey(r), fmt.Sprintf("imagePullSecrets[%d].name", i), "")
+			return PodFinding(pod, r.NameKey(), fmt.Sprintf("imagePullSecrets[%d].name", i), "")
 		})
 	}
 	for _, acct := range b.Accounts {
@@ -32,7 +32,7 @@ func checkMissingPullSecret(pass *Pass) {
 		// about duplicates they get copied (spec §5).
 		const dup = "the API server accepts the account silently and warns about the duplicate in each pod that gets the list copied"
 		checkPullSecretList(pass, acct.ImagePullSecrets, o.Namespace, "ServiceAccount "+o.Namespace+"/"+o.Name, consequence, dup, func(i int, r model.Ref) Finding {
-			return ObjectFinding(o, refKey(r), fmt.Sprintf("imagePullSecrets[%d].name", i), "")
+			return ObjectFinding(o, r.NameKey(), fmt.Sprintf("imagePullSecrets[%d].name", i), "")
 		})
 	}
 }

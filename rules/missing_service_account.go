@@ -40,7 +40,7 @@ func checkMissingServiceAccount(pass *Pass) {
 		case pod.Location.Template:
 			consequence = templateRejected(pod)
 		default:
-			consequence = fmt.Sprintf("the API server will reject the pod: %s", forbidden(pod, AccountNotFound(ns, name)))
+			consequence = fmt.Sprintf("the API server will reject the pod: %s", forbidden(pod, model.AccountNotFound(ns, name)))
 		}
 		msg := fmt.Sprintf("%s runs as ServiceAccount %q, which is not defined in namespace %s; %s", pod.Object, name, ns, consequence)
 		if key == "serviceAccount" {

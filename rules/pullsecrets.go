@@ -86,14 +86,6 @@ func pullSecretNames(b *model.Bundle, ns string) []string {
 	}).([]string)
 }
 
-// refKey locates a reference at its name key (the item when it has none).
-func refKey(r model.Ref) *yaml.Node {
-	if k := model.Get(r.Item, "name").Key; k != nil {
-		return k
-	}
-	return r.Item
-}
-
 // quotedNames renders names as "a", "b".
 func quotedNames(names []string) string {
 	q := make([]string, len(names))

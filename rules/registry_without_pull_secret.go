@@ -40,7 +40,7 @@ func checkRegistryWithoutPullSecret(pass *Pass) {
 				continue
 			}
 			msg := fmt.Sprintf("%s: %s %q pulls image %q from registry %s, which needs credentials (%s), but %s; the kubelet will pull without credentials and the pod will not start (ErrImagePull, ImagePullBackOff)",
-				pod.Object, containerWord(c), c.Name, c.Image.String(), img.Domain, why(), pullSecretsText(b, pod, refs, from))
+				pod.Object, c.Noun(), c.Name, c.Image.String(), img.Domain, why(), pullSecretsText(b, pod, refs, from))
 			covering := coveringSecrets(b, ns, img)
 			if len(covering) > 0 {
 				msg += fmt.Sprintf("; Secret %s/%s covers it: add it to the imagePullSecrets of %s", ns, covering[0], pullSecretTarget(pod, from))
@@ -121,16 +121,6 @@ func addCoveringSecret(b *model.Bundle, pod *model.PodSpec, from model.Origin, s
 		return nil, err
 	}
 	return &SuggestedFix{Message: fmt.Sprintf("added pull secret %q to %s", secret, where), Edits: []TextEdit{e}}, nil
-}
-
-func containerWord(c *model.Container) string {
-	switch c.List {
-	case model.InitContainers:
-		return "init container"
-	case model.EphemeralContainers:
-		return "ephemeral container"
-	}
-	return "container"
 }
 
 // pullSecretsText describes the pod's effective pull secrets.

@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -172,7 +171,7 @@ func (a *admitter) pod(p *model.PodSpec) {
 		name = "default" // spec §1.3
 	}
 	if !a.b.AccountExists(ns, name) { // spec §1.4
-		a.reject(p, "%s", rules.AccountNotFound(ns, name))
+		a.reject(p, "%s", model.AccountNotFound(ns, name))
 		return
 	}
 	acct := a.b.AppliedAccount(ns, name)
@@ -206,7 +205,7 @@ func (a *admitter) pod(p *model.PodSpec) {
 	// spec §1.8: validation runs on the mutated pod; copied pull secrets
 	// always pass, so checking before mutating gives the same answer.
 	if acct != nil && acct.EnforceMountable {
-		if _, _, msg := rules.FirstUnmountable(p, acct); msg != "" {
+		if _, _, msg := model.FirstUnmountable(p, acct); msg != "" {
 			a.reject(p, "%s", msg)
 			return
 		}
