@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/yamledit"
 )
 
 // AutomountConflict finds pods that re-enable a token their account turned
@@ -107,10 +108,10 @@ const AutomountFixAccount = "account"
 // dropPodAutomount removes the pod's override; the account's false then
 // applies (spec §1.5: pod, else account).
 func dropPodAutomount(pod *model.PodSpec, account string) (*SuggestedFix, error) {
-	if err := EditablePath(pod.Object.Node, pod.Node); err != nil {
+	if err := yamledit.EditablePath(pod.Object.Node, pod.Node); err != nil {
 		return nil, err
 	}
-	e, err := DeleteField(pod.Object.Source, pod.Node, pod.Automount.Key)
+	e, err := yamledit.DeleteField(pod.Object.Source, pod.Node, pod.Automount.Key)
 	if err != nil {
 		return nil, err
 	}

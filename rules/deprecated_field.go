@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/yamledit"
 )
 
 // DeprecatedServiceAccountField finds pod specs that use the deprecated
@@ -48,23 +49,23 @@ func checkDeprecatedField(pass *Pass) {
 // serviceAccountName is ignored by the cluster, so it is removed.
 func deprecatedFieldFix(pod *model.PodSpec) (*SuggestedFix, error) {
 	src, spec := pod.Object.Source, pod.Node
-	if err := EditablePath(pod.Object.Node, spec); err != nil {
+	if err := yamledit.EditablePath(pod.Object.Node, spec); err != nil {
 		return nil, err
 	}
 	if pod.ServiceAccountName.String() != "" {
-		e, err := DeleteField(src, spec, pod.ServiceAccount.Key)
+		e, err := yamledit.DeleteField(src, spec, pod.ServiceAccount.Key)
 		if err != nil {
 			return nil, err
 		}
 		return &SuggestedFix{Message: "removed the deprecated serviceAccount; serviceAccountName " + strconv.Quote(pod.ServiceAccountName.String()) + " stays", Edits: []TextEdit{e}}, nil
 	}
-	rename, err := RenameKey(src, pod.ServiceAccount.Key, "serviceAccountName")
+	rename, err := yamledit.RenameKey(src, pod.ServiceAccount.Key, "serviceAccountName")
 	if err != nil {
 		return nil, err
 	}
 	fix := &SuggestedFix{Message: "renamed serviceAccount to serviceAccountName", Edits: []TextEdit{rename}}
 	if pod.ServiceAccountName.Present() {
-		del, err := DeleteField(src, spec, pod.ServiceAccountName.Key)
+		del, err := yamledit.DeleteField(src, spec, pod.ServiceAccountName.Key)
 		if err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/yamledit"
 )
 
 // MissingServiceAccount finds pod specs that run as an account the
@@ -69,11 +70,11 @@ func checkMissingServiceAccount(pass *Pass) {
 // edit, which is applied once. The namespace is written only when the pod's
 // is, so that the account lands wherever the pod does (spec §7).
 func createAccount(pod *model.PodSpec, ns, name string) (*SuggestedFix, error) {
-	meta := Map{{"name", name}}
+	meta := yamledit.Map{{Key: "name", Value: name}}
 	if pod.Object.NamespaceSet {
-		meta = append(meta, KV{"namespace", ns})
+		meta = append(meta, yamledit.KV{Key: "namespace", Value: ns})
 	}
-	e, err := NewDocument(pod.Object.Source, Map{{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", meta}})
+	e, err := yamledit.NewDocument(pod.Object.Source, yamledit.Map{{Key: "apiVersion", Value: "v1"}, {Key: "kind", Value: "ServiceAccount"}, {Key: "metadata", Value: meta}})
 	if err != nil {
 		return nil, err
 	}

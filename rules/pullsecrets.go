@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/yamledit"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -99,13 +100,13 @@ func quotedNames(names []string) string {
 // the reference list seq of object o (imagePullSecrets).
 func appendRefs(o *model.Object, seq *yaml.Node, names []string) (TextEdit, error) {
 	if seq == nil || seq.Kind != yaml.SequenceNode {
-		return TextEdit{}, unsafe("imagePullSecrets is not a list")
+		return TextEdit{}, &yamledit.UnsafeEdit{Reason: "imagePullSecrets is not a list"}
 	}
 	items := make([]any, len(names))
 	for i, n := range names {
-		items[i] = Map{{"name", n}}
+		items[i] = yamledit.Map{{Key: "name", Value: n}}
 	}
-	return AppendItem(o.Source, o.Node, seq, items...)
+	return yamledit.AppendItem(o.Source, o.Node, seq, items...)
 }
 
 // addPullSecret builds the edit that adds pull secret name to the
@@ -120,5 +121,5 @@ func addPullSecret(o *model.Object, spec *yaml.Node, name string) (TextEdit, err
 	if f.Present() {
 		return appendRefs(o, f.Value, []string{name})
 	}
-	return AddField(o.Source, o.Node, m, "imagePullSecrets", []any{Map{{"name", name}}})
+	return yamledit.AddField(o.Source, o.Node, m, "imagePullSecrets", []any{yamledit.Map{{Key: "name", Value: name}}})
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/yamledit"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -205,12 +206,9 @@ type SuggestedFix struct {
 	Edits   []TextEdit
 }
 
-// TextEdit replaces Source.Data[Start:End] with New.
-type TextEdit struct {
-	Source     *model.Source
-	Start, End int
-	New        string
-}
+// TextEdit replaces Source.Data[Start:End] with New; the yamledit
+// toolkit computes them.
+type TextEdit = yamledit.TextEdit
 
 // Report records a finding; Rule and Severity default to the pass's rule.
 func (p *Pass) Report(f Finding) {

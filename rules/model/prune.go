@@ -210,7 +210,7 @@ func pruneNode(n *yaml.Node, k *keep) {
 // stub empties collection n, keeping its kind, style, tag and position.
 // A collection that ends in a block scalar keeping its trailing blank
 // lines ("|+") stays whole: edits that insert after a mapping's last
-// field look for that (rules/edit.go keepsTrailingLines), and a lint
+// field look for that (rules/yamledit keepsTrailingLines), and a lint
 // reports whether a finding has a fix.
 func stub(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode {
@@ -230,7 +230,7 @@ func stub(n *yaml.Node) {
 //     on accounts), and a Secret's annotations (orphan-token-secret
 //     locates its finding at the account annotation);
 //   - each pod spec mapping and an account's root, from the root
-//     (rules/edit.go EditablePath): fixes edit them. Of such a mapping,
+//     (yamledit.EditablePath): fixes edit them. Of such a mapping,
 //     the fields fixes edit or append to (the account fields,
 //     automountServiceAccountToken, imagePullSecrets, an account's
 //     secrets) and, for AddField and DeleteField, the first field (the
@@ -399,7 +399,7 @@ func only(m *yaml.Node, keys ...string) []*yaml.Node {
 
 // TrailingBlockScalar returns the block scalar ("|", ">") that ends the
 // chain of last nodes from n, or nil when that chain ends otherwise.
-// Pruning keeps such chains whole, and rules/edit.go keepsTrailingLines
+// Pruning keeps such chains whole, and rules/yamledit keepsTrailingLines
 // reads the scalar's header.
 func TrailingBlockScalar(n *yaml.Node) *yaml.Node {
 	for n != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && len(n.Content) > 0 {
@@ -415,7 +415,7 @@ func TrailingBlockScalar(n *yaml.Node) *yaml.Node {
 // read without pruning: root itself unless src was read with
 // ReadOptions.Prune, else its document parsed again. Edits that infer the
 // document's indentation style from all of its collections
-// (rules.DetectLayout) read it, so that a suggested edit is the same
+// (yamledit.DetectLayout) read it, so that a suggested edit is the same
 // whether or not its object was pruned; only the one document is parsed,
 // and only when such an edit is computed.
 func Unpruned(src *Source, root *yaml.Node) *yaml.Node {

@@ -220,7 +220,7 @@ func TestPrune_SkeletonKeepsWhatRulesReachAfterReading(t *testing.T) {
 		t.Errorf("container keeps %d nodes, want its name and image", countNodes(c))
 	}
 	if pathTo(pruned.Node, pp.Node, 0) == nil {
-		t.Error("pod spec not reachable from the root: rules.EditablePath needs it")
+		t.Error("pod spec not reachable from the root: yamledit.EditablePath needs it")
 	}
 	// compact: the object and its records hold copies only (a node the
 	// parser made points at its copy through Alias afterwards).

@@ -1,0 +1,86 @@
+package rules
+
+import (
+	"errors"
+
+	"github.com/salint/salint/rules/yamledit"
+)
+
+// attachFix sets f's fix, or, when the fix could not be computed safely,
+// says why in NoFix so that the user knows to edit by hand.
+func attachFix(f *Finding, build func() (*SuggestedFix, error)) {
+	fix, err := build()
+	if err == nil && editsMergedSource(f, fix) {
+		f.NoFix = leftToYou("the file uses YAML merge keys (<<), so a field may apply away from where it is written")
+		return
+	}
+	if why := builtFixBlocked(f, fix, err); why != "" {
+		f.NoFix = leftToYou(why)
+		return
+	}
+	if err == nil {
+		f.Fix = fix
+		return
+	}
+	var u *yamledit.UnsafeEdit
+	if errors.As(err, &u) {
+		f.NoFix = leftToYou(u.Reason)
+		return
+	}
+	f.NoFix = "salint fix cannot fix this: " + err.Error()
+}
+
+// leftToYou is the NoFix of a fix that would not be safe to make.
+func leftToYou(why string) string { return "salint fix leaves this to you: " + why }
+
+// BlockBuiltFix drops f's fix when it must not be applied because f is
+// about an object a kustomize build produced and the fix does not edit
+// the one source that owns the field, and says why in NoFix. Drivers call
+// it for fixes that rules attach without attachFix.
+func BlockBuiltFix(f *Finding) {
+	if f.Fix == nil {
+		return
+	}
+	if why := builtFixBlocked(f, f.Fix, nil); why != "" {
+		f.Fix, f.NoFix = nil, leftToYou(why)
+	}
+}
+
+// editsMergedSource reports a fix that edits, or is about an object of, a
+// file with YAML merge keys (model.Source.MergeKeys): a merged field is
+// written in one place and applies in others, so no byte edit is safe.
+func editsMergedSource(f *Finding, fix *SuggestedFix) bool {
+	if f.Object != nil && f.Object.Source != nil && f.Object.Source.MergeKeys {
+		return true
+	}
+	for _, e := range fix.Edits {
+		if e.Source != nil && e.Source.MergeKeys {
+			return true
+		}
+	}
+	return false
+}
+
+// builtFixBlocked says why a fix of a finding on an object a kustomize
+// build produced must not be made, or "": the fix may only edit the one
+// source that owns the field (model.Object.EditBlocked). It is asked
+// before the edit's own verdict, which reads the bytes at the nodes'
+// positions: for a value set by a patch those are not the value's.
+func builtFixBlocked(f *Finding, fix *SuggestedFix, err error) string {
+	o := f.Object
+	if o == nil || o.Built == nil {
+		return ""
+	}
+	if why := o.PosBlocked(f.Pos); why != "" {
+		return why
+	}
+	if err != nil || fix == nil {
+		return ""
+	}
+	for _, e := range fix.Edits {
+		if why := o.EditBlocked(e.Source, e.Start, e.End); why != "" {
+			return why
+		}
+	}
+	return ""
+}
