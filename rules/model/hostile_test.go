@@ -240,9 +240,7 @@ func TestRead_ConsecutiveDocumentsReadAsAlone(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			joined := Read(&Source{Path: "x.yaml", Data: []byte(tt.in)})
-			joinRuns = false
-			defer func() { joinRuns = true }()
-			alone := Read(&Source{Path: "x.yaml", Data: []byte(tt.in)})
+			alone := ReadWith(&Source{Path: "x.yaml", Data: []byte(tt.in)}, ReadOptions{DocumentByDocument: true})
 			if got, want := summary(joined), summary(alone); got != want {
 				t.Errorf("joined:\n%s\nalone:\n%s", got, want)
 			}

@@ -25,6 +25,10 @@ type ReadOptions struct {
 	// so that fix can compare a fixed document's values on the same parse
 	// instead of decoding the document again.
 	Decoded func(DecodedDocument)
+	// DocumentByDocument decodes each document alone instead of decoding
+	// consecutive ones as one stream (parseRun): the reference the joined
+	// decoding is tested against.
+	DocumentByDocument bool
 }
 
 // DecodedDocument is a document as go-yaml decoded it, for

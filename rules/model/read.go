@@ -43,6 +43,7 @@ type File struct {
 	prune   bool                  // ReadOptions.Prune
 	secrets SecretValues          // of the Secrets read, before pruning empties them
 	decoded func(DecodedDocument) // ReadOptions.Decoded
+	alone   bool                  // ReadOptions.DocumentByDocument
 }
 
 // SecretValues returns the values of the file's Secrets (see
@@ -88,7 +89,7 @@ func Read(src *Source) *File {
 
 // ReadWith is Read with options.
 func ReadWith(src *Source, opts ReadOptions) *File {
-	f := &File{Source: src, prune: opts.Prune, decoded: opts.Decoded}
+	f := &File{Source: src, prune: opts.Prune, decoded: opts.Decoded, alone: opts.DocumentByDocument}
 	if opts.Prune {
 		src.pruned = true // before any rule reads src concurrently
 	}
@@ -147,7 +148,7 @@ func ReadWith(src *Source, opts ReadOptions) *File {
 // decoded as one stream (parseJoined), and document by document only when
 // that could give another result.
 func (f *File) parseRun(run []chunk, docIndex int) int {
-	if len(run) > 1 && joinRuns {
+	if len(run) > 1 && !f.alone {
 		if next, ok := f.parseJoined(run, docIndex); ok {
 			return next
 		}
@@ -157,10 +158,6 @@ func (f *File) parseRun(run []chunk, docIndex int) int {
 	}
 	return docIndex
 }
-
-// joinRuns is false only in tests that check parseJoined against
-// document-by-document decoding.
-var joinRuns = true
 
 // parseJoined decodes the consecutive documents of run with one decoder.
 // It records nothing and returns false when the result could differ from
