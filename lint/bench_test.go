@@ -265,8 +265,8 @@ func BenchmarkManyMissingInOneNamespace(b *testing.B) {
 		fmt.Fprintf(&pods, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d, namespace: big}\nspec:\n  serviceAccountName: missing-%05d\n  imagePullSecrets: [{name: gone-%05d}]\n  containers: [{name: c, image: nginx}]\n", i, i, i)
 	}
 	files := []*model.File{
-		model.Read(&model.Source{Path: "accounts.yaml", Data: []byte(accounts.String())}),
-		model.Read(&model.Source{Path: "pods.yaml", Data: []byte(pods.String())}),
+		model.Read(model.NewSource("accounts.yaml", []byte(accounts.String()))),
+		model.Read(model.NewSource("pods.yaml", []byte(pods.String()))),
 	}
 	opts := Options{}
 	active, err := opts.ActiveRules()

@@ -84,7 +84,7 @@ func load(in Input, current map[string]*model.File) []*model.File {
 		if current != nil {
 			opts.Sources = map[string]*model.Source{}
 			for path, f := range current {
-				if abs, err := filepath.Abs(path); err == nil && path != StdinPath && f.Source.Data != nil {
+				if abs, err := filepath.Abs(path); err == nil && path != StdinPath && f.Source.Bytes() != nil {
 					opts.Sources[abs] = f.Source
 				}
 			}
@@ -150,9 +150,9 @@ func addFailedBuildSecrets(built []*model.File, consumed []string, current map[s
 	}
 	values := &model.SecretValues{}
 	for _, p := range consumed {
-		if f := current[p]; f != nil && f.Source.Data != nil {
+		if f := current[p]; f != nil && f.Source.Bytes() != nil {
 			// fix's edited bytes, which the build read
-			values.Merge(model.Read(&model.Source{Path: p, Data: f.Source.Data}).SecretValues())
+			values.Merge(model.Read(model.NewSource(p, f.Source.Bytes())).SecretValues())
 			continue
 		}
 		values.Merge(readOne(p, nil, false, false).SecretValues())
@@ -328,7 +328,7 @@ func readOne(path string, stdin io.Reader, prune, release bool) *model.File {
 	if err != nil {
 		return errorFile(path, err)
 	}
-	src := &model.Source{Path: path, Data: data}
+	src := model.NewSource(path, data)
 	f := model.ReadWith(src, model.ReadOptions{Prune: prune})
 	if release && regular {
 		// A run that only reports needs a file's bytes again only for a

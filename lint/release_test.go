@@ -31,7 +31,7 @@ func lintReleased(t *testing.T, prune bool, change func(path string)) (msg strin
 	}
 	opts := Options{Input: Input{Paths: []string{dir}, Prune: prune, ReportOnly: prune}}
 	files := Load(opts.Input)
-	if prune && files[0].Source.Data != nil {
+	if prune && files[0].Source.Loaded() {
 		t.Fatal("a pruned read kept the file's bytes")
 	}
 	change(path)

@@ -72,7 +72,7 @@ func largeBundle(n int, broken bool) []*model.File {
 			}
 			fmt.Fprintf(&b, "      containers:\n      - name: app\n        image: registry.example/app:%d\n        args: [--port, \"8080\"]\n", i)
 		}
-		src := &model.Source{Path: filepath.Join("gen", fmt.Sprintf("f%04d.yaml", i)), Data: []byte(b.String())}
+		src := model.NewSource(filepath.Join("gen", fmt.Sprintf("f%04d.yaml", i)), []byte(b.String()))
 		files[i] = model.Read(src)
 	}
 	return files

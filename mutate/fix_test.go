@@ -70,7 +70,7 @@ func TestFixGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				checkGolden(t, filepath.Join(dir, "out", rel), f.Source.Data)
+				checkGolden(t, filepath.Join(dir, "out", rel), f.Source.Bytes())
 			}
 			again, _ := fixFiles(t, lint.Reload(opts.Input, res.Files), opts)
 			if len(again.Changes) != 0 {
@@ -133,7 +133,7 @@ func TestFixCorpusProperties(t *testing.T) {
 						t.Errorf("%s: document %d changed though no fix was about it", c.Path, d)
 					}
 				}
-				if errs := model.Read(&model.Source{Path: c.Path, Data: c.New}).Errors; len(errs) > len(files[indexOf(files, c.Path)].Errors) {
+				if errs := model.Read(model.NewSource(c.Path, c.New)).Errors; len(errs) > len(files[indexOf(files, c.Path)].Errors) {
 					t.Errorf("%s: fixed output does not parse: %v", c.Path, errs)
 				}
 				if *dumpDiffs {

@@ -36,7 +36,7 @@ func FuzzFixRoundTrip(f *testing.F) {
 	opts := lint.Options{Enable: []string{"all"}}
 	opts.Settings = rules.Settings{CreateMissingAccounts: true, AutomountFix: rules.AutomountFixAccount}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		in := model.Read(&model.Source{Path: "in.yaml", Data: data})
+		in := model.Read(model.NewSource("in.yaml", data))
 		res, _ := fixFiles(t, []*model.File{in}, opts)
 		for _, d := range res.Dropped {
 			t.Errorf("%s: %s: fix dropped: %s\n--- input\n%s", d.Finding.Pos, d.Finding.Rule, d.Reason, data)
@@ -45,7 +45,7 @@ func FuzzFixRoundTrip(f *testing.F) {
 			return
 		}
 		checkUnchangedOutsideFixes(t, res, data)
-		out := model.Read(&model.Source{Path: "in.yaml", Data: res.Changes[0].New})
+		out := model.Read(model.NewSource("in.yaml", res.Changes[0].New))
 		if len(out.Errors) > len(in.Errors) {
 			t.Fatalf("fixed file has errors the input had not: %v\n--- input\n%s\n--- fixed\n%s", out.Errors, data, res.Changes[0].New)
 		}

@@ -116,11 +116,11 @@ func Fix(files []*model.File, check Checker, editable func(path string) bool) (*
 	}
 	res.Files = r.cur
 	for i, f := range files {
-		if f.Source.Data == nil {
+		if f.Source.Bytes() == nil {
 			continue
 		}
-		if nw := r.cur[i].Source.Data; !bytes.Equal(f.Source.Data, nw) {
-			res.Changes = append(res.Changes, Change{Path: f.Source.Path, Old: f.Source.Data, New: nw})
+		if nw := r.cur[i].Source.Bytes(); !bytes.Equal(f.Source.Bytes(), nw) {
+			res.Changes = append(res.Changes, Change{Path: f.Source.Path, Old: f.Source.Bytes(), New: nw})
 		}
 	}
 	return res, nil
@@ -168,15 +168,15 @@ func (r *fixer) try(edits map[*model.Source][]rules.TextEdit) (map[*model.Source
 	errs := make([]error, len(srcs))
 	model.ParallelWorkers(runtime.GOMAXPROCS(0), len(srcs), func(j int) {
 		src := srcs[j]
-		data, err := Apply(src.Data, edits[src])
+		data, err := Apply(src.Bytes(), edits[src])
 		if err != nil {
 			errs[j] = fmt.Errorf("%s: %w", src.Path, err)
 			return
 		}
 		// The structure check takes the edited documents' values from
 		// the parse that reads the file.
-		edited := &model.Source{Path: src.Path, Data: data}
-		check := newStructureCheck(src.Data, edits[src], edited)
+		edited := model.NewSource(src.Path, data)
+		check := newStructureCheck(src.Bytes(), edits[src], edited)
 		next[j] = model.ReadWith(edited, model.ReadOptions{Decoded: check.decoded})
 		if len(next[j].Errors) > len(r.cur[r.index[src]].Errors) {
 			errs[j] = &rejection{fmt.Sprintf("it would make %s invalid (%s)", src.Path, next[j].Errors[0].Message)}

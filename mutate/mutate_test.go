@@ -16,8 +16,8 @@ func finding(edits ...rules.TextEdit) rules.Finding {
 }
 
 func TestSelect_DefersOverlappingFixesAndMergesIdenticalEdits(t *testing.T) {
-	a := &model.Source{Path: "a", Data: []byte("0123456789")}
-	b := &model.Source{Path: "b", Data: []byte("0123456789")}
+	a := model.NewSource("a", []byte("0123456789"))
+	b := model.NewSource("b", []byte("0123456789"))
 	fs := []rules.Finding{
 		finding(rules.TextEdit{Source: a, Start: 2, End: 4, New: "x"}),
 		finding(rules.TextEdit{Source: a, Start: 3, End: 5, New: "y"}),      // overlaps the first
@@ -31,21 +31,21 @@ func TestSelect_DefersOverlappingFixesAndMergesIdenticalEdits(t *testing.T) {
 	if len(chosen) != 5 {
 		t.Fatalf("chose %d fixes, want 5", len(chosen))
 	}
-	got, err := Apply(a.Data, edits[a])
+	got, err := Apply(a.Bytes(), edits[a])
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(got) != "01xz456789doc" {
 		t.Fatalf("a = %q", got)
 	}
-	if got, _ := Apply(b.Data, edits[b]); string(got) != "012y56789" {
+	if got, _ := Apply(b.Bytes(), edits[b]); string(got) != "012y56789" {
 		t.Fatalf("b = %q", got)
 	}
 }
 
 func TestApply_RejectsOverlap(t *testing.T) {
-	src := &model.Source{Data: []byte("abcdef")}
-	_, err := Apply(src.Data, []rules.TextEdit{{Source: src, Start: 1, End: 3}, {Source: src, Start: 2, End: 4}})
+	src := model.NewSource("", []byte("abcdef"))
+	_, err := Apply(src.Bytes(), []rules.TextEdit{{Source: src, Start: 1, End: 3}, {Source: src, Start: 2, End: 4}})
 	if !errors.Is(err, ErrOverlap) {
 		t.Fatalf("err = %v, want ErrOverlap", err)
 	}
@@ -140,7 +140,7 @@ func TestFix_DropsOnlyTheFixThatBreaksAFile(t *testing.T) {
 			return rules.TextEdit{Source: bad, Start: len(badFile), End: len(badFile), New: "  - {name: x\n"}
 		}, "it would make bad.yaml invalid", nil},
 		{"EditsAFileOutsideTheInput", func(*model.Source) rules.TextEdit {
-			return rules.TextEdit{Source: &model.Source{Path: "other.yaml", Data: []byte("a: 1\n")}, Start: 0, End: 0, New: "b: 2\n"}
+			return rules.TextEdit{Source: model.NewSource("other.yaml", []byte("a: 1\n")), Start: 0, End: 0, New: "b: 2\n"}
 		}, "it edits other.yaml, which is not part of the input", nil},
 		{"EditsAFileOutsideWhatMayBeEdited", func(bad *model.Source) rules.TextEdit {
 			return rules.TextEdit{Source: bad, Start: 0, End: 0, New: "# x\n"}
@@ -148,16 +148,16 @@ func TestFix_DropsOnlyTheFixThatBreaksAFile(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			bad := model.Read(&model.Source{Path: "bad.yaml", Data: []byte(badFile)})
-			good := model.Read(&model.Source{Path: "good.yaml", Data: []byte("kind: Pod\nspec: {}\n")})
+			bad := model.Read(model.NewSource("bad.yaml", []byte(badFile)))
+			good := model.Read(model.NewSource("good.yaml", []byte("kind: Pod\nspec: {}\n")))
 			rounds := 0
 			check := func(fs []*model.File) []rules.Finding {
 				rounds++
 				// The breaking fix is found every round, as a rule
 				// would: it must be tried once, not until MaxRounds.
 				out := []rules.Finding{finding(c.edit(fs[0].Source))}
-				if g := fs[1].Source; !strings.Contains(string(g.Data), "fixed") {
-					out = append(out, finding(rules.TextEdit{Source: g, Start: len(g.Data), End: len(g.Data), New: "fixed: true\n"}))
+				if g := fs[1].Source; !strings.Contains(string(g.Bytes()), "fixed") {
+					out = append(out, finding(rules.TextEdit{Source: g, Start: len(g.Bytes()), End: len(g.Bytes()), New: "fixed: true\n"}))
 				}
 				return out
 			}
@@ -182,7 +182,7 @@ func TestFix_DropsOnlyTheFixThatBreaksAFile(t *testing.T) {
 // finds a changed value in any of them with the others' edits around.
 func TestChangedOutsideEdits(t *testing.T) {
 	data := []byte("a: 1\n---\nb: \"x\\\n  y\"\nc: 2\n---\nd: 3\n---\ne: [1,\n  2]\n")
-	src := &model.Source{Data: data}
+	src := model.NewSource("", data)
 	at := func(s string) int { return strings.Index(string(data), s) }
 	rename := rules.TextEdit{Source: src, Start: at("a:"), End: at("a:") + 1, New: "aa"}
 	appendDoc := rules.TextEdit{Source: src, Start: len(data), End: len(data), New: "---\nf: 4\n"}
@@ -221,7 +221,7 @@ func TestChangedOutsideEditsEmptyDocument(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			data := []byte(c.data)
-			edit := rules.TextEdit{Source: &model.Source{Data: data}, Start: len(data), End: len(data), New: c.appended}
+			edit := rules.TextEdit{Source: model.NewSource("", data), Start: len(data), End: len(data), New: c.appended}
 			edited, err := Apply(data, []rules.TextEdit{edit})
 			if err != nil {
 				t.Fatal(err)
@@ -250,7 +250,7 @@ func TestStructureCheckOnReadsParse(t *testing.T) {
 	}
 	for name, text := range texts {
 		data := []byte(text)
-		src := &model.Source{Data: data}
+		src := model.NewSource("", data)
 		at := func(s string) []int {
 			var offs []int
 			for i := 0; ; {
@@ -281,7 +281,7 @@ func TestStructureCheckOnReadsParse(t *testing.T) {
 					t.Fatal(err)
 				}
 				want := changedOutsideEdits(data, edited, edits)
-				check := newStructureCheck(data, edits, &model.Source{Data: edited})
+				check := newStructureCheck(data, edits, model.NewSource("", edited))
 				calls := map[int]int{}
 				model.ReadWith(check.edited, model.ReadOptions{Decoded: func(d model.DecodedDocument) {
 					if d.Index == 0 {

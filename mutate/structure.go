@@ -30,7 +30,7 @@ import (
 // Only the documents an edit touches (or borders) are parsed: the others
 // are the same bytes in edited, cut at the same "---" lines.
 func changedOutsideEdits(data, edited []byte, edits []rules.TextEdit) string {
-	return newStructureCheck(data, edits, &model.Source{Data: edited}).changed()
+	return newStructureCheck(data, edits, model.NewSource("", edited)).changed()
 }
 
 // structureCheck is changedOutsideEdits in two steps, so that the edited
@@ -46,7 +46,7 @@ type structureCheck struct {
 }
 
 // region is a run of documents that edits touch: data[oldStart:oldEnd],
-// edited.Data[newStart:newEnd], the first of them document first+1.
+// edited.Bytes()[newStart:newEnd], the first of them document first+1.
 type region struct {
 	first, oldStart, oldEnd, newStart, newEnd int
 	// oldRanges and newRanges are the edits' bytes, relative to the
@@ -68,7 +68,7 @@ type editedChunk struct {
 func newStructureCheck(data []byte, edits []rules.TextEdit, edited *model.Source) *structureCheck {
 	c := &structureCheck{data: data, edited: edited, chunks: map[int]*editedChunk{}}
 	sorted := sortedEdits(edits)
-	docs := (&model.Source{Data: data}).Documents()
+	docs := (model.NewSource("", data)).Documents()
 	touches := func(e rules.TextEdit, d model.DocumentRange) bool { return e.Start <= d.End && e.End >= d.Start }
 	for i := 0; i < len(docs); i++ {
 		if !slices.ContainsFunc(sorted, func(e rules.TextEdit) bool { return touches(e, docs[i]) }) {
@@ -84,7 +84,7 @@ func newStructureCheck(data []byte, edits []rules.TextEdit, edited *model.Source
 	}
 	for i := range c.regions {
 		r := &c.regions[i]
-		for k, d := range (&model.Source{Data: edited.Data[r.newStart:r.newEnd]}).Documents() {
+		for k, d := range (model.NewSource("", edited.Bytes()[r.newStart:r.newEnd])).Documents() {
 			ch := &editedChunk{region: r, end: r.newStart + d.End, line: d.Line, number: r.first + k + 1}
 			r.chunks = append(r.chunks, ch)
 			c.chunks[r.newStart+d.Start] = ch
@@ -169,7 +169,7 @@ func (c *structureCheck) changed() string {
 func (c *structureCheck) editedValues(r *region) map[string]value {
 	for _, ch := range r.chunks {
 		if !ch.read {
-			return leafValues(c.edited.Data[r.newStart:r.newEnd], r.newRanges, r.first)
+			return leafValues(c.edited.Bytes()[r.newStart:r.newEnd], r.newRanges, r.first)
 		}
 	}
 	if len(r.chunks) == 1 {
@@ -186,7 +186,7 @@ func (c *structureCheck) editedValues(r *region) map[string]value {
 // that starts outside every range to its tag and value. A document that
 // does not parse is one value, "invalid".
 func leafValues(data []byte, ranges [][2]int, first int) map[string]value {
-	src := &model.Source{Data: data}
+	src := model.NewSource("", data)
 	out := map[string]value{}
 	for docIndex, d := range src.Documents() {
 		dec := yaml.NewDecoder(bytes.NewReader(data[d.Start:d.End]))

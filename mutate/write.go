@@ -165,7 +165,7 @@ const RedactedLine = "<line of a Secret: not shown>"
 // name them). A document that does not parse but may be a Secret (the
 // word appears in it) is all value lines.
 func secretValueLines(data []byte) map[int]bool {
-	src := &model.Source{Data: data}
+	src := model.NewSource("", data)
 	lines := map[int]bool{}
 	mark := func(from, to int) {
 		for l := from; l <= to; l++ {

@@ -206,7 +206,7 @@ type SuggestedFix struct {
 	Edits   []TextEdit
 }
 
-// TextEdit replaces Source.Data[Start:End] with New; the yamledit
+// TextEdit replaces Source.Bytes()[Start:End] with New; the yamledit
 // toolkit computes them.
 type TextEdit = yamledit.TextEdit
 

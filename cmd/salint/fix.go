@@ -122,7 +122,7 @@ func runFix(args []string, e *env) int {
 	if stdinFixed && !*showDiff {
 		for _, f := range res.Files {
 			if f.Source.Path == lint.StdinPath {
-				if _, err := e.stdout.Write(f.Source.Data); err != nil {
+				if _, err := e.stdout.Write(f.Source.Bytes()); err != nil {
 					return usageErr(err)
 				}
 			}

@@ -188,7 +188,7 @@ func (it *items) files() ([]*model.File, error) {
 		if path == "" {
 			path = "items[" + strconv.Itoa(i) + "]"
 		}
-		files[i] = model.Read(&model.Source{Path: path, Data: []byte(text)})
+		files[i] = model.Read(model.NewSource(path, []byte(text)))
 	}
 	it.setSources(files)
 	return files, nil
@@ -210,11 +210,11 @@ func (it *items) setSources(files []*model.File) {
 func (it *items) replace(fixed []*model.File) ([]*yaml.RNode, error) {
 	out := make([]*yaml.RNode, 0, len(fixed))
 	for i, f := range fixed {
-		if bytes.Equal(f.Source.Data, it.sources[i].Data) {
+		if bytes.Equal(f.Source.Bytes(), it.sources[i].Bytes()) {
 			out = append(out, it.nodes[i])
 			continue
 		}
-		nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(f.Source.Data), OmitReaderAnnotations: true}).Read()
+		nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(f.Source.Bytes()), OmitReaderAnnotations: true}).Read()
 		if err != nil {
 			return nil, fmt.Errorf("%s: fixed item does not parse (please report this bug): %w", f.Source.Path, err)
 		}

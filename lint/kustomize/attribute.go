@@ -191,7 +191,7 @@ func parseInline(src *model.Source, value *yaml.Node) []*yaml.Node {
 	}
 	// A block scalar's text starts on the next line, indented.
 	first := value.Line + 1
-	line := src.Data[src.LineStart(first):src.LineEnd(first)]
+	line := src.Bytes()[src.LineStart(first):src.LineEnd(first)]
 	indent := len(line) - len(bytes.TrimLeft(line, " "))
 	var shift func(n *yaml.Node)
 	shift = func(n *yaml.Node) {

@@ -636,7 +636,7 @@ func newInputFS(sources map[string]*model.Source) *inputFS {
 // ReadFile implements filesys.FileSystem.
 func (fs *inputFS) ReadFile(path string) ([]byte, error) {
 	if src := fs.sources[path]; src != nil {
-		return src.Data, nil
+		return src.Bytes(), nil
 	}
 	return fs.FileSystem.ReadFile(path)
 }

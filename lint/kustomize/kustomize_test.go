@@ -186,7 +186,7 @@ func checkLocatedInSources(t *testing.T, b *model.Bundle) {
 			t.Errorf("%s: %v", o, err)
 			continue
 		}
-		src := &model.Source{Data: data}
+		src := model.NewSource("", data)
 		line := string(data[src.LineStart(pos.Line):src.LineEnd(pos.Line)])
 		if !strings.Contains(line[min(pos.Col-1, len(line)):], "serviceAccountName") {
 			t.Errorf("%s: serviceAccountName located at %s, which holds %q", o, pos, line)
@@ -535,12 +535,12 @@ spec:
 		{"KeyLineOfAGrownMappingIsNotEdited", src, 0, 0, "changes"},
 		{"InsertingIntoAPatchedPodSpecIsBlocked", src, src.LineEnd(9), src.LineEnd(9), "adds to or removes from"},
 		{"OtherFilesAreNotEdited", &model.Source{Path: "other.yaml"}, 0, 0, "the fix would edit other.yaml"},
-		{"OutsideTheDocumentIsNotEdited", src, len(src.Data), len(src.Data), "outside the document"},
+		{"OutsideTheDocumentIsNotEdited", src, len(src.Bytes()), len(src.Bytes()), "outside the document"},
 	}
-	tests[0].start, tests[0].end = line(8)                          // serviceAccount: web
-	tests[1].start, tests[1].end = src.LineEnd(4), src.LineEnd(4)   // after name: web
-	tests[2].start, tests[2].end = line(3)                          // metadata:
-	tests[5].start, tests[5].end = len(src.Data)+1, len(src.Data)+1 // past the end
+	tests[0].start, tests[0].end = line(8)                                // serviceAccount: web
+	tests[1].start, tests[1].end = src.LineEnd(4), src.LineEnd(4)         // after name: web
+	tests[2].start, tests[2].end = line(3)                                // metadata:
+	tests[5].start, tests[5].end = len(src.Bytes())+1, len(src.Bytes())+1 // past the end
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := web.EditBlocked(tt.src, tt.start, tt.end)

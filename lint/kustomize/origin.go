@@ -56,7 +56,7 @@ func (b *builder) read(abs, display string) (*model.Source, error) {
 		return src, nil
 	}
 	data, err := os.ReadFile(abs)
-	return &model.Source{Path: display, Data: data}, err
+	return model.NewSource(display, data), err
 }
 
 // kustAt returns the kustomization file at abs, or nil when abs is
@@ -289,7 +289,7 @@ func setPos(n *yaml.Node, line, col int) {
 // docSpan bounds the document holding n in src.
 func docSpan(src *model.Source, n *yaml.Node) (int, int) {
 	start := src.LineStart(n.Line)
-	data := src.Data
+	data := src.Bytes()
 	for i := start; ; {
 		j := bytes.Index(data[i:], []byte("\n---"))
 		if j < 0 {

@@ -127,7 +127,7 @@ func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
 	if bytes.Contains(data, hashSuffixKey) {
 		return nil, false
 	}
-	src := &model.Source{Data: data}
+	src := model.NewSource("", data)
 	docs := src.Documents()
 	out := make([]byte, 0, len(data)+len(docs)*32)
 	if len(docs) > 0 {
@@ -228,13 +228,13 @@ var hashSuffixKey = []byte("needsHashSuffix")
 // as they are served.
 func (b *builder) hashSuffixed(k *kustFile) bool {
 	k.hashOnce.Do(func() {
-		k.hashSuffix = bytes.Contains(k.src.Data, hashSuffixKey)
+		k.hashSuffix = bytes.Contains(k.src.Bytes(), hashSuffixKey)
 		for _, e := range k.entries {
 			if k.hashSuffix || e.kind != entryFile || !e.exists || e.dir {
 				continue
 			}
 			if src, err := b.read(e.abs, e.abs); err == nil {
-				k.hashSuffix = bytes.Contains(src.Data, hashSuffixKey)
+				k.hashSuffix = bytes.Contains(src.Bytes(), hashSuffixKey)
 			}
 		}
 	})

@@ -92,7 +92,7 @@ func readKustFile(dir, abs string) *kustFile {
 	}
 	display := filepath.Join(dir, filepath.Base(file))
 	data, err := os.ReadFile(file)
-	k.src = &model.Source{Path: display, Data: data}
+	k.src = model.NewSource(display, data)
 	if err != nil {
 		k.err = &model.Error{Pos: model.Position{File: display}, Message: "cannot read: " + err.Error()}
 		return k

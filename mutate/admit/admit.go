@@ -452,7 +452,7 @@ func (a *admitter) render() ([]byte, error) {
 	}
 	for _, f := range a.b.Files {
 		src := f.Source
-		if len(src.Data) == 0 || !a.show(src.Path) {
+		if len(src.Bytes()) == 0 || !a.show(src.Path) {
 			continue
 		}
 		if f.Built {
@@ -478,7 +478,7 @@ func (a *admitter) render() ([]byte, error) {
 			byDoc[d] = append(byDoc[d], o)
 		}
 		for d, r := range docs {
-			raw := src.Data[r.Start:r.End]
+			raw := src.Bytes()[r.Start:r.End]
 			touched := false
 			for _, o := range byDoc[d] {
 				touched = touched || a.changed[o] || a.dropped[o]

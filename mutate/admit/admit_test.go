@@ -72,7 +72,7 @@ func runAdmitCases(t *testing.T, cases []admitCase) {
 			if strings.Join(got, "\n") != strings.Join(c.rejected, "\n") {
 				t.Errorf("rejections:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.rejected, "\n"))
 			}
-			if f := model.Read(&model.Source{Path: "out.yaml", Data: res.Output}); len(f.Errors) > 0 {
+			if f := model.Read(model.NewSource("out.yaml", res.Output)); len(f.Errors) > 0 {
 				t.Errorf("output does not parse: %v", f.Errors)
 			}
 		})

@@ -31,7 +31,7 @@ func TestAdmitCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out := model.Read(&model.Source{Path: "out.yaml", Data: res.Output})
+			out := model.Read(model.NewSource("out.yaml", res.Output))
 			bad := 0
 			for _, f := range files {
 				bad += len(f.Errors)

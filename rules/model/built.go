@@ -33,7 +33,7 @@ type Built struct {
 	NamespaceNote Note
 	// NoFix, when set, says why no fix may edit the source for this object.
 	NoFix string
-	// DocStart and DocEnd bound the source document in Object.Source.Data.
+	// DocStart and DocEnd bound the source document in Object.Source.Bytes().
 	DocStart, DocEnd int
 	// Rewritten holds the source lines whose content the build replaced
 	// (and the key lines of collections it changed): a fix touching them

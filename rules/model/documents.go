@@ -10,7 +10,7 @@ type DocumentRange struct {
 // Documents cuts the source at its "---" lines exactly as Read does, so that
 // a writer can pass documents it does not change through byte for byte.
 func (s *Source) Documents() []DocumentRange {
-	chunks := splitDocuments(s.Data, textStart(s.Data))
+	chunks := splitDocuments(s.Bytes(), textStart(s.Bytes()))
 	out := make([]DocumentRange, len(chunks))
 	for i, c := range chunks {
 		out[i] = DocumentRange{Start: c.start, End: c.end, Line: c.line}

@@ -64,7 +64,7 @@ func FuzzRead(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file := Read(&Source{Path: "fuzz.yaml", Data: data})
+		file := Read(NewSource("fuzz.yaml", data))
 		lines := yamlLines(data)
 		for _, e := range file.Errors {
 			if e.Pos.Line < 1 || e.Pos.Line > lines {
@@ -81,14 +81,14 @@ func FuzzRead(f *testing.F) {
 		}
 		// Decoding consecutive documents as one stream must read exactly
 		// what decoding them one by one reads.
-		alone := ReadWith(&Source{Path: "fuzz.yaml", Data: data}, ReadOptions{DocumentByDocument: true})
+		alone := ReadWith(NewSource("fuzz.yaml", data), ReadOptions{DocumentByDocument: true})
 		if got, want := summary(file), summary(alone); got != want {
 			t.Errorf("joined decoding differs from document by document:\n%s\nwant\n%s", got, want)
 		}
 		// A pruned read (lint, accounts) must find the same objects and
 		// read the same records from them as a whole read, and Unpruned
 		// must give back each object's whole tree.
-		src := &Source{Path: "fuzz.yaml", Data: data}
+		src := NewSource("fuzz.yaml", data)
 		pruned := ReadWith(src, ReadOptions{Prune: true})
 		if len(pruned.Objects) != len(file.Objects) || len(pruned.Errors) != len(file.Errors) || pruned.Skipped != file.Skipped {
 			t.Fatalf("pruned read differs:\n%s\nwant\n%s", summary(pruned), summary(file))
@@ -224,7 +224,7 @@ func parsedKind(doc []byte) (kind string, ok bool) {
 	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
 		return "", false
 	}
-	w := walker{file: &File{Source: &Source{Path: "fuzz.yaml", Data: doc}}}
+	w := walker{file: &File{Source: NewSource("fuzz.yaml", doc)}}
 	w.walk(&root)
 	if w.refused || len(root.Content) != 1 {
 		return "", false

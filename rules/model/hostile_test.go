@@ -138,7 +138,7 @@ func TestRead_HostileInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := Read(&Source{Path: "in.yaml", Data: []byte(tt.in)})
+			f := Read(NewSource("in.yaml", []byte(tt.in)))
 			if len(f.Errors) != len(tt.errs) {
 				t.Fatalf("got %d errors, want %d: %v", len(f.Errors), len(tt.errs), f.Errors)
 			}
@@ -168,7 +168,7 @@ func allocated(fn func()) uint64 {
 func TestRead_AliasBombCostsNoMoreThanItsText(t *testing.T) {
 	data := []byte(billionLaughs())
 	var f *File
-	n := allocated(func() { f = Read(&Source{Path: "bomb.yaml", Data: data}) })
+	n := allocated(func() { f = Read(NewSource("bomb.yaml", data)) })
 	if len(f.Errors) != 1 {
 		t.Fatalf("errors = %v, want the alias bomb", f.Errors)
 	}
@@ -180,7 +180,7 @@ func TestRead_AliasBombCostsNoMoreThanItsText(t *testing.T) {
 func TestRead_OversizeDocumentIsNotCopied(t *testing.T) {
 	data := []byte("apiVersion: v1\nkind: Pod\nspec:\n  x: " + strings.Repeat("y", 50<<20) + "\n")
 	var f *File
-	n := allocated(func() { f = Read(&Source{Path: "big.yaml", Data: data}) })
+	n := allocated(func() { f = Read(NewSource("big.yaml", data)) })
 	if len(f.Errors) != 1 || !strings.Contains(f.Errors[0].Message, "larger than the API server accepts") {
 		t.Fatalf("errors = %v, want one oversize error", f.Errors)
 	}
@@ -194,7 +194,7 @@ func TestRead_ErrorsInEveryDocumentAreEachLocated(t *testing.T) {
 	for i := range 3 {
 		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d}\nspec: [\n", i)
 	}
-	f := Read(&Source{Path: "x.yaml", Data: b.Bytes()})
+	f := Read(NewSource("x.yaml", b.Bytes()))
 	if len(f.Errors) != 3 {
 		t.Fatalf("errors = %v, want 3", f.Errors)
 	}
@@ -213,7 +213,7 @@ func TestRead_ErrorsInEveryDocumentAreEachLocated(t *testing.T) {
 func TestRead_ManyBrokenDocumentsAreLinear(t *testing.T) {
 	const n = 200_000
 	data := bytes.Repeat([]byte("---\nkind: \xff\n"), n)
-	f := Read(&Source{Path: "x.yaml", Data: data})
+	f := Read(NewSource("x.yaml", data))
 	if len(f.Errors) != n {
 		t.Fatalf("%d errors, want %d", len(f.Errors), n)
 	}
@@ -239,8 +239,8 @@ func TestRead_ConsecutiveDocumentsReadAsAlone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			joined := Read(&Source{Path: "x.yaml", Data: []byte(tt.in)})
-			alone := ReadWith(&Source{Path: "x.yaml", Data: []byte(tt.in)}, ReadOptions{DocumentByDocument: true})
+			joined := Read(NewSource("x.yaml", []byte(tt.in)))
+			alone := ReadWith(NewSource("x.yaml", []byte(tt.in)), ReadOptions{DocumentByDocument: true})
 			if got, want := summary(joined), summary(alone); got != want {
 				t.Errorf("joined:\n%s\nalone:\n%s", got, want)
 			}

@@ -34,7 +34,7 @@ type ReadOptions struct {
 // DecodedDocument is a document as go-yaml decoded it, for
 // ReadOptions.Decoded.
 type DecodedDocument struct {
-	// Start and End are the text decoded, Source.Data[Start:End], cut as
+	// Start and End are the text decoded, Source.Bytes()[Start:End], cut as
 	// Source.Documents cuts it.
 	Start, End int
 	// Index is the document's index in that text, usually 0. A call with
@@ -427,7 +427,7 @@ func Unpruned(src *Source, root *yaml.Node) *yaml.Node {
 		return root
 	}
 	var doc *chunk // the last document starting at or before root
-	for _, c := range splitDocuments(src.Data, textStart(src.Data)) {
+	for _, c := range splitDocuments(src.Bytes(), textStart(src.Bytes())) {
 		if c.line > root.Line {
 			break
 		}

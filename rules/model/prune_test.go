@@ -42,7 +42,7 @@ status:
 
 func readPruned(t *testing.T, text string, prune bool) *Object {
 	t.Helper()
-	f := ReadWith(&Source{Path: "x.yaml", Data: []byte(text)}, ReadOptions{Prune: prune})
+	f := ReadWith(NewSource("x.yaml", []byte(text)), ReadOptions{Prune: prune})
 	if len(f.Objects) != 1 || len(f.Errors) != 0 {
 		t.Fatalf("read %d objects, errors %v", len(f.Objects), f.Errors)
 	}

@@ -37,7 +37,7 @@ type File struct {
 	Notices []Error
 	// Built is true when a build (kustomize) produced the objects: Source
 	// is the file they came from, but what the cluster receives is their
-	// Nodes, not Source.Data.
+	// Nodes, not Source.Bytes().
 	Built bool
 
 	prune   bool                  // ReadOptions.Prune
@@ -93,7 +93,7 @@ func ReadWith(src *Source, opts ReadOptions) *File {
 	if opts.Prune {
 		src.pruned = true // before any rule reads src concurrently
 	}
-	data := src.Data
+	data := src.Bytes()
 	start := textStart(data)
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		line, col := lineCol(data, start, 1, i)
@@ -167,7 +167,7 @@ func (f *File) parseRun(run []chunk, docIndex int) int {
 // that alias is an error).
 func (f *File) parseJoined(run []chunk, docIndex int) (int, bool) {
 	first, last := run[0], run[len(run)-1]
-	dec := yaml.NewDecoder(bytes.NewReader(f.Source.Data[first.start:last.end]))
+	dec := yaml.NewDecoder(bytes.NewReader(f.Source.Bytes()[first.start:last.end]))
 	docs := make([]*yaml.Node, 0, len(run))
 	for {
 		doc := new(yaml.Node)
@@ -220,7 +220,7 @@ func (f *File) errorf(line, col int, format string, args ...any) {
 // parseChunk decodes every document in c (usually one), shifting node
 // lines so that they are file-absolute.
 func (f *File) parseChunk(c chunk, docIndex int) int {
-	chunk, lineOffset := f.Source.Data[c.start:c.end], c.line-1
+	chunk, lineOffset := f.Source.Bytes()[c.start:c.end], c.line-1
 	dec := yaml.NewDecoder(bytes.NewReader(chunk))
 	for sub := 0; ; sub++ {
 		var doc yaml.Node

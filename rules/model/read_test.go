@@ -7,7 +7,7 @@ import (
 
 func read(t *testing.T, text string) *File {
 	t.Helper()
-	return Read(&Source{Path: "f.yaml", Data: []byte(text)})
+	return Read(NewSource("f.yaml", []byte(text)))
 }
 
 func TestRead_LinesAreFileAbsoluteAcrossDocuments(t *testing.T) {
@@ -207,9 +207,9 @@ func TestSplitDocuments(t *testing.T) {
 }
 
 func TestSourceOffsetCountsCharacters(t *testing.T) {
-	s := &Source{Data: []byte("a: 1\nnäme: x\n")}
-	if got := s.Offset(2, 7); string(s.Data[got]) != "x" {
-		t.Errorf("offset %d points at %q", got, s.Data[got])
+	s := NewSource("", []byte("a: 1\nnäme: x\n"))
+	if got := s.Offset(2, 7); string(s.Bytes()[got]) != "x" {
+		t.Errorf("offset %d points at %q", got, s.Bytes()[got])
 	}
 	if got := s.LineOf(6); got != 2 {
 		t.Errorf("LineOf = %d", got)

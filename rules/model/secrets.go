@@ -19,7 +19,7 @@ func (s *Source) SecretDocuments() []DocumentRange {
 	docs := s.Documents()
 	out := docs[:0] // Documents returns a new slice; filter it in place
 	for _, d := range docs {
-		chunk := s.Data[d.Start:d.End]
+		chunk := s.Bytes()[d.Start:d.End]
 		kind, certain := sniffKind(chunk)
 		switch {
 		case certain && kind == KindSecret:

@@ -18,11 +18,11 @@ import (
 type Source struct {
 	// Path is the file as reached from the command-line argument; "-" is stdin.
 	Path string
-	// Data is the file content, unchanged. It is nil after Release until
-	// Load reads it again.
-	Data []byte
+	// data is the file content, unchanged (Bytes). It is nil after
+	// Release until Load reads it again.
+	data []byte
 
-	// released is set by Release: what Load needs to read Data again
+	// released is set by Release: what Load needs to read the bytes again
 	// and to check that it is what was read first.
 	loadMu   sync.Mutex
 	released *released
@@ -64,8 +64,8 @@ func (p Position) String() string {
 func (s *Source) index() {
 	_ = s.Load() // a source that cannot be read again has no lines
 	s.indexOnce.Do(func() {
-		starts := make([]int, 1, len(s.Data)/32+1)
-		for i, b := range s.Data {
+		starts := make([]int, 1, len(s.Bytes())/32+1)
+		for i, b := range s.Bytes() {
 			if b == '\n' {
 				starts = append(starts, i+1)
 			}
@@ -80,8 +80,8 @@ func (s *Source) Offset(line, col int) int {
 	if line < 1 {
 		return off
 	}
-	for c := 1; c < col && off < len(s.Data) && s.Data[off] != '\n'; c++ {
-		_, size := utf8.DecodeRune(s.Data[off:])
+	for c := 1; c < col && off < len(s.Bytes()) && s.Bytes()[off] != '\n'; c++ {
+		_, size := utf8.DecodeRune(s.Bytes()[off:])
 		off += size
 	}
 	return off
@@ -100,7 +100,7 @@ func (s *Source) LineStart(line int) int {
 		return 0
 	}
 	if line > len(s.lineStarts) {
-		return len(s.Data)
+		return len(s.Bytes())
 	}
 	return s.lineStarts[line-1]
 }
@@ -113,7 +113,7 @@ func (s *Source) LineEnd(line int) int {
 // Newline is the line ending the file uses: "\r\n" when its first line ends so.
 func (s *Source) Newline() string {
 	_ = s.Load()
-	if i := bytes.IndexByte(s.Data, '\n'); i > 0 && s.Data[i-1] == '\r' {
+	if i := bytes.IndexByte(s.Bytes(), '\n'); i > 0 && s.Bytes()[i-1] == '\r' {
 		return "\r\n"
 	}
 	return "\n"
@@ -138,32 +138,49 @@ var hashSeed = maphash.MakeSeed()
 // findings do not have: holding them all made a fifth of the memory of a
 // large repository. Call it before the source is shared.
 func (s *Source) Release(read func() ([]byte, error)) {
-	if s.Data == nil || read == nil {
+	if s.data == nil || read == nil {
 		return
 	}
-	s.released = &released{read: read, size: len(s.Data), hash: maphash.Bytes(hashSeed, s.Data)}
-	s.Data = nil
+	s.released = &released{read: read, size: len(s.data), hash: maphash.Bytes(hashSeed, s.data)}
+	s.data = nil
 }
 
 // HasContent reports whether the source has bytes, held or released: it
 // is false for a file that could not be read at all.
-func (s *Source) HasContent() bool { return s.Data != nil || s.released != nil }
+func (s *Source) HasContent() bool { return s.data != nil || s.released != nil }
+
+// NewSource is the source of path holding data.
+func NewSource(path string, data []byte) *Source { return &Source{Path: path, data: data} }
+
+// Bytes is the file content, unchanged. After Release it panics until
+// Load has read the bytes again: a released source read without Load is
+// a bug that would otherwise see an empty file.
+func (s *Source) Bytes() []byte {
+	if s.data == nil && s.released != nil && s.released.err == nil {
+		panic("model: Bytes of " + s.Path + " after Release, without Load")
+	}
+	return s.data
+}
+
+// Loaded reports whether the source holds its bytes now (not released, or
+// loaded again).
+func (s *Source) Loaded() bool { return s.data != nil }
 
 // ErrChanged is Load's error when a released file no longer holds what
 // was read.
 var ErrChanged = errors.New("the file changed on disk since salint read it")
 
-// Load makes Data hold the source's bytes again after Release; it is safe
-// for concurrent use, and anything that reads Data of a source that may
+// Load makes Bytes hold the source's bytes again after Release; it is safe
+// for concurrent use, and anything that reads Bytes of a source that may
 // have been released must call it first. The bytes are read once and then
 // kept. A file that cannot be read, or no longer holds the same bytes, is
-// an error (ErrChanged): Data stays nil, so nothing is ever computed from
+// an error (ErrChanged): Bytes stays nil, so nothing is ever computed from
 // other bytes than the ones read.
 func (s *Source) Load() error {
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
 	r := s.released
-	if s.Data != nil || r == nil {
+	if s.data != nil || r == nil {
 		return nil
 	}
 	if r.err != nil {
@@ -176,7 +193,7 @@ func (s *Source) Load() error {
 	case len(data) != r.size || maphash.Bytes(hashSeed, data) != r.hash:
 		r.err = fmt.Errorf("%s: %w", s.Path, ErrChanged)
 	default:
-		s.Data = data
+		s.data = data
 	}
 	return r.err
 }

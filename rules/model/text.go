@@ -6,7 +6,7 @@ package model
 func BuildText(opts Options, pathAndText ...string) *Bundle {
 	var files []*File
 	for i := 0; i+1 < len(pathAndText); i += 2 {
-		files = append(files, Read(&Source{Path: pathAndText[i], Data: []byte(pathAndText[i+1])}))
+		files = append(files, Read(NewSource(pathAndText[i], []byte(pathAndText[i+1]))))
 	}
 	return Build(files, opts)
 }

@@ -36,7 +36,7 @@ func Run(t *testing.T, dir string, rule *rules.Rule, opts model.Options, setting
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := model.Read(&model.Source{Path: p, Data: data})
+		f := model.Read(model.NewSource(p, data))
 		for _, e := range f.Errors {
 			t.Errorf("input error: %v", e)
 		}
@@ -84,7 +84,7 @@ func Check(rule *rules.Rule, b *model.Bundle, settings *rules.Settings) []rules.
 // for table tests.
 func CheckYAML(t *testing.T, rule *rules.Rule, text string, opts model.Options, settings *rules.Settings) []rules.Finding {
 	t.Helper()
-	f := model.Read(&model.Source{Path: "test.yaml", Data: []byte(text)})
+	f := model.Read(model.NewSource("test.yaml", []byte(text)))
 	for _, e := range f.Errors {
 		t.Fatalf("input error: %v", e)
 	}

@@ -19,7 +19,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// TextEdit replaces Source.Data[Start:End] with New.
+// TextEdit replaces Source.Bytes()[Start:End] with New.
 type TextEdit struct {
 	Source     *model.Source
 	Start, End int
@@ -129,7 +129,7 @@ func mostCommon(counts map[int]int, def int) int {
 // when item is not the first thing after a lone dash on its line.
 func dashColumn(src *model.Source, item *yaml.Node) int {
 	start := src.LineStart(item.Line)
-	prefix := src.Data[start:src.Offset(item.Line, item.Column)]
+	prefix := src.Bytes()[start:src.Offset(item.Line, item.Column)]
 	trimmed := bytes.TrimLeft(prefix, " ")
 	if len(trimmed) < 2 || trimmed[0] != '-' || len(bytes.Trim(trimmed[1:], " ")) != 0 {
 		return 0
@@ -176,7 +176,7 @@ func scalarSpan(src *model.Source, n *yaml.Node) (int, int, error) {
 	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle|yaml.TaggedStyle) != 0 {
 		return 0, 0, unsafe("the value is a block scalar or carries a tag")
 	}
-	data := src.Data
+	data := src.Bytes()
 	start := src.Offset(n.Line, n.Column)
 	switch n.Style {
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
@@ -262,7 +262,7 @@ func EditablePath(root, target *yaml.Node) error {
 
 // loaded makes src hold its bytes (a lint releases them once read:
 // model.Source.Release). Every edit function calls it before it reads
-// src.Data; when the file cannot be read again or no longer holds what
+// src.Bytes(); when the file cannot be read again or no longer holds what
 // was read, the edit is not computed.
 func loaded(src *model.Source) error {
 	if err := src.Load(); err != nil {
@@ -271,7 +271,7 @@ func loaded(src *model.Source) error {
 		}
 		return unsafe("%v", err)
 	}
-	if loneCR(src.Data) {
+	if loneCR(src.Bytes()) {
 		// YAML counts a lone "\r" as a line break and model.Source does
 		// not, so the parser's positions would not be these bytes'.
 		return unsafe("%s breaks lines with a lone carriage return (old Mac style), so salint cannot place an edit", src.Path)
@@ -335,7 +335,7 @@ func DeleteField(src *model.Source, m, key *yaml.Node) (TextEdit, error) {
 	}
 	keyStart := src.Offset(key.Line, key.Column)
 	lineStart := src.LineStart(key.Line)
-	if len(bytes.Trim(src.Data[lineStart:keyStart], " ")) != 0 {
+	if len(bytes.Trim(src.Bytes()[lineStart:keyStart], " ")) != 0 {
 		return TextEdit{}, unsafe("the field shares its line with other content")
 	}
 	valEnd, err := valueEnd(src, val)
@@ -345,7 +345,7 @@ func DeleteField(src *model.Source, m, key *yaml.Node) (TextEdit, error) {
 	if src.LineOf(valEnd) != key.Line {
 		return TextEdit{}, unsafe("the value does not end on the key's line")
 	}
-	if !restIsComment(src.Data[valEnd:src.LineEnd(key.Line)]) {
+	if !restIsComment(src.Bytes()[valEnd:src.LineEnd(key.Line)]) {
 		return TextEdit{}, unsafe("the field shares its line with other content")
 	}
 	return TextEdit{Source: src, Start: lineStart, End: src.LineEnd(key.Line), New: ""}, nil
@@ -358,7 +358,7 @@ func valueEnd(src *model.Source, val *yaml.Node) (int, error) {
 	case val.Kind == yaml.AliasNode:
 		start := src.Offset(val.Line, val.Column)
 		end := start + 1 + len(val.Value)
-		if end > len(src.Data) || src.Data[start] != '*' {
+		if end > len(src.Bytes()) || src.Bytes()[start] != '*' {
 			return 0, unsafe("the alias is not where the parser put it")
 		}
 		return end, nil
@@ -381,7 +381,7 @@ func restIsComment(b []byte) bool {
 
 // deleteFlowPair removes pair idx (its key index) of flow mapping m.
 func deleteFlowPair(src *model.Source, m *yaml.Node, idx int) (TextEdit, error) {
-	data := src.Data
+	data := src.Bytes()
 	key, val := m.Content[idx], m.Content[idx+1]
 	start := src.Offset(key.Line, key.Column)
 	if key.Style == yaml.DoubleQuotedStyle || key.Style == yaml.SingleQuotedStyle || key.Style == 0 {
@@ -456,7 +456,7 @@ func nodeEnd(src *model.Source, n *yaml.Node) (int, error) {
 // flowClose returns the offset of the bracket that closes the flow
 // collection n, skipping quoted strings and comments.
 func flowClose(src *model.Source, n *yaml.Node) (int, error) {
-	data := src.Data
+	data := src.Bytes()
 	start := src.Offset(n.Line, n.Column)
 	if start >= len(data) || (data[start] != '{' && data[start] != '[') {
 		return 0, unsafe("the collection is not where the parser put it")
@@ -504,7 +504,7 @@ func flowClose(src *model.Source, n *yaml.Node) (int, error) {
 // at the same indentation when seqAtIndent is set (the compact style).
 // Comments and blank lines count only when deeper content follows them.
 func blockEndLine(src *model.Source, from, indent int, seqAtIndent bool) int {
-	data := src.Data
+	data := src.Bytes()
 	last := from
 	for line := from + 1; ; line++ {
 		start := src.LineStart(line)
@@ -561,10 +561,10 @@ func nodeEndLine(src *model.Source, n *yaml.Node) (int, error) {
 			n = n.Content[len(n.Content)-1]
 		case n.Kind == yaml.ScalarNode && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
 			start := src.Offset(n.Line, n.Column)
-			if start >= len(src.Data) || (src.Data[start] != '"' && src.Data[start] != '\'') {
+			if start >= len(src.Bytes()) || (src.Bytes()[start] != '"' && src.Bytes()[start] != '\'') {
 				return 0, unsafe("the quoted value is not where the parser put it")
 			}
-			end, err := quotedEnd(src.Data, start)
+			end, err := quotedEnd(src.Bytes(), start)
 			return src.LineOf(end - 1), err
 		default:
 			return n.Line, nil
@@ -581,7 +581,7 @@ func keepsTrailingLines(src *model.Source, n *yaml.Node) bool {
 		return false
 	}
 	start := src.Offset(n.Line, n.Column)
-	header := src.Data[start:src.LineEnd(n.Line)]
+	header := src.Bytes()[start:src.LineEnd(n.Line)]
 	if i := bytes.IndexByte(header, '#'); i >= 0 {
 		header = header[:i]
 	}
@@ -594,7 +594,7 @@ func insertAfterLine(src *model.Source, line int, lines string) TextEdit {
 	nl := src.Newline()
 	at := src.LineEnd(line)
 	text := strings.ReplaceAll(lines, "\n", nl)
-	if at == len(src.Data) && at > 0 && src.Data[at-1] != '\n' {
+	if at == len(src.Bytes()) && at > 0 && src.Bytes()[at-1] != '\n' {
 		// The file does not end with a line break: keep it so.
 		text = nl + strings.TrimSuffix(text, nl)
 	}
@@ -694,7 +694,7 @@ func appendFlow(src *model.Source, n *yaml.Node, texts []string, per int) (TextE
 	if len(n.Content) == 0 {
 		return TextEdit{Source: src, Start: closeAt, End: closeAt, New: strings.Join(texts, ", ")}, nil
 	}
-	data := src.Data
+	data := src.Bytes()
 	lastEnd, err := nodeEnd(src, n.Content[len(n.Content)-1])
 	if err != nil {
 		return TextEdit{}, err
@@ -729,15 +729,15 @@ func NewDocument(src *model.Source, doc Map) (TextEdit, error) {
 	if err := loaded(src); err != nil {
 		return TextEdit{}, err
 	}
-	data := bytes.TrimLeft(src.Data, "\xef\xbb\xbf \t\r\n")
+	data := bytes.TrimLeft(src.Bytes(), "\xef\xbb\xbf \t\r\n")
 	if len(data) > 0 && (data[0] == '{' || data[0] == '[') {
 		return TextEdit{}, unsafe("%s is a JSON file; a YAML document cannot be appended to it", src.Path)
 	}
 	var b strings.Builder
-	if n := len(src.Data); n > 0 && src.Data[n-1] != '\n' {
+	if n := len(src.Bytes()); n > 0 && src.Bytes()[n-1] != '\n' {
 		b.WriteString("\n")
 	}
-	trimmed := bytes.TrimRight(src.Data, " \t\r\n")
+	trimmed := bytes.TrimRight(src.Bytes(), " \t\r\n")
 	if !bytes.HasSuffix(trimmed, []byte("\n---")) && !bytes.Equal(trimmed, []byte("---")) && len(trimmed) > 0 {
 		b.WriteString("---\n")
 	}
@@ -745,7 +745,7 @@ func NewDocument(src *model.Source, doc Map) (TextEdit, error) {
 	for _, kv := range doc {
 		writeBlockField(&b, 0, kv.Key, kv.Value, l)
 	}
-	at := len(src.Data)
+	at := len(src.Bytes())
 	return TextEdit{Source: src, Start: at, End: at, New: strings.ReplaceAll(b.String(), "\n", src.Newline())}, nil
 }
 

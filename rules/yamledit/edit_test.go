@@ -19,14 +19,14 @@ type editCase struct {
 }
 
 func apply(src *model.Source, e TextEdit) string {
-	return string(src.Data[:e.Start]) + e.New + string(src.Data[e.End:])
+	return string(src.Bytes()[:e.Start]) + e.New + string(src.Bytes()[e.End:])
 }
 
 func runEditCases(t *testing.T, cases []editCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			src := &model.Source{Path: "in.yaml", Data: []byte(c.in)}
+			src := model.NewSource("in.yaml", []byte(c.in))
 			f := model.Read(src)
 			if len(f.Errors) > 0 || len(f.Objects) == 0 {
 				t.Fatalf("input does not parse: %v", f.Errors)
@@ -46,7 +46,7 @@ func runEditCases(t *testing.T, cases []editCase) {
 			if got != c.want {
 				t.Fatalf("got:\n%s\nwant:\n%s", got, c.want)
 			}
-			if out := model.Read(&model.Source{Path: "out.yaml", Data: []byte(got)}); len(out.Errors) > 0 {
+			if out := model.Read(model.NewSource("out.yaml", []byte(got))); len(out.Errors) > 0 {
 				t.Fatalf("output does not parse: %v", out.Errors)
 			}
 		})
@@ -201,9 +201,9 @@ func TestNewDocument(t *testing.T) {
 }
 
 func TestDetectLayout(t *testing.T) {
-	src := &model.Source{Data: []byte("a:\n    b: 1\n    c:\n        -   x\n    d:\n        -   y\n")}
+	src := model.NewSource("", []byte("a:\n    b: 1\n    c:\n        -   x\n    d:\n        -   y\n"))
 	var n yaml.Node
-	if err := yaml.Unmarshal(src.Data, &n); err != nil {
+	if err := yaml.Unmarshal(src.Bytes(), &n); err != nil {
 		t.Fatal(err)
 	}
 	got := DetectLayout(src, n.Content[0])
