@@ -274,7 +274,7 @@ func readDefinitions(o *Object) definitions {
 			ImagePullSecrets: refs(Get(o.Node, "imagePullSecrets")),
 			Secrets:          refs(Get(o.Node, "secrets")),
 			EnforceMountable: ParseBool(o.Annotations["kubernetes.io/enforce-mountable-secrets"]),
-			WrongTypes:       wrongTypes(o.Node, true),
+			WrongTypes:       wrongTypes(o.Node, true, []string{"metadata", "name"}),
 		}}
 	case o.Kind == KindSecret && group == "":
 		t := Get(o.Node, "type")
@@ -359,9 +359,9 @@ func newPodSpec(o *Object, l *PodSpecLocation, at specAt) *PodSpec {
 		if !p.ServiceAccountName.Present() {
 			return nil // the operator picks the account; nothing to check
 		}
-		p.WrongTypes = wrongTypes(spec, false, l.accountKey())
+		p.WrongTypes = wrongTypes(spec, false, []string{l.accountKey()})
 	} else {
-		p.WrongTypes = wrongTypes(spec, true, l.accountKey(), "serviceAccount")
+		p.WrongTypes = wrongTypes(spec, true, []string{l.accountKey()}, []string{"serviceAccount"})
 		p.ServiceAccount = Get(spec, "serviceAccount")
 		p.Automount = Get(spec, "automountServiceAccountToken")
 		p.ImagePullSecrets = Get(spec, "imagePullSecrets")

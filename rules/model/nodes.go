@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -105,10 +106,11 @@ type WrongType struct {
 	Want string     // a Type constant
 }
 
-// wrongTypes checks the fields rules read for their types: the keys naming
-// the account (none for a ServiceAccount) and, with pullSecrets,
-// imagePullSecrets (a list of maps with a string name).
-func wrongTypes(node *yaml.Node, pullSecrets bool, accountKeys ...string) []WrongType {
+// wrongTypes checks the fields rules read for their types: the names, each
+// a path of keys (the keys naming a pod's account; a ServiceAccount's own
+// metadata.name), are strings and, with pullSecrets, imagePullSecrets is a
+// list of maps with a string name.
+func wrongTypes(node *yaml.Node, pullSecrets bool, names ...[]string) []WrongType {
 	var out []WrongType
 	check := func(f Field, at *yaml.Node, path, key, want string) bool {
 		what := f.NotA(want)
@@ -117,9 +119,9 @@ func wrongTypes(node *yaml.Node, pullSecrets bool, accountKeys ...string) []Wron
 		}
 		return what == ""
 	}
-	for _, k := range accountKeys {
-		f := Get(node, k)
-		check(f, f.Key, k, k, TypeString)
+	for _, path := range names {
+		f := Lookup(node, path...)
+		check(f, f.Key, strings.Join(path, "."), path[0], TypeString)
 	}
 	const key = "imagePullSecrets"
 	list := Get(node, key)
