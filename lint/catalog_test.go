@@ -216,6 +216,36 @@ spec:
 	}
 }
 
+// TestSecretValues_FailedBuildScrubsTheFilesItReads: the Secret kustomize
+// quotes in its error is in the PATH, so the walk leaves its file to the
+// build, and the failed build puts no object in the model to take the
+// value from (addFailedBuildSecrets).
+func TestSecretValues_FailedBuildScrubsTheFilesItReads(t *testing.T) {
+	const canary = "in-path-canary-4b9d"
+	dir := writeFiles(t, map[string]string{
+		"kustomization.yaml": `resources: [secret.yaml]
+replacements:
+- source: {kind: Secret, name: s, fieldPath: metadata.name}
+  targets:
+  - select: {kind: Secret}
+    fieldPaths: [stringData.password.x]
+`,
+		"secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  password: " + canary + "\n",
+	})
+	res, err := Run(Options{Input: Input{Paths: []string{dir}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs bytes.Buffer
+	WriteErrors(&errs, res.Errors, false)
+	if !strings.Contains(errs.String(), `node contents:\n`+model.Redacted) {
+		t.Fatalf("no kustomize error quoting the Secret, redacted:\n%s", errs.String())
+	}
+	if strings.Contains(errs.String(), canary) {
+		t.Errorf("the Secret value is printed:\n%s", errs.String())
+	}
+}
+
 // TestSecretValues_FailedOverlayScrubsItsBase: the PATH is an overlay, the
 // Secret kustomize quotes in its error lives in a base outside the PATH;
 // its value is scrubbed all the same.
