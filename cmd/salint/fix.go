@@ -162,10 +162,7 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, un
 			n++
 		}
 	}
-	for _, d := range res.Dropped {
-		f := d.Finding
-		fmt.Fprintf(w, "%s:%d: %s: not fixed: %s\n", safetext.Escape(f.Pos.File), f.Pos.Line, f.Rule, safetext.Escape(d.Reason))
-	}
+	writeDropped(w, res.Dropped)
 	for _, f := range last.Findings {
 		fmt.Fprintf(w, "%s: %s: %s [%s]\n", safetext.Escape(f.Pos.String()), f.Severity, safetext.Escape(f.Text()), f.Rule)
 	}
@@ -222,4 +219,12 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// writeDropped says which fixes were left out, and why.
+func writeDropped(w io.Writer, dropped []mutate.Dropped) {
+	for _, d := range dropped {
+		f := d.Finding
+		fmt.Fprintf(w, "%s:%d: %s: not fixed: %s\n", safetext.Escape(f.Pos.File), f.Pos.Line, f.Rule, safetext.Escape(d.Reason))
+	}
 }

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/salint/salint/rules"
+	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/rules/yamledit"
 )
 
 // TestFix_LeavesUntouchedFilesAloneAndKeepsMode checks what a testscript
@@ -64,5 +68,24 @@ func TestFix_SummaryNamesFilesNotWritten(t *testing.T) {
 	want := "salint fix: fixed 0 findings in 0 files; no other findings remain; not written: " + long + "\n"
 	if stdout.String() != want {
 		t.Errorf("report:\n%s\nwant:\n%s", stdout.String(), want)
+	}
+}
+
+// TestFn_FixModeSaysWhyAFixWasLeftOut: the function's fix mode drops a fix
+// that would break a file as salint fix does, and says why on its log
+// rather than leaving the finding unexplained.
+func TestFn_FixModeSaysWhyAFixWasLeftOut(t *testing.T) {
+	bad := model.Read(model.NewSource("bad.yaml", []byte("kind: Pod\nspec: {}\n")))
+	check := func(files []*model.File) []rules.Finding {
+		src := files[0].Source
+		breaking := yamledit.TextEdit{Source: src, Start: len(src.Bytes()), End: len(src.Bytes()), New: "  - {name: x\n"}
+		return []rules.Finding{{Rule: "some-rule", Pos: model.Position{File: "bad.yaml", Line: 2}, Fix: &rules.SuggestedFix{Message: "add x", Edits: []yamledit.TextEdit{breaking}}}}
+	}
+	var log bytes.Buffer
+	if _, err := fnFixer(&log)([]*model.File{bad}, check); err != nil {
+		t.Fatal(err)
+	}
+	if want := "bad.yaml:2: some-rule: not fixed: it would make bad.yaml invalid"; !strings.HasPrefix(log.String(), want) {
+		t.Errorf("log = %q, want it to start with %q", log.String(), want)
 	}
 }

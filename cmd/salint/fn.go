@@ -72,7 +72,7 @@ func runFn(args []string, e *env) int {
 	if what := notResourceList(in); what != "" {
 		return fail(fmt.Errorf("standard input is not a ResourceList (a mapping with kind: ResourceList): it holds %s", what))
 	}
-	outcome, err := krm.Run(bytes.NewReader(in), e.stdout, e.stderr, fixFiles)
+	outcome, err := krm.Run(bytes.NewReader(in), e.stdout, e.stderr, fnFixer(e.stderr))
 	if err != nil {
 		return fail(err)
 	}
@@ -82,13 +82,18 @@ func runFn(args []string, e *env) int {
 	return exitOK
 }
 
-// fixFiles is mutate.Fix as the function's fixer.
-func fixFiles(files []*model.File, check func([]*model.File) []rules.Finding) ([]*model.File, error) {
-	res, err := mutate.Fix(files, check, nil)
-	if err != nil {
-		return nil, err
+// fnFixer is mutate.Fix as the function's fixer. A fix it drops leaves its
+// finding in the results; why it was not applied goes to log, as salint fix
+// prints it.
+func fnFixer(log io.Writer) krm.Fixer {
+	return func(files []*model.File, check func([]*model.File) []rules.Finding) ([]*model.File, error) {
+		res, err := mutate.Fix(files, check, nil)
+		if err != nil {
+			return nil, err
+		}
+		writeDropped(log, res.Dropped)
+		return res.Files, nil
 	}
-	return res.Files, nil
 }
 
 // notResourceList says what the input's first document holds when it is
