@@ -1,4 +1,4 @@
-package lint
+package lint_test
 
 import (
 	"fmt"
@@ -12,6 +12,8 @@ import (
 
 	"github.com/salint/salint/internal/bench"
 	"github.com/salint/salint/internal/bundlegen"
+	"github.com/salint/salint/lint"
+	"github.com/salint/salint/lint/report"
 	"github.com/salint/salint/rules/model"
 	"github.com/salint/salint/rules/rulestest"
 )
@@ -27,23 +29,23 @@ import (
 // lintAll is what `salint lint DIR` does: read (building kustomizations,
 // pruning what no rule reads), model, every default rule, and the text
 // report.
-func lintAll(tb testing.TB, dir string) *Result {
-	return lintMode(tb, dir, KustomizeAuto)
+func lintAll(tb testing.TB, dir string) *lint.Result {
+	return lintMode(tb, dir, lint.KustomizeAuto)
 }
 
 // lintMode is lintAll with --kustomize=mode.
-func lintMode(tb testing.TB, dir, mode string) *Result {
-	return lintInput(tb, dir, Input{Kustomize: mode})
+func lintMode(tb testing.TB, dir, mode string) *lint.Result {
+	return lintInput(tb, dir, lint.Input{Kustomize: mode})
 }
 
 // lintInput is lintAll with the options of in (its Paths are dir).
-func lintInput(tb testing.TB, dir string, in Input) *Result {
+func lintInput(tb testing.TB, dir string, in lint.Input) *lint.Result {
 	in.Paths, in.Prune, in.ReportOnly = []string{dir}, true, true
-	res, err := Run(Options{Input: in})
+	res, err := lint.Run(lint.Options{Input: in})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := WriteText(io.Discard, Report{Result: res}); err != nil {
+	if err := report.WriteText(io.Discard, report.Report{Result: res}); err != nil {
 		tb.Fatal(err)
 	}
 	return res
@@ -52,7 +54,7 @@ func lintInput(tb testing.TB, dir string, in Input) *Result {
 // bareDecode is the baseline (bench.Decode) after the same walk. It
 // returns the number of documents decoded.
 func bareDecode(tb testing.TB, dir string) int {
-	paths, _, _ := collect([]string{dir})
+	paths, _, _ := lint.Collect([]string{dir})
 	docs, err := bench.Decode(paths)
 	if err != nil {
 		tb.Error(err)
@@ -63,7 +65,7 @@ func bareDecode(tb testing.TB, dir string) int {
 // benchVersusDecode runs salint (with the options in gives for each run)
 // and the bare decode alternately over dir and reports both times, their
 // ratio, and the ratio of their CPU times where the process's can be read.
-func benchVersusDecode(b *testing.B, dir string, in func() Input) {
+func benchVersusDecode(b *testing.B, dir string, in func() lint.Input) {
 	var lintTime, decodeTime, lintCPU, decodeCPU time.Duration
 	n := 0
 	for b.Loop() {
@@ -97,7 +99,7 @@ func benchVersusDecode(b *testing.B, dir string, in func() Input) {
 // collection while res, a lint's result, is alive: what a lint keeps until
 // its rules have run and its report is written (the trees it pruned, the
 // model, the findings). Measured after the timed loop.
-func reportLive(b *testing.B, res *Result) {
+func reportLive(b *testing.B, res *lint.Result) {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -110,9 +112,9 @@ func reportLive(b *testing.B, res *Result) {
 // kustomize=auto, the default, also builds the corpus's kustomizations.
 func BenchmarkCorpus(b *testing.B) {
 	dir := rulestest.Corpus(b)
-	for _, mode := range []string{KustomizeOff, KustomizeAuto} {
+	for _, mode := range []string{lint.KustomizeOff, lint.KustomizeAuto} {
 		b.Run("kustomize="+mode, func(b *testing.B) {
-			benchVersusDecode(b, dir, func() Input { return Input{Kustomize: mode} })
+			benchVersusDecode(b, dir, func() lint.Input { return lint.Input{Kustomize: mode} })
 		})
 	}
 }
@@ -121,7 +123,7 @@ func BenchmarkCorpus(b *testing.B) {
 // parse (accounts, every workload kind, pods, secrets). Target:
 // salint/decode ≤ 1.2.
 func BenchmarkDense(b *testing.B) {
-	benchVersusDecode(b, denseBundle(b), func() Input { return Input{Kustomize: KustomizeAuto} })
+	benchVersusDecode(b, denseBundle(b), func() lint.Input { return lint.Input{Kustomize: lint.KustomizeAuto} })
 }
 
 // denseBundle writes BenchmarkDense's bundle and returns its directory.
@@ -138,19 +140,19 @@ func denseBundle(b *testing.B) string {
 // read once, as salint lint reads it, outside the loop. Rules are the
 // serial tail of a lint, so their time adds to its wall time whole.
 func BenchmarkCheckDense(b *testing.B) {
-	in := Input{Paths: []string{denseBundle(b)}, Kustomize: KustomizeAuto, Prune: true, ReportOnly: true}
-	benchCheck(b, Load(in), Options{Input: in})
+	in := lint.Input{Paths: []string{denseBundle(b)}, Kustomize: lint.KustomizeAuto, Prune: true, ReportOnly: true}
+	benchCheck(b, lint.Load(in), lint.Options{Input: in})
 }
 
 // benchCheck times Check with the rules of opts over files read once.
-func benchCheck(b *testing.B, files []*model.File, opts Options) {
+func benchCheck(b *testing.B, files []*model.File, opts lint.Options) {
 	active, err := opts.ActiveRules()
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if res := Check(files, opts, active); len(res.Findings) == 0 {
+		if res := lint.Check(files, opts, active); len(res.Findings) == 0 {
 			b.Fatal("no findings")
 		}
 	}
@@ -176,7 +178,7 @@ func BenchmarkScale(b *testing.B) {
 	for _, docs := range scaleSizes {
 		b.Run(fmt.Sprintf("docs=%d", docs), func(b *testing.B) {
 			dir := scaleRepo(b, docs)
-			var last *Result // alive during the next lint (one at -benchtime 1x)
+			var last *lint.Result // alive during the next lint (one at -benchtime 1x)
 			for b.Loop() {
 				res := lintAll(b, dir)
 				if res.Objects != docs {
@@ -268,14 +270,22 @@ func BenchmarkManyMissingInOneNamespace(b *testing.B) {
 		model.Read(model.NewSource("accounts.yaml", []byte(accounts.String()))),
 		model.Read(model.NewSource("pods.yaml", []byte(pods.String()))),
 	}
-	opts := Options{}
+	opts := lint.Options{}
 	active, err := opts.ActiveRules()
 	if err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if res := Check(files, opts, active); len(res.Findings) < 20_000 {
+		if res := lint.Check(files, opts, active); len(res.Findings) < 20_000 {
 			b.Fatalf("%d findings, want at least 20,000", len(res.Findings))
 		}
 	}
+}
+
+// BenchmarkCatalogCorpus models all of ../shared/corpus as one bundle and
+// runs every rule of the catalog, opt-in ones too, per iteration; reading
+// and parsing the files happen once, outside the loop.
+func BenchmarkCatalogCorpus(b *testing.B) {
+	dir := rulestest.Corpus(b)
+	benchCheck(b, lint.Load(lint.Input{Paths: []string{dir}}), lint.Options{Enable: []string{"all"}})
 }

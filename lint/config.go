@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/salint/salint/lint/fingerprint"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -59,8 +60,8 @@ type IgnoreEntry struct {
 }
 
 // FindConfig looks for .salint.yaml in dir and its parents up to the
-// repository root (see RepoRoot), or in dir alone outside a repository;
-// "" when none. A directory above the repository is not the repository's
+// repository root (see fingerprint.RepoRoot), or in dir alone outside a
+// repository; "" when none. A directory above the repository is not the repository's
 // to configure: anyone can write /tmp. Like git for a repository
 // (safe.directory), it refuses a config owned by another user.
 func FindConfig(dir string) (string, error) {
@@ -68,7 +69,7 @@ func FindConfig(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("config: %w", err)
 	}
-	root := RepoRoot(dir)
+	root := fingerprint.RepoRoot(dir)
 	for {
 		p := filepath.Join(dir, ConfigFileName)
 		if info, err := os.Stat(p); err == nil && !info.IsDir() {

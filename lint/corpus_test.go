@@ -181,11 +181,3 @@ func addDefinitions(out map[string]bool, data []byte) {
 		}
 	}
 }
-
-// BenchmarkCatalogCorpus models all of ../shared/corpus as one bundle and
-// runs every rule of the catalog, opt-in ones too, per iteration; reading
-// and parsing the files happen once, outside the loop.
-func BenchmarkCatalogCorpus(b *testing.B) {
-	dir := rulestest.Corpus(b)
-	benchCheck(b, Load(Input{Paths: []string{dir}}), Options{Enable: []string{"all"}})
-}

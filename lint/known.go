@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/salint/salint/rules/model"
+	"github.com/salint/salint/lint/fingerprint"
 )
 
 // Known is what a run already knew of: the findings and input errors of
@@ -37,11 +37,11 @@ type KnownEntry struct {
 // CI formats do, so that a baseline written in one checkout matches in
 // another).
 func KnownOf(r *Result, baseDir string) Known {
-	paths := newRelPaths(baseDir)
+	paths := fingerprint.NewPaths(baseDir)
 	var k Known
-	for i, fp := range fingerprints(r.Findings, paths) {
+	for i, fp := range fingerprint.Findings(r.Findings, paths) {
 		f := r.Findings[i]
-		e := KnownEntry{Fingerprint: fp, Rule: f.Rule, File: paths.of(f.Pos.File).path, Message: f.Message}
+		e := KnownEntry{Fingerprint: fp, Rule: f.Rule, File: paths.Of(f.Pos.File).Name, Message: f.Message}
 		if f.Object != nil {
 			e.Object = f.Object.Kind + " " + f.Object.DisplayName()
 			if f.Object.Namespace != "" {
@@ -50,28 +50,17 @@ func KnownOf(r *Result, baseDir string) Known {
 		}
 		k.Entries = append(k.Entries, e)
 	}
-	for i, fp := range errorPrints(r.Errors, paths) {
-		k.Entries = append(k.Entries, KnownEntry{Fingerprint: fp, File: paths.of(r.Errors[i].Pos.File).path, Message: r.Errors[i].Message})
+	for i, fp := range fingerprint.Errors(r.Errors, paths) {
+		k.Entries = append(k.Entries, KnownEntry{Fingerprint: fp, File: paths.Of(r.Errors[i].Pos.File).Name, Message: r.Errors[i].Message})
 	}
 	return k
-}
-
-// errorPrints identifies input errors across runs: by file and message,
-// not line, told apart by order when they agree (as fingerprints does for
-// findings).
-func errorPrints(errs []model.Error, paths *relPaths) []string {
-	keys := make([]string, len(errs))
-	for i, e := range errs {
-		keys[i] = fingerprintKey("input error", paths.of(e.Pos.File).path, e.Message)
-	}
-	return orderedDigests(keys)
 }
 
 // Subtract removes from r every finding and input error that known
 // holds, counting them in r.Known, and returns the entries of known that
 // matched nothing (stale: fixed since, or moved out of reach).
 func (r *Result) Subtract(known Known, baseDir string) (stale []KnownEntry) {
-	paths := newRelPaths(baseDir)
+	paths := fingerprint.NewPaths(baseDir)
 	left := map[string]bool{}
 	for _, e := range known.Entries {
 		left[e.Fingerprint] = true
@@ -85,8 +74,8 @@ func (r *Result) Subtract(known Known, baseDir string) (stale []KnownEntry) {
 		r.Known++
 		return false
 	}
-	r.Findings = unknown(r.Findings, fingerprints(r.Findings, paths), keep)
-	r.Errors = unknown(r.Errors, errorPrints(r.Errors, paths), keep)
+	r.Findings = unknown(r.Findings, fingerprint.Findings(r.Findings, paths), keep)
+	r.Errors = unknown(r.Errors, fingerprint.Errors(r.Errors, paths), keep)
 	for _, e := range known.Entries {
 		if !matched[e.Fingerprint] {
 			stale = append(stale, e)

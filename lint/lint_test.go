@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"bytes"
 	"flag"
 	"maps"
 	"os"
@@ -34,34 +33,6 @@ func runExample(t *testing.T) *Result {
 	return res
 }
 
-func TestExample_TextAndJSONGolden(t *testing.T) {
-	res := runExample(t)
-	var text, js bytes.Buffer
-	if err := WriteText(&text, Report{Result: res}); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteJSON(&js, Report{Result: res}); err != nil {
-		t.Fatal(err)
-	}
-	golden(t, "example.txt", text.Bytes())
-	golden(t, "example.json", js.Bytes())
-}
-
-func TestExample_OutputIsStableAcrossRuns(t *testing.T) {
-	var first string
-	for i := range 5 {
-		var buf bytes.Buffer
-		if err := WriteJSON(&buf, Report{Result: runExample(t)}); err != nil {
-			t.Fatal(err)
-		}
-		if i == 0 {
-			first = buf.String()
-		} else if buf.String() != first {
-			t.Fatal("JSON output differs between runs")
-		}
-	}
-}
-
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -72,15 +43,7 @@ func writeFiles(t *testing.T, files map[string]string) string {
 // writeFilesIn writes files (slash paths to contents) under dir.
 func writeFilesIn(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	rulestest.WriteFiles(t, dir, files)
 }
 
 const podTemplate = `apiVersion: apps/v1

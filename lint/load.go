@@ -17,7 +17,7 @@ import (
 )
 
 // StdinPath is the path argument that reads standard input.
-const StdinPath = "-"
+const StdinPath = model.StdinPath
 
 // MaxFileSize bounds what is read of one file. A larger file cannot hold
 // an object the API server accepts in one piece that salint would read

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/accounts"
+	"github.com/salint/salint/lint/report"
 )
 
 const accountsHelp = `
@@ -50,7 +51,7 @@ func runAccounts(args []string, e *env) int {
 	opts.Prune, opts.ReportOnly = true, true // only shows the model: see lint.Input
 	res := lint.Model(opts)
 	if output.format != "json" { // JSON carries them inside, as lint's does
-		res.WriteInputs(e.stderr, false)
+		report.WriteInputs(e.stderr, res, false)
 	}
 	out, closeOut, abortOut, err := output.writer(e)
 	if err != nil {

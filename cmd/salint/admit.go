@@ -5,6 +5,7 @@ import (
 
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
+	"github.com/salint/salint/lint/report"
 	"github.com/salint/salint/mutate/admit"
 )
 
@@ -57,7 +58,7 @@ func runAdmit(args []string, e *env) int {
 	if _, err := e.stdout.Write(out.Output); err != nil {
 		return usageErr(err)
 	}
-	res.WriteInputs(e.stderr, false)
+	report.WriteInputs(e.stderr, res, false)
 	for _, n := range out.Notes {
 		fmt.Fprintf(e.stderr, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(res.Scrub(n.Message)))
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
+	"github.com/salint/salint/lint/report"
 	"github.com/salint/salint/mutate"
 	"github.com/salint/salint/rules"
 )
@@ -89,12 +90,12 @@ func runFix(args []string, e *env) int {
 	for _, p := range opts.Paths {
 		stdinFixed = stdinFixed || p == lint.StdinPath
 	}
-	report := e.stdout
+	fixReport := e.stdout
 	if *showDiff || stdinFixed {
-		report = e.stderr
+		fixReport = e.stderr
 	}
 	failed := fixErr != nil || len(last.Errors) > 0
-	last.WriteInputs(e.stderr, false)
+	report.WriteInputs(e.stderr, last, false)
 	if fixErr != nil {
 		return usageErr(fixErr)
 	}
@@ -128,7 +129,7 @@ func runFix(args []string, e *env) int {
 			}
 		}
 	}
-	writeFixReport(report, res, changed, unwritten, last, *showDiff)
+	writeFixReport(fixReport, res, changed, unwritten, last, *showDiff)
 	switch {
 	case failed:
 		return exitError
@@ -175,7 +176,7 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, un
 		if len(last.Findings) == 1 {
 			verb = "remains"
 		}
-		remain = fmt.Sprintf("%s %s (%s)", plural(len(last.Findings), "finding"), verb, lint.SeverityCounts(last.Findings))
+		remain = fmt.Sprintf("%s %s (%s)", plural(len(last.Findings), "finding"), verb, report.SeverityCounts(last.Findings))
 	}
 	if len(last.Errors) > 0 {
 		// "no findings remain" alone would hide what could not be read.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/salint/salint/lint"
+	"github.com/salint/salint/lint/fingerprint"
 	"github.com/salint/salint/mutate"
 	"github.com/salint/salint/rules/model"
 	"github.com/spf13/pflag"
@@ -38,7 +39,7 @@ func (k *knownFlags) apply(res *lint.Result, opts lint.Options) error {
 	if k.writeBaseline != "" && (k.baseline != "" || k.newFromRev != "") {
 		return errors.New("--write-baseline records every finding: it excludes --baseline and --new-from-rev")
 	}
-	base := lint.RepoRoot(".")
+	base := fingerprint.RepoRoot(".")
 	if k.writeBaseline != "" {
 		// Recorded, the findings are known: the run passes.
 		known := lint.KnownOf(res, base)

@@ -12,6 +12,8 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
+	"github.com/salint/salint/lint/fingerprint"
+	"github.com/salint/salint/lint/report"
 	"github.com/salint/salint/rules"
 	"github.com/spf13/pflag"
 )
@@ -194,7 +196,7 @@ func runLint(args []string, e *env) int {
 	var in inputFlags
 	in.register(fs)
 	var output outputFlags
-	output.register(fs, lint.Formats, "report")
+	output.register(fs, report.Formats, "report")
 	failOn := fs.String("fail-on", "warning", "lowest `SEVERITY` that makes the exit code 1: error, warning or info")
 	colorMode := fs.String("color", "auto", "colour text output: `WHEN` is auto (only on a terminal, not with NO_COLOR set), always or never")
 	var known knownFlags
@@ -239,26 +241,26 @@ func runLint(args []string, e *env) int {
 	if err != nil {
 		return usageErr(err)
 	}
-	report := lint.Report{Result: res, Color: useColor, BaseDir: lint.RepoRoot("."), Version: version}
+	rep := report.Report{Result: res, Color: useColor, BaseDir: fingerprint.RepoRoot("."), Version: version}
 	switch output.format {
 	case "json", "github":
 		// The report carries the input errors.
 	default:
-		res.WriteInputs(e.stderr, useColor && isTerminal(e.stderr))
+		report.WriteInputs(e.stderr, res, useColor && isTerminal(e.stderr))
 		if res.Objects == 0 && len(res.Errors) == 0 {
 			// A CI job pointed at a directory of values files passes, but
 			// not in silence (the JSON says it as summary.objects).
 			fmt.Fprintln(e.stderr, "salint lint: notice: no Kubernetes objects in the input (documents without apiVersion and kind are skipped): nothing was checked")
 		}
 	}
-	if err := lint.Write(out, output.format, report); err != nil {
+	if err := report.Write(out, output.format, rep); err != nil {
 		return usageErr(err)
 	}
 	if err := closeOut(); err != nil {
 		return usageErr(err)
 	}
 	if summary := e.getenv("GITHUB_STEP_SUMMARY"); summary != "" && output.format == "github" {
-		if err := appendSummary(summary, report); err != nil {
+		if err := appendSummary(summary, rep); err != nil {
 			return usageErr(fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err))
 		}
 	}
@@ -273,12 +275,12 @@ func runLint(args []string, e *env) int {
 
 // appendSummary appends the Markdown job summary to file, as GitHub
 // Actions expects of every step that writes one.
-func appendSummary(file string, r lint.Report) error {
+func appendSummary(file string, r report.Report) error {
 	f, err := os.OpenFile(filepath.Clean(file), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
 	}
-	if err := lint.WriteMarkdownSummary(f, r); err != nil {
+	if err := report.WriteMarkdownSummary(f, r); err != nil {
 		_ = f.Close()
 		return err
 	}

@@ -16,13 +16,15 @@ const module = "github.com/salint/salint/"
 // forbidden lists, per package, the packages its production code must not
 // import: the one-way dependencies docs/ARCHITECTURE.md draws.
 var forbidden = map[string][]string{
-	"rules/model":    {"rules", "rules/yamledit", "lint", "mutate"},
-	"rules/yamledit": {"rules", "lint", "mutate"},
-	"rules":          {"lint", "mutate"},
-	"mutate/admit":   {"rules", "lint"},
-	"mutate":         {"lint"},
-	"lint":           {"lint/krm", "lint/accounts", "mutate"},
-	"lint/kustomize": {"lint", "lint/krm"},
+	"rules/model":      {"rules", "rules/yamledit", "lint", "mutate"},
+	"rules/yamledit":   {"rules", "lint", "mutate"},
+	"rules":            {"lint", "mutate"},
+	"mutate/admit":     {"rules", "lint"},
+	"mutate":           {"lint"},
+	"lint":             {"lint/krm", "lint/accounts", "lint/report", "mutate"},
+	"lint/report":      {"lint/krm", "lint/accounts", "mutate"},
+	"lint/fingerprint": {"lint", "lint/report", "lint/kustomize", "mutate"},
+	"lint/kustomize":   {"lint", "lint/krm", "lint/report", "lint/fingerprint"},
 }
 
 // TestDependenciesPointOneWay reads each package's imports (test files

@@ -10,6 +10,7 @@ import (
 	"github.com/salint/salint/internal/bundlegen"
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/accounts"
+	"github.com/salint/salint/lint/report"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/rulestest"
 )
@@ -23,7 +24,7 @@ import (
 // pruneOutputs lints paths as `salint lint --enable all --format json`
 // and models them as `salint accounts --format json`, with or without
 // pruning.
-func pruneOutputs(t *testing.T, paths []string, kustomize string, read readMode, settings rules.Settings) (report, view, edits []byte) {
+func pruneOutputs(t *testing.T, paths []string, kustomize string, read readMode, settings rules.Settings) (findings, view, edits []byte) {
 	t.Helper()
 	return pruneOutputsOf(t, func() lint.Options {
 		return lint.Options{Input: lint.Input{Paths: paths, Kustomize: kustomize}}
@@ -32,7 +33,7 @@ func pruneOutputs(t *testing.T, paths []string, kustomize string, read readMode,
 
 // pruneOutputsOf is pruneOutputs for the options opts returns (called
 // once per read, so that each reads its own standard input).
-func pruneOutputsOf(t *testing.T, opts func() lint.Options, read readMode, settings rules.Settings) (report, view, edits []byte) {
+func pruneOutputsOf(t *testing.T, opts func() lint.Options, read readMode, settings rules.Settings) (findings, view, edits []byte) {
 	t.Helper()
 	o := opts()
 	o.Prune, o.ReportOnly, o.Enable, o.Settings = read.prune, read.reportOnly, []string{"all"}, settings
@@ -41,7 +42,7 @@ func pruneOutputsOf(t *testing.T, opts func() lint.Options, read readMode, setti
 		t.Fatal(err)
 	}
 	var r, v, e bytes.Buffer
-	if err := lint.WriteJSON(&r, lint.Report{Result: res}); err != nil {
+	if err := report.WriteJSON(&r, report.Report{Result: res}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range res.Findings {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
+	"github.com/salint/salint/lint/report"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -136,7 +137,7 @@ func process(rl *framework.ResourceList, cfg *FunctionConfig, log io.Writer, fix
 		if len(items.nodes) == 1 {
 			noun = "resource"
 		}
-		fmt.Fprintf(log, "salint fn: %s in %d %s\n", res.FindingCounts(), len(items.nodes), noun)
+		fmt.Fprintf(log, "salint fn: %s in %d %s\n", report.FindingCounts(res.Findings), len(items.nodes), noun)
 	}
 	return outcome, nil
 }

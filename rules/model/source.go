@@ -13,10 +13,14 @@ import (
 	"unicode/utf8"
 )
 
+// StdinPath is the path of standard input, as an argument and as a
+// Source's Path.
+const StdinPath = "-"
+
 // Source is one input file (or stdin) with its bytes, kept so that findings
 // can be located and fixes applied as byte edits.
 type Source struct {
-	// Path is the file as reached from the command-line argument; "-" is stdin.
+	// Path is the file as reached from the command-line argument; StdinPath is stdin.
 	Path string
 	// data is the file content, unchanged (Bytes). It is nil after
 	// Release until Load reads it again.

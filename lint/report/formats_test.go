@@ -1,4 +1,4 @@
-package lint
+package report
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/salint/salint/lint"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -17,25 +18,7 @@ import (
 // exampleReport is the example repository's result as CI formats see it:
 // paths relative to the repository root, a fixed version.
 func exampleReport(t *testing.T) Report {
-	return Report{Result: runExample(t), BaseDir: "..", Version: "test"}
-}
-
-func TestExample_CIFormatsGolden(t *testing.T) {
-	r := exampleReport(t)
-	for _, format := range []string{"sarif", "github", "gitlab"} {
-		t.Run(format, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := Write(&buf, format, r); err != nil {
-				t.Fatal(err)
-			}
-			golden(t, "example."+format, buf.Bytes())
-		})
-	}
-	var md bytes.Buffer
-	if err := WriteMarkdownSummary(&md, r); err != nil {
-		t.Fatal(err)
-	}
-	golden(t, "example.summary.md", md.Bytes())
+	return Report{Result: runExample(t), BaseDir: filepath.Join("..", ".."), Version: "test"}
 }
 
 func TestWrite_UnknownFormatIsAnError(t *testing.T) {
@@ -53,7 +36,7 @@ func TestWrite_UnknownFormatIsAnError(t *testing.T) {
 // ../shared/schemas, or skips.
 func sarifSchemaFor(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	path := filepath.Join("..", "..", "shared", "schemas", "sarif-schema-2.1.0.json")
+	path := filepath.Join("..", "..", "..", "shared", "schemas", "sarif-schema-2.1.0.json")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Skipf("SARIF schema not found (%v): this test needs ../shared/schemas beside the repository", err)
@@ -94,11 +77,11 @@ func TestSARIF_ValidatesAgainstTheSchema(t *testing.T) {
 	}
 	cases := map[string]Report{
 		"example":           exampleReport(t),
-		"no findings":       {Result: &Result{}, BaseDir: "..", Version: "test"},
-		"input errors only": {Result: &Result{Errors: []model.Error{{Pos: model.Position{File: "x.yaml"}, Message: "cannot read: permission denied"}, {Pos: model.Position{File: "y.yaml", Line: 3, Col: 1}, Message: "bad"}}}},
-		"structured":        {Result: &Result{Findings: []rules.Finding{structuredFinding()}}, BaseDir: "/repo"},
-		"odd paths":         {Result: &Result{Findings: []rules.Finding{oddFinding(), {Rule: "not-in-catalog", Severity: rules.Info, Message: "m", Pos: model.Position{File: "/elsewhere/a b.yaml", Line: 1}}}}, BaseDir: "/repo"},
-		"suppressed": {Result: &Result{Silenced: []Suppression{
+		"no findings":       {Result: &lint.Result{}, BaseDir: filepath.Join("..", ".."), Version: "test"},
+		"input errors only": {Result: &lint.Result{Errors: []model.Error{{Pos: model.Position{File: "x.yaml"}, Message: "cannot read: permission denied"}, {Pos: model.Position{File: "y.yaml", Line: 3, Col: 1}, Message: "bad"}}}},
+		"structured":        {Result: &lint.Result{Findings: []rules.Finding{structuredFinding()}}, BaseDir: "/repo"},
+		"odd paths":         {Result: &lint.Result{Findings: []rules.Finding{oddFinding(), {Rule: "not-in-catalog", Severity: rules.Info, Message: "m", Pos: model.Position{File: "/elsewhere/a b.yaml", Line: 1}}}}, BaseDir: "/repo"},
+		"suppressed": {Result: &lint.Result{Silenced: []lint.Suppression{
 			{Finding: structuredFinding(), InSource: true, Reason: "pulled through a mirror"},
 			{Finding: oddFinding()},
 		}}, BaseDir: "/repo"},
@@ -177,7 +160,7 @@ func TestSARIF_WhatCodeScanningNeeds(t *testing.T) {
 
 func TestSARIF_ResultsIsAnArrayWhenEmpty(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteSARIF(&buf, Report{Result: &Result{}}); err != nil {
+	if err := WriteSARIF(&buf, Report{Result: &lint.Result{}}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), `"results": []`) {
@@ -186,7 +169,7 @@ func TestSARIF_ResultsIsAnArrayWhenEmpty(t *testing.T) {
 }
 
 func TestSARIF_PathsOutsideTheBaseAreFileURIs(t *testing.T) {
-	r := Report{Result: &Result{Findings: []rules.Finding{oddFinding()}}, BaseDir: "/repo"}
+	r := Report{Result: &lint.Result{Findings: []rules.Finding{oddFinding()}}, BaseDir: "/repo"}
 	var buf bytes.Buffer
 	if err := WriteSARIF(&buf, r); err != nil {
 		t.Fatal(err)
@@ -224,7 +207,7 @@ func structuredFinding() rules.Finding {
 // carry the related places and the reason as fields.
 func TestWriters_RenderRelatedAndNoFix(t *testing.T) {
 	f := structuredFinding()
-	r := Report{Result: &Result{Findings: []rules.Finding{f}}, BaseDir: "/repo"}
+	r := Report{Result: &lint.Result{Findings: []rules.Finding{f}}, BaseDir: "/repo"}
 	const text = "runs as a missing account; salint fix leaves this to you: why (namespace prod set by prod/kustomization.yaml:3; value set by the patch listed at prod/kustomization.yaml:6)"
 	if f.Text() != text {
 		t.Fatalf("Text() = %q", f.Text())
@@ -303,7 +286,7 @@ func TestWriters_RenderRelatedAndNoFix(t *testing.T) {
 // TestWriters_OmitEmptyRelatedAndNoFix keeps the JSON of a plain finding as
 // it was before the fields existed.
 func TestWriters_OmitEmptyRelatedAndNoFix(t *testing.T) {
-	r := Report{Result: &Result{Findings: []rules.Finding{oddFinding()}}}
+	r := Report{Result: &lint.Result{Findings: []rules.Finding{oddFinding()}}}
 	for _, format := range []string{"json", "sarif"} {
 		var buf bytes.Buffer
 		if err := Write(&buf, format, r); err != nil {
@@ -319,7 +302,7 @@ func TestWriters_OmitEmptyRelatedAndNoFix(t *testing.T) {
 
 func TestGitHub_EscapesDataAndProperties(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteGitHub(&buf, Report{Result: &Result{Findings: []rules.Finding{oddFinding()}}, BaseDir: "/elsewhere"}); err != nil {
+	if err := WriteGitHub(&buf, Report{Result: &lint.Result{Findings: []rules.Finding{oddFinding()}}, BaseDir: "/elsewhere"}); err != nil {
 		t.Fatal(err)
 	}
 	first, _, _ := strings.Cut(buf.String(), "\n")
@@ -333,7 +316,7 @@ func TestGitHub_EscapesDataAndProperties(t *testing.T) {
 }
 
 func TestGitHub_SeveritiesAndUnlocatedErrors(t *testing.T) {
-	res := &Result{
+	res := &lint.Result{
 		Findings: []rules.Finding{
 			{Rule: "a", Severity: rules.Info, Message: "i", Pos: model.Position{File: "f.yaml", Line: 1, Col: 1}},
 			{Rule: "b", Severity: rules.Error, Message: "e", Pos: model.Position{File: "f.yaml", Line: 2, Col: 1}},
@@ -365,7 +348,7 @@ func TestMarkdownSummary_EscapesCellsAndBoundsRows(t *testing.T) {
 		many[i] = f
 	}
 	var buf bytes.Buffer
-	if err := WriteMarkdownSummary(&buf, Report{Result: &Result{Findings: many}}); err != nil {
+	if err := WriteMarkdownSummary(&buf, Report{Result: &lint.Result{Findings: many}}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -395,7 +378,7 @@ func gitlabIssues(t *testing.T, r Report) []codeQualityIssue {
 
 func TestGitLab_EmptyIsAnArray(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteGitLab(&buf, Report{Result: &Result{}}); err != nil {
+	if err := WriteGitLab(&buf, Report{Result: &lint.Result{}}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.TrimSpace(buf.String()) != "[]" {
@@ -417,16 +400,16 @@ metadata: {name: p, namespace: shop}
 spec:
   serviceAccountName: ghost
 `
-	lint := func(text string) []codeQualityIssue {
+	lintText := func(text string) []codeQualityIssue {
 		dir := writeFiles(t, map[string]string{"pods.yaml": text})
-		res, err := Run(Options{Input: Input{Paths: []string{filepath.Join(dir, "pods.yaml")}}})
+		res, err := lint.Run(lint.Options{Input: lint.Input{Paths: []string{filepath.Join(dir, "pods.yaml")}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return gitlabIssues(t, Report{Result: res, BaseDir: dir})
 	}
-	before := lint(base)
-	after := lint("# a comment that moves every line\n\n" + base)
+	before := lintText(base)
+	after := lintText("# a comment that moves every line\n\n" + base)
 	if len(before) != 3 || len(after) != 3 {
 		t.Fatalf("want 3 issues each (missing account twice, deprecated field), got %d and %d", len(before), len(after))
 	}
@@ -448,101 +431,8 @@ spec:
 	}
 }
 
-// TestFingerprints_NULInANameCollidesWithNothing: parts were joined with
-// NUL and repeats told apart by "\x00<n>", so a Pod named "p\x001" (YAML
-// "\0") had the fingerprint of the second Pod p: code scanning and GitLab
-// merged two findings into one (issue 18).
-func TestFingerprints_NULInANameCollidesWithNothing(t *testing.T) {
-	pods := `apiVersion: v1
-kind: Pod
-metadata: {name: p, namespace: shop}
-spec: {serviceAccountName: ghost}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: p, namespace: shop}
-spec: {serviceAccountName: ghost}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: "p\x001", namespace: shop}
-spec: {serviceAccountName: ghost}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: "x", namespace: "shop\0p"}
-spec: {serviceAccountName: ghost}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: "p\0x", namespace: "shop"}
-spec: {serviceAccountName: ghost}
-`
-	dir := writeFiles(t, map[string]string{"pods.yaml": pods})
-	res, err := Run(Options{Input: Input{Paths: []string{filepath.Join(dir, "pods.yaml")}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var missing []rules.Finding
-	for _, f := range res.Findings {
-		if f.Rule == "missing-service-account" {
-			missing = append(missing, f)
-		}
-	}
-	if len(missing) != 5 {
-		t.Fatalf("%d missing-service-account findings, want 5: %v", len(missing), res.Findings)
-	}
-	prints := fingerprints(missing, newRelPaths(dir))
-	seen := map[string]int{}
-	for i, p := range prints {
-		if j, dup := seen[p]; dup {
-			t.Errorf("findings %d (%s) and %d (%s) share fingerprint %s", j, missing[j].Object, i, missing[i].Object, p)
-		}
-		seen[p] = i
-	}
-}
-
-// TestFingerprints_ListItemsByKey: a finding about a list item keeps its
-// fingerprint when an item is inserted above it, in the lists Kubernetes
-// merges by name (issue 18): a dismissed code-scanning alert stays
-// dismissed.
-func TestFingerprints_ListItemsByKey(t *testing.T) {
-	const secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: good, namespace: shop}\ntype: kubernetes.io/dockerconfigjson\n"
-	pod := func(pullSecrets, containers string) string {
-		return secret + "---\n{apiVersion: v1, kind: ServiceAccount, metadata: {name: web, namespace: shop}}\n" +
-			"---\n{apiVersion: v1, kind: Pod, metadata: {name: p, namespace: shop}, spec: {serviceAccountName: web, imagePullSecrets: [" + pullSecrets + "], containers: [{name: c, image: nginx}]}}\n" +
-			"---\n{apiVersion: v1, kind: Pod, metadata: {name: q, namespace: shop}, spec: {serviceAccountName: web, containers: [" + containers + "]}}\n"
-	}
-	run := func(text string, prune bool) map[string]string {
-		dir := writeFiles(t, map[string]string{"pod.yaml": text})
-		res, err := Run(Options{Input: Input{Paths: []string{dir}, Prune: prune, ReportOnly: prune}, Enable: []string{"registry-without-pull-secret"}, Config: &Config{PrivateRegistries: []string{"private.example"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		prints := fingerprints(res.Findings, newRelPaths(dir))
-		byRule := map[string]string{}
-		for i, f := range res.Findings {
-			byRule[f.Rule] = prints[i]
-		}
-		return byRule
-	}
-	for _, prune := range []bool{false, true} { // salint lint prunes
-		before := run(pod("{name: gone}", "{name: app, image: private.example/app}"), prune)
-		after := run(pod("{name: good}, {name: gone}", "{name: side, image: nginx}, {name: app, image: private.example/app}"), prune)
-		for _, rule := range []string{"missing-pull-secret", "registry-without-pull-secret"} {
-			if before[rule] == "" {
-				t.Errorf("no %s finding: the test proves nothing (%v)", rule, before)
-				continue
-			}
-			if before[rule] != after[rule] {
-				t.Errorf("prune=%v: %s: fingerprint moved with the list index (%s → %s)", prune, rule, before[rule], after[rule])
-			}
-		}
-	}
-}
-
 func TestGitLab_SeverityMapping(t *testing.T) {
-	res := &Result{Findings: []rules.Finding{
+	res := &lint.Result{Findings: []rules.Finding{
 		{Rule: "a", Severity: rules.Error, Pos: model.Position{File: "f.yaml", Line: 1}},
 		{Rule: "b", Severity: rules.Warning, Pos: model.Position{File: "f.yaml", Line: 2}},
 		{Rule: "c", Severity: rules.Info, Pos: model.Position{File: "f.yaml", Line: 3}},
@@ -554,24 +444,5 @@ func TestGitLab_SeverityMapping(t *testing.T) {
 	want := "input-error=blocker@g.yaml:1 a=critical@f.yaml:1 b=minor@f.yaml:2 c=info@f.yaml:3"
 	if strings.Join(got, " ") != want {
 		t.Fatalf("got  %s\nwant %s", strings.Join(got, " "), want)
-	}
-}
-
-func TestRepoRoot_FindsGitOrKeepsDir(t *testing.T) {
-	dir := t.TempDir()
-	sub := filepath.Join(dir, "a", "b")
-	if err := os.MkdirAll(sub, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if got := RepoRoot(sub); got != sub {
-		if _, err := os.Lstat(filepath.Join(got, ".git")); err != nil {
-			t.Fatalf("RepoRoot(%s) = %s, which has no .git", sub, got)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, ".git"), []byte("gitdir: elsewhere\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if got := RepoRoot(sub); got != dir {
-		t.Fatalf("RepoRoot(%s) = %s, want %s (a worktree's .git file counts)", sub, got, dir)
 	}
 }

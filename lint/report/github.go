@@ -1,4 +1,4 @@
-package lint
+package report
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/salint/salint/internal/safetext"
+	"github.com/salint/salint/lint/fingerprint"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 )
@@ -27,17 +28,17 @@ func githubCommand(s rules.Severity) string { return bySeverity(s, "error", "war
 // notice (how an input was read),
 // paths relative to r.BaseDir (the checkout), then the summary line.
 func WriteGitHub(w io.Writer, r Report) error {
-	paths := newRelPaths(r.BaseDir)
+	paths := fingerprint.NewPaths(r.BaseDir)
 	for _, e := range r.Errors {
-		writeGitHubCommand(w, "error", paths.of(e.Pos.File).path, e.Pos, "salint: input error", e.Message)
+		writeGitHubCommand(w, "error", paths.Of(e.Pos.File).Name, e.Pos, "salint: input error", e.Message)
 	}
 	for _, n := range r.Notices {
-		writeGitHubCommand(w, "notice", paths.of(n.Pos.File).path, n.Pos, "salint", n.Message)
+		writeGitHubCommand(w, "notice", paths.Of(n.Pos.File).Name, n.Pos, "salint", n.Message)
 	}
 	for _, f := range r.Findings {
-		writeGitHubCommand(w, githubCommand(f.Severity), paths.of(f.Pos.File).path, f.Pos, f.Rule, f.Text())
+		writeGitHubCommand(w, githubCommand(f.Severity), paths.Of(f.Pos.File).Name, f.Pos, f.Rule, f.Text())
 	}
-	_, err := fmt.Fprintln(w, r.Summary())
+	_, err := fmt.Fprintln(w, Summary(r.Result))
 	return err
 }
 
@@ -66,9 +67,9 @@ const (
 // ($GITHUB_STEP_SUMMARY): the summary line, then a table of findings, then
 // what was left out of it.
 func WriteMarkdownSummary(w io.Writer, r Report) error {
-	paths := newRelPaths(r.BaseDir)
+	paths := fingerprint.NewPaths(r.BaseDir)
 	var b strings.Builder
-	fmt.Fprintf(&b, "### salint\n\n%s\n", mdCell(r.Summary()))
+	fmt.Fprintf(&b, "### salint\n\n%s\n", mdCell(Summary(r.Result)))
 	if len(r.Findings)+len(r.Errors) > 0 {
 		b.WriteString("\n| severity | rule | location | message |\n|---|---|---|---|\n")
 	}
@@ -110,8 +111,8 @@ func WriteMarkdownSummary(w io.Writer, r Report) error {
 	return err
 }
 
-func locString(paths *relPaths, pos model.Position) string {
-	pos.File = paths.of(pos.File).path
+func locString(paths *fingerprint.Paths, pos model.Position) string {
+	pos.File = paths.Of(pos.File).Name
 	return pos.String()
 }
 

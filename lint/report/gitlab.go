@@ -1,9 +1,10 @@
-package lint
+package report
 
 import (
 	"io"
 
 	"github.com/salint/salint/internal/safetext"
+	"github.com/salint/salint/lint/fingerprint"
 	"github.com/salint/salint/rules"
 )
 
@@ -42,25 +43,25 @@ func gitlabSeverity(s rules.Severity) string { return bySeverity(s, "critical", 
 // paths relative to r.BaseDir (the repository root). The array is written
 // even when empty, as GitLab expects.
 func WriteGitLab(w io.Writer, r Report) error {
-	paths := newRelPaths(r.BaseDir)
+	paths := fingerprint.NewPaths(r.BaseDir)
 	issues := make([]codeQualityIssue, 0, len(r.Findings)+len(r.Errors))
-	issue := func(check, desc, severity, fingerprint, file string, line int) codeQualityIssue {
+	issue := func(check, desc, severity, id, file string, line int) codeQualityIssue {
 		return codeQualityIssue{
 			Type: "issue", CheckName: check, Description: desc,
-			Categories: []string{"Bug Risk"}, Severity: severity, Fingerprint: fingerprint,
+			Categories: []string{"Bug Risk"}, Severity: severity, Fingerprint: id,
 			Location:   codeQualityLocation{Path: file, Lines: codeQualityLines{Begin: max(line, 1)}},
 			EngineName: "salint",
 		}
 	}
 	for _, e := range r.Errors {
-		file := paths.of(e.Pos.File).path
+		file := paths.Of(e.Pos.File).Name
 		issues = append(issues, issue("input-error", "cannot lint: "+e.Message, "blocker",
-			digest(fingerprintKey("input-error", file, e.Message)), file, e.Pos.Line))
+			fingerprint.Of("input-error", file, e.Message), file, e.Pos.Line))
 	}
-	prints := fingerprints(r.Findings, paths)
+	prints := fingerprint.Findings(r.Findings, paths)
 	for i, f := range r.Findings {
 		issues = append(issues, issue(f.Rule, f.Text(), gitlabSeverity(f.Severity), prints[i],
-			paths.of(f.Pos.File).path, f.Pos.Line))
+			paths.Of(f.Pos.File).Name, f.Pos.Line))
 	}
 	return safetext.WriteJSON(w, issues)
 }

@@ -1,4 +1,4 @@
-package lint
+package report
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/salint/salint/internal/safetext"
+	"github.com/salint/salint/lint"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 )
@@ -32,7 +33,7 @@ var markdownMessages = []string{
 
 func TestStepSummary_RendersAsTextWithGFM(t *testing.T) {
 	node, err := exec.LookPath("node")
-	renderer := filepath.Join("..", ".ci", "markdown")
+	renderer := filepath.Join("..", "..", ".ci", "markdown")
 	if _, statErr := os.Stat(filepath.Join(renderer, "node_modules", "micromark-extension-gfm")); err != nil || statErr != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("Node.js or .ci/markdown/node_modules missing in CI")
@@ -47,7 +48,7 @@ func TestStepSummary_RendersAsTextWithGFM(t *testing.T) {
 		})
 	}
 	var md bytes.Buffer
-	if err := WriteMarkdownSummary(&md, Report{Result: &Result{Findings: findings}}); err != nil {
+	if err := WriteMarkdownSummary(&md, Report{Result: &lint.Result{Findings: findings}}); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "summary.md")
@@ -104,7 +105,7 @@ func TestStepSummary_BoundedInBytes(t *testing.T) {
 			Message: "Pod " + long, Pos: model.Position{File: "a.yaml", Line: i + 1}})
 	}
 	var md bytes.Buffer
-	if err := WriteMarkdownSummary(&md, Report{Result: &Result{Findings: findings}}); err != nil {
+	if err := WriteMarkdownSummary(&md, Report{Result: &lint.Result{Findings: findings}}); err != nil {
 		t.Fatal(err)
 	}
 	if md.Len() > maxSummaryBytes+1024 {

@@ -1,4 +1,9 @@
-package lint
+// Package fingerprint gives what a run reports an identity that holds
+// across runs and checkouts: paths relative to the repository root, and
+// hashes of what a finding or input error is about (not its line). The
+// CI formats carry them (lint/report) and a baseline or an earlier
+// revision is matched by them (lint's known.go).
+package fingerprint
 
 import (
 	"crypto/sha256"
@@ -34,45 +39,47 @@ func RepoRoot(dir string) string {
 	}
 }
 
-// relPaths expresses report paths relative to a base directory, with
+// Paths expresses report paths relative to a base directory, with
 // forward slashes, as GitHub, GitLab and SARIF viewers want them.
-type relPaths struct {
+type Paths struct {
 	base  string
-	cache map[string]relPath
+	cache map[string]Path
 }
 
-// relPath is a path as a report shows it; outside is true when the file is
-// not below the base directory and path is then absolute. Without a base,
+// Path is a path as a report shows it; Outside is true when the file is
+// not below the base directory and Name is then absolute. Without a base,
 // paths stay as they were reached.
-type relPath struct {
-	path    string
-	outside bool
+type Path struct {
+	Name    string
+	Outside bool
 }
 
-func newRelPaths(base string) *relPaths {
+// NewPaths makes paths relative to base (empty: left as they are).
+func NewPaths(base string) *Paths {
 	if base != "" {
 		if abs, err := filepath.Abs(base); err == nil {
 			base = abs
 		}
 	}
-	return &relPaths{base: base, cache: map[string]relPath{}}
+	return &Paths{base: base, cache: map[string]Path{}}
 }
 
-func (p *relPaths) of(file string) relPath {
+// Of is file as a report shows it.
+func (p *Paths) Of(file string) Path {
 	if r, ok := p.cache[file]; ok {
 		return r
 	}
-	r := relPath{path: filepath.ToSlash(filepath.Clean(file))}
+	r := Path{Name: filepath.ToSlash(filepath.Clean(file))}
 	switch {
-	case file == StdinPath || file == "":
-		r.path = file
+	case file == model.StdinPath || file == "":
+		r.Name = file
 	case p.base == "":
-		r.outside = filepath.IsAbs(file)
+		r.Outside = filepath.IsAbs(file)
 	default:
 		if abs, err := filepath.Abs(file); err == nil {
-			r = relPath{path: filepath.ToSlash(abs), outside: true}
+			r = Path{Name: filepath.ToSlash(abs), Outside: true}
 			if rel, err := filepath.Rel(p.base, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-				r = relPath{path: filepath.ToSlash(rel)}
+				r = Path{Name: filepath.ToSlash(rel)}
 			}
 		}
 	}
@@ -80,7 +87,7 @@ func (p *relPaths) of(file string) relPath {
 	return r
 }
 
-// fingerprints gives each finding an identity that stays the same from
+// Findings gives each finding an identity that stays the same from
 // run to run while the finding does: a hash of the rule, the file, the
 // object and the field, but not the line (which moves when lines are added
 // above it) nor the message (whose hints change with other files). Items
@@ -89,16 +96,32 @@ func (p *relPaths) of(file string) relPath {
 // findings that agree on all of those (one object defined twice in a file)
 // are told apart by their order, which is stable because findings are
 // sorted.
-func fingerprints(findings []rules.Finding, paths *relPaths) []string {
+func Findings(findings []rules.Finding, paths *Paths) []string {
 	keys := make([]string, len(findings))
 	for i, f := range findings {
-		parts := []string{f.Rule, paths.of(f.Pos.File).path, keyedField(f)}
+		parts := []string{f.Rule, paths.Of(f.Pos.File).Name, keyedField(f)}
 		if o := f.Object; o != nil {
 			parts = append(parts, o.APIVersion, o.Kind, o.Namespace, o.DisplayName())
 		}
-		keys[i] = fingerprintKey(parts...)
+		keys[i] = key(parts...)
 	}
 	return orderedDigests(keys)
+}
+
+// Errors identifies input errors across runs: by file and message, not
+// line, told apart by order when they agree (as Findings does).
+func Errors(errs []model.Error, paths *Paths) []string {
+	keys := make([]string, len(errs))
+	for i, e := range errs {
+		keys[i] = key("input error", paths.Of(e.Pos.File).Name, e.Message)
+	}
+	return orderedDigests(keys)
+}
+
+// Of is the fingerprint of one thing named by parts, for a format that
+// identifies things by their parts alone.
+func Of(parts ...string) string {
+	return digest(key(parts...))
 }
 
 // orderedDigests digests each key, telling keys that are equal apart by
@@ -107,14 +130,14 @@ func orderedDigests(keys []string) []string {
 	out := make([]string, len(keys))
 	seen := map[string]int{}
 	for i, base := range keys {
-		key := base
+		numbered := base
 		if n := seen[base]; n > 0 {
 			// One part more (3 or 7 parts become 4 or 8): no other key
 			// has as many.
-			key += "\x00" + strconv.Itoa(n)
+			numbered += "\x00" + strconv.Itoa(n)
 		}
 		seen[base]++
-		out[i] = digest(key)
+		out[i] = digest(numbered)
 	}
 	return out
 }
@@ -194,29 +217,18 @@ func listIndex(seg string) (name string, index int, ok bool) {
 	return seg[:open], n, true
 }
 
-// fingerprintEscaper makes a part free of bare NULs, so that NUL can
+// escaper makes a part free of bare NULs, so that NUL can
 // separate parts: no two lists of parts give one key, whatever bytes a
 // name holds (YAML's "\0" puts NUL in one). Parts without NUL or \x01 (all
 // real names) are unchanged, and so are their fingerprints.
-var fingerprintEscaper = strings.NewReplacer("\x01", "\x01\x01", "\x00", "\x01\x00")
+var escaper = strings.NewReplacer("\x01", "\x01\x01", "\x00", "\x01\x00")
 
-// fingerprintKey joins parts unambiguously.
-func fingerprintKey(parts ...string) string {
+// key joins parts unambiguously.
+func key(parts ...string) string {
 	for i, p := range parts {
-		parts[i] = fingerprintEscaper.Replace(p)
+		parts[i] = escaper.Replace(p)
 	}
 	return strings.Join(parts, "\x00")
-}
-
-// bySeverity picks the name a format gives to a severity.
-func bySeverity(s rules.Severity, errorName, warningName, infoName string) string {
-	switch s {
-	case rules.Error:
-		return errorName
-	case rules.Warning:
-		return warningName
-	}
-	return infoName
 }
 
 // digest is a short hex hash of s: 128 bits, plenty against collisions

@@ -1,4 +1,6 @@
-package lint
+// Package report writes a lint run's result in each report format (text,
+// json, sarif, github, gitlab) and GitHub's step summary.
+package report
 
 import (
 	"fmt"
@@ -7,6 +9,7 @@ import (
 
 	"github.com/fatih/color"
 	"github.com/salint/salint/internal/safetext"
+	"github.com/salint/salint/lint"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 )
@@ -34,12 +37,12 @@ func Write(w io.Writer, format string, r Report) error {
 
 // Report is what a writer needs: the result and how to print it.
 type Report struct {
-	*Result
+	*lint.Result
 	// Color enables ANSI colour in the text format.
 	Color bool
 	// BaseDir is what the CI formats (sarif, github, gitlab) make file
-	// paths relative to: the repository root (see RepoRoot). Empty leaves
-	// paths as they were reached.
+	// paths relative to: the repository root (see fingerprint.RepoRoot).
+	// Empty leaves paths as they were reached.
 	BaseDir string
 	// Version is salint's version, for formats that name the tool.
 	Version string
@@ -61,7 +64,7 @@ func WriteText(w io.Writer, r Report) error {
 	for _, f := range r.Findings {
 		fmt.Fprintf(w, "%s: %s %s %s\n", c.pos.Sprint(safetext.Escape(f.Pos.String())), c.severity(f.Severity), safetext.Escape(f.Text()), c.rule.Sprintf("[%s]", f.Rule))
 	}
-	_, err := fmt.Fprintln(w, r.Summary())
+	_, err := fmt.Fprintln(w, Summary(r.Result))
 	return err
 }
 
@@ -83,16 +86,16 @@ func writeNotices(w io.Writer, notices []model.Error, useColor bool) {
 	}
 }
 
-// WriteInputs writes what a run says about its inputs, for standard
+// WriteInputs writes what run r says about its inputs, for standard
 // error: the input errors, then the notices.
-func (r *Result) WriteInputs(w io.Writer, useColor bool) {
+func WriteInputs(w io.Writer, r *lint.Result, useColor bool) {
 	WriteErrors(w, r.Errors, useColor)
 	writeNotices(w, r.Notices, useColor)
 }
 
-// Summary is the one-line account of a run.
-func (r *Result) Summary() string {
-	what := r.FindingCounts()
+// Summary is the one-line account of run r.
+func Summary(r *lint.Result) string {
+	what := FindingCounts(r.Findings)
 	s := fmt.Sprintf("salint: %s in %s, %s", what, plural(r.Files, "file"), plural(r.Objects, "object"))
 	if len(r.Errors) > 0 {
 		s += "; " + plural(len(r.Errors), "input error")
@@ -111,11 +114,11 @@ func (r *Result) Summary() string {
 
 // FindingCounts says how many findings there are of each severity:
 // "3 findings (1 error, 2 warnings)", or "no findings".
-func (r *Result) FindingCounts() string {
-	if len(r.Findings) == 0 {
+func FindingCounts(findings []rules.Finding) string {
+	if len(findings) == 0 {
 		return "no findings"
 	}
-	return fmt.Sprintf("%s (%s)", plural(len(r.Findings), "finding"), SeverityCounts(r.Findings))
+	return fmt.Sprintf("%s (%s)", plural(len(findings), "finding"), SeverityCounts(findings))
 }
 
 // SeverityCounts counts findings by severity, most severe first: "1
@@ -139,6 +142,17 @@ func plural(n int, noun string) string {
 		return fmt.Sprintf("1 %s", noun)
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// bySeverity picks the name a format gives to a severity.
+func bySeverity(s rules.Severity, errorName, warningName, infoName string) string {
+	switch s {
+	case rules.Error:
+		return errorName
+	case rules.Warning:
+		return warningName
+	}
+	return infoName
 }
 
 type colors struct {

@@ -1,4 +1,4 @@
-package lint
+package report
 
 import (
 	"io"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/salint/salint/internal/safetext"
+	"github.com/salint/salint/lint/fingerprint"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 )
@@ -141,7 +142,7 @@ func sarifLevel(s rules.Severity) string { return bySeverity(s, "error", "warnin
 // relative to r.BaseDir (uriBaseId %SRCROOT%); files outside it get
 // absolute file: URIs. Input errors are tool execution notifications.
 func WriteSARIF(w io.Writer, r Report) error {
-	paths := newRelPaths(r.BaseDir)
+	paths := fingerprint.NewPaths(r.BaseDir)
 	catalog := r.catalog()
 	index := map[string]int{}
 	driver := sarifDriver{Name: "salint", Version: r.Version, InformationURI: infoURI, Rules: make([]sarifRule, 0, len(catalog))}
@@ -174,7 +175,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 	for _, n := range r.Notices {
 		notify("note", n.Pos.String()+": "+n.Message, n.Pos)
 	}
-	result := func(f rules.Finding, fingerprint string) sarifResult {
+	result := func(f rules.Finding, id string) sarifResult {
 		ruleIndex, ok := index[f.Rule]
 		if !ok {
 			ruleIndex = -1 // not in the catalog: SARIF's "no rule object"
@@ -185,7 +186,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 			Level:               sarifLevel(f.Severity),
 			Message:             sarifText{Text: f.Text()},
 			Locations:           []sarifLocation{sarifLoc(paths, f.Pos)},
-			PartialFingerprints: map[string]string{"salint/v1": fingerprint},
+			PartialFingerprints: map[string]string{"salint/v1": id},
 			Properties:          sarifResultProps{Field: f.Field, Fixable: f.Fix != nil, NoFix: f.NoFix},
 		}
 		for j, rel := range f.Related {
@@ -199,7 +200,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 		}
 		return res
 	}
-	prints := fingerprints(r.Findings, paths)
+	prints := fingerprint.Findings(r.Findings, paths)
 	for i, f := range r.Findings {
 		run.Results = append(run.Results, result(f, prints[i]))
 	}
@@ -207,7 +208,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 	for i, s := range r.Silenced {
 		silenced[i] = s.Finding
 	}
-	prints = fingerprints(silenced, paths)
+	prints = fingerprint.Findings(silenced, paths)
 	for i, s := range r.Silenced {
 		res := result(s.Finding, prints[i])
 		kind := "external"
@@ -222,11 +223,11 @@ func WriteSARIF(w io.Writer, r Report) error {
 
 // sarifLoc locates pos. The region has no snippet: the offending line can
 // hold a Secret's value, and salint never prints one.
-func sarifLoc(paths *relPaths, pos model.Position) sarifLocation {
-	p := paths.of(pos.File)
-	art := sarifArtifact{URI: (&url.URL{Path: p.path}).String(), URIBaseID: srcRoot}
-	if p.outside {
-		art = sarifArtifact{URI: (&url.URL{Scheme: "file", Path: p.path}).String()}
+func sarifLoc(paths *fingerprint.Paths, pos model.Position) sarifLocation {
+	p := paths.Of(pos.File)
+	art := sarifArtifact{URI: (&url.URL{Path: p.Name}).String(), URIBaseID: srcRoot}
+	if p.Outside {
+		art = sarifArtifact{URI: (&url.URL{Scheme: "file", Path: p.Name}).String()}
 	}
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: art}}
 	if pos.Line > 0 {

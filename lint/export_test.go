@@ -1,0 +1,9 @@
+package lint
+
+// For the tests of package lint_test, which write reports with
+// lint/report and so cannot be in package lint.
+var (
+	Collect    = collect
+	RunExample = runExample
+	Golden     = golden
+)
