@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/salint/salint/internal/plural"
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/report"
@@ -176,16 +177,16 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, un
 		if len(last.Findings) == 1 {
 			verb = "remains"
 		}
-		remain = fmt.Sprintf("%s %s (%s)", plural(len(last.Findings), "finding"), verb, report.SeverityCounts(last.Findings))
+		remain = fmt.Sprintf("%s %s (%s)", plural.Count(len(last.Findings), "finding"), verb, report.SeverityCounts(last.Findings))
 	}
 	if len(last.Errors) > 0 {
 		// "no findings remain" alone would hide what could not be read.
-		remain += "; " + plural(len(last.Errors), "input error")
+		remain += "; " + plural.Count(len(last.Errors), "input error")
 	}
 	if len(unwritten) > 0 {
 		remain += "; not written: " + safetext.Escape(strings.Join(unwritten, ", "))
 	}
-	fmt.Fprintf(w, "salint fix: %s %s in %s; %s\n", verb, plural(n, "finding"), plural(len(changed), "file"), remain)
+	fmt.Fprintf(w, "salint fix: %s %s in %s; %s\n", verb, plural.Count(n, "finding"), plural.Count(len(changed), "file"), remain)
 }
 
 // fixedFile is a file a fix edits and the line it is reported at.
@@ -213,13 +214,6 @@ func fixedFiles(f rules.Finding) []fixedFile {
 		}
 	}
 	return out
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // writeDropped says which fixes were left out, and why.

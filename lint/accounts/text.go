@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/salint/salint/internal/plural"
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/rules/model"
 )
@@ -88,22 +89,15 @@ func (v *View) Summary() Summary {
 }
 
 func (s Summary) String() string {
-	out := fmt.Sprintf("salint accounts: %s, %s", plural(s.Namespaces, "namespace"), plural(s.Accounts, "account"))
+	out := fmt.Sprintf("salint accounts: %s, %s", plural.Count(s.Namespaces, "namespace"), plural.Count(s.Accounts, "account"))
 	if s.MissingAccounts > 0 {
 		out += fmt.Sprintf(" (%d missing)", s.MissingAccounts)
 	}
-	out += ", " + plural(s.Workloads, "workload")
+	out += ", " + plural.Count(s.Workloads, "workload")
 	if s.MissingPullSecrets > 0 {
-		out += fmt.Sprintf(", %s missing", plural(s.MissingPullSecrets, "pull secret"))
+		out += fmt.Sprintf(", %s missing", plural.Count(s.MissingPullSecrets, "pull secret"))
 	}
 	return out
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // WriteText writes a table per namespace. An account takes as many lines
@@ -118,7 +112,7 @@ func WriteText(w io.Writer, v *View) error {
 		for _, a := range n.Accounts {
 			workloads += len(a.Workloads)
 		}
-		fmt.Fprintf(w, "namespace %s: %s, %s\n", safetext.Escape(n.Name), plural(len(n.Accounts), "account"), plural(workloads, "workload"))
+		fmt.Fprintf(w, "namespace %s: %s, %s\n", safetext.Escape(n.Name), plural.Count(len(n.Accounts), "account"), plural.Count(workloads, "workload"))
 		var table bytes.Buffer
 		tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 		// Legacy token Secrets are rare: their column shows only where

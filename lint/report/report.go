@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fatih/color"
+	"github.com/salint/salint/internal/plural"
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/rules"
@@ -96,12 +97,12 @@ func WriteInputs(w io.Writer, r *lint.Result, useColor bool) {
 // Summary is the one-line account of run r.
 func Summary(r *lint.Result) string {
 	what := FindingCounts(r.Findings)
-	s := fmt.Sprintf("salint: %s in %s, %s", what, plural(r.Files, "file"), plural(r.Objects, "object"))
+	s := fmt.Sprintf("salint: %s in %s, %s", what, plural.Count(r.Files, "file"), plural.Count(r.Objects, "object"))
 	if len(r.Errors) > 0 {
-		s += "; " + plural(len(r.Errors), "input error")
+		s += "; " + plural.Count(len(r.Errors), "input error")
 	}
 	if r.Unreported > 0 {
-		s += fmt.Sprintf("; %s in files read only for context not reported", plural(r.Unreported, "input error"))
+		s += fmt.Sprintf("; %s in files read only for context not reported", plural.Count(r.Unreported, "input error"))
 	}
 	if r.Suppressed > 0 {
 		s += fmt.Sprintf("; %d suppressed", r.Suppressed)
@@ -118,7 +119,7 @@ func FindingCounts(findings []rules.Finding) string {
 	if len(findings) == 0 {
 		return "no findings"
 	}
-	return fmt.Sprintf("%s (%s)", plural(len(findings), "finding"), SeverityCounts(findings))
+	return fmt.Sprintf("%s (%s)", plural.Count(len(findings), "finding"), SeverityCounts(findings))
 }
 
 // SeverityCounts counts findings by severity, most severe first: "1
@@ -131,17 +132,10 @@ func SeverityCounts(findings []rules.Finding) string {
 	var parts []string
 	for _, s := range []rules.Severity{rules.Error, rules.Warning, rules.Info} {
 		if n := counts[s]; n > 0 {
-			parts = append(parts, plural(n, s.String()))
+			parts = append(parts, plural.Count(n, s.String()))
 		}
 	}
 	return strings.Join(parts, ", ")
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", noun)
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // bySeverity picks the name a format gives to a severity.
