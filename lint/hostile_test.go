@@ -92,20 +92,17 @@ func writeHostileBundle(t *testing.T) string {
 	return dir
 }
 
-// failOpen makes openFile fail for files whose base name is in fails: a
-// permission error (which chmod cannot cause when tests run as root, as
-// in CI) or the file vanishing after the walk listed it.
-func failOpen(t *testing.T, fails map[string]func(string) error) {
-	t.Helper()
-	orig := openFile
-	t.Cleanup(func() { openFile = orig })
-	openFile = func(name string) (*os.File, error) {
+// failingOpen is an Input.Open that fails for files whose base name is in
+// fails: a permission error (which chmod cannot cause when tests run as
+// root, as in CI) or the file vanishing after the walk listed it.
+func failingOpen(fails map[string]func(string) error) func(string) (*os.File, error) {
+	return func(name string) (*os.File, error) {
 		if fail := fails[filepath.Base(name)]; fail != nil {
 			if err := fail(name); err != nil {
 				return nil, err
 			}
 		}
-		return orig(name)
+		return os.Open(name)
 	}
 }
 
@@ -116,7 +113,7 @@ func TestLoad_HostileBundle(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	failOpen(t, map[string]func(string) error{
+	open := failingOpen(map[string]func(string) error{
 		"locked.yaml": func(name string) error {
 			return &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
 		},
@@ -131,7 +128,7 @@ func TestLoad_HostileBundle(t *testing.T) {
 		t.Log("shared corpus absent: the Helm templates of its _bad/ are not part of this run")
 	}
 
-	res, err := Run(Options{Input: Input{Paths: paths}})
+	res, err := Run(Options{Input: Input{Paths: paths, Open: open}})
 	if err != nil {
 		t.Fatal(err)
 	}

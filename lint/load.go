@@ -42,6 +42,10 @@ type Input struct {
 	// (read again, checked, only to compute a fix). fix keeps the bytes
 	// it edits.
 	ReportOnly bool
+	// Open opens a file to read; nil is os.Open. Tests make it fail as
+	// they cannot otherwise when they run as root (permissions) or as a
+	// race would (a file removed after the walk listed it).
+	Open func(name string) (*os.File, error)
 }
 
 // Values of Input.Kustomize.
@@ -76,6 +80,9 @@ func Reload(in Input, current []*model.File) []*model.File {
 }
 
 func load(in Input, current map[string]*model.File) []*model.File {
+	if in.Open == nil {
+		in.Open = os.Open
+	}
 	paths, kustDirs, walkErrs := collect(in.Paths)
 	var pending *kustomize.Pending
 	var skipped []string
@@ -114,7 +121,7 @@ func load(in Input, current map[string]*model.File) []*model.File {
 		// files are read as written.
 		files = append(files, readAll(slices.DeleteFunc(skipped, res.Consumes), in, current)...)
 		built = res.Files
-		addFailedBuildSecrets(built, consumed, current)
+		addFailedBuildSecrets(built, consumed, current, in)
 	}
 	return append(append(walkErrs, files...), built...)
 }
@@ -129,7 +136,7 @@ func readAll(paths []string, in Input, current map[string]*model.File) []*model.
 			files[i] = f // as edited in memory
 			return
 		}
-		files[i] = readOne(paths[i], in.Stdin, in.Prune, in.ReportOnly)
+		files[i] = readOne(paths[i], in)
 	})
 	return files
 }
@@ -137,8 +144,9 @@ func readAll(paths []string, in Input, current map[string]*model.File) []*model.
 // addFailedBuildSecrets gives the files with a build's errors the Secret
 // values of the files the builds read: kustomize's error may quote a node
 // of any of them (model.SecretValues), and a failed build put no object in
-// the model to take them from. Read only when a build failed.
-func addFailedBuildSecrets(built []*model.File, consumed []string, current map[string]*model.File) {
+// the model to take them from. Read only when a build failed, whole (not
+// pruned) and kept, as in opens them.
+func addFailedBuildSecrets(built []*model.File, consumed []string, current map[string]*model.File, in Input) {
 	var failed []*model.File
 	for _, f := range built {
 		if len(f.Errors) > 0 {
@@ -155,7 +163,7 @@ func addFailedBuildSecrets(built []*model.File, consumed []string, current map[s
 			values.Merge(model.Read(model.NewSource(p, f.Source.Bytes())).SecretValues())
 			continue
 		}
-		values.Merge(readOne(p, nil, false, false).SecretValues())
+		values.Merge(readOne(p, Input{Open: in.Open}).SecretValues())
 	}
 	for _, f := range failed {
 		f.AddSecretValues(values)
@@ -323,20 +331,23 @@ func IsManifestName(name string) bool {
 	return false
 }
 
-func readOne(path string, stdin io.Reader, prune, release bool) *model.File {
-	data, regular, err := readFile(path, stdin)
+// readOne reads path as in says (in.Open set): from in.Stdin for
+// StdinPath, pruned, released.
+func readOne(path string, in Input) *model.File {
+	data, regular, err := readFile(path, in)
 	if err != nil {
 		return errorFile(path, err)
 	}
 	src := model.NewSource(path, data)
-	f := model.ReadWith(src, model.ReadOptions{Prune: prune})
-	if release && regular {
+	f := model.ReadWith(src, model.ReadOptions{Prune: in.Prune})
+	if in.ReportOnly && regular {
 		// A run that only reports needs a file's bytes again only for a
 		// finding's fix (whether it has one is reported): read them then.
 		// Standard input, a pipe (<(kustomize build)) or a device cannot
 		// be read twice, so they keep their bytes.
 		size := int64(len(data))
-		src.Release(func() ([]byte, error) { return readAgain(path, size) })
+		open := in.Open
+		src.Release(func() ([]byte, error) { return readAgain(path, size, open) })
 	}
 	return f
 }
@@ -346,7 +357,7 @@ func readOne(path string, stdin io.Reader, prune, release bool) *model.File {
 // cannot hold the bytes read (it may have grown far beyond them), and
 // opening a named pipe put in its place would wait for a writer. What is
 // read stops one byte past size, however fast the file grows.
-func readAgain(path string, size int64) ([]byte, error) {
+func readAgain(path string, size int64, open func(string) (*os.File, error)) ([]byte, error) {
 	info, err := os.Stat(path)
 	switch {
 	case err != nil:
@@ -356,7 +367,7 @@ func readAgain(path string, size int64) ([]byte, error) {
 	case info.Size() != size:
 		return nil, model.ErrChanged
 	}
-	f, err := openFile(path)
+	f, err := open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -364,15 +375,11 @@ func readAgain(path string, size int64) ([]byte, error) {
 	return readLimited(io.LimitReader(f, size+1), size)
 }
 
-// openFile opens a file for reading; tests replace it to simulate errors
-// that running as root hides (permissions) or races (a file removed after
-// the walk listed it).
-var openFile = os.Open
-
-// readFile reads path (StdinPath: stdin) whole; regular says that it is
-// a regular file, which can be read again.
-func readFile(path string, stdin io.Reader) (data []byte, regular bool, err error) {
+// readFile reads path (StdinPath: in.Stdin) whole; regular says that it
+// is a regular file, which can be read again.
+func readFile(path string, in Input) (data []byte, regular bool, err error) {
 	if path == StdinPath {
+		stdin := in.Stdin
 		if stdin == nil {
 			stdin = os.Stdin
 		}
@@ -384,7 +391,7 @@ func readFile(path string, stdin io.Reader) (data []byte, regular bool, err erro
 		}
 		return data, false, err
 	}
-	f, err := openFile(path)
+	f, err := in.Open(path)
 	if err != nil {
 		return nil, false, err
 	}

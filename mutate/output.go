@@ -17,6 +17,7 @@ import (
 // and pipes named directly (/dev/stdout, /dev/null) are written to as
 // they are.
 type Output struct {
+	disk   disk
 	target string
 	info   fs.FileInfo // the file replaced; nil for a new file
 	tmp    tempFile    // nil when writing directly
@@ -27,6 +28,11 @@ type Output struct {
 
 // CreateOutput opens path for a report.
 func CreateOutput(path string) (*Output, error) {
+	return disk{}.createOutput(path)
+}
+
+// createOutput is CreateOutput on d.
+func (d disk) createOutput(path string) (*Output, error) {
 	path = filepath.Clean(path)
 	info, err := os.Lstat(path)
 	switch {
@@ -45,11 +51,11 @@ func CreateOutput(path string) (*Output, error) {
 	case !info.Mode().IsRegular():
 		return nil, fmt.Errorf("%s is not a regular file", path)
 	}
-	tmp, err := createBeside(path)
+	tmp, err := d.createBeside(path)
 	if err != nil {
 		return nil, err
 	}
-	return &Output{target: path, info: info, tmp: tmp}, nil
+	return &Output{disk: d, target: path, info: info, tmp: tmp}, nil
 }
 
 // streamLink reports a link such as /dev/stdout or /dev/fd/1 that names a
@@ -84,7 +90,7 @@ func (o *Output) Commit() error {
 	if o.direct != nil {
 		o.err = o.direct.Close()
 	} else {
-		o.err = finish(o.tmp, o.target, o.info)
+		o.err = o.disk.finish(o.tmp, o.target, o.info)
 	}
 	return o.err
 }

@@ -21,11 +21,11 @@ func (f closeFails) Close() error {
 // --output file fails Commit (issue 15), and the old report stays whole.
 func TestOutput_CloseErrorIsReportedAndTheOldReportKept(t *testing.T) {
 	p := fileIn(t, 0o644)
-	setSeams(t, func(dir, pattern string) (tempFile, error) {
+	nfs := disk{createTemp: func(dir, pattern string) (tempFile, error) {
 		f, err := os.CreateTemp(dir, pattern)
 		return closeFails{f}, err
-	}, nil)
-	out, err := CreateOutput(p)
+	}}
+	out, err := nfs.createOutput(p)
 	if err != nil {
 		t.Fatal(err)
 	}

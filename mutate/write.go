@@ -27,6 +27,11 @@ import (
 // salint runs fixing one file, the second sees the first's change instead
 // of overwriting it.
 func WriteFile(path string, old, data []byte) error {
+	return disk{}.writeFile(path, old, data)
+}
+
+// writeFile is WriteFile on d.
+func (d disk) writeFile(path string, old, data []byte) error {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return err
@@ -47,13 +52,13 @@ func WriteFile(path string, old, data []byte) error {
 	if !bytes.Equal(current, old) {
 		return errors.New("the file changed while salint was fixing it (another program wrote it); not written")
 	}
-	return replaceFile(target, data, info)
+	return d.replaceFile(target, data, info)
 }
 
 // replaceFile writes data to a temporary file beside target, with the
 // owner, group and mode of info (target's), and renames it over target.
-func replaceFile(target string, data []byte, info fs.FileInfo) error {
-	tmp, err := createBeside(target)
+func (d disk) replaceFile(target string, data []byte, info fs.FileInfo) error {
+	tmp, err := d.createBeside(target)
 	if err != nil {
 		return err
 	}
@@ -61,15 +66,23 @@ func replaceFile(target string, data []byte, info fs.FileInfo) error {
 		discard(tmp)
 		return err
 	}
-	return finish(tmp, target, info)
+	return d.finish(tmp, target, info)
 }
 
 // createBeside creates the temporary file that will replace target, in
 // its directory (a rename across file systems is not atomic), hidden and
 // named so that no directory walk reads it as a manifest.
-func createBeside(target string) (tempFile, error) {
+func (d disk) createBeside(target string) (tempFile, error) {
 	dir, base := filepath.Split(target)
-	return createTemp(dir, "."+base+".salint-*")
+	pattern := "." + base + ".salint-*"
+	if d.createTemp != nil {
+		return d.createTemp(dir, pattern)
+	}
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, err // not a non-nil interface holding a nil *os.File
+	}
+	return f, nil
 }
 
 // discard closes and removes a temporary file that will not be renamed.
@@ -81,7 +94,7 @@ func discard(tmp tempFile) {
 // finish gives tmp the owner, group and mode of info (0644 when nil: a new
 // file), makes it durable and renames it over target; on any error tmp is
 // removed and target is as it was.
-func finish(tmp tempFile, target string, info fs.FileInfo) error {
+func (d disk) finish(tmp tempFile, target string, info fs.FileInfo) error {
 	fail := func(err error) error {
 		discard(tmp)
 		return err
@@ -104,6 +117,10 @@ func finish(tmp tempFile, target string, info fs.FileInfo) error {
 		_ = os.Remove(tmp.Name())
 		return err
 	}
+	rename := os.Rename
+	if d.rename != nil {
+		rename = d.rename
+	}
 	if err := rename(tmp.Name(), target); err != nil {
 		_ = os.Remove(tmp.Name())
 		return fmt.Errorf("replacing the file: %w", err)
@@ -123,18 +140,14 @@ type tempFile interface {
 	Name() string
 }
 
-// Seams for the data-safety tests (write_test.go): a full disk, a read-only
-// directory when tests run as root, and a crash before the rename.
-var (
-	createTemp = func(dir, pattern string) (tempFile, error) {
-		f, err := os.CreateTemp(dir, pattern)
-		if err != nil {
-			return nil, err
-		}
-		return f, nil
-	}
-	rename = os.Rename
-)
+// disk is how a write creates its temporary file and renames it into
+// place: os.CreateTemp and os.Rename, unless set. The data-safety tests
+// (write_test.go) set them to fail as a full disk, a read-only directory
+// when tests run as root, or a crash before the rename would.
+type disk struct {
+	createTemp func(dir, pattern string) (tempFile, error)
+	rename     func(oldpath, newpath string) error
+}
 
 // Diff returns the unified diff of a change, nil when nothing changed.
 // Relative paths get git's "a/" and "b/" prefixes, so `git apply` and

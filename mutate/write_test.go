@@ -16,8 +16,8 @@ import (
 // Data safety of WriteFile (issue 7): whatever fails, the original file is
 // intact and no partial file is left where a manifest is looked for. The
 // failures a test cannot cause for real (a full disk; permissions, as CI
-// runs as root; a crash) are simulated through the createTemp and rename
-// seams.
+// runs as root; a crash) are simulated by a disk whose createTemp or
+// rename fails.
 
 const (
 	original = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n"
@@ -61,18 +61,6 @@ func assertIntact(t *testing.T, path string, mode fs.FileMode) {
 	}
 }
 
-func setSeams(t *testing.T, ct func(dir, pattern string) (tempFile, error), rn func(string, string) error) {
-	t.Helper()
-	origCT, origRN := createTemp, rename
-	t.Cleanup(func() { createTemp, rename = origCT, origRN })
-	if ct != nil {
-		createTemp = ct
-	}
-	if rn != nil {
-		rename = rn
-	}
-}
-
 // fullDisk is a temporary file that takes half of what is written, then
 // fails as a full disk does.
 type fullDisk struct{ *os.File }
@@ -84,14 +72,14 @@ func (f fullDisk) Write(p []byte) (int, error) {
 
 func TestWriteFile_FullDiskLeavesTheOriginalAndNoTempFile(t *testing.T) {
 	p := fileIn(t, 0o640)
-	setSeams(t, func(dir, pattern string) (tempFile, error) {
+	full := disk{createTemp: func(dir, pattern string) (tempFile, error) {
 		f, err := os.CreateTemp(dir, pattern)
 		if err != nil {
 			return nil, err
 		}
 		return fullDisk{f}, nil
-	}, nil)
-	err := WriteFile(p, []byte(original), []byte(fixed))
+	}}
+	err := full.writeFile(p, []byte(original), []byte(fixed))
 	if !errors.Is(err, syscall.ENOSPC) {
 		t.Errorf("error %v, want no space left on device", err)
 	}
@@ -102,10 +90,10 @@ func TestWriteFile_ReadOnlyDirectoryLeavesTheOriginal(t *testing.T) {
 	p := fileIn(t, 0o644)
 	// Root writes into a read-only directory, so simulate what any other
 	// user gets.
-	setSeams(t, func(dir, _ string) (tempFile, error) {
+	readOnly := disk{createTemp: func(dir, _ string) (tempFile, error) {
 		return nil, &fs.PathError{Op: "createtemp", Path: dir, Err: fs.ErrPermission}
-	}, nil)
-	if err := WriteFile(p, []byte(original), []byte(fixed)); !errors.Is(err, fs.ErrPermission) {
+	}}
+	if err := readOnly.writeFile(p, []byte(original), []byte(fixed)); !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("error %v, want permission denied", err)
 	}
 	assertIntact(t, p, 0o644)
@@ -113,10 +101,10 @@ func TestWriteFile_ReadOnlyDirectoryLeavesTheOriginal(t *testing.T) {
 
 func TestWriteFile_FailedRenameLeavesTheOriginalAndNoTempFile(t *testing.T) {
 	p := fileIn(t, 0o600)
-	setSeams(t, nil, func(string, string) error {
+	crossDevice := disk{rename: func(string, string) error {
 		return &os.LinkError{Op: "rename", Err: syscall.EXDEV}
-	})
-	if err := WriteFile(p, []byte(original), []byte(fixed)); err == nil {
+	}}
+	if err := crossDevice.writeFile(p, []byte(original), []byte(fixed)); err == nil {
 		t.Error("want an error")
 	}
 	assertIntact(t, p, 0o600)
@@ -131,11 +119,11 @@ const crashEnv = "SALINT_WRITE_CRASH_FILE"
 // manifest.
 func TestWriteFile_CrashBeforeRenameLeavesNoPartialFile(t *testing.T) {
 	if path := os.Getenv(crashEnv); path != "" {
-		rename = func(string, string) error {
+		crash := disk{rename: func(string, string) error {
 			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 			select {} // the signal arrives
-		}
-		_ = WriteFile(path, []byte(original), []byte(fixed))
+		}}
+		_ = crash.writeFile(path, []byte(original), []byte(fixed))
 		t.Fatal("the process was not killed")
 	}
 	self, err := os.Executable()
@@ -340,17 +328,17 @@ func TestWriteFile_KeepsOwnerGroupAndSpecialBits(t *testing.T) {
 // (issue 18: one edit was lost while both reported success). The rename
 // is slowed so that without the lock both would pass the check.
 func TestWriteFile_ConcurrentFixersLoseNoEdit(t *testing.T) {
-	setSeams(t, nil, func(from, to string) error {
+	slow := disk{rename: func(from, to string) error {
 		time.Sleep(5 * time.Millisecond)
 		return os.Rename(from, to)
-	})
+	}}
 	for round := range 20 {
 		p := fileIn(t, 0o644)
 		edits := []string{fixed, original + "# the other fixer\n"}
 		errs := make([]error, len(edits))
 		var wg sync.WaitGroup
 		for i, e := range edits {
-			wg.Go(func() { errs[i] = WriteFile(p, []byte(original), []byte(e)) })
+			wg.Go(func() { errs[i] = slow.writeFile(p, []byte(original), []byte(e)) })
 		}
 		wg.Wait()
 		data, _ := os.ReadFile(p)
