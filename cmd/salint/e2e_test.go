@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/salint/salint/rules/rulestest"
 )
 
 // requireTool finds name on PATH, or skips (fails in CI).
@@ -83,19 +85,6 @@ func (r *cmdRunner) must(name string, args ...string) string {
 	return out
 }
 
-func writeTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, text := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // hookRepo makes a git repository of this checkout's current files (the
 // committed ones and the changes not yet committed), as a user's
 // pre-commit would fetch it, and returns its path and commit.
@@ -113,7 +102,7 @@ func hookRepo(t *testing.T) (string, string) {
 		if err != nil {
 			continue // deleted in the working tree
 		}
-		writeTree(t, dir, map[string]string{name: string(data)})
+		rulestest.WriteFiles(t, dir, map[string]string{name: string(data)})
 	}
 	r := newRunner(t, dir)
 	r.must("git", "init", "-q")
@@ -171,7 +160,7 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 		"GOCACHE="+goEnv(t, "GOCACHE"),
 	)
 	r.must("git", "init", "-q")
-	writeTree(t, user, map[string]string{
+	rulestest.WriteFiles(t, user, map[string]string{
 		".pre-commit-config.yaml": preCommitConfig(t, hooks, rev),
 		"base/accounts.yaml":      e2eAccounts,
 	})
@@ -186,7 +175,7 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 	}
 
 	t.Run("pass: the account lives in a file that is not staged", func(t *testing.T) {
-		writeTree(t, user, map[string]string{"apps/web.yaml": e2eWeb})
+		rulestest.WriteFiles(t, user, map[string]string{"apps/web.yaml": e2eWeb})
 		r.must("git", "add", "apps/web.yaml")
 		out, ok := r.run("git", "commit", "-m", "web")
 		if !ok || !strings.Contains(out, "salint") || !strings.Contains(out, "Passed") {
@@ -196,7 +185,7 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 
 	t.Run("fail: a missing account blocks the commit", func(t *testing.T) {
 		before := commits()
-		writeTree(t, user, map[string]string{"apps/ghost.yaml": e2eGhost})
+		rulestest.WriteFiles(t, user, map[string]string{"apps/ghost.yaml": e2eGhost})
 		r.must("git", "add", "apps/ghost.yaml")
 		out, ok := r.run("git", "commit", "-m", "ghost")
 		t.Logf("git commit output:\n%s", out)
@@ -230,14 +219,14 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 		// with the report (issue 18).
 		before := commits()
 		victim := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: victim, namespace: shop}\n"
-		writeTree(t, user, map[string]string{
+		rulestest.WriteFiles(t, user, map[string]string{
 			"victim.yaml": victim,
 			"quiet.yaml":  "rules:\n  missing-service-account: {enabled: false}\n",
 		})
 		r.must("git", "add", "victim.yaml", "quiet.yaml")
 		r.must("git", "commit", "-q", "--no-verify", "-m", "victim")
 		before++
-		writeTree(t, user, map[string]string{
+		rulestest.WriteFiles(t, user, map[string]string{
 			"--config=quiet.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: config, namespace: shop}\n",
 			"-ovictim.yaml":       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flag, namespace: shop}\n",
 			"apps/ghost.yaml":     e2eGhost,
@@ -278,10 +267,10 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 	})
 
 	t.Run("pass: a comment is not blamed for what was broken before", func(t *testing.T) {
-		writeTree(t, user, map[string]string{"apps/ghost.yaml": e2eGhost})
+		rulestest.WriteFiles(t, user, map[string]string{"apps/ghost.yaml": e2eGhost})
 		r.must("git", "add", "apps/ghost.yaml")
 		r.must("git", "commit", "-q", "--no-verify", "-m", "legacy ghost")
-		writeTree(t, user, map[string]string{"apps/ghost.yaml": "# owned by team ghost\n" + e2eGhost})
+		rulestest.WriteFiles(t, user, map[string]string{"apps/ghost.yaml": "# owned by team ghost\n" + e2eGhost})
 		r.must("git", "add", "apps/ghost.yaml")
 		if out, ok := r.run("git", "commit", "-m", "comment"); !ok {
 			t.Fatalf("a commit that only adds a comment was blamed for an older finding:\n%s", out)
@@ -291,7 +280,7 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 	})
 
 	t.Run("pass: a staged Helm template is excluded, as documented", func(t *testing.T) {
-		writeTree(t, user, map[string]string{
+		rulestest.WriteFiles(t, user, map[string]string{
 			"charts/app/Chart.yaml":        "apiVersion: v2\nname: app\nversion: 0.1.0\n",
 			"charts/app/templates/sa.yaml": "{{- if .Values.serviceAccount.create }}\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Values.serviceAccount.name }}\n{{- end }}\n",
 		})
@@ -303,7 +292,7 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 
 	t.Run("fix: salint-fix rewrites the staged file, the next commit passes", func(t *testing.T) {
 		before := commits()
-		writeTree(t, user, map[string]string{"apps/debug.yaml": e2eOldField})
+		rulestest.WriteFiles(t, user, map[string]string{"apps/debug.yaml": e2eOldField})
 		r.must("git", "add", "apps/debug.yaml")
 		out, ok := r.run("git", "commit", "-m", "debug")
 		if ok || !strings.Contains(out, "files were modified by this hook") {
