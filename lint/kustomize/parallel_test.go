@@ -10,7 +10,8 @@ import (
 // The first builds of a process run in parallel while kyaml has not read
 // its OpenAPI schema yet: one build reading it (a strategic-merge patch)
 // must not race another asking whether a kind is namespaced (go test
-// -race; CI runs this test so).
+// -race; CI runs this test so). Not t.Parallel: ResetOpenAPI resets
+// kyaml's process-wide schema under any build running beside it.
 func TestBuild_ParallelBuildsBeforeTheSchemaIsRead(t *testing.T) {
 	dir := t.TempDir()
 	var dirs []string
