@@ -201,18 +201,7 @@ replacements:
 `,
 		"secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  password: " + canary + "\n",
 	})
-	res, err := lint.Run(lint.Options{Input: lint.Input{Paths: []string{dir}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errs bytes.Buffer
-	WriteErrors(&errs, res.Errors, false)
-	if !strings.Contains(errs.String(), `node contents:\n`+model.Redacted) {
-		t.Fatalf("no kustomize error quoting the Secret, redacted:\n%s", errs.String())
-	}
-	if strings.Contains(errs.String(), canary) {
-		t.Errorf("the Secret value is printed:\n%s", errs.String())
-	}
+	assertBuildErrorScrubbed(t, dir, canary, "the Secret")
 }
 
 // TestSecretValues_FailedOverlayScrubsItsBase: the PATH is an overlay, the
@@ -232,16 +221,24 @@ replacements:
     fieldPaths: [stringData.password.host]
 `,
 	})
-	res, err := lint.Run(lint.Options{Input: lint.Input{Paths: []string{filepath.Join(dir, "overlay")}}})
+	assertBuildErrorScrubbed(t, filepath.Join(dir, "overlay"), canary, "the base's Secret")
+}
+
+// assertBuildErrorScrubbed lints path, whose build fails quoting secret
+// (a Secret holding canary), and checks that the input errors quote it
+// with its value redacted.
+func assertBuildErrorScrubbed(t *testing.T, path, canary, secret string) {
+	t.Helper()
+	res, err := lint.Run(lint.Options{Input: lint.Input{Paths: []string{path}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var errs bytes.Buffer
 	WriteErrors(&errs, res.Errors, false)
 	if !strings.Contains(errs.String(), `node contents:\n`+model.Redacted) {
-		t.Fatalf("no kustomize error quoting the base's Secret, redacted:\n%s", errs.String())
+		t.Fatalf("no kustomize error quoting %s, redacted:\n%s", secret, errs.String())
 	}
 	if strings.Contains(errs.String(), canary) {
-		t.Errorf("the base's Secret value is printed:\n%s", errs.String())
+		t.Errorf("%s value is printed:\n%s", secret, errs.String())
 	}
 }
