@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -133,6 +134,9 @@ func TestConfigSchema_RuleIDsAreTheCatalog(t *testing.T) {
 	}
 }
 
+// commentedKeys matches a commented-out line of YAML in ConfigTemplate.
+var commentedKeys = regexp.MustCompile(`(?m)^# ( *(?:[a-zA-Z-]+:|- ).*)$`)
+
 // configExample is a config text found in the documentation or testdata.
 type configExample struct {
 	where string
@@ -158,6 +162,8 @@ func configExamples(t *testing.T) []configExample {
 			}
 		}
 	}
+	// The template, with its example lines uncommented.
+	out = append(out, configExample{"ConfigTemplate, uncommented", commentedKeys.ReplaceAll([]byte(ConfigTemplate), []byte("$1"))})
 	err := filepath.WalkDir("../testdata", func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -206,6 +212,25 @@ func TestConfigSchema_ValidatesTheExamples(t *testing.T) {
 	}
 	if accepted < 5 {
 		t.Errorf("only %d example configs found (of %d): the search is broken", accepted, len(examples))
+	}
+}
+
+// TestConfigTemplate_IsCommentedOut: salint init writes it as a start,
+// which changes nothing until a line is uncommented; the uncommented
+// examples are checked with the other examples.
+func TestConfigTemplate_IsCommentedOut(t *testing.T) {
+	cfg, err := ParseConfig([]byte(ConfigTemplate))
+	if err != nil || !reflect.DeepEqual(cfg, &Config{}) {
+		t.Errorf("ConfigTemplate sets something or does not parse: %+v, %v", cfg, err)
+	}
+	uncommented := commentedKeys.ReplaceAll([]byte(ConfigTemplate), []byte("$1"))
+	if _, err := ParseConfig(uncommented); err != nil {
+		t.Fatalf("ConfigTemplate uncommented: %v\n%s", err, uncommented)
+	}
+	for _, f := range yamlFields(reflect.TypeFor[Config]()) {
+		if !bytes.Contains(uncommented, []byte("\n"+f.name+":")) {
+			t.Errorf("ConfigTemplate does not show key %s", f.name)
+		}
 	}
 }
 

@@ -113,6 +113,10 @@ func newFlagSet(name, synopsis, long string, e *env) *pflag.FlagSet {
 // parseFlags parses args; done is true when the command should return code.
 func parseFlags(fs *pflag.FlagSet, args []string, e *env) (code int, done bool) {
 	fs.BoolP("help", "h", false, "show this help")
+	if e.flagsOnly != nil {
+		e.flagsOnly(fs)
+		return exitOK, true
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK, true
