@@ -71,12 +71,16 @@ func completionCommands() []completionCommand {
 // takesValue reports a flag followed by a value (not a switch).
 func takesValue(f *pflag.Flag) bool { return f.NoOptDefVal == "" }
 
-// flagHelp is a flag's help on one line, without pflag's `NAME` quotes
-// and without the characters the shells' completion syntaxes give a meaning.
-var flagHelpUnsafe = regexp.MustCompile("[`'\"\\[\\]:$\\\\]")
+// helpUnsafe are the characters of a help text that the scripts' syntax
+// would read (pflag's `NAME` quotes, zsh's [description] brackets): left
+// out. A single quote is kept, escaped for the single-quoted strings.
+var helpUnsafe = regexp.MustCompile("[`\"\\[\\]$\\\\]")
 
-func flagHelp(f *pflag.Flag) string {
-	return strings.Join(strings.Fields(flagHelpUnsafe.ReplaceAllString(f.Usage, "")), " ")
+// quoted is a help text as the scripts write it between single quotes,
+// on one line.
+func quoted(help string) string {
+	help = strings.Join(strings.Fields(helpUnsafe.ReplaceAllString(help, "")), " ")
+	return strings.ReplaceAll(help, "'", `'\''`)
 }
 
 func writeBashCompletion(w io.Writer, cmds []completionCommand) {
@@ -134,7 +138,7 @@ _salint() {
   commands=(
 `)
 	for _, c := range cmds {
-		fmt.Fprintf(w, "    '%s:%s'\n", c.name, flagHelpUnsafe.ReplaceAllString(c.summary, ""))
+		fmt.Fprintf(w, "    '%s:%s'\n", c.name, quoted(c.summary))
 	}
 	fmt.Fprint(w, `  )
   if (( CURRENT == 2 )); then
@@ -153,9 +157,9 @@ _salint() {
 			if takesValue(f) {
 				value = ":value:_files"
 			}
-			fmt.Fprintf(w, "        '--%s[%s]%s' \\\n", f.Name, flagHelp(f), value)
+			fmt.Fprintf(w, "        '--%s[%s]%s' \\\n", f.Name, quoted(f.Usage), value)
 			if f.Shorthand != "" {
-				fmt.Fprintf(w, "        '-%s[%s]%s' \\\n", f.Shorthand, flagHelp(f), value)
+				fmt.Fprintf(w, "        '-%s[%s]%s' \\\n", f.Shorthand, quoted(f.Usage), value)
 			}
 		}
 		fmt.Fprint(w, "        '*:file:_files' ;;\n")
@@ -177,7 +181,7 @@ func writeFishCompletion(w io.Writer, cmds []completionCommand) {
 		names = append(names, c.name)
 	}
 	for _, c := range cmds {
-		fmt.Fprintf(w, "complete -c salint -f -n 'not __fish_seen_subcommand_from %s' -a %s -d '%s'\n", strings.Join(names, " "), c.name, flagHelpUnsafe.ReplaceAllString(c.summary, ""))
+		fmt.Fprintf(w, "complete -c salint -f -n 'not __fish_seen_subcommand_from %s' -a %s -d '%s'\n", strings.Join(names, " "), c.name, quoted(c.summary))
 	}
 	for _, c := range cmds {
 		for _, f := range c.flags {
@@ -188,7 +192,7 @@ func writeFishCompletion(w io.Writer, cmds []completionCommand) {
 			if takesValue(f) {
 				line += " -r -F"
 			}
-			fmt.Fprintf(w, "%s -d '%s'\n", line, flagHelp(f))
+			fmt.Fprintf(w, "%s -d '%s'\n", line, quoted(f.Usage))
 		}
 	}
 }

@@ -116,6 +116,28 @@ COMP_WORDS=(`+words+`); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _salint; echo "${CO
 	}
 }
 
+// TestCompletion_Fish runs the fish script where fish is installed: it
+// completes a command, a flag, and keeps a help's quote.
+func TestCompletion_Fish(t *testing.T) {
+	fish, err := exec.LookPath("fish")
+	if err != nil {
+		t.Skip("fish is not installed: its script is not run")
+	}
+	file := filepath.Join(t.TempDir(), "salint.fish")
+	if err := os.WriteFile(file, []byte(script(t, "fish")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for line, want := range map[string]string{
+		"salint acc":           "accounts\tshow each namespace's accounts and what runs as them",
+		"salint accounts --wi": "--wide\t",
+	} {
+		out, err := exec.Command(fish, "--no-config", "-c", "source "+file+"; complete -C '"+line+"'").CombinedOutput()
+		if err != nil || !strings.HasPrefix(string(out), want) {
+			t.Errorf("%q completes to %q (%v), want %q...", line, out, err, want)
+		}
+	}
+}
+
 // TestCompletion_ZshAndFishParse checks the other scripts' syntax where
 // the shell is installed.
 func TestCompletion_ZshAndFishParse(t *testing.T) {
