@@ -41,6 +41,10 @@ type Config struct {
 
 	// dir is the directory of the config file; ignore paths are relative to it.
 	dir string
+	// file is the config file's path and ignoreLines the line of each
+	// Ignore entry in it (0 when unknown), for notices about the entries.
+	file        string
+	ignoreLines []int
 }
 
 // RuleConfig adjusts one rule.
@@ -105,6 +109,7 @@ func LoadConfig(file string) (*Config, error) {
 	if err == nil {
 		cfg.dir = filepath.Dir(abs)
 	}
+	cfg.file = file
 	return cfg, nil
 }
 
@@ -161,14 +166,15 @@ func ParseConfig(data []byte) (*Config, error) {
 		}
 		return nil, &ConfigError{Problems: []ConfigProblem{decoderProblem(err)}}
 	}
+	cfg := &Config{}
 	if len(doc.Content) > 0 {
 		var problems []ConfigProblem
 		checkShape(doc.Content[0], reflect.TypeFor[Config](), "", &problems)
 		if len(problems) > 0 {
 			return nil, &ConfigError{Problems: problems}
 		}
+		cfg.ignoreLines = itemLines(doc.Content[0], "ignore")
 	}
-	cfg := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
@@ -176,6 +182,20 @@ func ParseConfig(data []byte) (*Config, error) {
 		return nil, &ConfigError{Problems: []ConfigProblem{decoderProblem(err)}}
 	}
 	return cfg, cfg.validate()
+}
+
+// itemLines is the line of each item of the list under key in mapping m.
+func itemLines(m *yaml.Node, key string) []int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key && m.Content[i+1].Kind == yaml.SequenceNode {
+			lines := make([]int, len(m.Content[i+1].Content))
+			for j, item := range m.Content[i+1].Content {
+				lines[j] = item.Line
+			}
+			return lines
+		}
+	}
+	return nil
 }
 
 // decoderProblem turns go-yaml's "yaml: line N: msg" into a located problem.
@@ -352,25 +372,113 @@ func (c *Config) validate() error {
 
 // ignores reports whether an ignore entry silences f.
 func (c *Config) ignores(f *rules.Finding) bool {
-	for _, ig := range c.Ignore {
-		if ig.Rule != "" && ig.Rule != "*" && ig.Rule != f.Rule {
-			continue
-		}
-		if ig.Kind != "" && (f.Object == nil || ig.Kind != f.Object.Kind) {
-			continue
-		}
-		if ig.Namespace != "" && (f.Object == nil || ig.Namespace != f.Object.Namespace) {
-			continue
-		}
-		if ig.Name != "" && (f.Object == nil || ig.Name != f.Object.Name) {
-			continue
-		}
-		if ig.Path != "" && !globMatch(ig.Path, c.relPath(f.Pos.File)) {
-			continue
-		}
-		return true
+	return slices.ContainsFunc(c.Ignore, func(ig IgnoreEntry) bool { return c.silences(ig, f) })
+}
+
+// silences reports whether ig silences f.
+func (c *Config) silences(ig IgnoreEntry, f *rules.Finding) bool {
+	return (ig.Rule == "" || ig.Rule == "*" || ig.Rule == f.Rule) && c.selects(ig, f.Object, f.Pos.File)
+}
+
+// selects reports whether ig's object fields (kind, namespace, name, path)
+// match o, an object in file; an entry with none of them selects anything.
+func (c *Config) selects(ig IgnoreEntry, o *model.Object, file string) bool {
+	if o == nil && (ig.Kind != "" || ig.Namespace != "" || ig.Name != "") {
+		return false
 	}
-	return false
+	return (ig.Kind == "" || ig.Kind == o.Kind) &&
+		(ig.Namespace == "" || ig.Namespace == o.Namespace) &&
+		(ig.Name == "" || ig.Name == o.Name) &&
+		(ig.Path == "" || globMatch(ig.Path, c.relPath(file)))
+}
+
+// unmatchedIgnores are notices for the ignore entries that silence
+// nothing because they select no object read (a kind in the wrong case,
+// a misspelled name): at the entry's line, with the closest value. An
+// entry that selects objects but silenced nothing in this run stays
+// quiet: the findings it was for may have been fixed, or a run may read
+// only part of the repository.
+func (c *Config) unmatchedIgnores(objects []*model.Object, silenced []Suppression) []model.Error {
+	var out []model.Error
+	for i, ig := range c.Ignore {
+		if ig.Kind == "" && ig.Namespace == "" && ig.Name == "" && ig.Path == "" {
+			continue // selects every object
+		}
+		if slices.ContainsFunc(silenced, func(s Suppression) bool { return !s.InSource && c.silences(ig, &s.Finding) }) ||
+			slices.ContainsFunc(objects, func(o *model.Object) bool { return c.selects(ig, o, o.Source.Path) }) {
+			continue
+		}
+		pos := model.Position{File: "config"} // parsed from text that is not a file's (salint fn's functionConfig)
+		if c.file != "" && i < len(c.ignoreLines) {
+			pos = model.Position{File: c.file, Line: c.ignoreLines[i]}
+		}
+		out = append(out, model.Error{Pos: pos, Message: fmt.Sprintf("ignore[%d] (%s) matches no object: %s; it silences nothing", i, ig.selectors(), c.whyNoObject(ig, objects))})
+	}
+	return out
+}
+
+// selectors is ig's object fields as written: "kind: deployment, name: web".
+func (ig IgnoreEntry) selectors() string {
+	var parts []string
+	for _, f := range ig.objectFields() {
+		if f.value != "" {
+			parts = append(parts, f.key+": "+f.value)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+type ignoreField struct {
+	key, value string
+	of         func(o *model.Object) string
+}
+
+// objectFields are ig's fields compared with an object's.
+func (ig IgnoreEntry) objectFields() []ignoreField {
+	return []ignoreField{
+		{"kind", ig.Kind, func(o *model.Object) string { return o.Kind }},
+		{"namespace", ig.Namespace, func(o *model.Object) string { return o.Namespace }},
+		{"name", ig.Name, func(o *model.Object) string { return o.Name }},
+		{"path", ig.Path, nil},
+	}
+}
+
+// whyNoObject names the first field of ig that no object has, with the
+// closest value objects have (the same word in another case first).
+func (c *Config) whyNoObject(ig IgnoreEntry, objects []*model.Object) string {
+	for _, f := range ig.objectFields() {
+		if f.value == "" {
+			continue
+		}
+		if f.of == nil {
+			if !slices.ContainsFunc(objects, func(o *model.Object) bool { return globMatch(f.value, c.relPath(o.Source.Path)) }) {
+				return fmt.Sprintf("no file read matches path %q", f.value)
+			}
+			continue
+		}
+		seen := map[string]bool{}
+		var values []string
+		for _, o := range objects {
+			if v := f.of(o); v != "" && !seen[v] {
+				seen[v] = true
+				values = append(values, v)
+			}
+		}
+		if seen[f.value] {
+			continue
+		}
+		msg := fmt.Sprintf("no object has %s %q", f.key, f.value)
+		sort.Strings(values)
+		closest := rules.Closest(f.value, values)
+		if i := slices.IndexFunc(values, func(v string) bool { return strings.EqualFold(v, f.value) }); i >= 0 {
+			closest = values[i]
+		}
+		if closest != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", closest)
+		}
+		return msg
+	}
+	return "no object has all of them"
 }
 
 // relPath expresses a finding's file relative to the config directory.

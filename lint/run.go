@@ -149,6 +149,9 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 		res.Silenced = append(res.Silenced, r.suppressed...)
 	}
 	res.Suppressed = len(res.Silenced)
+	if len(active) > 0 {
+		res.Notices = append(res.Notices, cfg.unmatchedIgnores(b.Objects, res.Silenced)...)
+	}
 	sort.SliceStable(res.Silenced, func(i, j int) bool { return rules.FindingLess(res.Silenced[i].Finding, res.Silenced[j].Finding) })
 	rules.SortFindings(res.Findings)
 	res.Findings = kustomize.Dedupe(res.Findings)

@@ -36,17 +36,18 @@ func Closest(name string, candidates []string) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, or limit+1
-// as soon as it is known to exceed limit: a row whose smallest entry is
-// over the limit can only grow (most candidates of a hint stop after a few
-// rows).
+// editDistance is the edit distance between a and b, a swap of two
+// neighbouring characters counting as one edit ("lnit" is as close to
+// "lint" as to "init"), or limit+1 as soon as it is known to exceed limit:
+// a row whose smallest entry is over the limit can only grow (most
+// candidates of a hint stop after a few rows).
 func editDistance(a, b string, limit int) int {
-	var buf [2 * 64]int
-	var prev, cur []int
+	var buf [3 * 64]int
+	var prev2, prev, cur []int
 	if len(b)+1 <= 64 {
-		prev, cur = buf[:len(b)+1], buf[64:64+len(b)+1]
+		prev2, prev, cur = buf[:len(b)+1], buf[64:64+len(b)+1], buf[128:128+len(b)+1]
 	} else {
-		prev, cur = make([]int, len(b)+1), make([]int, len(b)+1)
+		prev2, prev, cur = make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
 	}
 	for j := range prev {
 		prev[j] = j
@@ -60,12 +61,15 @@ func editDistance(a, b string, limit int) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 			rowMin = min(rowMin, cur[j])
 		}
 		if rowMin > limit {
 			return limit + 1
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }

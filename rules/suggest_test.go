@@ -18,6 +18,10 @@ func TestEditDistance_StopsPastTheLimit(t *testing.T) {
 		{"", "abc", 3, 3},
 		{"missing-00001", "account-00001", 3, 4},
 		{long, long + "b", 3, 1}, // longer than the stack buffer
+		{"lnit", "lint", 3, 1},   // a swap of neighbours is one edit
+		{"lnit", "init", 3, 1},
+		{"abcd", "badc", 3, 2},
+		{long + "ab", long + "ba", 3, 1},
 	}
 	for _, tt := range tests {
 		if got := editDistance(tt.a, tt.b, tt.limit); got != tt.want {

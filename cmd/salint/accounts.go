@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"io"
+
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/accounts"
 	"github.com/salint/salint/lint/report"
@@ -15,7 +18,8 @@ exists, the roles bound to it, and the workloads that run as it with the
 token and pull secrets their pods end up with.
 
 PATHs are read as 'salint lint' reads them, with the same namespace
-defaulting, config and kustomize builds. Formats: text (a table per namespace), json (schema in
+defaulting, config and kustomize builds. Formats: text (a list per
+namespace that fits 100 columns; --wide: one table, a line per item), json (schema in
 docs/accounts.md), dot (Graphviz: pipe into 'dot -Tsvg') and mermaid (for
 Markdown renderers such as GitHub's).
 
@@ -37,12 +41,16 @@ func runAccounts(args []string, e *env) int {
 	in.hide(fs, "enable", "disable", "root")
 	var output outputFlags
 	output.register(fs, accounts.Formats, "view")
+	wide := fs.Bool("wide", false, "text format: one table per namespace, a line per account and item, however wide")
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
 	usageErr := usageErrors("accounts", e)
 	if err := output.validate(); err != nil {
 		return usageErr(err)
+	}
+	if *wide && output.format != "text" {
+		return usageErr(fmt.Errorf("--wide is for --format text, not %s", output.format))
 	}
 	opts, err := in.options(fs.Args(), e)
 	if err != nil {
@@ -60,7 +68,11 @@ func runAccounts(args []string, e *env) int {
 	defer abortOut()
 	view := accounts.Build(res.Bundle)
 	view.SetInputs(res.Errors, res.Notices)
-	if err := accounts.Write(out, view, output.format); err != nil {
+	write := accounts.Write
+	if *wide {
+		write = func(w io.Writer, v *accounts.View, _ string) error { return accounts.WriteTable(w, v) }
+	}
+	if err := write(out, view, output.format); err != nil {
 		return usageErr(err)
 	}
 	if err := closeOut(); err != nil {

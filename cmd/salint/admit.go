@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/report"
+	"github.com/salint/salint/mutate"
 	"github.com/salint/salint/mutate/admit"
 )
 
@@ -27,8 +29,14 @@ names them) goes to standard error with the API server's message, and the
 exit code is 1. Silencing annotations and ignore: entries do not apply: this
 shows what the cluster does.
 
+--diff prints instead what admission changes, as a unified diff per admitted
+object (the object as written, then as admitted; Secrets are never shown).
+-f json writes each admitted pod spec and what admission set in it (account,
+token volume, copied pull secrets), the rejections, notes and input errors.
+
 Examples:
   salint admit deploy/
+  salint admit --diff deploy/
   salint admit -n shop pod.yaml
   helm template chart/ | salint admit -
 
@@ -40,10 +48,19 @@ func runAdmit(args []string, e *env) int {
 	var in inputFlags
 	in.register(fs)
 	in.hide(fs, "enable", "disable") // no rule runs
+	var output outputFlags
+	output.register(fs, []string{"yaml", "json"}, "preview")
+	showDiff := fs.Bool("diff", false, "print what admission changes, a unified diff per object, instead of the admitted bundle")
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
 	usageErr := usageErrors("admit", e)
+	if err := output.validate(); err != nil {
+		return usageErr(err)
+	}
+	if *showDiff && output.format != "yaml" {
+		return usageErr(fmt.Errorf("--diff writes a diff; it does not take --format %s", output.format))
+	}
 	opts, err := in.options(fs.Args(), e)
 	if err != nil {
 		return usageErr(err)
@@ -55,8 +72,27 @@ func runAdmit(args []string, e *env) int {
 	if err != nil {
 		return usageErr(err)
 	}
-	if _, err := e.stdout.Write(out.Output); err != nil {
+	w, commit, abort, err := output.writer(e)
+	if err != nil {
 		return usageErr(err)
+	}
+	defer abort()
+	switch {
+	case output.format == "json":
+		err = admit.WriteJSON(w, out, res.Errors, res.Notices, res.Scrub)
+	case *showDiff:
+		err = writeAdmitDiffs(w, out, res.Scrub)
+	default:
+		_, err = w.Write(out.Output)
+	}
+	if err == nil {
+		err = commit()
+	}
+	if err != nil {
+		return usageErr(err)
+	}
+	if output.format == "json" { // JSON carries them all
+		return admitExit(res, out)
 	}
 	report.WriteInputs(e.stderr, res, false)
 	for _, n := range out.Notes {
@@ -65,6 +101,10 @@ func runAdmit(args []string, e *env) int {
 	for _, r := range out.Rejections {
 		fmt.Fprintf(e.stderr, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(r.Object.String()), safetext.Escape(res.Scrub(r.Message)))
 	}
+	return admitExit(res, out)
+}
+
+func admitExit(res *lint.Result, out *admit.Result) int {
 	switch {
 	case len(res.Errors) > 0:
 		return exitError
@@ -72,4 +112,18 @@ func runAdmit(args []string, e *env) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// writeAdmitDiffs writes, per admitted object, the diff from the object as
+// written to the object as admitted. mutate.Diff leaves Secret value lines
+// out (admission changes only pods), and scrub takes out any value of the
+// input's Secrets.
+func writeAdmitDiffs(w io.Writer, out *admit.Result, scrub func(string) string) error {
+	for _, a := range out.Admitted {
+		d := mutate.Diff(mutate.Change{Path: a.Pos.File + " (" + a.Object.String() + ")", Old: a.Before, New: a.After})
+		if _, err := io.WriteString(w, scrub(string(d))); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -115,6 +115,10 @@ func newFlagSet(name, synopsis, long string, e *env) *pflag.FlagSet {
 // parseFlags parses args; done is true when the command should return code.
 func parseFlags(fs *pflag.FlagSet, args []string, e *env) (code int, done bool) {
 	fs.BoolP("help", "h", false, "show this help")
+	if e.flagsOnly != nil {
+		e.flagsOnly(fs)
+		return exitOK, true
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK, true
@@ -180,6 +184,10 @@ to the repository root. Silence a finding with the
 annotation salint.io/ignore: "rule-id,..." (or "all") on the object or its pod
 template, or with an ignore: entry in .salint.yaml.
 
+Several outputs come from one run: each --format goes to the --output that
+follows it, and a --format without one to standard output (one at most):
+  salint lint --format sarif --output salint.sarif --format text .
+
 Examples:
   salint lint                                   the current directory
   salint lint deploy/ base/accounts.yaml        one bundle from both
@@ -196,7 +204,7 @@ func runLint(args []string, e *env) int {
 	var in inputFlags
 	in.register(fs)
 	var output outputFlags
-	output.register(fs, report.Formats, "report")
+	output.registerSeveral(fs, report.Formats, "report")
 	failOn := fs.String("fail-on", "warning", "lowest `SEVERITY` that makes the exit code 1: error, warning or info")
 	colorMode := fs.String("color", "auto", "colour text output: `WHEN` is auto (only on a terminal, not with NO_COLOR set), always or never")
 	var known knownFlags
@@ -232,36 +240,51 @@ func runLint(args []string, e *env) int {
 		return usageErr(err)
 	}
 
-	out, closeOut, abortOut, err := output.writer(e)
-	if err != nil {
-		return usageErr(err)
+	// One lint, one writer per output; the files are put in place only
+	// when every report is written.
+	type writer struct {
+		spec   outputSpec
+		out    io.Writer
+		rep    report.Report
+		commit func() error
 	}
-	defer abortOut()
-	useColor, err := colorWanted(*colorMode, output.format, out, e)
-	if err != nil {
-		return usageErr(err)
+	writers := make([]writer, 0, len(output.outputs))
+	carried, anyColor := true, false // carried by every output: then standard error stays quiet
+	for _, spec := range output.outputs {
+		out, commit, abort, err := openOutput(spec.file, e)
+		if err != nil {
+			return usageErr(err)
+		}
+		defer abort()
+		useColor, err := colorWanted(*colorMode, spec.format, out, e)
+		if err != nil {
+			return usageErr(err)
+		}
+		anyColor = anyColor || useColor
+		carried = carried && (spec.format == "json" || spec.format == "github")
+		writers = append(writers, writer{spec, out, report.Report{Result: res, Color: useColor, BaseDir: fingerprint.RepoRoot("."), Version: version}, commit})
 	}
-	rep := report.Report{Result: res, Color: useColor, BaseDir: fingerprint.RepoRoot("."), Version: version}
-	switch output.format {
-	case "json", "github":
-		// The report carries the input errors.
-	default:
-		report.WriteInputs(e.stderr, res, useColor && isTerminal(e.stderr))
+	if !carried {
+		report.WriteInputs(e.stderr, res, anyColor && isTerminal(e.stderr))
 		if res.Objects == 0 && len(res.Errors) == 0 {
 			// A CI job pointed at a directory of values files passes, but
 			// not in silence (the JSON says it as summary.objects).
 			fmt.Fprintln(e.stderr, "salint lint: notice: no Kubernetes objects in the input (documents without apiVersion and kind are skipped): nothing was checked")
 		}
 	}
-	if err := report.Write(out, output.format, rep); err != nil {
-		return usageErr(err)
+	for _, w := range writers {
+		if err := report.Write(w.out, w.spec.format, w.rep); err != nil {
+			return usageErr(err)
+		}
+		if summary := e.getenv("GITHUB_STEP_SUMMARY"); summary != "" && w.spec.format == "github" {
+			if err := appendSummary(summary, w.rep); err != nil {
+				return usageErr(fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err))
+			}
+		}
 	}
-	if err := closeOut(); err != nil {
-		return usageErr(err)
-	}
-	if summary := e.getenv("GITHUB_STEP_SUMMARY"); summary != "" && output.format == "github" {
-		if err := appendSummary(summary, rep); err != nil {
-			return usageErr(fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err))
+	for _, w := range writers {
+		if err := w.commit(); err != nil {
+			return usageErr(err)
 		}
 	}
 	switch {

@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/spf13/pflag"
 	"io"
 	"os"
 	"runtime/debug"
@@ -33,6 +34,9 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// flagsOnly, when set, receives the command's flag set instead of
+	// the command running (completion reads every command's flags).
+	flagsOnly func(*pflag.FlagSet)
 }
 
 type command struct {
@@ -50,6 +54,8 @@ func commands() []command {
 		{"accounts", "show each namespace's accounts and what runs as them", runAccounts},
 		{"rules", "list the rule catalog", runRules},
 		{"explain", "print the documentation of a rule", runExplain},
+		{"init", "write a commented .salint.yaml, print the pre-commit snippet", runInit},
+		{"completion", "print a shell completion script: bash, zsh or fish", runCompletion},
 		{"version", "print salint's version", runVersion},
 	}
 }

@@ -131,6 +131,13 @@ data:
 		t.Fatalf("admit exit %d:\n%s", code, out)
 	}
 	check("admit", out)
+	for _, args := range [][]string{{"--diff"}, {"-f", "json"}} {
+		out, code := salint(append([]string{"admit", "--no-config"}, append(args, dir)...)...)
+		if code == exitError || !strings.Contains(out, "serviceAccount") {
+			t.Fatalf("admit %v exit %d:\n%s", args, code, out)
+		}
+		check("admit "+strings.Join(args, " "), out)
+	}
 	if n := strings.Count(out, "<redacted>"); n < 3 {
 		t.Errorf("admit shows %d redacted values, want one per Secret value:\n%s", n, out)
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/accounts"
@@ -76,6 +77,39 @@ func TestExample_GoldenInEveryFormat(t *testing.T) {
 	for _, format := range accounts.Formats {
 		golden(t, root, "example."+extensions[format], render(t, v, format))
 	}
+	golden(t, root, "example.wide.txt", renderWide(t, v))
+}
+
+// renderWide is the text format as salint accounts --wide writes it: a table.
+func renderWide(t *testing.T, v *accounts.View) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := accounts.WriteTable(&buf, v); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestText_FitsHundredColumns reads every corpus source (the biggest
+// inputs salint is tried on: the table is up to 488 columns wide on them)
+// and wants no line of the text format wider than 100 columns.
+func TestText_FitsHundredColumns(t *testing.T) {
+	corpus := rulestest.Corpus(t)
+	t.Chdir(corpus)
+	sources, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range sources {
+		if !src.IsDir() || strings.HasPrefix(src.Name(), "_") {
+			continue
+		}
+		for i, line := range strings.Split(string(render(t, view(t, nil, src.Name()), "text")), "\n") {
+			if n := utf8.RuneCountInString(line); n > 100 {
+				t.Errorf("%s: line %d is %d columns wide: %s", src.Name(), i+1, n, line)
+			}
+		}
+	}
 }
 
 // corpusSources are the two corpus sources with golden views: metrics-server
@@ -96,6 +130,7 @@ func TestCorpus_GoldenInEveryFormat(t *testing.T) {
 		for _, format := range accounts.Formats {
 			golden(t, root, "corpus-"+src+"."+extensions[format], render(t, v, format))
 		}
+		golden(t, root, "corpus-"+src+".wide.txt", renderWide(t, v))
 	}
 }
 

@@ -100,19 +100,135 @@ func (s Summary) String() string {
 	return out
 }
 
-// WriteText writes a table per namespace. An account takes as many lines
-// as its longest list (definitions, pull secrets, roles, workloads); the
-// workload columns say what its pods get.
+// textWidth is the width WriteText keeps to, in columns.
+const textWidth = 100
+
+// WriteText writes each namespace's accounts as a list, one field a line
+// and one line per item, wrapped to fit 100 columns; WriteTable writes the
+// same as one wide table (salint accounts --wide).
 func WriteText(w io.Writer, v *View) error {
+	const labelWidth = 15 // "token secrets" and two spaces
+	// put writes text after label (or below the previous item), sub
+	// columns further in, wrapped lines two further still.
+	put := func(label, text string, sub int) {
+		at := 4 + labelWidth + sub
+		for k, line := range wrap(safetext.Escape(text), textWidth-at, 2) {
+			if k == 0 {
+				fmt.Fprintf(w, "    %-*s%s%s\n", labelWidth, label, strings.Repeat(" ", sub), line)
+			} else {
+				fmt.Fprintf(w, "%s  %s\n", strings.Repeat(" ", at), line)
+			}
+			label = ""
+		}
+	}
 	for i, n := range v.Namespaces {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		workloads := 0
+		fmt.Fprintln(w, namespaceLine(n))
 		for _, a := range n.Accounts {
-			workloads += len(a.Workloads)
+			c := accountColumns(n.Name, a)
+			fmt.Fprintf(w, "\n  %s\n", safetext.Escape(a.Name))
+			fields := []struct {
+				label string
+				items []string
+			}{
+				{"defined", c.defined}, {"automount", []string{c.automount}}, {"pull secrets", c.pulls},
+				{"token secrets", c.tokenSecrets}, {"bound to", c.roles}, {"run by", c.runBy},
+			}
+			for _, f := range fields {
+				if f.label == "token secrets" && len(f.items) == 0 {
+					continue // legacy token Secrets are rare: said only where there are some
+				}
+				if len(f.items) == 0 {
+					put(f.label, "-", 0)
+				}
+				for j, item := range f.items {
+					label := ""
+					if j == 0 {
+						label = f.label
+					}
+					put(label, item, 0)
+					if f.label == "run by" { // what the workload's pods get
+						if c.tokens[j] == "rejected" {
+							put("", "pods rejected: the account does not exist", 4)
+						} else {
+							put("", "token "+c.tokens[j]+"; pods pull with "+c.podPulls[j], 4)
+						}
+					}
+				}
+			}
 		}
-		fmt.Fprintf(w, "namespace %s: %s, %s\n", safetext.Escape(n.Name), plural.Count(len(n.Accounts), "account"), plural.Count(workloads, "workload"))
+	}
+	if len(v.Namespaces) > 0 {
+		fmt.Fprintln(w)
+	}
+	_, err := fmt.Fprintln(w, v.Summary())
+	return err
+}
+
+// wrap breaks s into lines of at most width columns, the lines after the
+// first indent columns narrower: at spaces, else after a '/' (paths), else
+// anywhere.
+func wrap(s string, width, indent int) []string {
+	var lines []string
+	line := []rune(nil)
+	limit := width
+	flush := func() {
+		lines = append(lines, string(line))
+		line, limit = nil, width-indent
+	}
+	for _, word := range strings.Split(s, " ") {
+		rs := []rune(word)
+		if line != nil && len(line)+1+len(rs) > limit {
+			flush()
+		}
+		for len(line)+len(rs) > limit {
+			cut := limit - len(line)
+			if slash := lastIndex(rs[:cut], '/'); slash > 0 {
+				cut = slash + 1
+			}
+			line = append(line, rs[:cut]...)
+			rs = rs[cut:]
+			flush()
+		}
+		if line != nil {
+			line = append(line, ' ')
+		}
+		line = append(line, rs...)
+	}
+	if line != nil || len(lines) == 0 {
+		lines = append(lines, string(line))
+	}
+	return lines
+}
+
+func lastIndex(rs []rune, r rune) int {
+	for i := len(rs) - 1; i >= 0; i-- {
+		if rs[i] == r {
+			return i
+		}
+	}
+	return -1
+}
+
+func namespaceLine(n *Namespace) string {
+	workloads := 0
+	for _, a := range n.Accounts {
+		workloads += len(a.Workloads)
+	}
+	return fmt.Sprintf("namespace %s: %s, %s", safetext.Escape(n.Name), plural.Count(len(n.Accounts), "account"), plural.Count(workloads, "workload"))
+}
+
+// WriteTable writes a table per namespace. An account takes as many lines
+// as its longest list (definitions, pull secrets, roles, workloads); the
+// workload columns say what its pods get.
+func WriteTable(w io.Writer, v *View) error {
+	for i, n := range v.Namespaces {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintln(w, namespaceLine(n))
 		var table bytes.Buffer
 		tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 		// Legacy token Secrets are rare: their column shows only where
@@ -124,7 +240,7 @@ func WriteText(w io.Writer, v *View) error {
 		header := []string{"ACCOUNT", "DEFINED", "AUTOMOUNT", "PULL SECRETS", "TOKEN SECRETS", "BOUND TO", "RUN BY", "TOKEN", "PODS PULL WITH"}
 		rows := [][]string{header}
 		for _, a := range n.Accounts {
-			rows = append(rows, accountRows(n.Name, a)...)
+			rows = append(rows, accountColumns(n.Name, a).rows()...)
 		}
 		for _, row := range rows {
 			if !tokens {
@@ -152,27 +268,31 @@ func WriteText(w io.Writer, v *View) error {
 	return err
 }
 
-func accountRows(ns string, a *Account) [][]string {
-	var defined []string
+// columns are what the text formats say about one account, as text.
+type columns struct {
+	name, automount                     string
+	defined, pulls, tokenSecrets, roles []string
+	runBy, tokens, podPulls             []string // one per workload
+}
+
+func accountColumns(ns string, a *Account) columns {
+	c := columns{name: a.Name, automount: accountTokenText(a.Automount)}
 	switch a.Status {
 	case Defined:
 		for _, p := range a.DefinedAt {
-			defined = append(defined, fmt.Sprintf("%s:%d", p.File, p.Line))
+			c.defined = append(c.defined, fmt.Sprintf("%s:%d", p.File, p.Line))
 		}
 	case Missing:
-		defined = []string{"MISSING"}
+		c.defined = []string{"MISSING"}
 	default:
-		defined = []string{a.Status}
+		c.defined = []string{a.Status}
 	}
-	pulls := make([]string, 0, len(a.PullSecrets))
 	for _, s := range a.PullSecrets {
-		pulls = append(pulls, secretText(s))
+		c.pulls = append(c.pulls, secretText(s))
 	}
-	roles := make([]string, 0, len(a.Roles))
 	for _, r := range a.Roles {
-		roles = append(roles, roleText(ns, r))
+		c.roles = append(c.roles, roleText(ns, r))
 	}
-	var runBy, tokens, podPulls []string
 	seen := map[string]int{}
 	for _, wl := range a.Workloads {
 		seen[wl.Kind+"/"+wl.Name]++
@@ -185,31 +305,35 @@ func accountRows(ns string, a *Account) [][]string {
 		case seen[id] > 1:
 			id += fmt.Sprintf(" (%s:%d)", wl.At.File, wl.At.Line)
 		}
-		runBy = append(runBy, id)
+		c.runBy = append(c.runBy, id)
 		if wl.Rejected {
-			tokens = append(tokens, "rejected")
-			podPulls = append(podPulls, "rejected")
+			c.tokens = append(c.tokens, "rejected")
+			c.podPulls = append(c.podPulls, "rejected")
 			continue
 		}
-		tokens = append(tokens, tokenText(wl.Token))
-		podPulls = append(podPulls, podPullText(wl.PullSecrets))
+		c.tokens = append(c.tokens, tokenText(wl.Token))
+		c.podPulls = append(c.podPulls, podPullText(wl.PullSecrets))
 	}
-	tokenSecrets := make([]string, 0, len(a.TokenSecrets))
 	for _, s := range a.TokenSecrets {
-		tokenSecrets = append(tokenSecrets, s.Name)
+		c.tokenSecrets = append(c.tokenSecrets, s.Name)
 	}
-	columns := [][]string{{a.Name}, defined, {accountTokenText(a.Automount)}, pulls, tokenSecrets, roles, runBy, tokens, podPulls}
+	return c
+}
+
+// rows lays the columns out as table rows: as many as the longest list.
+func (c columns) rows() [][]string {
+	cells := [][]string{{c.name}, c.defined, {c.automount}, c.pulls, c.tokenSecrets, c.roles, c.runBy, c.tokens, c.podPulls}
 	lines := 1
-	for _, c := range columns {
-		lines = max(lines, len(c))
+	for _, col := range cells {
+		lines = max(lines, len(col))
 	}
 	rows := make([][]string, lines)
 	for i := range rows {
-		rows[i] = make([]string, len(columns))
-		for j, c := range columns {
+		rows[i] = make([]string, len(cells))
+		for j, col := range cells {
 			switch {
-			case i < len(c):
-				rows[i][j] = c[i]
+			case i < len(col):
+				rows[i][j] = col[i]
 			case i == 0:
 				rows[i][j] = "-"
 			}

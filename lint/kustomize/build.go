@@ -17,12 +17,14 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
@@ -576,6 +578,10 @@ func locateError(kusts []*kustFile, err error) (model.Position, string) {
 		msg = strings.ReplaceAll(msg, k.abs, k.dir)
 	}
 	pos := errorEntry(kusts, msg)
+	if at, hint, ok := unknownField(kusts, msg); ok {
+		pos = at
+		msg += hint
+	}
 	if pluginsDisabled(msg) {
 		msg += " (salint runs exec and container plugins only with --enable-exec)"
 	}
@@ -621,6 +627,76 @@ func errorEntry(kusts []*kustFile, msg string) model.Position {
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score < hits[j].score })
 	return hits[0].pos
 }
+
+// unknownFieldRE matches kustomize's refusal of a field it does not know;
+// its message names the field, not the file nor the line.
+var unknownFieldRE = regexp.MustCompile(`invalid Kustomization: json: unknown field "([^"]*)"`)
+
+// unknownField locates the key kustomize refused (the first kustomization,
+// root first, that has it; its top level first) and, for a top-level key,
+// says the closest field kustomize knows.
+func unknownField(kusts []*kustFile, msg string) (model.Position, string, bool) {
+	m := unknownFieldRE.FindStringSubmatch(msg)
+	if m == nil {
+		return model.Position{}, "", false
+	}
+	for _, k := range kusts {
+		key, depth := findKey(k.root, m[1])
+		if key == nil {
+			continue
+		}
+		hint := ""
+		if c := rules.Closest(m[1], kustomizationFields()); depth == 0 && c != "" {
+			hint = fmt.Sprintf(" (did you mean %q?)", c)
+		}
+		return k.pos(key), hint, true
+	}
+	return model.Position{}, "", false
+}
+
+// findKey is the first mapping key named name under n, breadth first, and
+// how many mappings deep it is.
+func findKey(n *yaml.Node, name string) (*yaml.Node, int) {
+	level := []*yaml.Node{n}
+	for depth := 0; len(level) > 0; depth++ {
+		var next []*yaml.Node
+		for _, n := range level {
+			if n == nil {
+				continue
+			}
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == name {
+						return n.Content[i], depth
+					}
+				}
+			}
+			next = append(next, n.Content...)
+		}
+		level = next
+	}
+	return nil, 0
+}
+
+// kustomizationFields are the top-level fields of a kustomization, as
+// kustomize decodes them.
+var kustomizationFields = sync.OnceValue(func() []string {
+	var names []string
+	var add func(t reflect.Type)
+	add = func(t reflect.Type) {
+		for f := range t.Fields() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			switch {
+			case f.Anonymous && name == "":
+				add(f.Type)
+			case f.IsExported() && name != "" && name != "-":
+				names = append(names, name)
+			}
+		}
+	}
+	add(reflect.TypeFor[types.Kustomization]())
+	return names
+})
 
 // inputFS is the input as builds read it: the disk, with Options.Sources
 // in place of the files they name.

@@ -48,11 +48,31 @@ type Note struct {
 	Message string
 }
 
+// Admission is one pod spec admitted: what the API server set in it.
+type Admission struct {
+	Pos    model.Position
+	Object *model.Object
+	// Path is the pod spec's field path in the object ("spec.template.spec").
+	Path               string
+	ServiceAccountName string
+	// AccountDefaulted: serviceAccountName was not set (the deprecated
+	// serviceAccount, or "default", filled it).
+	AccountDefaulted bool
+	// TokenVolume is the projected token volume the containers mount; ""
+	// when the token is not mounted.
+	TokenVolume       string
+	PullSecretsCopied []string
+	// Before and After are the object as written and as admitted, encoded
+	// alike (block style), so that a diff shows only what admission set.
+	Before, After []byte
+}
+
 // Result is the admitted bundle and what was refused.
 type Result struct {
 	// Output is the bundle as YAML documents: admitted pods and templates
 	// re-encoded, every other document as it was, rejected Pods left out.
 	Output     []byte
+	Admitted   []Admission
 	Rejections []Rejection
 	Notes      []Note
 }
@@ -213,9 +233,11 @@ func (a *admitter) pod(p *model.PodSpec) {
 
 	spec := p.Node
 	blockStyle(spec, false) // new fields cannot go inside flow collections
+	adm := Admission{Pos: p.Object.Pos(p.Node), Object: p.Object, Path: p.Path, ServiceAccountName: name,
+		AccountDefaulted: p.ServiceAccountName.String() == "", PullSecretsCopied: copied, Before: encode(p.Object.Node)}
 	setAccount(spec, name)
 	if mount {
-		mountToken(spec, TokenVolumePrefix+suffix(p))
+		adm.TokenVolume = mountToken(spec, TokenVolumePrefix+suffix(p))
 	}
 	if len(copied) > 0 {
 		items := make([]*yaml.Node, len(copied))
@@ -224,7 +246,19 @@ func (a *admitter) pod(p *model.PodSpec) {
 		}
 		setValue(spec, "imagePullSecrets", seq(items...))
 	}
+	adm.After = encode(p.Object.Node)
+	a.res.Admitted = append(a.res.Admitted, adm)
 	a.changed[p.Object] = true
+}
+
+// encode is n as YAML, for Admission's Before and After: "" when it does
+// not encode (the output's render reports that).
+func encode(n *yaml.Node) []byte {
+	var b bytes.Buffer
+	if err := yaml.NewEncoder(&b).Encode(n); err != nil {
+		return nil
+	}
+	return b.Bytes()
 }
 
 // mirror applies the checks on mirror pods (spec §1.2).
@@ -310,8 +344,9 @@ func suffix(p *model.PodSpec) string {
 // mountToken is the API server's mountServiceAccountToken (spec §1.6): an
 // existing kube-api-access-* volume is reused; every init container and
 // container without a mount at the token path gets a read-only one; the
-// projected volume is added when some container needs it.
-func mountToken(spec *yaml.Node, newName string) {
+// projected volume is added when some container needs it. It returns the
+// volume the containers mount.
+func mountToken(spec *yaml.Node, newName string) string {
 	volName, hasVolume := newName, false
 	for _, v := range model.Get(spec, "volumes").Items() {
 		if n := model.Get(v, "name").String(); strings.HasPrefix(n, TokenVolumePrefix) {
@@ -341,6 +376,7 @@ func mountToken(spec *yaml.Node, newName string) {
 	if needed && !hasVolume {
 		appendItem(spec, "volumes", tokenVolume(volName))
 	}
+	return volName
 }
 
 // tokenVolume is TokenVolumeSource() as the API returns it (keys sorted).

@@ -237,9 +237,13 @@ func (f *File) parseChunk(c chunk, docIndex int) int {
 		}
 		if err != nil {
 			line, msg := YAMLErrorLine(err)
-			if construct := blockConstructs[msg]; construct != "" {
-				if at := faultLine(chunk, line, msg); at > 0 {
-					msg = fmt.Sprintf("%s (while parsing %s at line %d)", msg, construct, line+lineOffset)
+			if ctx, ok := yamlContexts[msg]; ok && line > 0 {
+				at := line
+				if ctx.faultLater {
+					at = faultLine(chunk, line, msg, ctx.flow)
+				}
+				if at > 0 {
+					msg = fmt.Sprintf("%s (%s at line %d)", msg, ctx.words, line+lineOffset)
 					line = at
 				}
 			}
@@ -292,19 +296,42 @@ var parserProblems = map[string]bool{
 	"found undefined tag handle":             true,
 }
 
-// blockConstructs names what go-yaml was parsing when it reports a
-// problem at the line where that construct starts, which may be far from
-// the fault (a key indented one space too far, lines later).
-var blockConstructs = map[string]string{
-	"did not find expected key":           "a block mapping",
-	"did not find expected '-' indicator": "a block sequence",
+// yamlContexts are the words go-yaml's errors leave out: what it was
+// parsing or scanning when it met each problem. It reports the line where
+// that construct starts, which for a collection may be far from the fault
+// (a key indented one space too far, lines later: faultLater); for a
+// scalar, the start is where to look (the quote that is not closed).
+// Problems met in more than one context are not listed.
+var yamlContexts = map[string]yamlContext{
+	"did not find expected key":                                    {words: "while parsing a block mapping", faultLater: true},
+	"did not find expected '-' indicator":                          {words: "while parsing a block sequence", faultLater: true},
+	"did not find expected ',' or ']'":                             {words: "while parsing a flow sequence", faultLater: true, flow: true},
+	"did not find expected ',' or '}'":                             {words: "while parsing a flow mapping", faultLater: true, flow: true},
+	"found unexpected end of stream":                               {words: "while scanning a quoted scalar"},
+	"found unexpected document indicator":                          {words: "while scanning a quoted scalar"},
+	"found unknown escape character":                               {words: "while parsing a quoted scalar"},
+	"did not find expected hexdecimal number":                      {words: "while parsing a quoted scalar"},
+	"found invalid Unicode character escape code":                  {words: "while parsing a quoted scalar"},
+	"could not find expected ':'":                                  {words: "while scanning a simple key"},
+	"found a tab character that violates indentation":              {words: "while scanning a plain scalar"},
+	"found a tab character where an indentation space is expected": {words: "while scanning a block scalar"},
+	"found an indentation indicator equal to 0":                    {words: "while scanning a block scalar"},
+	"did not find the expected '>'":                                {words: "while scanning a tag"},
+}
+
+type yamlContext struct {
+	words      string
+	faultLater bool // the fault may lie lines after the construct's start
+	flow       bool // a flow collection: see faultLine
 }
 
 // faultLine is the line of doc (1-based) where the problem msg, reported
 // by go-yaml at line start, lies: the shortest run of whole lines from the
 // top that fails with the same problem ends there, and one line less must
-// parse. 0 when that does not hold (the fault is not on one line).
-func faultLine(doc []byte, start int, msg string) int {
+// parse. 0 when that does not hold (the fault is not on one line). In a
+// flow collection one line less ends inside it and cannot parse, and the
+// fault may be on its first line (a bracket not closed).
+func faultLine(doc []byte, start int, msg string, flow bool) int {
 	lines := bytes.SplitAfter(doc, []byte{'\n'})
 	parse := func(n int) error {
 		var node yaml.Node
@@ -324,7 +351,10 @@ func faultLine(doc []byte, start int, msg string) int {
 	}
 	// Lines up to start hold no fault of this construct; all of them fail.
 	lo, hi := start, len(lines)
-	if lo < 1 || lo >= hi {
+	if flow {
+		lo = start - 1
+	}
+	if start < 1 || lo >= hi {
 		return 0
 	}
 	for hi-lo > 1 {
@@ -335,7 +365,7 @@ func faultLine(doc []byte, start int, msg string) int {
 			lo = mid
 		}
 	}
-	if hi <= start || !fails(hi) || parse(hi-1) != nil {
+	if hi <= lo || !fails(hi) || (!flow && parse(hi-1) != nil) {
 		return 0
 	}
 	return hi
