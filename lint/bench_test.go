@@ -52,7 +52,7 @@ func lintInput(tb testing.TB, dir string, in Input) *Result {
 // bareDecode is the baseline (bench.Decode) after the same walk. It
 // returns the number of documents decoded.
 func bareDecode(tb testing.TB, dir string) int {
-	paths, _, _ := collect([]string{dir})
+	paths, _, _, _ := collect([]string{dir})
 	docs, err := bench.Decode(paths)
 	if err != nil {
 		tb.Error(err)
