@@ -43,8 +43,11 @@ type Input struct {
 	// (read again, checked, only to compute a fix). fix keeps the bytes
 	// it edits.
 	ReportOnly bool
-	// Helm is what the Helm charts found in the input are rendered with.
-	Helm helm.Options
+	// Helm is what the Helm charts found in the input are rendered with
+	// (the flags); HelmCharts, by absolute chart directory, what one chart
+	// is rendered with before them (the config).
+	Helm       helm.Options
+	HelmCharts map[string]helm.Options
 }
 
 // Values of Input.Kustomize.
@@ -105,7 +108,9 @@ func load(in Input, current map[string]*model.File) []*model.File {
 	}
 	files := readAll(paths, in, current)
 	rendered := make([][]*model.File, len(charts))
-	model.Parallel(len(charts), func(i int) { rendered[i] = helm.Render(charts[i], in.Helm) })
+	model.Parallel(len(charts), func(i int) {
+		rendered[i] = helm.Render(charts[i], in.HelmCharts[absPath(charts[i])].Over(in.Helm))
+	})
 	var built []*model.File
 	if pending != nil {
 		res := pending.Wait()

@@ -102,10 +102,14 @@ func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 		}
 		opts.Config = cfg
 	}
-	// Charts are released into the run's namespace.
+	// Charts are released into the run's namespace unless the config
+	// names theirs.
 	opts.Helm.Namespace = opts.Namespace
-	if opts.Helm.Namespace == "" && opts.Config != nil {
-		opts.Helm.Namespace = opts.Config.Namespace
+	if opts.Config != nil {
+		if opts.Helm.Namespace == "" {
+			opts.Helm.Namespace = opts.Config.Namespace
+		}
+		opts.HelmCharts = opts.Config.HelmCharts()
 	}
 	return opts, nil
 }

@@ -14,6 +14,7 @@ import (
 // renderer reads a chart's rendered templates into the model.
 type renderer struct {
 	dir, chartName string
+	namespace      string                   // the release's
 	templates      map[string]*model.Source // by Helm's template name
 	sorted         []*model.Source          // templates by name: where defines are looked for
 	values         map[string]string        // dotted value path: where it was set
@@ -56,6 +57,11 @@ func (r *renderer) read(name, output string) *model.File {
 		l.place(o.Node)
 		obj := model.NewObject(src, o.Node, o.DocIndex, o.FieldPrefix, o.APIVersion, o.Kind)
 		obj.Built = built
+		if obj.Namespace == "" {
+			// helm install puts it in the release namespace; Build leaves
+			// cluster-scoped kinds without one.
+			obj.Namespace = r.namespace
+		}
 		out.Objects = append(out.Objects, obj)
 	}
 	return out

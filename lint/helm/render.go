@@ -44,8 +44,30 @@ type Options struct {
 	Namespace string
 	// ValuesFiles are read in order over values.yaml (--values).
 	ValuesFiles []string
+	// ConfigSet are Helm strvals assignments from ConfigFile (a chart's
+	// set: in .salint.yaml), applied after the values files.
+	ConfigSet  []string
+	ConfigFile string
 	// Set are Helm strvals assignments applied last, in order (--set).
 	Set []string
+}
+
+// Over returns o (a chart's own options, from the config) completed by
+// more (the run's): more's values files and assignments after o's; o's
+// release name and namespace when set, else more's.
+func (o Options) Over(more Options) Options {
+	out := more
+	out.ValuesFiles = append(slices.Clone(o.ValuesFiles), more.ValuesFiles...)
+	out.ConfigSet = append(slices.Clone(o.ConfigSet), more.ConfigSet...)
+	out.Set = append(slices.Clone(o.Set), more.Set...)
+	for _, f := range []struct{ own, run *string }{
+		{&o.ConfigFile, &out.ConfigFile}, {&o.ReleaseName, &out.ReleaseName}, {&o.Namespace, &out.Namespace},
+	} {
+		if *f.own != "" {
+			*f.run = *f.own
+		}
+	}
+	return out
 }
 
 // IsChart reports a directory holding a Helm chart.
@@ -119,7 +141,7 @@ func Render(dir string, opts Options) []*model.File {
 		pos, msg := locateRenderError(dir, ch.Name(), err)
 		return problem(false, pos, "Helm chart not rendered: "+msg)
 	}
-	r := &renderer{dir: dir, chartName: ch.Name(), templates: templateSources(dir, ch), values: newValueIndex(dir, ch, origins)}
+	r := &renderer{dir: dir, chartName: ch.Name(), namespace: opts.Namespace, templates: templateSources(dir, ch), values: newValueIndex(dir, ch, origins)}
 	for _, name := range slices.Sorted(maps.Keys(r.templates)) {
 		r.sorted = append(r.sorted, r.templates[name])
 	}

@@ -32,14 +32,19 @@ func userValues(opts Options) (map[string]any, map[string]string, error) {
 		vals = mergeValues(vals, m)
 		indexValues(file, "", data, origins)
 	}
-	for _, s := range opts.Set {
-		if err := strvals.ParseInto(s, vals); err != nil {
-			return nil, nil, fmt.Errorf("--set %s: %w", s, err)
-		}
-		set := map[string]any{}
-		if err := strvals.ParseInto(s, set); err == nil {
-			for _, p := range leafPaths("", set) {
-				origins[p] = "--set"
+	for _, set := range []struct {
+		assignments []string
+		by          string
+	}{{opts.ConfigSet, opts.ConfigFile}, {opts.Set, "--set"}} {
+		for _, s := range set.assignments {
+			if err := strvals.ParseInto(s, vals); err != nil {
+				return nil, nil, fmt.Errorf("%s: set %s: %w", set.by, s, err)
+			}
+			one := map[string]any{}
+			if strvals.ParseInto(s, one) == nil {
+				for _, p := range leafPaths("", one) {
+					origins[p] = set.by
+				}
 			}
 		}
 	}
