@@ -202,7 +202,7 @@ var renderedLine = regexp.MustCompile(`(?:\(|template: )([^():\s]+):(\d+)(?::(\d
 // locateRenderError turns Helm's render error into a position in the
 // template file it names, and the message without Helm's own location.
 func locateRenderError(dir, chartName string, err error) (model.Position, string) {
-	msg := err.Error()
+	msg := strings.Join(strings.Fields(err.Error()), " ") // Helm breaks its messages over lines
 	pos := model.Position{File: filepath.Join(dir, "Chart.yaml")}
 	m := renderedLine.FindStringSubmatch(msg)
 	if m == nil {

@@ -103,6 +103,7 @@ func TestLocateRenderError(t *testing.T) {
 		{"execution error at (app/templates/sa.yaml:4:11): a name is required", model.Position{File: "c/templates/sa.yaml", Line: 4, Col: 11}, "a name is required"},
 		{"parse error at (app/templates/x.yaml:3): unexpected EOF", model.Position{File: "c/templates/x.yaml", Line: 3}, "unexpected EOF"},
 		{"execution error at (app/charts/sub/templates/y.yaml:2:3): boom", model.Position{File: "c/charts/sub/templates/y.yaml", Line: 2, Col: 3}, "boom"},
+		{"template: app/templates/sa.yaml:1:14\n  executing \"app/templates/sa.yaml\" at <.Values.a.b>:\n    nil pointer evaluating interface {}.b", model.Position{File: "c/templates/sa.yaml", Line: 1, Col: 14}, `executing "app/templates/sa.yaml" at <.Values.a.b>: nil pointer evaluating interface {}.b`},
 		{"something else", model.Position{File: "c/Chart.yaml"}, "something else"},
 	} {
 		pos, msg := locateRenderError("c", "app", errors.New(tc.err))
