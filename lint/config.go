@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/salint/salint/lint/fingerprint"
+	"github.com/salint/salint/lint/helm"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -38,6 +40,9 @@ type Config struct {
 	Rules map[string]RuleConfig `yaml:"rules" json:"rules,omitempty"`
 	// Ignore silences findings without editing the manifests.
 	Ignore []IgnoreEntry `yaml:"ignore" json:"ignore,omitempty"`
+	// Helm says what the charts of the input are rendered with, per chart
+	// directory (docs/helm.md); --values and --set come after it.
+	Helm HelmConfig `yaml:"helm" json:"helm,omitempty"`
 
 	// dir is the directory of the config file; ignore paths are relative to it.
 	dir string
@@ -45,6 +50,53 @@ type Config struct {
 	// Ignore entry in it (0 when unknown), for notices about the entries.
 	file        string
 	ignoreLines []int
+}
+
+// HelmConfig is the helm: block of the config.
+type HelmConfig struct {
+	// Charts maps a chart directory, relative to the config file, to
+	// what it is rendered with.
+	Charts map[string]HelmChart `yaml:"charts" json:"charts,omitempty"`
+}
+
+// HelmChart is what one chart is rendered with.
+type HelmChart struct {
+	// Values are values files relative to the config file, in order.
+	Values []string `yaml:"values" json:"values,omitempty"`
+	// Set are Helm --set assignments: dotted key to value.
+	Set         map[string]string `yaml:"set" json:"set,omitempty"`
+	ReleaseName string            `yaml:"releaseName" json:"releaseName,omitempty"`
+	Namespace   string            `yaml:"namespace" json:"namespace,omitempty"`
+}
+
+// HelmCharts returns the render options of each chart the config names,
+// by its directory made absolute (lint.Input.HelmCharts); paths are shown
+// relative to the working directory when they can be.
+func (c *Config) HelmCharts() map[string]helm.Options {
+	if c == nil || len(c.Helm.Charts) == 0 {
+		return nil
+	}
+	show := func(p string) string {
+		abs := filepath.Join(c.dir, p)
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+				return rel
+			}
+		}
+		return abs
+	}
+	out := map[string]helm.Options{}
+	for dir, ch := range c.Helm.Charts {
+		o := helm.Options{ReleaseName: ch.ReleaseName, Namespace: ch.Namespace, ConfigFile: show(ConfigFileName)}
+		for _, v := range ch.Values {
+			o.ValuesFiles = append(o.ValuesFiles, show(v))
+		}
+		for _, k := range slices.Sorted(maps.Keys(ch.Set)) {
+			o.ConfigSet = append(o.ConfigSet, k+"="+ch.Set[k])
+		}
+		out[absPath(filepath.Join(c.dir, dir))] = o
+	}
+	return out
 }
 
 // RuleConfig adjusts one rule.

@@ -31,4 +31,9 @@ const ConfigTemplate = `# salint configuration: https://github.com/salint/salint
 # ignore:
 #   - {rule: "*", path: "vendor/**"}
 #   - {rule: automount-conflict, kind: Deployment, namespace: monitoring, name: grafana}
+
+# Render a Helm chart with other values than its values.yaml (docs/helm.md).
+# helm:
+#   charts:
+#     charts/web: {values: [charts/web/values-prod.yaml], set: {image.tag: "2.0"}, releaseName: web, namespace: shop}
 `

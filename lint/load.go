@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/salint/salint/lint/helm"
 	"github.com/salint/salint/lint/kustomize"
 	"github.com/salint/salint/rules/model"
 )
@@ -46,6 +47,11 @@ type Input struct {
 	// they cannot otherwise when they run as root (permissions) or as a
 	// race would (a file removed after the walk listed it).
 	Open func(name string) (*os.File, error)
+	// Helm is what the Helm charts found in the input are rendered with
+	// (the flags); HelmCharts, by absolute chart directory, what one chart
+	// is rendered with before them (the config).
+	Helm       helm.Options
+	HelmCharts map[string]helm.Options
 }
 
 // Values of Input.Kustomize.
@@ -83,7 +89,7 @@ func load(in Input, current map[string]*model.File) []*model.File {
 	if in.Open == nil {
 		in.Open = os.Open
 	}
-	paths, kustDirs, walkErrs := collect(in.Paths)
+	paths, kustDirs, charts, walkErrs := collect(in.Paths)
 	var pending *kustomize.Pending
 	var skipped []string
 	if in.Kustomize != KustomizeOff && len(kustDirs) > 0 {
@@ -108,6 +114,10 @@ func load(in Input, current map[string]*model.File) []*model.File {
 		})
 	}
 	files := readAll(paths, in, current)
+	rendered := make([][]*model.File, len(charts))
+	model.Parallel(len(charts), func(i int) {
+		rendered[i] = helm.Render(charts[i], in.HelmCharts[absPath(charts[i])].Over(in.Helm))
+	})
 	var built []*model.File
 	if pending != nil {
 		res := pending.Wait()
@@ -123,7 +133,11 @@ func load(in Input, current map[string]*model.File) []*model.File {
 		built = res.Files
 		addFailedBuildSecrets(built, consumed, current, in)
 	}
-	return append(append(walkErrs, files...), built...)
+	out := append(append(walkErrs, files...), built...)
+	for _, r := range rendered {
+		out = append(out, r...)
+	}
+	return out
 }
 
 // readAll reads paths; workers take the next file from a shared counter
@@ -170,11 +184,12 @@ func addFailedBuildSecrets(built []*model.File, consumed []string, current map[s
 	}
 }
 
-// collect expands the path arguments into the list of files to read, and
-// the directories that hold a kustomization. Explicitly named files are
-// read whatever their extension.
-func collect(args []string) ([]string, []string, []*model.File) {
-	var paths, kustDirs []string
+// collect expands the path arguments into the list of files to read, the
+// directories that hold a kustomization and the Helm chart directories
+// (rendered, not read). Explicitly named files are read whatever their
+// extension.
+func collect(args []string) ([]string, []string, []string, []*model.File) {
+	var paths, kustDirs, charts []string
 	var errs []*model.File
 	fail := func(path string, err error) {
 		errs = append(errs, errorFile(path, err))
@@ -201,6 +216,7 @@ func collect(args []string) ([]string, []string, []*model.File) {
 			continue
 		}
 		var found []string
+		chartsBefore := len(charts)
 		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if path != arg && errors.Is(err, fs.ErrNotExist) {
@@ -217,9 +233,11 @@ func collect(args []string) ([]string, []string, []*model.File) {
 				if path != arg && strings.HasPrefix(name, ".") {
 					return fs.SkipDir
 				}
-				if name == "templates" && isHelmChart(filepath.Dir(path)) {
-					errs = append(errs, helmNotice(path, filepath.Dir(path)))
-					return fs.SkipDir
+				if helm.IsChart(path) && !helm.IsChart(filepath.Dir(filepath.Dir(path))) {
+					charts = append(charts, path) // rendered, its subcharts with it
+				}
+				if (name == "templates" || name == "charts") && helm.IsChart(filepath.Dir(path)) {
+					return fs.SkipDir // Go templates and subcharts: rendered, not read
 				}
 				return nil
 			}
@@ -240,19 +258,13 @@ func collect(args []string) ([]string, []string, []*model.File) {
 		if err != nil {
 			fail(arg, err)
 		}
-		if len(found) == 0 && err == nil {
+		if len(found) == 0 && len(charts) == chartsBefore && err == nil {
 			// A CI job pointed at the wrong directory must not pass quietly.
 			fail(arg, errNoManifests)
 		}
 		paths = append(paths, found...)
 	}
-	return dedupe(paths), kustDirs, errs
-}
-
-// isHelmChart reports a directory holding a Helm chart.
-func isHelmChart(dir string) bool {
-	info, err := os.Stat(filepath.Join(dir, "Chart.yaml"))
-	return err == nil && info.Mode().IsRegular()
+	return dedupe(paths), kustDirs, dedupe(charts), errs
 }
 
 // helmChartOf returns the chart directory when file lies in a Helm chart's
@@ -264,7 +276,7 @@ func helmChartOf(file string) string {
 		if parent == dir {
 			return ""
 		}
-		if filepath.Base(dir) == "templates" && isHelmChart(parent) {
+		if filepath.Base(dir) == "templates" && helm.IsChart(parent) {
 			return parent
 		}
 		dir = parent

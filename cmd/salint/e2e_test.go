@@ -282,6 +282,7 @@ func TestPreCommit_EndToEnd(t *testing.T) {
 	t.Run("pass: a staged Helm template is excluded, as documented", func(t *testing.T) {
 		rulestest.WriteFiles(t, user, map[string]string{
 			"charts/app/Chart.yaml":        "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+			"charts/app/values.yaml":       "serviceAccount: {create: true, name: app}\n", // the chart renders (docs/helm.md)
 			"charts/app/templates/sa.yaml": "{{- if .Values.serviceAccount.create }}\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Values.serviceAccount.name }}\n{{- end }}\n",
 		})
 		r.must("git", "add", "charts")

@@ -13,6 +13,7 @@ import (
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/fingerprint"
+	"github.com/salint/salint/lint/helm"
 	"github.com/salint/salint/lint/report"
 	"github.com/salint/salint/rules"
 	"github.com/spf13/pflag"
@@ -29,6 +30,9 @@ type inputFlags struct {
 	// kustomize is "auto" or "off"; enableExec lets builds run plugins.
 	kustomize  string
 	enableExec bool
+	// helmValues and helmSet are what Helm charts are rendered with.
+	helmValues []string
+	helmSet    []string
 }
 
 func (f *inputFlags) register(fs *pflag.FlagSet) {
@@ -40,6 +44,8 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.root, "root", "", "read the whole bundle from `DIR`, but report only on the PATHs (for pre-commit, which passes the changed files)")
 	fs.StringVar(&f.kustomize, "kustomize", lint.KustomizeAuto, "kustomization directories: `MODE` auto builds them and lints what they produce, off reads every file as written")
 	fs.BoolVar(&f.enableExec, "enable-exec", false, "let kustomize builds run exec and container plugins (KRM functions)")
+	fs.StringArrayVar(&f.helmValues, "values", nil, "render Helm charts with the values `FILE` over each chart's values.yaml (repeatable)")
+	fs.StringArrayVar(&f.helmSet, "set", nil, "render Helm charts with `KEY=VALUE` set (Helm --set syntax; repeatable)")
 	// Builds are no longer cached: the flag stays accepted so that
 	// existing hooks and scripts keep working, and says so.
 	fs.String("cache-dir", "", "")
@@ -58,7 +64,8 @@ func (f *inputFlags) hide(fs *pflag.FlagSet, names ...string) {
 // options merges the flags over the config file into lint options.
 func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 	opts := lint.Options{
-		Input:     lint.Input{Paths: paths, Stdin: e.stdin, Kustomize: f.kustomize, EnableExec: f.enableExec},
+		Input: lint.Input{Paths: paths, Stdin: e.stdin, Kustomize: f.kustomize, EnableExec: f.enableExec,
+			Helm: helm.Options{ValuesFiles: f.helmValues, Set: f.helmSet}},
 		Namespace: f.namespace,
 		Enable:    f.enable,
 		Disable:   f.disable,
@@ -96,6 +103,15 @@ func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 			return opts, err
 		}
 		opts.Config = cfg
+	}
+	// Charts are released into the run's namespace unless the config
+	// names theirs.
+	opts.Helm.Namespace = opts.Namespace
+	if opts.Config != nil {
+		if opts.Helm.Namespace == "" {
+			opts.Helm.Namespace = opts.Config.Namespace
+		}
+		opts.HelmCharts = opts.Config.HelmCharts()
 	}
 	return opts, nil
 }

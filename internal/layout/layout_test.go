@@ -25,6 +25,7 @@ var forbidden = map[string][]string{
 	"lint/report":      {"lint/krm", "lint/accounts", "mutate"},
 	"lint/fingerprint": {"lint", "lint/report", "lint/kustomize", "mutate"},
 	"lint/kustomize":   {"lint", "lint/krm", "lint/report", "lint/fingerprint"},
+	"lint/helm":        {"lint", "lint/krm", "lint/kustomize", "lint/accounts", "lint/report", "lint/fingerprint", "rules", "mutate"},
 }
 
 // TestDependenciesPointOneWay reads each package's imports (test files

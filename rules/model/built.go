@@ -13,8 +13,12 @@ import (
 // (Object.Source), so that findings and fixes land in the file a person
 // edits. What the source does not hold is described here.
 type Built struct {
-	// Root is the kustomization directory that was built.
+	// Root is the kustomization directory that was built, or the Helm
+	// chart directory that was rendered.
 	Root string
+	// Chart is the Helm chart directory when a Helm render produced the
+	// object (its deploy unit), else "".
+	Chart string
 	// Via lists the kustomization files from Root's to the one that reads
 	// the source, outermost first, each followed by the other files it
 	// reads (patches, configurations): a change to any of them can change

@@ -1,0 +1,249 @@
+// Package helm renders Helm charts in-process, as `helm template` does,
+// and reads what they produce into the model located in the templates:
+// each object's fields point at the template line that produced them.
+// No network and no cluster: `lookup` returns nothing, DNS is off.
+//
+// It imports Helm's chart loader and engine, not its chartutil package
+// (pkg/chart/common/util): that one links a JSON Schema compiler whose
+// package init compiles every meta-schema, which alone costs more
+// process start than the rest of Helm (docs/PERFORMANCE.md). Values are
+// coalesced here instead (values.go).
+package helm
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"helm.sh/helm/v4/pkg/chart"
+	"helm.sh/helm/v4/pkg/chart/common"
+	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	"helm.sh/helm/v4/pkg/engine"
+
+	"github.com/salint/salint/rules/model"
+)
+
+// DefaultReleaseName is the release name `helm template` uses.
+const DefaultReleaseName = "release-name"
+
+// Options are what a render uses beyond the chart's own values.yaml. The
+// entry point for every source of a chart (a walked directory today; GitOps
+// objects naming a chart later): they pass their values here.
+type Options struct {
+	// ReleaseName is DefaultReleaseName when empty.
+	ReleaseName string
+	// Namespace is the release namespace; "default" when empty.
+	Namespace string
+	// ValuesFiles are read in order over values.yaml (--values).
+	ValuesFiles []string
+	// ConfigSet are Helm strvals assignments from ConfigFile (a chart's
+	// set: in .salint.yaml), applied after the values files.
+	ConfigSet  []string
+	ConfigFile string
+	// Set are Helm strvals assignments applied last, in order (--set).
+	Set []string
+}
+
+// Over returns o (a chart's own options, from the config) completed by
+// more (the run's): more's values files and assignments after o's; o's
+// release name and namespace when set, else more's.
+func (o Options) Over(more Options) Options {
+	out := more
+	out.ValuesFiles = append(slices.Clone(o.ValuesFiles), more.ValuesFiles...)
+	out.ConfigSet = append(slices.Clone(o.ConfigSet), more.ConfigSet...)
+	out.Set = append(slices.Clone(o.Set), more.Set...)
+	for _, f := range []struct{ own, run *string }{
+		{&o.ConfigFile, &out.ConfigFile}, {&o.ReleaseName, &out.ReleaseName}, {&o.Namespace, &out.Namespace},
+	} {
+		if *f.own != "" {
+			*f.run = *f.own
+		}
+	}
+	return out
+}
+
+// IsChart reports a directory holding a Helm chart.
+func IsChart(dir string) bool {
+	info, err := os.Stat(filepath.Join(dir, "Chart.yaml"))
+	return err == nil && info.Mode().IsRegular()
+}
+
+// Render renders the chart in dir and returns one file per template that
+// produced objects, each built (model.File.Built) with its Source the
+// template's own bytes, plus a file holding the chart's errors and notices
+// when there are any. A chart that cannot be rendered yields only that.
+func Render(dir string, opts Options) []*model.File {
+	if opts.ReleaseName == "" {
+		opts.ReleaseName = DefaultReleaseName
+	}
+	if opts.Namespace == "" {
+		opts.Namespace = "default"
+	}
+	chartFile := filepath.Join(dir, "Chart.yaml")
+	problem := func(notice bool, pos model.Position, msg string) []*model.File {
+		f := &model.File{Source: &model.Source{Path: chartFile}}
+		e := model.Error{Pos: pos, Message: msg}
+		if notice {
+			f.Notices = append(f.Notices, e)
+		} else {
+			f.Errors = append(f.Errors, e)
+		}
+		return []*model.File{f}
+	}
+	if err := insideChart(dir); err != nil {
+		return problem(false, model.Position{File: chartFile}, "Helm chart not rendered: "+err.Error())
+	}
+	ch, err := loader.LoadDir(dir)
+	if err != nil {
+		return problem(false, model.Position{File: chartFile}, "Helm chart not rendered: "+err.Error())
+	}
+	if missing := missingDependencies(ch); len(missing) > 0 {
+		// helm template refuses such a chart too.
+		return problem(true, model.Position{File: chartFile}, fmt.Sprintf(
+			"Helm chart not rendered: dependency %s is not in %s; run helm dependency build %s",
+			strings.Join(missing, ", "), filepath.Join(dir, "charts"), dir))
+	}
+	vals, origins, err := userValues(opts)
+	if err != nil {
+		return problem(false, model.Position{File: chartFile}, "Helm chart not rendered: "+err.Error())
+	}
+	vals = coalesce(ch, vals)
+	dropDisabled(ch, vals)
+	accessor, err := chart.NewAccessor(ch)
+	if err != nil {
+		return problem(false, model.Position{File: chartFile}, "Helm chart not rendered: "+err.Error())
+	}
+	top := common.Values{
+		"Chart":        accessor.MetadataAsMap(),
+		"Capabilities": common.DefaultCapabilities,
+		"Release": map[string]any{
+			"Name":      opts.ReleaseName,
+			"Namespace": opts.Namespace,
+			"IsUpgrade": false,
+			"IsInstall": true,
+			"Revision":  1,
+			"Service":   "Helm",
+		},
+		"Values": vals,
+	}
+	// The zero Engine has no client: lookup returns an empty map, as in
+	// helm template; DNS lookups are off.
+	rendered, err := engine.Engine{}.RenderWithContext(context.Background(), ch, top)
+	if err != nil {
+		pos, msg := locateRenderError(dir, ch.Name(), err)
+		return problem(false, pos, "Helm chart not rendered: "+msg)
+	}
+	r := &renderer{dir: dir, chartName: ch.Name(), namespace: opts.Namespace, templates: templateSources(dir, ch), values: newValueIndex(dir, ch, origins)}
+	for _, name := range slices.Sorted(maps.Keys(r.templates)) {
+		r.sorted = append(r.sorted, r.templates[name])
+	}
+	names := slices.Sorted(maps.Keys(rendered))
+	var out []*model.File
+	for _, name := range names {
+		if f := r.read(name, rendered[name]); f != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// insideChart refuses a chart with a link out of its directory: Helm's
+// loader follows links, and a chart is untrusted input whose templates
+// may read any file it loads (.Files.Get) into what salint prints.
+func insideChart(dir string) error {
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return err
+	}
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.Type()&fs.ModeSymlink == 0 {
+			return err
+		}
+		target, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return err
+		}
+		if rel, err := filepath.Rel(root, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return fmt.Errorf("%s links out of the chart: charts are read only inside their directory", path)
+		}
+		return nil
+	})
+}
+
+// missingDependencies lists the dependencies Chart.yaml names that are not
+// vendored under charts/ (as directories or archives).
+func missingDependencies(ch *chartv2.Chart) []string {
+	have := map[string]bool{}
+	for _, d := range ch.Dependencies() {
+		have[d.Name()] = true
+	}
+	var missing []string
+	for _, d := range ch.Metadata.Dependencies {
+		if d != nil && !have[d.Name] {
+			missing = append(missing, d.Name)
+		}
+	}
+	return missing
+}
+
+// renderedLine finds the chart-relative template path and line in Helm's
+// error text: "execution error at (demo/templates/sa.yaml:5:12): ..." or
+// "template: demo/templates/sa.yaml:5:12: ...".
+var renderedLine = regexp.MustCompile(`(?:\(|template: )([^():\s]+):(\d+)(?::(\d+))?`)
+
+// locateRenderError turns Helm's render error into a position in the
+// template file it names, and the message without Helm's own location.
+func locateRenderError(dir, chartName string, err error) (model.Position, string) {
+	msg := strings.Join(strings.Fields(err.Error()), " ") // Helm breaks its messages over lines
+	pos := model.Position{File: filepath.Join(dir, "Chart.yaml")}
+	m := renderedLine.FindStringSubmatch(msg)
+	if m == nil {
+		return pos, msg
+	}
+	pos.File = templateFile(dir, chartName, m[1])
+	pos.Line, _ = strconv.Atoi(m[2])
+	if m[3] != "" {
+		pos.Col, _ = strconv.Atoi(m[3])
+	}
+	// The message after the last location is what the chart said.
+	if i := strings.LastIndex(msg, "): "); i >= 0 {
+		msg = msg[i+3:]
+	} else if i := strings.Index(msg, m[0]); i >= 0 {
+		msg = strings.TrimPrefix(strings.TrimSpace(msg[i+len(m[0]):]), ": ")
+	}
+	return pos, msg
+}
+
+// templateFile is the file path of a template Helm names from the chart's
+// name ("demo/templates/sa.yaml", "demo/charts/sub/templates/x.yaml").
+func templateFile(dir, chartName, name string) string {
+	rel := strings.TrimPrefix(name, chartName+"/")
+	return filepath.Join(dir, filepath.FromSlash(rel))
+}
+
+// templateSources maps Helm's template names to their sources: the bytes
+// the loader read, at their path in the input (a subchart archive's
+// templates at their path inside it, under charts/).
+func templateSources(dir string, ch *chartv2.Chart) map[string]*model.Source {
+	out := map[string]*model.Source{}
+	var walk func(c *chartv2.Chart, prefix string)
+	walk = func(c *chartv2.Chart, prefix string) {
+		for _, t := range c.Templates {
+			name := prefix + t.Name
+			out[name] = model.NewSource(templateFile(dir, ch.Name(), name), t.Data)
+		}
+		for _, d := range c.Dependencies() {
+			walk(d, prefix+"charts/"+d.Name()+"/")
+		}
+	}
+	walk(ch, ch.Name()+"/")
+	return out
+}

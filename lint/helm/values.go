@@ -1,0 +1,219 @@
+package helm
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
+	"helm.sh/helm/v4/pkg/strvals"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// maxValuesFile bounds a values file read for a render.
+const maxValuesFile = 8 << 20
+
+// userValues reads the values files and --set assignments in order, the
+// later over the earlier, as helm does; origins says where each dotted
+// path was set last ("values-prod.yaml:4", "--set").
+func userValues(opts Options) (map[string]any, map[string]string, error) {
+	vals := map[string]any{}
+	origins := map[string]string{}
+	for _, file := range opts.ValuesFiles {
+		data, err := readBounded(file)
+		if err != nil {
+			return nil, nil, err
+		}
+		m := map[string]any{}
+		if err := yaml.Unmarshal(data, &m); err != nil {
+			return nil, nil, fmt.Errorf("values file %s: %w", file, err)
+		}
+		vals = mergeValues(vals, m)
+		indexValues(file, "", data, origins)
+	}
+	for _, set := range []struct {
+		assignments []string
+		by          string
+	}{{opts.ConfigSet, opts.ConfigFile}, {opts.Set, "--set"}} {
+		for _, s := range set.assignments {
+			if err := strvals.ParseInto(s, vals); err != nil {
+				return nil, nil, fmt.Errorf("%s: set %s: %w", set.by, s, err)
+			}
+			one := map[string]any{}
+			if strvals.ParseInto(s, one) == nil {
+				for _, p := range leafPaths("", one) {
+					origins[p] = set.by
+				}
+			}
+		}
+	}
+	return vals, origins, nil
+}
+
+func readBounded(file string) ([]byte, error) {
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > maxValuesFile {
+		return nil, fmt.Errorf("values file %s: larger than %d bytes", file, maxValuesFile)
+	}
+	return os.ReadFile(file)
+}
+
+// mergeValues puts src over dst, tables merged key by key; a null in src
+// deletes the key, as in Helm.
+func mergeValues(dst, src map[string]any) map[string]any {
+	out := make(map[string]any, len(dst)+len(src))
+	for k, v := range dst {
+		out[k] = v
+	}
+	for k, v := range src {
+		if v == nil {
+			delete(out, k)
+			continue
+		}
+		if sm, ok := v.(map[string]any); ok {
+			if dm, ok := out[k].(map[string]any); ok {
+				out[k] = mergeValues(dm, sm)
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// coalesce is Helm's CoalesceValues: the user's values over the chart's
+// values.yaml, and for each subchart its part of them over its own, with
+// the parent's globals.
+func coalesce(c *chartv2.Chart, user map[string]any) map[string]any {
+	vals := mergeValues(copyTables(c.Values), user)
+	for _, d := range c.Dependencies() {
+		sub, _ := vals[d.Name()].(map[string]any)
+		if sub == nil {
+			sub = map[string]any{}
+		}
+		if g, ok := vals["global"].(map[string]any); ok {
+			own, _ := sub["global"].(map[string]any)
+			sub = mergeValues(sub, map[string]any{"global": mergeValues(copyTables(own), g)})
+		}
+		vals[d.Name()] = coalesce(d, sub)
+	}
+	return vals
+}
+
+func copyTables(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if t, ok := v.(map[string]any); ok {
+			v = copyTables(t)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// dropDisabled removes the subcharts whose Chart.yaml condition is false
+// in vals, as Helm does before rendering (the first condition path that
+// is a boolean decides).
+func dropDisabled(c *chartv2.Chart, vals map[string]any) {
+	disabled := map[string]bool{}
+	for _, d := range c.Metadata.Dependencies {
+		if d == nil || d.Condition == "" {
+			continue
+		}
+		for _, path := range strings.Split(d.Condition, ",") {
+			if b, ok := lookup(vals, strings.TrimSpace(path)).(bool); ok {
+				disabled[d.Name] = !b
+				break
+			}
+		}
+	}
+	var keep []*chartv2.Chart
+	for _, d := range c.Dependencies() {
+		if !disabled[d.Name()] {
+			sub, _ := vals[d.Name()].(map[string]any)
+			dropDisabled(d, sub)
+			keep = append(keep, d)
+		}
+	}
+	c.SetDependencies(keep...)
+}
+
+func lookup(vals map[string]any, path string) any {
+	var v any = vals
+	for _, k := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+func leafPaths(prefix string, m map[string]any) []string {
+	var out []string
+	for k, v := range m {
+		p := k
+		if prefix != "" {
+			p = prefix + "." + k
+		}
+		if t, ok := v.(map[string]any); ok && len(t) > 0 {
+			out = append(out, leafPaths(p, t)...)
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// indexValues records the line of each dotted path set in a values file's
+// bytes: where a value came from, for a finding's note.
+func indexValues(file, prefix string, data []byte, origins map[string]string) {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return
+	}
+	var walk func(prefix string, n *yaml.Node)
+	walk = func(prefix string, n *yaml.Node) {
+		if n.Kind != yaml.MappingNode {
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := k.Value
+			if prefix != "" {
+				p = prefix + "." + k.Value
+			}
+			origins[p] = fmt.Sprintf("%s:%d", file, k.Line)
+			walk(p, v)
+		}
+	}
+	walk(prefix, doc.Content[0])
+}
+
+// newValueIndex says where each value was set, by its path from the top
+// chart ("cache.serviceAccountName" for a subchart's): the subcharts'
+// values.yaml, the chart's, then the user's files and --set (user).
+func newValueIndex(dir string, ch *chartv2.Chart, user map[string]string) map[string]string {
+	index := map[string]string{}
+	var walk func(c *chartv2.Chart, dir, prefix string)
+	walk = func(c *chartv2.Chart, dir, prefix string) {
+		for _, d := range c.Dependencies() {
+			walk(d, filepath.Join(dir, "charts", d.Name()), prefix+d.Name()+".")
+		}
+		for _, f := range c.Raw {
+			if f.Name == "values.yaml" {
+				indexValues(filepath.Join(dir, "values.yaml"), strings.TrimSuffix(prefix, "."), f.Data, index)
+			}
+		}
+	}
+	walk(ch, dir, "")
+	for p, o := range user {
+		index[p] = o
+	}
+	return index
+}
