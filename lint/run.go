@@ -31,6 +31,10 @@ type Options struct {
 	Settings rules.Settings
 	// Catalog is the rule set; rules.All() when nil.
 	Catalog []*rules.Rule
+	// Views are the cluster views to judge in, formed by a source that
+	// knows them (the config, GitOps objects); when nil, Check infers
+	// them from the input (InferViews).
+	Views []*ClusterView
 	// Only, when set, limits the report to findings and input errors in
 	// these paths (files, or directories and everything below them). The
 	// bundle is still built from every input, so an account defined in a
@@ -41,7 +45,11 @@ type Options struct {
 
 // Result is what a run found.
 type Result struct {
-	Bundle   *model.Bundle
+	// Bundle is the model of the whole input; each view has its own.
+	Bundle *model.Bundle
+	// Views are the cluster views the input was judged in; one when
+	// the input forms no more.
+	Views    []*ClusterView
 	Findings []rules.Finding
 	Errors   []model.Error
 	// Notices are said about how inputs were read (a kustomization not
@@ -80,7 +88,11 @@ func Model(opts Options) *Result {
 	return Check(Load(opts.Input), opts, nil)
 }
 
-// Check runs active rules over files already read.
+// Check runs active rules over files already read, once per cluster
+// view (Options.Views, else InferViews), and joins the findings: one
+// that several views give at the same place with the same message is
+// reported once, with its views. One view is the whole input, judged
+// once, as before views existed.
 func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	cfg := opts.Config
 	if cfg == nil {
@@ -90,15 +102,19 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	if ns == "" {
 		ns = cfg.Namespace
 	}
-	b := model.Build(files, model.Options{
+	modelOpts := model.Options{
 		DefaultNamespace: ns,
 		ExternalAccounts: cfg.ExternalAccounts,
 		ExternalSecrets:  cfg.ExternalSecrets,
-	})
+	}
+	b := model.Build(files, modelOpts)
 	settings := opts.Settings
 	settings.PrivateRegistries = append(slices.Clone(cfg.PrivateRegistries), settings.PrivateRegistries...)
 
-	res := &Result{Bundle: b}
+	res := &Result{Bundle: b, Views: opts.Views}
+	if res.Views == nil {
+		res.Views = InferViews(files)
+	}
 	scope := newScope(opts.Only)
 	paths := make(map[string]bool, len(files))
 	for _, f := range files {
@@ -122,17 +138,50 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	if len(active) > 0 {
 		res.Notices = append(res.Notices, unknownIgnored(b, opts.Catalog, scope)...)
 	}
+	j := &judge{active: active, settings: &settings, scope: scope, cfg: cfg}
+	if len(res.Views) <= 1 {
+		for _, v := range res.Views {
+			v.Bundle = b
+		}
+		res.Findings, res.Silenced = j.run(b)
+	} else {
+		for _, v := range res.Views {
+			v.Bundle = model.Build(v.Files(files), modelOpts)
+		}
+		res.Findings, res.Silenced = j.perView(res.Views)
+	}
+	res.Suppressed = len(res.Silenced)
+	sortErrors(res.Errors)
+	sortErrors(res.Notices)
+	for _, f := range files {
+		res.secrets.Merge(f.SecretValues())
+	}
+	res.scrub()
+	return res
+}
+
+// judge runs the active rules over a bundle.
+type judge struct {
+	active   []ActiveRule
+	settings *rules.Settings
+	scope    *scope
+	cfg      *Config
+}
+
+// run gives the findings of b, sorted and joined as reported, and those
+// silenced.
+func (j *judge) run(b *model.Bundle) ([]rules.Finding, []Suppression) {
 	// Rules only read the bundle (Bundle.Memo locks), so they run on
 	// every core; each keeps its findings apart and they are joined in
 	// rule order, so the result is the same as one rule after another.
-	out := make([]ruleResult, len(active))
-	model.Parallel(len(active), func(i int) {
-		ar, r := active[i], &out[i]
-		pass := rules.NewPass(ar.Rule, b, &settings, func(f rules.Finding) {
-			if !scope.has(f.Pos.File) && !scope.hasBuilt(f.Object) {
+	out := make([]ruleResult, len(j.active))
+	model.Parallel(len(j.active), func(i int) {
+		ar, r := j.active[i], &out[i]
+		pass := rules.NewPass(ar.Rule, b, j.settings, func(f rules.Finding) {
+			if !j.scope.has(f.Pos.File) && !j.scope.hasBuilt(f.Object) {
 				return
 			}
-			if s, ok := suppressed(f, cfg); ok {
+			if s, ok := suppressed(f, j.cfg); ok {
 				r.suppressed = append(r.suppressed, s)
 				return
 			}
@@ -144,21 +193,15 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 		})
 		ar.Rule.Check(pass)
 	})
+	var findings []rules.Finding
+	var silenced []Suppression
 	for _, r := range out {
-		res.Findings = append(res.Findings, r.findings...)
-		res.Silenced = append(res.Silenced, r.suppressed...)
+		findings = append(findings, r.findings...)
+		silenced = append(silenced, r.suppressed...)
 	}
-	res.Suppressed = len(res.Silenced)
-	sort.SliceStable(res.Silenced, func(i, j int) bool { return rules.FindingLess(res.Silenced[i].Finding, res.Silenced[j].Finding) })
-	rules.SortFindings(res.Findings)
-	res.Findings = kustomize.Dedupe(res.Findings)
-	sortErrors(res.Errors)
-	sortErrors(res.Notices)
-	for _, f := range files {
-		res.secrets.Merge(f.SecretValues())
-	}
-	res.scrub()
-	return res
+	sort.SliceStable(silenced, func(i, j int) bool { return rules.FindingLess(silenced[i].Finding, silenced[j].Finding) })
+	rules.SortFindings(findings)
+	return kustomize.Dedupe(findings), silenced
 }
 
 // scrub takes every Secret value of the input out of the result's
