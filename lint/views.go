@@ -149,21 +149,40 @@ func unitsOf(files []*model.File) ([]*DeployUnit, map[string]bool) {
 		byKey[key] = append(byKey[key], written{o, root})
 	}
 	for _, f := range files {
+		if !f.Built {
+			plain = plain || len(f.Objects) > 0
+			continue
+		}
+		for _, o := range f.Objects {
+			roots[o.Built.Root] = true
+			for _, t := range o.Built.Twins {
+				roots[t.Built.Root] = true
+			}
+		}
+	}
+	var units []*DeployUnit
+	for _, r := range slices.Sorted(maps.Keys(roots)) {
+		units = append(units, &DeployUnit{Name: r, Root: r})
+	}
+	if plain {
+		units = append(units, &DeployUnit{Name: PlainUnit})
+	}
+	alternatives := map[string]bool{}
+	if len(units) < 2 {
+		return units, alternatives // nothing to compare: plain files keep their speed
+	}
+	for _, f := range files {
 		for _, o := range f.Objects {
 			if o.Built == nil {
-				plain = true
 				add(o, "")
 				continue
 			}
-			roots[o.Built.Root] = true
 			add(o, o.Built.Root)
 			for _, t := range o.Built.Twins {
-				roots[t.Built.Root] = true
 				add(t, t.Built.Root)
 			}
 		}
 	}
-	alternatives := map[string]bool{}
 	for _, ws := range byKey {
 		for i := range ws {
 			for j := i + 1; j < len(ws); j++ {
@@ -176,13 +195,6 @@ func unitsOf(files []*model.File) ([]*DeployUnit, map[string]bool) {
 				}
 			}
 		}
-	}
-	var units []*DeployUnit
-	for _, r := range slices.Sorted(maps.Keys(roots)) {
-		units = append(units, &DeployUnit{Name: r, Root: r})
-	}
-	if plain {
-		units = append(units, &DeployUnit{Name: PlainUnit})
 	}
 	return units, alternatives
 }
