@@ -35,6 +35,9 @@ type Options struct {
 	// knows them (the config, GitOps objects); when nil, Check infers
 	// them from the input (InferViews).
 	Views []*ClusterView
+	// OnlyViews, when set, limits the run to the views of these names
+	// (--view).
+	OnlyViews []string
 	// Only, when set, limits the report to findings and input errors in
 	// these paths (files, or directories and everything below them). The
 	// bundle is still built from every input, so an account defined in a
@@ -69,16 +72,19 @@ type Result struct {
 	Known int
 
 	secrets model.SecretValues // of every input, read or not in scope
+	viewErr error              // a --view no view has
 }
 
 // Run lints the inputs. The error is for the user's own mistakes (an
-// unknown rule id); problems with the inputs are in Result.Errors.
+// unknown rule id, a --view no view has); problems with the inputs are
+// in Result.Errors.
 func Run(opts Options) (*Result, error) {
 	active, err := opts.ActiveRules()
 	if err != nil {
 		return nil, err
 	}
-	return Check(Load(opts.Input), opts, active), nil
+	res := Check(Load(opts.Input), opts, active)
+	return res, res.viewErr
 }
 
 // Model reads the inputs and builds the namespace model exactly as Run
@@ -111,9 +117,12 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	settings := opts.Settings
 	settings.PrivateRegistries = append(slices.Clone(cfg.PrivateRegistries), settings.PrivateRegistries...)
 
-	res := &Result{Bundle: b, Views: opts.Views}
-	if res.Views == nil {
-		res.Views = InferViews(files)
+	res := &Result{Bundle: b}
+	views, viewErr := opts.views(cfg, files)
+	res.Views = views
+	if viewErr != nil {
+		res.viewErr = viewErr
+		res.Errors = append(res.Errors, model.Error{Message: viewErr.Error()})
 	}
 	scope := newScope(opts.Only)
 	paths := make(map[string]bool, len(files))
@@ -139,16 +148,17 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 		res.Notices = append(res.Notices, unknownIgnored(b, opts.Catalog, scope)...)
 	}
 	j := &judge{active: active, settings: &settings, scope: scope, cfg: cfg}
-	if len(res.Views) <= 1 {
-		for _, v := range res.Views {
-			v.Bundle = b
-		}
+	switch {
+	case viewErr != nil:
+	case len(views) == 1 && views[0].whole():
+		// One view of everything: the whole input, judged once.
+		views[0].Bundle = b
 		res.Findings, res.Silenced = j.run(b)
-	} else {
-		for _, v := range res.Views {
-			v.Bundle = model.Build(v.Files(files), modelOpts)
+	default:
+		res.Findings, res.Silenced = j.perView(views, files, modelOpts)
+		if slices.ContainsFunc(views, func(v *ClusterView) bool { return v.Namespace != "" }) {
+			res.Bundle = model.Build(files, modelOpts) // objects back in the run's default namespace
 		}
-		res.Findings, res.Silenced = j.perView(res.Views)
 	}
 	res.Suppressed = len(res.Silenced)
 	sortErrors(res.Errors)

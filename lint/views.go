@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -14,42 +15,95 @@ import (
 
 // A DeployUnit is what one apply or one GitOps sync sends: the output of
 // a kustomization root no other kustomization of the input uses (an
-// overlay), or the plain manifests no kustomization reads, together.
+// overlay), or the plain manifests no kustomization reads, together; or,
+// named by a source of views (the config), everything at or below a path.
 type DeployUnit struct {
-	// Name is the root's directory as reached, or PlainUnit.
+	// Name is the root's directory as reached, PlainUnit, or the path
+	// as the source of views wrote it.
 	Name string
 	// Root is the kustomization directory built; "" for the plain
 	// manifests.
 	Root string
+	// Under, when set, makes the unit every root and plain file at or
+	// below it (absolute, clean); Except leaves out what is at or below
+	// any of these (the default view of what no cluster covers).
+	Under  string
+	Except []string
 }
 
 // PlainUnit names the deploy unit of the manifests read as written.
 const PlainUnit = "(plain manifests)"
+
+// holdsRoot reports whether the unit holds what root's build produced;
+// holdsPlain, whether it holds a file read as written.
+func (u *DeployUnit) holdsRoot(root string) bool {
+	if u.Under == "" && u.Except == nil {
+		return u.Root == root && root != ""
+	}
+	return u.covers(root)
+}
+
+func (u *DeployUnit) holdsPlain(file string) bool {
+	if u.Under == "" && u.Except == nil {
+		return u.Root == ""
+	}
+	return u.covers(file)
+}
+
+func (u *DeployUnit) covers(path string) bool {
+	abs := absPath(path)
+	for _, e := range u.Except {
+		if within(abs, e) {
+			return false
+		}
+	}
+	return u.Under == "" || within(abs, u.Under)
+}
+
+// within reports whether abs is dir or below it.
+func within(abs, dir string) bool {
+	return abs == dir || strings.HasPrefix(abs, dir+string(filepath.Separator))
+}
 
 // A ClusterView is a set of deploy units applied to one cluster. Every
 // verdict is given per view: an object is judged in each view that holds
 // it, against what that view defines.
 type ClusterView struct {
 	// Name is what reports call the view: the overlay's path when
-	// inferred.
+	// inferred, the cluster's name in the config.
 	Name string
-	// Origin says where the view came from: OriginInferred, or another
-	// source's own (the config, a GitOps object's file:line).
+	// Origin says where the view came from: OriginInferred, OriginConfig,
+	// or another source's own (a GitOps object's file:line).
 	Origin string
 	Units  []*DeployUnit
+	// Namespace, when set, is where the view's objects that set no
+	// namespace land (else the run's default).
+	Namespace string
 	// Bundle is the model of what the view holds, once Check built it.
 	Bundle *model.Bundle
 }
 
-// OriginInferred is the origin of views formed from the input alone
-// (alternatives, see InferViews).
-const OriginInferred = "inferred"
+// whole reports the view of the whole input, the one view InferViews
+// forms when no units are alternatives.
+func (v *ClusterView) whole() bool { return v.Name == "" && v.Origin == OriginInferred }
 
-// holds reports whether the view holds objects of the unit built from
-// root ("" for the plain manifests).
-func (v *ClusterView) holds(root string) bool {
+// Origins of views.
+const (
+	// OriginInferred: formed from the input alone (see InferViews).
+	OriginInferred = "inferred"
+	// OriginConfig: a cluster of the config's clusters:, or the default
+	// view of what none covers.
+	OriginConfig = "config"
+)
+
+// DefaultView names the view of what no configured cluster covers.
+const DefaultView = "default"
+
+// holds reports whether the view holds objects of the build of root
+// ("" for the plain manifests: then of file).
+func (v *ClusterView) holds(root, file string) bool {
 	for _, u := range v.Units {
-		if u.Root == root {
+		if root != "" && u.holdsRoot(root) || root == "" && u.holdsPlain(file) {
 			return true
 		}
 	}
@@ -63,11 +117,10 @@ func (v *ClusterView) holds(root string) bool {
 // view). Files with no object of the view are left out; errors and
 // notices are the run's, not a view's.
 func (v *ClusterView) Files(files []*model.File) []*model.File {
-	plain := v.holds("")
 	var out []*model.File
 	for _, f := range files {
 		if !f.Built {
-			if plain && len(f.Objects) > 0 {
+			if len(f.Objects) > 0 && v.holds("", f.Source.Path) {
 				out = append(out, f)
 			}
 			continue
@@ -90,15 +143,41 @@ func (v *ClusterView) instance(o *model.Object) *model.Object {
 	if o.Built == nil {
 		return nil
 	}
-	if v.holds(o.Built.Root) {
+	if v.holds(o.Built.Root, "") {
 		return o
 	}
 	for _, t := range o.Built.Twins {
-		if v.holds(t.Built.Root) {
+		if v.holds(t.Built.Root, "") {
 			return t
 		}
 	}
 	return nil
+}
+
+// ConfigViews forms the views of cfg's clusters (grouping rule 1), and
+// the view "default" of what none covers when files hold any; nil when
+// the config names no cluster.
+func ConfigViews(cfg *Config, files []*model.File) []*ClusterView {
+	if cfg == nil || len(cfg.Clusters) == 0 {
+		return nil
+	}
+	var views []*ClusterView
+	var covered []string
+	for _, name := range slices.Sorted(maps.Keys(cfg.Clusters)) {
+		c := cfg.Clusters[name]
+		v := &ClusterView{Name: name, Origin: OriginConfig, Namespace: c.Namespace}
+		for _, p := range c.Paths {
+			abs := filepath.Clean(filepath.Join(cfg.dir, filepath.FromSlash(p)))
+			covered = append(covered, abs)
+			v.Units = append(v.Units, &DeployUnit{Name: p, Under: abs})
+		}
+		views = append(views, v)
+	}
+	rest := &ClusterView{Name: DefaultView, Origin: OriginConfig, Units: []*DeployUnit{{Name: "(not covered by clusters:)", Except: covered}}}
+	if len(rest.Files(files)) > 0 {
+		views = append(views, rest)
+	}
+	return views
 }
 
 // InferViews forms views from the input alone (grouping rule 3, see
@@ -271,7 +350,45 @@ func viewList(names []string) string {
 // perView judges each view and joins what they give: a finding that
 // several views give at the same place with the same message (a shared
 // base) is reported once, with its views and the related places of each.
-func (j *judge) perView(views []*ClusterView) ([]rules.Finding, []Suppression) {
+// views are the run's views (Options.Views, else the config's, else
+// inferred), limited to OnlyViews.
+func (o Options) views(cfg *Config, files []*model.File) ([]*ClusterView, error) {
+	views := o.Views
+	if views == nil {
+		views = ConfigViews(cfg, files)
+	}
+	if views == nil {
+		views = InferViews(files)
+	}
+	if len(o.OnlyViews) == 0 {
+		return views, nil
+	}
+	names := make([]string, 0, len(views))
+	for _, v := range views {
+		names = append(names, v.Name)
+	}
+	var out []*ClusterView
+	for _, v := range views {
+		if slices.Contains(o.OnlyViews, v.Name) {
+			out = append(out, v)
+		}
+	}
+	for _, want := range o.OnlyViews {
+		if !slices.Contains(names, want) {
+			listed := strings.Join(names, ", ")
+			if len(views) == 1 && views[0].Name == "" {
+				listed = "one, of the whole input"
+			}
+			return nil, fmt.Errorf("--view: no view %q (views: %s)", want, listed)
+		}
+	}
+	return out, nil
+}
+
+// perView builds and judges each view (one after the other: a view with
+// its own namespace places the objects it shares with others) and joins
+// what they give.
+func (j *judge) perView(views []*ClusterView, files []*model.File, opts model.Options) ([]rules.Finding, []Suppression) {
 	type key struct {
 		rule, message string
 		pos           model.Position
@@ -282,6 +399,11 @@ func (j *judge) perView(views []*ClusterView) ([]rules.Finding, []Suppression) {
 	var silenced []Suppression
 	findingAt, silencedAt := map[key]int{}, map[key]int{}
 	for _, v := range views {
+		vopts := opts
+		if v.Namespace != "" {
+			vopts.DefaultNamespace = v.Namespace
+		}
+		v.Bundle = model.Build(v.Files(files), vopts)
 		fs, ss := j.run(v.Bundle)
 		for _, f := range fs {
 			if i, ok := findingAt[keyOf(&f)]; ok {

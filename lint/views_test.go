@@ -185,3 +185,77 @@ func TestViews_AnEditToASharedBaseIsMadeOnlyWhenEveryViewReadingItAgrees(t *test
 		t.Errorf("findings\n got %q\nwant %q", got, want)
 	}
 }
+
+func TestViews_ConfigClustersFormTheViewsWithTheirNamespace(t *testing.T) {
+	files := map[string]string{
+		"overlays/staging/sa.yaml": account("api", ""),
+		"overlays/prod/sa.yaml":    account("api-prod", ""),
+		"shared/web.yaml":          web("serviceAccountName: api\n      containers: [{name: web, image: nginx}]"),
+		"tools/job.yaml":           web("serviceAccountName: tool\n      containers: [{name: web, image: nginx}]"),
+		".salint.yaml": `clusters:
+  staging: {paths: [overlays/staging, shared/], namespace: app}
+  prod:
+    paths: [overlays/prod, shared]
+`,
+	}
+	dir := writeFiles(t, files)
+	t.Chdir(dir)
+	cfg, err := LoadConfig(".salint.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(Options{Input: Input{Paths: []string{"."}}, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, v := range res.Views {
+		names = append(names, v.Name+"@"+v.Origin)
+	}
+	if want := []string{"prod@config", "staging@config", "default@config"}; !slices.Equal(names, want) {
+		t.Errorf("views %q, want %q", names, want)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if f.Rule == "missing-service-account" {
+			got = append(got, fmt.Sprintf("%s:%d %s %s", f.Pos.File, f.Pos.Line, f.Namespaces[0], strings.Join(f.Views, ",")))
+		}
+	}
+	want := []string{"shared/web.yaml:8 default prod", "tools/job.yaml:8 default default"}
+	if !slices.Equal(got, want) {
+		t.Errorf("missing accounts\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestViews_ViewOptionLimitsTheRun(t *testing.T) {
+	dir := writeFiles(t, overlays(account("api", ""), account("api-prod", "")))
+	t.Chdir(dir)
+	res, err := Run(Options{Input: Input{Paths: []string{"."}}, OnlyViews: []string{"overlays/staging"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := viewNames(res.Views); !slices.Equal(got, []string{"overlays/staging"}) {
+		t.Errorf("views %q", got)
+	}
+	for _, f := range res.Findings {
+		if f.Rule == "missing-service-account" {
+			t.Errorf("staging alone defines api: %s", f.Text())
+		}
+	}
+	if _, err := Run(Options{Input: Input{Paths: []string{"."}}, OnlyViews: []string{"prod"}}); err == nil || !strings.Contains(err.Error(), `no view "prod" (views: overlays/prod, overlays/staging)`) {
+		t.Errorf("unknown view: err %v", err)
+	}
+}
+
+func TestViews_ConfigClusterMistakes(t *testing.T) {
+	for text, want := range map[string]string{
+		"clusters:\n  prod: {namespace: app}\n":         "clusters.prod.paths: want the paths the cluster receives",
+		"clusters:\n  default: {paths: [x]}\n":          `clusters.default: the view of what no cluster covers has that name`,
+		"clusters:\n  prod: {paths: x}\n":               "line 2: clusters.prod.paths: want a list",
+		"clusters:\n  prod: {paths: [x], nmspace: a}\n": `line 2: clusters.prod: unknown key "nmspace" (did you mean "namespace"?)`,
+	} {
+		if _, err := ParseConfig([]byte(text)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", text, err, want)
+		}
+	}
+}

@@ -50,24 +50,38 @@ func runAdmit(args []string, e *env) int {
 	// No rule runs: only the model, with the config's namespace and
 	// external accounts.
 	res := lint.Model(opts)
-	out, err := admit.Admit(res.Bundle, opts.InScope())
-	if err != nil {
-		return usageErr(err)
-	}
-	if _, err := e.stdout.Write(out.Output); err != nil {
-		return usageErr(err)
-	}
 	res.WriteInputs(e.stderr, false)
-	for _, n := range out.Notes {
-		fmt.Fprintf(e.stderr, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(res.Scrub(n.Message)))
-	}
-	for _, r := range out.Rejections {
-		fmt.Fprintf(e.stderr, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(r.Object.String()), safetext.Escape(res.Scrub(r.Message)))
+	// Each cluster view is admitted on its own: what one cluster
+	// receives. Several are told apart by a comment before each.
+	rejected := false
+	for i, v := range res.Views {
+		out, err := admit.Admit(v.Bundle, opts.InScope())
+		if err != nil {
+			return usageErr(err)
+		}
+		in := ""
+		if len(res.Views) > 1 {
+			if i > 0 {
+				fmt.Fprint(e.stdout, "---\n") // the view's documents start anew
+			}
+			fmt.Fprintf(e.stdout, "# view: %s\n", safetext.Escape(v.Name))
+			in = " (in " + v.Name + ")"
+		}
+		if _, err := e.stdout.Write(out.Output); err != nil {
+			return usageErr(err)
+		}
+		for _, n := range out.Notes {
+			fmt.Fprintf(e.stderr, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(res.Scrub(n.Message)+in))
+		}
+		for _, r := range out.Rejections {
+			fmt.Fprintf(e.stderr, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(r.Object.String()), safetext.Escape(res.Scrub(r.Message)+in))
+		}
+		rejected = rejected || len(out.Rejections) > 0
 	}
 	switch {
 	case len(res.Errors) > 0:
 		return exitError
-	case len(out.Rejections) > 0:
+	case rejected:
 		return exitFindings
 	}
 	return exitOK

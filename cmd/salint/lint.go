@@ -27,6 +27,8 @@ type inputFlags struct {
 	// kustomize is "auto" or "off"; enableExec lets builds run plugins.
 	kustomize  string
 	enableExec bool
+	// views limits the run to the cluster views of these names.
+	views []string
 }
 
 func (f *inputFlags) register(fs *pflag.FlagSet) {
@@ -38,6 +40,7 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.root, "root", "", "read the whole bundle from `DIR`, but report only on the PATHs (for pre-commit, which passes the changed files)")
 	fs.StringVar(&f.kustomize, "kustomize", lint.KustomizeAuto, "kustomization directories: `MODE` auto builds them and lints what they produce, off reads every file as written")
 	fs.BoolVar(&f.enableExec, "enable-exec", false, "let kustomize builds run exec and container plugins (KRM functions)")
+	fs.StringArrayVar(&f.views, "view", nil, "judge only the cluster view `NAME` (repeatable; 'salint views' lists them)")
 	// Builds are no longer cached: the flag stays accepted so that
 	// existing hooks and scripts keep working, and says so.
 	fs.String("cache-dir", "", "")
@@ -60,6 +63,7 @@ func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 		Namespace: f.namespace,
 		Enable:    f.enable,
 		Disable:   f.disable,
+		OnlyViews: f.views,
 	}
 	configDir := "."
 	if f.root != "" {
