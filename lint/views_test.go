@@ -259,3 +259,42 @@ func TestViews_ConfigClusterMistakes(t *testing.T) {
 		}
 	}
 }
+
+func TestViews_ReportsSayTheViewsOnlyWhenThereAreSeveral(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		files map[string]string
+		want  map[string]string // format: a line or field its report holds
+	}{
+		{"two views", overlays(account("api", ""), account("api-prod", "")), map[string]string{
+			"text":   "(in overlays/prod) [missing-service-account]",
+			"json":   "\"views\": [\n        \"overlays/prod\"\n      ]",
+			"sarif":  "sa.yaml:4:9) (in overlays/prod)\"",
+			"github": "sa.yaml:4:9) (in overlays/prod)\n",
+			"gitlab": "sa.yaml:4:9) (in overlays/prod)\"",
+		}},
+		{"one view", map[string]string{"web.yaml": web("serviceAccountName: api")}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, tt.files)
+			t.Chdir(dir)
+			res, err := Run(Options{Input: Input{Paths: []string{"."}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, format := range Formats {
+				var buf strings.Builder
+				if err := Write(&buf, format, Report{Result: res}); err != nil {
+					t.Fatal(err)
+				}
+				got := buf.String()
+				if want, ok := tt.want[format]; ok && !strings.Contains(got, want) {
+					t.Errorf("%s report lacks %q:\n%s", format, want, got)
+				}
+				if tt.want == nil && (strings.Contains(got, "(in ") || strings.Contains(got, `"views"`)) {
+					t.Errorf("%s report of one view names views:\n%s", format, got)
+				}
+			}
+		})
+	}
+}
