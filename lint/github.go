@@ -35,7 +35,7 @@ func WriteGitHub(w io.Writer, r Report) error {
 		writeGitHubCommand(w, "notice", paths.of(n.Pos.File).path, n.Pos, "salint", n.Message)
 	}
 	for _, f := range r.Findings {
-		writeGitHubCommand(w, githubCommand(f.Severity), paths.of(f.Pos.File).path, f.Pos, f.Rule, viewText(&f))
+		writeGitHubCommand(w, githubCommand(f.Severity), paths.of(f.Pos.File).path, f.Pos, f.Rule, ReportedText(&f))
 	}
 	_, err := fmt.Fprintln(w, r.Summary())
 	return err
@@ -84,7 +84,7 @@ func WriteMarkdownSummary(w io.Writer, r Report) error {
 			break
 		}
 		rows = append(rows, fmt.Sprintf("| %s | [`%s`](%s/blob/main/docs/rules/%s.md) | `%s` | %s |\n",
-			f.Severity, f.Rule, infoURI, f.Rule, mdCode(locString(paths, f.Pos)), mdCell(viewText(&f))))
+			f.Severity, f.Rule, infoURI, f.Rule, mdCode(locString(paths, f.Pos)), mdCell(ReportedText(&f))))
 	}
 	written, bySize := 0, false
 	for _, row := range rows {

@@ -59,7 +59,7 @@ func WriteGitLab(w io.Writer, r Report) error {
 	}
 	prints := fingerprints(r.Findings, paths)
 	for i, f := range r.Findings {
-		issues = append(issues, issue(f.Rule, viewText(&f), gitlabSeverity(f.Severity), prints[i],
+		issues = append(issues, issue(f.Rule, ReportedText(&f), gitlabSeverity(f.Severity), prints[i],
 			paths.of(f.Pos.File).path, f.Pos.Line))
 	}
 	return safetext.WriteJSON(w, issues)

@@ -59,15 +59,16 @@ func (r Report) catalog() []*rules.Rule {
 func WriteText(w io.Writer, r Report) error {
 	c := palette(r.Color)
 	for _, f := range r.Findings {
-		fmt.Fprintf(w, "%s: %s %s %s\n", c.pos.Sprint(safetext.Escape(f.Pos.String())), c.severity(f.Severity), safetext.Escape(viewText(&f)), c.rule.Sprintf("[%s]", f.Rule))
+		fmt.Fprintf(w, "%s: %s %s %s\n", c.pos.Sprint(safetext.Escape(f.Pos.String())), c.severity(f.Severity), safetext.Escape(ReportedText(&f)), c.rule.Sprintf("[%s]", f.Rule))
 	}
 	_, err := fmt.Fprintln(w, r.Summary())
 	return err
 }
 
-// viewText is the finding's message as the human-readable formats show
-// it: with the cluster views it holds in, when the input forms several.
-func viewText(f *rules.Finding) string {
+// ReportedText is the finding's message as the human-readable formats
+// show it: with the cluster views it holds in, when the input forms
+// several.
+func ReportedText(f *rules.Finding) string {
 	if len(f.Views) == 0 {
 		return f.Text()
 	}

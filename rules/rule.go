@@ -236,6 +236,10 @@ func (f *Finding) Text() string {
 type SuggestedFix struct {
 	Message string
 	Edits   []TextEdit
+	// Edited, when set, is the object whose document the edits change
+	// when it is not the finding's (the ServiceAccount of a pod): a
+	// build's rules for editing its source are that object's.
+	Edited *model.Object
 }
 
 // TextEdit replaces Source.Bytes()[Start:End] with New; the yamledit
