@@ -44,6 +44,13 @@ type Config struct {
 	// directory (docs/helm.md); --values and --set come after it.
 	Helm HelmConfig `yaml:"helm" json:"helm,omitempty"`
 
+	// Clusters name the cluster views the repository's environments
+	// form (grouping rule 1, docs/cluster-views.md): what each cluster
+	// receives, as paths relative to the config file, and the namespace
+	// of its objects that set none. What no cluster covers forms the
+	// view "default".
+	Clusters map[string]ClusterConfig `yaml:"clusters" json:"clusters,omitempty"`
+
 	// dir is the directory of the config file; ignore paths are relative to it.
 	dir string
 	// file is the config file's path and ignoreLines the line of each
@@ -97,6 +104,12 @@ func (c *Config) HelmCharts() map[string]helm.Options {
 		out[absPath(filepath.Join(c.dir, dir))] = o
 	}
 	return out
+}
+
+// ClusterConfig is one cluster of Config.Clusters.
+type ClusterConfig struct {
+	Paths     []string `yaml:"paths" json:"paths,omitempty"`
+	Namespace string   `yaml:"namespace" json:"namespace,omitempty"`
 }
 
 // RuleConfig adjusts one rule.
@@ -395,6 +408,14 @@ func (c *Config) validate() error {
 			if ns, name, ok := strings.Cut(e, "/"); !ok || ns == "" || name == "" || strings.Contains(name, "/") {
 				problems = append(problems, fmt.Sprintf("%s: %q is not namespace/name (either part may be *)", key, e))
 			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Clusters)) {
+		if len(c.Clusters[name].Paths) == 0 {
+			problems = append(problems, fmt.Sprintf("clusters.%s.paths: want the paths the cluster receives", name))
+		}
+		if name == DefaultView {
+			problems = append(problems, fmt.Sprintf("clusters.%s: the view of what no cluster covers has that name; choose another", name))
 		}
 	}
 	for _, p := range c.PrivateRegistries {

@@ -32,6 +32,12 @@ const ConfigTemplate = `# salint configuration: https://github.com/salint/salint
 #   - {rule: "*", path: "vendor/**"}
 #   - {rule: automount-conflict, kind: Deployment, namespace: monitoring, name: grafana}
 
+# Name the clusters your environments deploy to, when salint's own grouping
+# (docs/cluster-views.md; salint views shows it) is not what you want.
+# clusters:
+#   staging: {paths: [overlays/staging, shared/], namespace: app}
+#   prod: {paths: [overlays/prod, shared/]}
+
 # Render a Helm chart with other values than its values.yaml (docs/helm.md).
 # helm:
 #   charts:

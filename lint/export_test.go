@@ -6,4 +6,8 @@ var (
 	Collect    = collect
 	RunExample = runExample
 	Golden     = golden
+	WriteFiles = writeFiles
+	Overlays   = overlays
+	Web        = web
+	Account    = account
 )

@@ -408,7 +408,7 @@ func TestLoadConfig_LocatedErrors(t *testing.T) {
 		"unknown ignore key": {"ignore:\n- rule: '*'\n  paht: vendor/**\n",
 			`F:3: ignore[0]: unknown key "paht" (did you mean "path"?)`},
 		"no close key": {"frobnicate: 1\n",
-			`F:1: unknown key "frobnicate" (known: namespace, externalAccounts, externalSecrets, privateRegistries, rules, ignore, helm)`},
+			`F:1: unknown key "frobnicate" (known: namespace, externalAccounts, externalSecrets, privateRegistries, rules, ignore, helm, clusters)`},
 		"string for a list": {"externalAccounts: api-sa\n",
 			`F:1: externalAccounts: want a list ([a, b], or one "- item" per line), got "api-sa"`},
 		"list for a string": {"namespace: [a, b]\n",

@@ -31,6 +31,13 @@ type Options struct {
 	Settings rules.Settings
 	// Catalog is the rule set; rules.All() when nil.
 	Catalog []*rules.Rule
+	// Views are the cluster views to judge in, formed by a source that
+	// knows them (the config, GitOps objects); when nil, Check infers
+	// them from the input (InferViews).
+	Views []*ClusterView
+	// OnlyViews, when set, limits the run to the views of these names
+	// (--view).
+	OnlyViews []string
 	// Only, when set, limits the report to findings and input errors in
 	// these paths (files, or directories and everything below them). The
 	// bundle is still built from every input, so an account defined in a
@@ -41,7 +48,11 @@ type Options struct {
 
 // Result is what a run found.
 type Result struct {
-	Bundle   *model.Bundle
+	// Bundle is the model of the whole input; each view has its own.
+	Bundle *model.Bundle
+	// Views are the cluster views the input was judged in; one when
+	// the input forms no more.
+	Views    []*ClusterView
 	Findings []rules.Finding
 	Errors   []model.Error
 	// Notices are said about how inputs were read (a kustomization not
@@ -61,16 +72,19 @@ type Result struct {
 	Known int
 
 	secrets model.SecretValues // of every input, read or not in scope
+	viewErr error              // a --view no view has
 }
 
 // Run lints the inputs. The error is for the user's own mistakes (an
-// unknown rule id); problems with the inputs are in Result.Errors.
+// unknown rule id, a --view no view has); problems with the inputs are
+// in Result.Errors.
 func Run(opts Options) (*Result, error) {
 	active, err := opts.ActiveRules()
 	if err != nil {
 		return nil, err
 	}
-	return Check(Load(opts.Input), opts, active), nil
+	res := Check(Load(opts.Input), opts, active)
+	return res, res.viewErr
 }
 
 // Model reads the inputs and builds the namespace model exactly as Run
@@ -80,7 +94,11 @@ func Model(opts Options) *Result {
 	return Check(Load(opts.Input), opts, nil)
 }
 
-// Check runs active rules over files already read.
+// Check runs active rules over files already read, once per cluster
+// view (Options.Views, else InferViews), and joins the findings: one
+// that several views give at the same place with the same message is
+// reported once, with its views. One view is the whole input, judged
+// once, as before views existed.
 func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	cfg := opts.Config
 	if cfg == nil {
@@ -90,15 +108,22 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	if ns == "" {
 		ns = cfg.Namespace
 	}
-	b := model.Build(files, model.Options{
+	modelOpts := model.Options{
 		DefaultNamespace: ns,
 		ExternalAccounts: cfg.ExternalAccounts,
 		ExternalSecrets:  cfg.ExternalSecrets,
-	})
+	}
+	b := model.Build(files, modelOpts)
 	settings := opts.Settings
 	settings.PrivateRegistries = append(slices.Clone(cfg.PrivateRegistries), settings.PrivateRegistries...)
 
 	res := &Result{Bundle: b}
+	views, viewErr := opts.views(cfg, files)
+	res.Views = views
+	if viewErr != nil {
+		res.viewErr = viewErr
+		res.Errors = append(res.Errors, model.Error{Message: viewErr.Error()})
+	}
 	scope := newScope(opts.Only)
 	paths := make(map[string]bool, len(files))
 	for _, f := range files {
@@ -122,17 +147,54 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	if len(active) > 0 {
 		res.Notices = append(res.Notices, unknownIgnored(b, opts.Catalog, scope)...)
 	}
+	j := &judge{active: active, settings: &settings, scope: scope, cfg: cfg}
+	switch {
+	case viewErr != nil:
+	case len(views) == 1 && views[0].whole():
+		// One view of everything: the whole input, judged once.
+		views[0].Bundle = b
+		res.Findings, res.Silenced = j.run(b)
+	default:
+		res.Findings, res.Silenced = j.perView(views, files, modelOpts)
+		if slices.ContainsFunc(views, func(v *ClusterView) bool { return v.Namespace != "" }) {
+			res.Bundle = model.Build(files, modelOpts) // objects back in the run's default namespace
+		}
+	}
+	res.Suppressed = len(res.Silenced)
+	if len(active) > 0 {
+		res.Notices = append(res.Notices, cfg.unmatchedIgnores(b.Objects, res.Silenced)...)
+	}
+	sortErrors(res.Errors)
+	sortErrors(res.Notices)
+	for _, f := range files {
+		res.secrets.Merge(f.SecretValues())
+	}
+	res.scrub()
+	return res
+}
+
+// judge runs the active rules over a bundle.
+type judge struct {
+	active   []ActiveRule
+	settings *rules.Settings
+	scope    *scope
+	cfg      *Config
+}
+
+// run gives the findings of b, sorted and joined as reported, and those
+// silenced.
+func (j *judge) run(b *model.Bundle) ([]rules.Finding, []Suppression) {
 	// Rules only read the bundle (Bundle.Memo locks), so they run on
 	// every core; each keeps its findings apart and they are joined in
 	// rule order, so the result is the same as one rule after another.
-	out := make([]ruleResult, len(active))
-	model.Parallel(len(active), func(i int) {
-		ar, r := active[i], &out[i]
-		pass := rules.NewPass(ar.Rule, b, &settings, func(f rules.Finding) {
-			if !scope.has(f.Pos.File) && !scope.hasBuilt(f.Object) {
+	out := make([]ruleResult, len(j.active))
+	model.Parallel(len(j.active), func(i int) {
+		ar, r := j.active[i], &out[i]
+		pass := rules.NewPass(ar.Rule, b, j.settings, func(f rules.Finding) {
+			if !j.scope.has(f.Pos.File) && !j.scope.hasBuilt(f.Object) {
 				return
 			}
-			if s, ok := suppressed(f, cfg); ok {
+			if s, ok := suppressed(f, j.cfg); ok {
 				r.suppressed = append(r.suppressed, s)
 				return
 			}
@@ -144,24 +206,15 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 		})
 		ar.Rule.Check(pass)
 	})
+	var findings []rules.Finding
+	var silenced []Suppression
 	for _, r := range out {
-		res.Findings = append(res.Findings, r.findings...)
-		res.Silenced = append(res.Silenced, r.suppressed...)
+		findings = append(findings, r.findings...)
+		silenced = append(silenced, r.suppressed...)
 	}
-	res.Suppressed = len(res.Silenced)
-	if len(active) > 0 {
-		res.Notices = append(res.Notices, cfg.unmatchedIgnores(b.Objects, res.Silenced)...)
-	}
-	sort.SliceStable(res.Silenced, func(i, j int) bool { return rules.FindingLess(res.Silenced[i].Finding, res.Silenced[j].Finding) })
-	rules.SortFindings(res.Findings)
-	res.Findings = kustomize.Dedupe(res.Findings)
-	sortErrors(res.Errors)
-	sortErrors(res.Notices)
-	for _, f := range files {
-		res.secrets.Merge(f.SecretValues())
-	}
-	res.scrub()
-	return res
+	sort.SliceStable(silenced, func(i, j int) bool { return rules.FindingLess(silenced[i].Finding, silenced[j].Finding) })
+	rules.SortFindings(findings)
+	return kustomize.Dedupe(findings), silenced
 }
 
 // scrub takes every Secret value of the input out of the result's

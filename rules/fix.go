@@ -78,7 +78,14 @@ func builtFixBlocked(f *Finding, fix *SuggestedFix, err error) string {
 		return ""
 	}
 	for _, e := range fix.Edits {
-		if why := o.EditBlocked(e.Source, e.Start, e.End); why != "" {
+		owner := o
+		if fix.Edited != nil && e.Source == fix.Edited.Source {
+			// Another object's document, built in the same view:
+			// another view reading it is judged by the driver
+			// (lint: a fix to a file several views read).
+			owner = fix.Edited
+		}
+		if why := owner.EditBlocked(e.Source, e.Start, e.End); why != "" {
 			return why
 		}
 	}

@@ -50,6 +50,7 @@ func checkMissingServiceAccount(pass *Pass) {
 		hints, others := accountHints(b, ns, name)
 		msg += hintText(hints)
 		f := PodFinding(pod, field.Key, key, "%s", msg).judgedIn(ns).judgedIn(others...)
+		f.Needs = &Needed{Kind: model.KindServiceAccount, Namespace: ns, Name: name}
 		if pass.Settings.CreateMissingAccounts {
 			if len(hints) > 0 {
 				f.NoFix = "salint fix does not create it: the name looks like a mistake for a human to correct"

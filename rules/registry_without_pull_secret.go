@@ -109,18 +109,20 @@ func addCoveringSecret(b *model.Bundle, pod *model.PodSpec, from model.Origin, s
 	acct := b.AppliedAccount(pod.Namespace(), name)
 	var e TextEdit
 	var err error
+	var edited *model.Object
 	where := "the pod's imagePullSecrets"
 	switch {
 	case from == model.FromPod || acct == nil:
 		e, err = addPullSecret(pod.Object, pod.Node, secret)
 	default:
 		e, err = addPullSecret(acct.Object, nil, secret)
+		edited = acct.Object
 		where = fmt.Sprintf("the imagePullSecrets of ServiceAccount %s/%s", pod.Namespace(), name)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &SuggestedFix{Message: fmt.Sprintf("added pull secret %q to %s", secret, where), Edits: []TextEdit{e}}, nil
+	return &SuggestedFix{Message: fmt.Sprintf("added pull secret %q to %s", secret, where), Edits: []TextEdit{e}, Edited: edited}, nil
 }
 
 // pullSecretsText describes the pod's effective pull secrets.

@@ -166,6 +166,38 @@ type Finding struct {
 	Field string
 	// Fix, when set, is a suggested fix that salint fix applies.
 	Fix *SuggestedFix
+	// Needs, when set, is the object whose absence the finding reports,
+	// so that a driver judging several cluster views can say which view
+	// defines it.
+	Needs *Needed
+	// Views are the cluster views the finding holds in, set by the
+	// driver only when the input forms more than one.
+	Views []string
+}
+
+// Needed names an object a finding reports missing.
+type Needed struct {
+	Kind, Namespace, Name string
+}
+
+// DefinedIn locates n's definitions in b (at their names).
+func (n *Needed) DefinedIn(b *model.Bundle) []model.Position {
+	var objects []*model.Object
+	switch n.Kind {
+	case model.KindServiceAccount:
+		for _, a := range b.AccountDefs(n.Namespace, n.Name) {
+			objects = append(objects, a.Object)
+		}
+	case model.KindSecret:
+		for _, s := range b.SecretDefs(n.Namespace, n.Name) {
+			objects = append(objects, s.Object)
+		}
+	}
+	out := make([]model.Position, 0, len(objects))
+	for _, o := range objects {
+		out = append(out, o.Pos(model.Lookup(o.Node, "metadata", "name").Value))
+	}
+	return out
 }
 
 // Related is a place that explains a finding, with what it says there.
@@ -204,6 +236,10 @@ func (f *Finding) Text() string {
 type SuggestedFix struct {
 	Message string
 	Edits   []TextEdit
+	// Edited, when set, is the object whose document the edits change
+	// when it is not the finding's (the ServiceAccount of a pod): a
+	// build's rules for editing its source are that object's.
+	Edited *model.Object
 }
 
 // TextEdit replaces Source.Bytes()[Start:End] with New; the yamledit

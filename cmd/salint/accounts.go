@@ -66,7 +66,11 @@ func runAccounts(args []string, e *env) int {
 		return usageErr(err)
 	}
 	defer abortOut()
-	view := accounts.Build(res.Bundle)
+	bundle := res.Bundle
+	if len(res.Views) == 1 { // the whole input, or the --view selected
+		bundle = res.Views[0].Bundle
+	}
+	view := accounts.Build(bundle)
 	view.SetInputs(res.Errors, res.Notices)
 	write := accounts.Write
 	if *wide {

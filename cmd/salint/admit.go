@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
@@ -68,47 +69,68 @@ func runAdmit(args []string, e *env) int {
 	// No rule runs: only the model, with the config's namespace and
 	// external accounts.
 	res := lint.Model(opts)
-	out, err := admit.Admit(res.Bundle, opts.InScope())
-	if err != nil {
-		return usageErr(err)
+	if output.format == "json" && len(res.Views) > 1 {
+		return usageErr(fmt.Errorf("the input forms %d cluster views and --format json previews one: choose it with --view (salint views lists them)", len(res.Views)))
 	}
 	w, commit, abort, err := output.writer(e)
 	if err != nil {
 		return usageErr(err)
 	}
 	defer abort()
-	switch {
-	case output.format == "json":
-		err = admit.WriteJSON(w, out, res.Errors, res.Notices, res.Scrub)
-	case *showDiff:
-		err = writeAdmitDiffs(w, out, res.Scrub)
-	default:
-		_, err = w.Write(out.Output)
+	// Each cluster view is admitted on its own: what one cluster
+	// receives. Several are told apart by a comment before each.
+	var outs []*admit.Result
+	for i, v := range res.Views {
+		out, err := admit.Admit(v.Bundle, opts.InScope())
+		if err != nil {
+			return usageErr(err)
+		}
+		outs = append(outs, out)
+		if len(res.Views) > 1 {
+			if i > 0 && !*showDiff {
+				fmt.Fprint(w, "---\n") // the view's documents start anew
+			}
+			fmt.Fprintf(w, "# view: %s\n", safetext.Escape(v.Name))
+		}
+		switch {
+		case output.format == "json":
+			err = admit.WriteJSON(w, out, res.Errors, res.Notices, res.Scrub)
+		case *showDiff:
+			err = writeAdmitDiffs(w, out, res.Scrub)
+		default:
+			_, err = w.Write(out.Output)
+		}
+		if err != nil {
+			return usageErr(err)
+		}
 	}
-	if err == nil {
-		err = commit()
-	}
-	if err != nil {
+	if err := commit(); err != nil {
 		return usageErr(err)
 	}
 	if output.format == "json" { // JSON carries them all
-		return admitExit(res, out)
+		return admitExit(res, outs)
 	}
 	report.WriteInputs(e.stderr, res, false)
-	for _, n := range out.Notes {
-		fmt.Fprintf(e.stderr, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(res.Scrub(n.Message)))
+	for i, out := range outs {
+		in := ""
+		if len(res.Views) > 1 {
+			in = " (in " + res.Views[i].Name + ")"
+		}
+		for _, n := range out.Notes {
+			fmt.Fprintf(e.stderr, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(res.Scrub(n.Message)+in))
+		}
+		for _, r := range out.Rejections {
+			fmt.Fprintf(e.stderr, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(r.Object.String()), safetext.Escape(res.Scrub(r.Message)+in))
+		}
 	}
-	for _, r := range out.Rejections {
-		fmt.Fprintf(e.stderr, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(r.Object.String()), safetext.Escape(res.Scrub(r.Message)))
-	}
-	return admitExit(res, out)
+	return admitExit(res, outs)
 }
 
-func admitExit(res *lint.Result, out *admit.Result) int {
+func admitExit(res *lint.Result, outs []*admit.Result) int {
 	switch {
 	case len(res.Errors) > 0:
 		return exitError
-	case len(out.Rejections) > 0:
+	case slices.ContainsFunc(outs, func(o *admit.Result) bool { return len(o.Rejections) > 0 }):
 		return exitFindings
 	}
 	return exitOK

@@ -166,7 +166,7 @@ func writeFixReport(w io.Writer, res *mutate.Result, changed map[string]bool, un
 	}
 	writeDropped(w, res.Dropped)
 	for _, f := range last.Findings {
-		fmt.Fprintf(w, "%s: %s: %s [%s]\n", safetext.Escape(f.Pos.String()), f.Severity, safetext.Escape(f.Text()), f.Rule)
+		fmt.Fprintf(w, "%s: %s: %s [%s]\n", safetext.Escape(f.Pos.String()), f.Severity, safetext.Escape(report.ReportedText(&f)), f.Rule)
 	}
 	remain := "no findings remain"
 	if len(unwritten) > 0 {

@@ -33,6 +33,8 @@ type inputFlags struct {
 	// helmValues and helmSet are what Helm charts are rendered with.
 	helmValues []string
 	helmSet    []string
+	// views limits the run to the cluster views of these names.
+	views []string
 }
 
 func (f *inputFlags) register(fs *pflag.FlagSet) {
@@ -46,6 +48,7 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.enableExec, "enable-exec", false, "let kustomize builds run exec and container plugins (KRM functions)")
 	fs.StringArrayVar(&f.helmValues, "values", nil, "render Helm charts with the values `FILE` over each chart's values.yaml (repeatable)")
 	fs.StringArrayVar(&f.helmSet, "set", nil, "render Helm charts with `KEY=VALUE` set (Helm --set syntax; repeatable)")
+	fs.StringArrayVar(&f.views, "view", nil, "judge only the cluster view `NAME` (repeatable; 'salint views' lists them)")
 	// Builds are no longer cached: the flag stays accepted so that
 	// existing hooks and scripts keep working, and says so.
 	fs.String("cache-dir", "", "")
@@ -69,6 +72,7 @@ func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 		Namespace: f.namespace,
 		Enable:    f.enable,
 		Disable:   f.disable,
+		OnlyViews: f.views,
 	}
 	configDir := "."
 	if f.root != "" {

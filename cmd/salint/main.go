@@ -52,6 +52,7 @@ func commands() []command {
 		{"admit", "preview what ServiceAccount admission does to each pod", runAdmit},
 		{"fn", "run as a KRM function for kustomize and kpt (ResourceList in, out)", runFn},
 		{"accounts", "show each namespace's accounts and what runs as them", runAccounts},
+		{"views", "list the cluster views and the deploy units each holds", runViews},
 		{"rules", "list the rule catalog", runRules},
 		{"explain", "print the documentation of a rule", runExplain},
 		{"init", "write a commented .salint.yaml, print the pre-commit snippet", runInit},

@@ -58,9 +58,9 @@ func (r *renderer) read(name, output string) *model.File {
 		obj := model.NewObject(src, o.Node, o.DocIndex, o.FieldPrefix, o.APIVersion, o.Kind)
 		obj.Built = built
 		if obj.Namespace == "" {
-			// helm install puts it in the release namespace; Build leaves
-			// cluster-scoped kinds without one.
-			obj.Namespace = r.namespace
+			// helm install puts it in the release namespace, whatever a
+			// view's default; Build leaves cluster-scoped kinds without one.
+			obj.Namespace, obj.NamespaceSet = r.namespace, true
 		}
 		out.Objects = append(out.Objects, obj)
 	}

@@ -154,20 +154,26 @@ func (b *builder) addObject(root *kustFile, r *yaml.RNode, origin *resource.Orig
 // keep adds o to out unless another build of the input produced the same
 // object from the same source: overlays that share a base each build it,
 // and the cluster receives one object per namespace and name, not one per
-// overlay. Objects are compared as text, encoded only when a second one
-// comes from the same source document.
+// overlay. The object kept records o as its twin (model.Built.Twins), so
+// that o's root still has it. Objects are compared as text, encoded only
+// when a second one comes from the same source document.
 func (b *builder) keep(out *model.File, o *model.Object) {
 	key := fmt.Sprintf("%s\x00%d\x00%s", o.Source.Path, o.DocIndex, o.FieldPrefix)
 	group := b.seen[key]
+	twin := func(k *kept) {
+		k.o.Built.Twins = append(k.o.Built.Twins, o)
+	}
 	for _, k := range group {
 		if sameTree(k.o.Node, o.Node) {
-			return // the same text, without encoding either
+			twin(k) // the same text, without encoding either
+			return
 		}
 	}
 	if len(group) > 0 {
 		if text, err := yaml.String(o.Node); err == nil {
 			for _, k := range group {
 				if kt, ok := k.encode(); ok && kt == text {
+					twin(k)
 					return
 				}
 			}

@@ -36,7 +36,7 @@ func WriteGitHub(w io.Writer, r Report) error {
 		writeGitHubCommand(w, "notice", paths.Of(n.Pos.File).Name, n.Pos, "salint", n.Message)
 	}
 	for _, f := range r.Findings {
-		writeGitHubCommand(w, githubCommand(f.Severity), paths.Of(f.Pos.File).Name, f.Pos, f.Rule, f.Text())
+		writeGitHubCommand(w, githubCommand(f.Severity), paths.Of(f.Pos.File).Name, f.Pos, f.Rule, ReportedText(&f))
 	}
 	_, err := fmt.Fprintln(w, Summary(r.Result))
 	return err
@@ -85,7 +85,7 @@ func WriteMarkdownSummary(w io.Writer, r Report) error {
 			break
 		}
 		rows = append(rows, fmt.Sprintf("| %s | [`%s`](%s/blob/main/docs/rules/%s.md) | `%s` | %s |\n",
-			f.Severity, f.Rule, infoURI, f.Rule, mdCode(locString(paths, f.Pos)), mdCell(f.Text())))
+			f.Severity, f.Rule, infoURI, f.Rule, mdCode(locString(paths, f.Pos)), mdCell(ReportedText(&f))))
 	}
 	written, bySize := 0, false
 	for _, row := range rows {

@@ -60,7 +60,7 @@ func WriteGitLab(w io.Writer, r Report) error {
 	}
 	prints := fingerprint.Findings(r.Findings, paths)
 	for i, f := range r.Findings {
-		issues = append(issues, issue(f.Rule, f.Text(), gitlabSeverity(f.Severity), prints[i],
+		issues = append(issues, issue(f.Rule, ReportedText(&f), gitlabSeverity(f.Severity), prints[i],
 			paths.Of(f.Pos.File).Name, f.Pos.Line))
 	}
 	return safetext.WriteJSON(w, issues)

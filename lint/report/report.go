@@ -63,10 +63,20 @@ func (r Report) catalog() []*rules.Rule {
 func WriteText(w io.Writer, r Report) error {
 	c := palette(r.Color)
 	for _, f := range r.Findings {
-		fmt.Fprintf(w, "%s: %s %s %s\n", c.pos.Sprint(safetext.Escape(f.Pos.String())), c.severity(f.Severity), safetext.Escape(f.Text()), c.rule.Sprintf("[%s]", f.Rule))
+		fmt.Fprintf(w, "%s: %s %s %s\n", c.pos.Sprint(safetext.Escape(f.Pos.String())), c.severity(f.Severity), safetext.Escape(ReportedText(&f)), c.rule.Sprintf("[%s]", f.Rule))
 	}
 	_, err := fmt.Fprintln(w, Summary(r.Result))
 	return err
+}
+
+// ReportedText is the finding's message as the human-readable formats
+// show it: with the cluster views it holds in, when the input forms
+// several.
+func ReportedText(f *rules.Finding) string {
+	if len(f.Views) == 0 {
+		return f.Text()
+	}
+	return f.Text() + " (in " + lint.ViewList(f.Views) + ")"
 }
 
 // WriteErrors writes input errors, one per line, for the text format's
@@ -215,6 +225,9 @@ type jsonFinding struct {
 	// them in words.
 	Related []jsonRelated `json:"related,omitempty"`
 	NoFix   string        `json:"noFix,omitempty"`
+	// Views are the cluster views the finding holds in, when the input
+	// forms more than one (docs/cluster-views.md).
+	Views []string `json:"views,omitempty"`
 }
 
 type jsonRelated struct {
@@ -263,7 +276,7 @@ type jsonSummary struct {
 
 func jsonFindingOf(f rules.Finding) jsonFinding {
 	jf := jsonFinding{
-		Rule: f.Rule, Severity: f.Severity.String(), Message: f.Text(),
+		Rule: f.Rule, Severity: f.Severity.String(), Message: f.Text(), Views: f.Views,
 		File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
 		Field: f.Field, Fixable: f.Fix != nil, NoFix: f.NoFix,
 	}

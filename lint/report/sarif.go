@@ -184,7 +184,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 			RuleID:              f.Rule,
 			RuleIndex:           ruleIndex,
 			Level:               sarifLevel(f.Severity),
-			Message:             sarifText{Text: f.Text()},
+			Message:             sarifText{Text: ReportedText(&f)},
 			Locations:           []sarifLocation{sarifLoc(paths, f.Pos)},
 			PartialFingerprints: map[string]string{"salint/v1": id},
 			Properties:          sarifResultProps{Field: f.Field, Fixable: f.Fix != nil, NoFix: f.NoFix},

@@ -47,6 +47,12 @@ type Built struct {
 	// removed entries from: a fix may not insert there, since the build
 	// may set the same field.
 	Grown map[int]bool
+	// Twins are the objects other roots built from the same source
+	// document with the same text (overlays sharing a base): the input
+	// holds this object once, for the first root; a cluster view of
+	// another root's deploy unit takes that root's twin, whose notes
+	// name that root.
+	Twins []*Object
 }
 
 // Note is what a build says about a value, and the place it concerns.

@@ -221,7 +221,8 @@ func Build(files []*File, opts Options) *Bundle {
 		for _, o := range f.Objects {
 			if ClusterScoped(o.Kind) {
 				o.Namespace = ""
-			} else if o.Namespace == "" {
+			} else if !o.NamespaceSet {
+				// Built again per cluster view, whose default may differ.
 				o.Namespace = opts.DefaultNamespace
 			}
 			b.Objects = append(b.Objects, o)
