@@ -129,6 +129,16 @@ var PodSpecLocations = []PodSpecLocation{
 	{Group: "helm.toolkit.fluxcd.io", Kind: "HelmRelease", Path: specPath, Template: true, AccountOnly: true, Reconciler: "Flux's helm-controller"},
 }
 
+// GitOpsKinds are the objects that say what a GitOps tool applies where
+// (Flux Kustomizations and their sources, Argo CD Applications): parsed
+// and kept whole, for lint/gitops to form cluster views from.
+var GitOpsKinds = []struct{ Group, Kind string }{
+	{"kustomize.toolkit.fluxcd.io", "Kustomization"},
+	{"source.toolkit.fluxcd.io", "GitRepository"},
+	{"argoproj.io", "Application"},
+	{"argoproj.io", "ApplicationSet"},
+}
+
 // Kinds whose objects the model reads besides the pod-spec kinds.
 const (
 	KindServiceAccount     = "ServiceAccount"
@@ -166,6 +176,9 @@ var neededKinds = func() map[string]bool {
 	}
 	for _, p := range SecretProducers {
 		m[p.Kind] = true
+	}
+	for _, g := range GitOpsKinds {
+		m[g.Kind] = true
 	}
 	return m
 }()
