@@ -23,6 +23,7 @@ var forbidden = map[string][]string{
 	"mutate":         {"lint"},
 	"lint":           {"lint/krm", "lint/accounts", "mutate"},
 	"lint/kustomize": {"lint", "lint/krm"},
+	"lint/gitops":    {"lint", "lint/kustomize", "lint/krm", "lint/accounts", "rules", "mutate"},
 }
 
 // TestDependenciesPointOneWay reads each package's imports (test files
