@@ -51,9 +51,9 @@ func (d *discoverer) clusterDir(o *model.Object, syncDirs []string) string {
 	return path.Dir(rel)
 }
 
-// fluxUnit is the unit Flux Kustomization o names, or nil when its
-// content is not in the input (said in a notice).
-func (d *discoverer) fluxUnit(o *model.Object, objects []*model.Object) *Unit {
+// fluxUnit is the unit Flux Kustomization o of cluster directory cluster
+// names, or nil when its content is not in the input (said in a notice).
+func (d *discoverer) fluxUnit(o *model.Object, objects []*model.Object, cluster string) *Unit {
 	spec := model.Get(o.Node, "spec").Value
 	if !d.fluxSourceHere(o, spec, objects) {
 		return nil
@@ -72,7 +72,7 @@ func (d *discoverer) fluxUnit(o *model.Object, objects []*model.Object) *Unit {
 	u := &Unit{
 		Tool: Flux, Object: o, Origin: origin, Path: p, Dir: dir, Recurse: true,
 		Namespace:  model.Get(spec, "targetNamespace").String(),
-		Substitute: d.substitutions(o, model.Get(spec, "postBuild").Value),
+		Substitute: d.substitutions(o, model.Get(spec, "postBuild").Value, cluster),
 	}
 	for _, dep := range model.Get(spec, "dependsOn").Items() {
 		ns := model.Get(dep, "namespace").String()
@@ -115,11 +115,11 @@ func (d *discoverer) fluxSourceHere(o *model.Object, spec *yaml.Node, objects []
 
 // substitutions are the postBuild variables of Flux Kustomization o:
 // substituteFrom in order (a later source wins), then substitute.
-func (d *discoverer) substitutions(o *model.Object, postBuild *yaml.Node) map[string]string {
+func (d *discoverer) substitutions(o *model.Object, postBuild *yaml.Node, cluster string) map[string]string {
 	vars := map[string]string{}
 	for _, from := range model.Get(postBuild, "substituteFrom").Items() {
 		kind, name := model.Get(from, "kind").String(), model.Get(from, "name").String()
-		data, found := d.objectData(kind, o.Namespace, name)
+		data, found := d.objectData(kind, o.Namespace, name, cluster)
 		if !found {
 			if optional, _ := model.Get(from, "optional").Bool(); !optional {
 				d.notice(o, from, "%s substitutes variables from %s %s/%s, which is not in the input: the variables it sets stay unresolved", o, kind, o.Namespace, name)
@@ -139,33 +139,64 @@ func (d *discoverer) substitutions(o *model.Object, postBuild *yaml.Node) map[st
 // Secret's decoded), read again from its source: the model keeps neither
 // (ConfigMaps are not parsed; pruning empties Secrets). An object without
 // a namespace lands in the one it is applied to, so it matches any.
-func (d *discoverer) objectData(kind, ns, name string) (map[string]string, bool) {
+// Clusters of a fleet define objects of the same name: the one below the
+// cluster directory is taken first. Found once per cluster and object:
+// Kustomizations of a cluster share theirs.
+func (d *discoverer) objectData(kind, ns, name, cluster string) (map[string]string, bool) {
+	key := cluster + "\x00" + kind + "/" + ns + "/" + name
+	if v, ok := d.data[key]; ok {
+		return v, v != nil
+	}
+	v, found := d.findObjectData(kind, ns, name, cluster)
+	if !found {
+		v = nil
+	} else if v == nil {
+		v = map[string]string{}
+	}
+	if d.data == nil {
+		d.data = map[string]map[string]string{}
+	}
+	d.data[key] = v
+	return v, found
+}
+
+func (d *discoverer) findObjectData(kind, ns, name, cluster string) (map[string]string, bool) {
 	if kind != "ConfigMap" && kind != model.KindSecret {
 		return nil, false
 	}
-	for _, f := range d.files {
-		if f.Built || !d.mayHold(f, kind, name) || f.Source.Load() != nil {
+	for _, near := range []bool{true, false} {
+		for _, f := range d.files {
+			if near != within(cluster, absPath(f.Source.Path)) || f.Built || !d.mayHold(f, kind, name) || f.Source.Load() != nil {
+				continue
+			}
+			if v, ok := dataIn(f.Source, kind, ns, name); ok {
+				return v, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// dataIn is the data of the object kind ns/name in src (objectValues).
+func dataIn(src *model.Source, kind, ns, name string) (map[string]string, bool) {
+	data := src.Bytes()
+	for _, r := range src.Documents() {
+		if k, _ := model.SniffKind(data[r.Start:r.End]); k != kind {
 			continue
 		}
-		data := f.Source.Bytes()
-		for _, r := range f.Source.Documents() {
-			if k, _ := model.SniffKind(data[r.Start:r.End]); k != kind {
-				continue
-			}
-			var doc yaml.Node
-			if yaml.Unmarshal(data[r.Start:r.End], &doc) != nil || len(doc.Content) != 1 {
-				continue
-			}
-			n := doc.Content[0]
-			meta := model.Get(n, "metadata").Value
-			if model.Get(n, "apiVersion").String() != "v1" || model.Get(meta, "name").String() != name {
-				continue
-			}
-			if objNS := model.Get(meta, "namespace").String(); objNS != "" && objNS != ns {
-				continue
-			}
-			return objectValues(n, kind), true
+		var doc yaml.Node
+		if yaml.Unmarshal(data[r.Start:r.End], &doc) != nil || len(doc.Content) != 1 {
+			continue
 		}
+		n := doc.Content[0]
+		meta := model.Get(n, "metadata").Value
+		if model.Get(n, "apiVersion").String() != "v1" || model.Get(meta, "name").String() != name {
+			continue
+		}
+		if objNS := model.Get(meta, "namespace").String(); objNS != "" && objNS != ns {
+			continue
+		}
+		return objectValues(n, kind), true
 	}
 	return nil, false
 }

@@ -128,8 +128,8 @@ func Discover(files []*model.File, root string) *Discovery {
 	for _, o := range objects {
 		switch {
 		case o.Kind == "Kustomization" && o.Group() == fluxKustomizeGroup:
-			if u := d.fluxUnit(o, objects); u != nil {
-				dir := d.clusterDir(o, syncDirs)
+			dir := d.clusterDir(o, syncDirs)
+			if u := d.fluxUnit(o, objects, filepath.Join(d.root, filepath.FromSlash(dir))); u != nil {
 				add(dir, "Flux cluster directory "+dir, u)
 			}
 		case o.Kind == "Application" && o.Group() == argoGroup:
@@ -161,7 +161,11 @@ type discoverer struct {
 	// its git remotes and the flux-system source; empty when unknown,
 	// and then every repoURL is taken to be this one.
 	repos []string
-	out   Discovery
+	held  []string // heldPaths, once needed
+	// data memoizes objectData by cluster directory, kind, namespace and
+	// name; nil: not found.
+	data map[string]map[string]string
+	out  Discovery
 }
 
 func (d *discoverer) notice(o *model.Object, n *yaml.Node, format string, args ...any) {
@@ -204,17 +208,37 @@ func (d *discoverer) inInput(path string) (dir string, ok bool) {
 	if !within(d.root, dir) {
 		return dir, false
 	}
-	for _, f := range d.files {
-		if within(dir, absPath(f.Source.Path)) {
+	if d.held == nil {
+		d.held = heldPaths(d.files)
+	}
+	for _, p := range d.held {
+		if within(dir, p) {
 			return dir, true
-		}
-		for _, o := range f.Objects {
-			if o.Built != nil && within(dir, absPath(o.Built.Root)) {
-				return dir, true
-			}
 		}
 	}
 	return dir, false
+}
+
+// heldPaths are the absolute paths of the files read and of the
+// kustomization roots built, once each.
+func heldPaths(files []*model.File) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, absPath(p))
+		}
+	}
+	for _, f := range files {
+		add(f.Source.Path)
+		for _, o := range f.Objects {
+			if o.Built != nil {
+				add(o.Built.Root)
+			}
+		}
+	}
+	return out
 }
 
 // within reports whether path is dir or below it.
