@@ -49,6 +49,8 @@ func checkInvalidServiceAccountName(pass *Pass) {
 		// serviceAccountName whichever field the user wrote.
 		consequence := fmt.Sprintf("the API server rejects the %s: %s: Invalid value: %q: %s", pod.Object.Kind, pod.FieldPath(pod.AccountKey()), name, dns1123Message)
 		switch {
+		case pod.Location.Reconciler != "":
+			consequence = "no ServiceAccount can have that name, so " + pod.Location.Reconciler + " cannot apply as it and the reconciliation fails"
 		case pod.Location.AccountOnly:
 			consequence = "no ServiceAccount can have that name, so its operator cannot create pods that run as it"
 		case !pod.Location.Template && !pod.IsMirror():
@@ -56,7 +58,7 @@ func checkInvalidServiceAccountName(pass *Pass) {
 			// validation, and no account can have the name (spec §1.4).
 			consequence = "the API server rejects the pod: " + forbidden(pod, model.AccountNotFound(pod.Namespace(), name))
 		}
-		pass.Report(PodFinding(pod, field.Key, key, "%s runs as ServiceAccount %q, which is not a valid name; %s", pod.Object, name, consequence))
+		pass.Report(PodFinding(pod, field.Key, key, "%s %s ServiceAccount %q, which is not a valid name; %s", pod.Object, runsAs(pod), name, consequence))
 	}
 	for _, bd := range b.Bindings {
 		for i := range bd.Subjects {

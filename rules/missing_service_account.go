@@ -36,6 +36,8 @@ func checkMissingServiceAccount(pass *Pass) {
 		}
 		var consequence string
 		switch {
+		case pod.Location.Reconciler != "":
+			consequence = pod.Location.Reconciler + " applies as that account, so the reconciliation fails"
 		case pod.Location.AccountOnly:
 			consequence = "its operator cannot create pods that run as it"
 		case pod.Location.Template:
@@ -43,7 +45,7 @@ func checkMissingServiceAccount(pass *Pass) {
 		default:
 			consequence = fmt.Sprintf("the API server will reject the pod: %s", forbidden(pod, model.AccountNotFound(ns, name)))
 		}
-		msg := fmt.Sprintf("%s runs as ServiceAccount %q, which is not defined in namespace %s; %s", pod.Object, name, ns, consequence)
+		msg := fmt.Sprintf("%s %s ServiceAccount %q, which is not defined in namespace %s; %s", pod.Object, runsAs(pod), name, ns, consequence)
 		if key == "serviceAccount" {
 			msg += " (named by the deprecated serviceAccount field)"
 		}
@@ -64,6 +66,15 @@ func checkMissingServiceAccount(pass *Pass) {
 		}
 		pass.Report(f)
 	}
+}
+
+// runsAs is what pod does with its account, for messages: a GitOps
+// object's controller reconciles as it; pods run as it.
+func runsAs(pod *model.PodSpec) string {
+	if pod.Location.Reconciler != "" {
+		return "reconciles as"
+	}
+	return "runs as"
 }
 
 // createAccount appends a ServiceAccount to the file of pod, the first

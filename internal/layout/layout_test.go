@@ -26,6 +26,7 @@ var forbidden = map[string][]string{
 	"lint/fingerprint": {"lint", "lint/report", "lint/kustomize", "mutate"},
 	"lint/kustomize":   {"lint", "lint/krm", "lint/report", "lint/fingerprint"},
 	"lint/helm":        {"lint", "lint/krm", "lint/kustomize", "lint/accounts", "lint/report", "lint/fingerprint", "rules", "mutate"},
+	"lint/gitops":      {"lint", "lint/kustomize", "lint/krm", "lint/accounts", "lint/report", "lint/fingerprint", "lint/helm", "rules", "mutate"},
 }
 
 // TestDependenciesPointOneWay reads each package's imports (test files

@@ -256,6 +256,17 @@ spec: {serviceAccountName: runner}
 	}
 }
 
+func TestBuild_FluxVariableAccountIsExternalAndItsWorkloadsNotRejected(t *testing.T) {
+	v := build(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec: {template: {spec: {serviceAccountName: "${app}-sa"}}}
+`, model.Options{})
+	if a := find(t, v, "shop", "${app}-sa"); a.Status != accounts.External || len(a.Workloads) != 1 || a.Workloads[0].Rejected {
+		t.Errorf("got %+v, want an external account whose workload is not rejected", a)
+	}
+}
+
 func TestBuild_BindingSubjectsFollowSpecNamespaceRules(t *testing.T) {
 	v := build(`apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding

@@ -518,7 +518,12 @@ func without(list []string, except string) []string {
 	return out
 }
 
+// matchExternal reports ns/name made outside the input: matched by a
+// pattern of the config, or named through a Flux variable (Substituted).
 func matchExternal(patterns []string, ns, name string) bool {
+	if Substituted(ns) || Substituted(name) {
+		return true
+	}
 	for _, p := range patterns {
 		pns, pname, ok := strings.Cut(p, "/")
 		if !ok {

@@ -138,6 +138,26 @@ kind: CronWorkflow
 metadata: {name: cw}
 spec: {workflowSpec: {serviceAccountName: wf}}
 `, []string{"spec.workflowSpec.serviceAccountName wf"}},
+		{"FluxKustomization", `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec: {path: ./apps, serviceAccountName: reconciler}
+`, []string{"spec.serviceAccountName reconciler"}},
+		{"FluxHelmRelease", `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: podinfo, namespace: team-a}
+spec: {serviceAccountName: helm-sa}
+`, []string{"spec.serviceAccountName helm-sa"}},
+		{"FluxKustomizationWithoutAccountIsNotAPodSpec", `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec: {path: ./apps}
+`, nil},
+		{"KustomizeFileIsNoFluxObject", `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+serviceAccountName: nobody
+resources: [a.yaml]
+`, nil},
 		{"KnativeServiceIsAFullTemplate", `apiVersion: serving.knative.dev/v1
 kind: Service
 metadata: {name: ks}

@@ -24,6 +24,10 @@ type PodSpecLocation struct {
 	// AccountKey is the key naming the account; "serviceAccountName"
 	// when empty.
 	AccountKey string
+	// Reconciler, for AccountOnly objects that no pod runs from, is the
+	// GitOps controller that applies the object's content as the account
+	// (impersonating it): without the account the reconciliation fails.
+	Reconciler string
 }
 
 // EachItem in a Path stands for every item of a sequence.
@@ -119,6 +123,20 @@ var PodSpecLocations = []PodSpecLocation{
 	{Group: "argoproj.io", Kind: "Workflow", Path: specPath, Template: true, AccountOnly: true},
 	{Group: "argoproj.io", Kind: "WorkflowTemplate", Path: specPath, Template: true, AccountOnly: true},
 	{Group: "argoproj.io", Kind: "CronWorkflow", Path: []string{"spec", "workflowSpec"}, Template: true, AccountOnly: true},
+	// Flux applies a Kustomization or HelmRelease as its
+	// spec.serviceAccountName, an account of the object's own namespace.
+	{Group: "kustomize.toolkit.fluxcd.io", Kind: "Kustomization", Path: specPath, Template: true, AccountOnly: true, Reconciler: "Flux's kustomize-controller"},
+	{Group: "helm.toolkit.fluxcd.io", Kind: "HelmRelease", Path: specPath, Template: true, AccountOnly: true, Reconciler: "Flux's helm-controller"},
+}
+
+// GitOpsKinds are the objects that say what a GitOps tool applies where
+// (Flux Kustomizations and their sources, Argo CD Applications): parsed
+// and kept whole, for lint/gitops to form cluster views from.
+var GitOpsKinds = []struct{ Group, Kind string }{
+	{"kustomize.toolkit.fluxcd.io", "Kustomization"},
+	{"source.toolkit.fluxcd.io", "GitRepository"},
+	{"argoproj.io", "Application"},
+	{"argoproj.io", "ApplicationSet"},
 }
 
 // Kinds whose objects the model reads besides the pod-spec kinds.
@@ -158,6 +176,9 @@ var neededKinds = func() map[string]bool {
 	}
 	for _, p := range SecretProducers {
 		m[p.Kind] = true
+	}
+	for _, g := range GitOpsKinds {
+		m[g.Kind] = true
 	}
 	return m
 }()

@@ -109,8 +109,8 @@ var podSpecKeep = func() *keep {
 //     annotations are read), and podSpecKeep there;
 //   - kinds the model reads whole (ServiceAccount, Secret, the RBAC
 //     bindings, secret producers): everything but unread metadata;
-//   - table kinds with an AccountOnly or a per-item location: nothing is
-//     pruned (nil entry).
+//   - table kinds with an AccountOnly or a per-item location, and
+//     GitOpsKinds: nothing is pruned (nil entry).
 //
 // Any other kind is read by nothing but its metadata (pruneOther).
 // Unread collections of metadata (labels, ownerReferences, managedFields)
@@ -127,6 +127,9 @@ var pruneKeeps = func() map[string]*keep {
 		out[p.Group+"/"+p.Kind] = whole
 	}
 	leave := map[string]bool{}
+	for _, g := range GitOpsKinds {
+		leave[g.Group+"/"+g.Kind] = true
+	}
 	for _, l := range PodSpecLocations {
 		id := l.Group + "/" + l.Kind
 		plain := !l.AccountOnly

@@ -96,6 +96,11 @@ func TestPrune_LeavesAnchoredDocumentsAndOperatorKindsWhole(t *testing.T) {
 		"anchor":         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  affinity: &a {x: {y: 1}}\n  containers: [{name: c, image: i, resources: *a}]\n",
 		"operator CR":    "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: p}\nspec: {serviceAccountName: p, affinity: {x: 1}}\n",
 		"per-item paths": "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {name: p}\nspec: {taskRunSpecs: [{serviceAccountName: a, podTemplate: {x: 1}}]}\n",
+		// GitOps objects say what is applied where (lint/gitops reads them).
+		"Argo CD Application":    "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {path: apps, kustomize: {namePrefix: p-}}, destination: {namespace: x}}\n",
+		"Argo CD ApplicationSet": "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: a}\nspec: {generators: [{list: {elements: []}}]}\n",
+		"Flux Kustomization":     "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: a}\nspec: {path: ./apps, targetNamespace: x}\n",
+		"Flux GitRepository":     "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: a}\nspec: {url: https://example.com/a.git, ref: {branch: main}}\n",
 	} {
 		full, pruned := readPruned(t, text, false), readPruned(t, text, true)
 		if countNodes(pruned.Node) != countNodes(full.Node) {

@@ -44,8 +44,21 @@ const RBACGroup = "rbac.authorization.k8s.io"
 var dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 
 // ValidAccountName is the API server's check for account names (spec §2).
+// A Substituted name passes: its value is known only when Flux applies it.
 func ValidAccountName(name string) bool {
-	return len(name) <= 253 && dns1123Subdomain.MatchString(name)
+	return Substituted(name) || len(name) <= 253 && dns1123Subdomain.MatchString(name)
+}
+
+// fluxVariable is a variable of Flux's postBuild substitution: ${var},
+// ${var:=default}, ${var:-default}.
+var fluxVariable = regexp.MustCompile(`\$\{[^{}]*\}`)
+
+// Substituted reports a name (or namespace) that holds a Flux variable
+// Flux replaces when it applies the object: what it names is made outside
+// the input, like an externalAccounts entry, so it is never reported
+// missing or invalid.
+func Substituted(name string) bool {
+	return strings.Contains(name, "${") && fluxVariable.MatchString(name)
 }
 
 // SubjectProblem says why the API server's validation rejects subject s

@@ -205,3 +205,29 @@ spec: {serviceAccountName: web, containers: [{name: c, image: i}]}
 		t.Errorf("EffectivePullSecrets = %v, want [new] from the last definition", refs)
 	}
 }
+
+// TestSubstituted checks which names hold a Flux variable, whose value
+// only Flux knows, so that no rule calls them missing or invalid.
+func TestSubstituted(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		want bool
+	}{
+		{"${sa}", true},
+		{"${tenant}-reconciler", true},
+		{"app-${env:=dev}", true},
+		{"${registry_secret:-pull}", true},
+		{"plain", false},
+		{"", false},
+		{"$sa", false},        // Flux substitutes only the braced form
+		{"${unclosed", false}, // not a variable
+		{"a}b${", false},
+	} {
+		if got := model.Substituted(tt.name); got != tt.want {
+			t.Errorf("Substituted(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+		if tt.want && !model.ValidAccountName(tt.name) {
+			t.Errorf("ValidAccountName(%q) = false for a name Flux substitutes", tt.name)
+		}
+	}
+}

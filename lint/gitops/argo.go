@@ -1,0 +1,106 @@
+package gitops
+
+import (
+	"path/filepath"
+	"strings"
+
+	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// argoUnits are the units Argo CD Application o names: spec.source and
+// each of spec.sources whose path is in the input (others are said in
+// notices).
+func (d *discoverer) argoUnits(o *model.Object) []*Unit {
+	spec := model.Get(o.Node, "spec").Value
+	destNS := model.Lookup(spec, "destination", "namespace").String()
+	var sources []*yaml.Node
+	if s := model.Get(spec, "source").Mapping(); s != nil {
+		sources = append(sources, s)
+	}
+	sources = append(sources, model.Get(spec, "sources").Items()...)
+	var units []*Unit
+	for _, s := range sources {
+		pathField, repo := model.Get(s, "path"), model.Get(s, "repoURL").String()
+		if chart := model.Get(s, "chart").String(); chart != "" {
+			d.notice(o, s, "%s installs Helm chart %q from %s, which needs the network: its objects are not judged", o, chart, repo)
+			continue
+		}
+		if !pathField.Present() {
+			continue // a source that only lends files (ref) to the others
+		}
+		p := pathField.String()
+		if !d.thisRepo(repo) {
+			d.notice(o, pathField.Value, "%s syncs %s of %s, another repository than the input: its objects are not judged", o, p, repo)
+			continue
+		}
+		dir, ok := d.inInput(p)
+		if !ok {
+			d.notice(o, pathField.Value, "%s syncs path %q, which is not in the input: its objects are not judged", o, p)
+			continue
+		}
+		recurse, _ := model.Lookup(s, "directory", "recurse").Bool()
+		k := model.Get(s, "kustomize").Value
+		units = append(units, &Unit{
+			Tool: ArgoCD, Object: o, Origin: o.Pos(pathField.Value), Path: p, Dir: dir, Recurse: recurse,
+			Namespace:        model.Get(k, "namespace").String(),
+			DefaultNamespace: destNS,
+			NamePrefix:       model.Get(k, "namePrefix").String(),
+			NameSuffix:       model.Get(k, "nameSuffix").String(),
+		})
+	}
+	return units
+}
+
+// appOfAppsRepos are the repoURLs of Applications whose source path holds
+// Applications of the input (an app of apps): the input is that
+// repository.
+func (d *discoverer) appOfAppsRepos(objects []*model.Object) []string {
+	var appFiles []string
+	for _, o := range objects {
+		if o.Kind == "Application" && o.Group() == argoGroup {
+			appFiles = append(appFiles, absPath(o.Source.Path))
+		}
+	}
+	var repos []string
+	for _, o := range objects {
+		if o.Kind != "Application" || o.Group() != argoGroup {
+			continue
+		}
+		spec := model.Get(o.Node, "spec").Value
+		for _, s := range append([]*yaml.Node{model.Get(spec, "source").Mapping()}, model.Get(spec, "sources").Items()...) {
+			p := model.Get(s, "path")
+			if !p.Present() {
+				continue
+			}
+			dir := filepath.Join(d.root, filepath.FromSlash(p.String()))
+			for _, f := range appFiles {
+				if within(dir, f) {
+					repos = append(repos, normalizeRepo(model.Get(s, "repoURL").String()))
+					break
+				}
+			}
+		}
+	}
+	return repos
+}
+
+// inCluster is the cluster Argo CD runs in, by its name and its server.
+const (
+	inCluster       = "in-cluster"
+	inClusterServer = "https://kubernetes.default.svc"
+)
+
+// destination names the cluster an Application deploys to: its
+// destination name, else its server; the cluster Argo CD runs in has
+// both, and is called by its name.
+func destination(dest *yaml.Node) string {
+	name := model.Get(dest, "name").String()
+	if name == "" {
+		name = strings.TrimSuffix(model.Get(dest, "server").String(), "/")
+	}
+	if name == inClusterServer {
+		return inCluster
+	}
+	return name
+}

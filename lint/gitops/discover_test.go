@@ -1,0 +1,267 @@
+package gitops
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// writeTree writes files (path → content) below a new directory and
+// makes it the working directory.
+func writeTree(t *testing.T, files map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	for p, content := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+}
+
+const fluxSync = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+spec: {url: "https://github.com/acme/fleet.git"}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec: {path: ./clusters/eu, sourceRef: {kind: GitRepository, name: flux-system}}
+`
+
+const deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+
+func fluxKustomization(name, spec string) string {
+	return "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: " + name + ", namespace: flux-system}\nspec:\n" + spec + "\n---\n"
+}
+
+func argoApp(name, spec string) string {
+	return "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: " + name + ", namespace: argocd}\nspec:\n" + spec + "\n---\n"
+}
+
+// TestDiscover states, case by case, the units and views GitOps objects
+// name, and what is only a notice.
+func TestDiscover(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   map[string]string
+		want    []string // "view NAME" then "  unit" lines
+		notices []string // substrings, in order
+	}{
+		{
+			name: "FluxPathMissingIsANotice",
+			files: map[string]string{
+				"clusters/eu/flux-system/gotk-sync.yaml": fluxSync,
+				"clusters/eu/apps.yaml":                  fluxKustomization("apps", "  path: ./apps/eu\n  sourceRef: {kind: GitRepository, name: flux-system}"),
+			},
+			want:    []string{"view clusters/eu", "  clusters/eu: Flux Kustomization flux-system/flux-system (clusters/eu/flux-system/gotk-sync.yaml:9:14)"},
+			notices: []string{`clusters/eu/apps.yaml:5:9: Kustomization flux-system/apps syncs path "./apps/eu", which is not in the input`},
+		},
+		{
+			name: "FluxSourcesElsewhereAreNotices",
+			files: map[string]string{
+				"clusters/eu/flux-system/gotk-sync.yaml": fluxSync,
+				"clusters/eu/apps.yaml": fluxKustomization("oci", "  path: ./apps\n  sourceRef: {kind: OCIRepository, name: manifests}") +
+					fluxKustomization("other", "  path: ./apps\n  sourceRef: {kind: GitRepository, name: platform}") +
+					fluxKustomization("same", "  path: ./apps\n  sourceRef: {kind: GitRepository, name: fleet-again}") +
+					"apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: platform, namespace: flux-system}\nspec: {url: https://github.com/acme/platform}\n---\n" +
+					"apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: fleet-again, namespace: flux-system}\nspec: {url: ssh://git@github.com/Acme/fleet/}\n",
+				"apps/web.yaml": deployment,
+			},
+			want: []string{"view clusters/eu",
+				"  apps: Flux Kustomization flux-system/same (clusters/eu/apps.yaml:19:9)",
+				"  clusters/eu: Flux Kustomization flux-system/flux-system (clusters/eu/flux-system/gotk-sync.yaml:9:14)"},
+			notices: []string{
+				"Kustomization flux-system/oci takes its content from OCIRepository manifests, which needs the network",
+				"Kustomization flux-system/other syncs GitRepository flux-system/platform (https://github.com/acme/platform), another repository than the input",
+			},
+		},
+		{
+			name: "FluxClusterDirectoryWithoutSync",
+			files: map[string]string{
+				"fleet/clusters/us-east/apps.yaml": fluxKustomization("apps", "  path: ./apps\n  targetNamespace: shop"),
+				"deploy/infra.yaml":                fluxKustomization("infra", "  path: ./apps"),
+				"apps/web.yaml":                    deployment,
+			},
+			want: []string{
+				"view deploy", "  apps: Flux Kustomization flux-system/infra (deploy/infra.yaml:5:9)",
+				"view fleet/clusters/us-east", "  apps: Flux Kustomization flux-system/apps (fleet/clusters/us-east/apps.yaml:5:9), namespace shop",
+			},
+		},
+		{
+			name: "FluxPathOutsideTheRepository",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxKustomization("apps", "  path: ../elsewhere"),
+				"elsewhere/web.yaml":    deployment,
+			},
+			notices: []string{`syncs path "../elsewhere", which is not in the input`},
+		},
+		{
+			name: "FluxSubstituteFromMissingUnlessOptional",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxKustomization("apps", `  path: ./apps
+  postBuild:
+    substitute: {region: eu-1}
+    substituteFrom:
+      - {kind: ConfigMap, name: vars}
+      - {kind: Secret, name: optional-secrets, optional: true}`),
+				"apps/web.yaml": deployment,
+			},
+			want:    []string{"view clusters/eu", "  apps: Flux Kustomization flux-system/apps (clusters/eu/apps.yaml:5:9), substitutes region"},
+			notices: []string{"Kustomization flux-system/apps substitutes variables from ConfigMap flux-system/vars, which is not in the input: the variables it sets stay unresolved"},
+		},
+		{
+			name: "ArgoSourcesRecurseAndKustomizeOptions",
+			files: map[string]string{
+				"apps.yaml": argoApp("multi", `  sources:
+    - {repoURL: https://github.com/acme/deploy, path: web, directory: {recurse: true}}
+    - {repoURL: https://github.com/acme/deploy, path: api, kustomize: {namespace: api, namePrefix: a-, nameSuffix: -z}}
+    - {repoURL: https://github.com/acme/deploy, ref: values}
+  destination: {server: "https://kubernetes.default.svc/", namespace: shop}`) +
+					argoApp("local", "  source: {repoURL: https://github.com/acme/deploy, path: web}\n  destination: {name: in-cluster}") +
+					argoApp("gone", "  source: {repoURL: https://github.com/acme/deploy, path: gone}\n  destination: {name: in-cluster}"),
+				"web/web.yaml": deployment,
+				"api/api.yaml": deployment,
+			},
+			want: []string{"view in-cluster",
+				"  web: Argo CD Application argocd/multi (apps.yaml:6:55), with subdirectories, default namespace shop",
+				"  api: Argo CD Application argocd/multi (apps.yaml:7:55), namespace api, default namespace shop, namePrefix a-, nameSuffix -z",
+				"  web: Argo CD Application argocd/local (apps.yaml:15:59)",
+			},
+			notices: []string{`Application argocd/gone syncs path "gone", which is not in the input`},
+		},
+		{
+			name: "ArgoRepositoryFromGitConfig",
+			files: map[string]string{
+				".git/config": "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:acme/deploy.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n",
+				"apps.yaml": argoApp("here", "  source: {repoURL: https://github.com/acme/deploy, path: web}\n  destination: {name: prod}") +
+					argoApp("there", "  source: {repoURL: https://github.com/acme/other, path: web}\n  destination: {name: prod}"),
+				"web/web.yaml": deployment,
+			},
+			want:    []string{"view prod", "  web: Argo CD Application argocd/here (apps.yaml:5:59)"},
+			notices: []string{"Application argocd/there syncs web of https://github.com/acme/other, another repository than the input"},
+		},
+		{
+			name: "ArgoWorktreeGitFile",
+			files: map[string]string{
+				"repo/.git/worktrees/wt/commondir": "../..\n",
+				"repo/.git/config":                 "[remote \"origin\"]\n\turl = https://github.com/acme/deploy\n",
+				"wt/.git":                          "gitdir: ../repo/.git/worktrees/wt\n",
+				"wt/apps.yaml":                     argoApp("there", "  source: {repoURL: https://github.com/acme/other, path: web}\n  destination: {name: prod}"),
+				"wt/web/web.yaml":                  deployment,
+			},
+			notices: []string{"another repository than the input"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			writeTree(t, tt.files)
+			root := "."
+			if _, err := os.Stat("wt"); err == nil {
+				t.Chdir("wt")
+			}
+			d := Discover(readTree(t), root)
+			var got []string
+			for _, v := range d.Views {
+				got = append(got, "view "+v.Name)
+				for _, u := range v.Units {
+					got = append(got, "  "+u.String())
+				}
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("views:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			if len(d.Notices) != len(tt.notices) {
+				t.Errorf("notices %v, want %d", d.Notices, len(tt.notices))
+			}
+			for i := range min(len(d.Notices), len(tt.notices)) {
+				if !strings.Contains(d.Notices[i].Error(), tt.notices[i]) {
+					t.Errorf("notice %q, want it to say %q", d.Notices[i].Error(), tt.notices[i])
+				}
+			}
+		})
+	}
+}
+
+// TestDiscover_SubstitutionValues checks the variables' values: from
+// ConfigMaps and Secrets (decoded) in order, substitute winning; and that
+// no notice or description holds a Secret's value.
+func TestDiscover_SubstitutionValues(t *testing.T) {
+	writeTree(t, map[string]string{
+		"clusters/eu/apps.yaml": fluxKustomization("apps", `  path: ./apps
+  postBuild:
+    substitute: {region: eu-1}
+    substituteFrom:
+      - {kind: ConfigMap, name: vars}
+      - {kind: Secret, name: creds}
+      - {kind: Secret, name: absent}`),
+		"clusters/eu/vars.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: flux-system}\ndata: {region: us-1, tier: gold, account: from-configmap}\n" +
+			"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: other}\ndata: {tier: wrong-namespace}\n",
+		"clusters/eu/creds.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata: {account: czNjcjN0LWFjY291bnQ=}\nstringData: {token: hunter2}\n",
+		"apps/web.yaml":          deployment,
+	})
+	d := Discover(readTree(t), ".")
+	if len(d.Views) != 1 || len(d.Views[0].Units) != 1 {
+		t.Fatalf("views %+v", d.Views)
+	}
+	u := d.Views[0].Units[0]
+	want := map[string]string{"region": "eu-1", "tier": "gold", "account": "s3cr3t-account", "token": "hunter2"}
+	if !reflect.DeepEqual(u.Substitute, want) {
+		t.Errorf("substitute = %v, want %v", u.Substitute, want)
+	}
+	said := u.String()
+	for _, n := range d.Notices {
+		said += "\n" + n.Error()
+	}
+	if !strings.Contains(said, "Secret flux-system/absent") {
+		t.Errorf("no notice for the missing Secret:\n%s", said)
+	}
+	for _, secret := range []string{"s3cr3t", "hunter2", "czNjcjN0"} {
+		if strings.Contains(said, secret) {
+			t.Errorf("a Secret value is printed:\n%s", said)
+		}
+	}
+}
+
+func TestNormalizeRepo(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://github.com/acme/deploy.git":  "github.com/acme/deploy",
+		"https://github.com/Acme/deploy/":     "github.com/acme/deploy",
+		"ssh://git@github.com/acme/deploy":    "github.com/acme/deploy",
+		"git@github.com:acme/deploy.git":      "github.com/acme/deploy",
+		"https://user@gitlab.example.com/a/b": "gitlab.example.com/a/b",
+		"":                                    "",
+	} {
+		if got := normalizeRepo(in); got != want {
+			t.Errorf("normalizeRepo(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestDiscover_SubstitutionFromTheClusterItsKustomizationIsIn: clusters
+// of a fleet each define cluster-vars in flux-system; each Kustomization
+// takes its own cluster's.
+func TestDiscover_SubstitutionFromTheClusterItsKustomizationIsIn(t *testing.T) {
+	files := map[string]string{"apps/web.yaml": deployment}
+	for _, c := range []string{"staging", "production"} {
+		files["clusters/"+c+"/apps.yaml"] = fluxKustomization("apps", "  path: ./apps\n  postBuild:\n    substituteFrom: [{kind: ConfigMap, name: cluster-vars}]")
+		files["clusters/"+c+"/vars.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cluster-vars, namespace: flux-system}\ndata: {env: " + c + "}\n"
+	}
+	writeTree(t, files)
+	d := Discover(readTree(t), ".")
+	if len(d.Views) != 2 || len(d.Notices) != 0 {
+		t.Fatalf("views %v, notices %v", d.Views, d.Notices)
+	}
+	for _, v := range d.Views {
+		if got, want := v.Units[0].Substitute["env"], strings.TrimPrefix(v.Name, "clusters/"); got != want {
+			t.Errorf("view %s: env = %q, want %q", v.Name, got, want)
+		}
+	}
+}

@@ -1,0 +1,237 @@
+package gitops
+
+import (
+	"encoding/base64"
+	"maps"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// fluxClusterDirs are the directories holding a flux-system sync (the
+// Flux Kustomization flux bootstrap writes to
+// <cluster>/flux-system/gotk-sync.yaml): each is a cluster directory.
+// Deepest first, so that a nested one wins.
+func (d *discoverer) fluxClusterDirs(objects []*model.Object) []string {
+	var dirs []string
+	for _, o := range objects {
+		if o.Kind != "Kustomization" || o.Group() != fluxKustomizeGroup || o.Name != "flux-system" {
+			continue
+		}
+		dir := filepath.Dir(absPath(o.Source.Path))
+		if filepath.Base(dir) == "flux-system" {
+			dir = filepath.Dir(dir)
+		}
+		dirs = append(dirs, dir)
+	}
+	slices.SortFunc(dirs, func(a, b string) int { return len(b) - len(a) })
+	return dirs
+}
+
+// clusterDir names the view of Flux Kustomization o: the cluster
+// directory holding its file (a flux-system sync's, else the first
+// directory under clusters/), else its file's directory; relative to
+// the repository root.
+func (d *discoverer) clusterDir(o *model.Object, syncDirs []string) string {
+	file := absPath(o.Source.Path)
+	for _, dir := range syncDirs {
+		if within(dir, file) {
+			return d.rel(dir)
+		}
+	}
+	rel := d.rel(file)
+	parts := strings.Split(rel, "/")
+	if i := slices.Index(parts, "clusters"); i >= 0 && i+2 < len(parts) {
+		return strings.Join(parts[:i+2], "/")
+	}
+	return path.Dir(rel)
+}
+
+// fluxUnit is the unit Flux Kustomization o of cluster directory cluster
+// names, or nil when its content is not in the input (said in a notice).
+func (d *discoverer) fluxUnit(o *model.Object, objects []*model.Object, cluster string) *Unit {
+	spec := model.Get(o.Node, "spec").Value
+	if !d.fluxSourceHere(o, spec, objects) {
+		return nil
+	}
+	pathField := model.Get(spec, "path")
+	p := pathField.String()
+	origin := o.Pos(pathField.Value)
+	if pathField.Value == nil {
+		origin = o.Pos(nil)
+	}
+	dir, ok := d.inInput(p)
+	if !ok {
+		d.notice(o, pathField.Value, "%s syncs path %q, which is not in the input: its objects are not judged", o, p)
+		return nil
+	}
+	u := &Unit{
+		Tool: Flux, Object: o, Origin: origin, Path: p, Dir: dir, Recurse: true,
+		Namespace:  model.Get(spec, "targetNamespace").String(),
+		Substitute: d.substitutions(o, model.Get(spec, "postBuild").Value, cluster),
+	}
+	for _, dep := range model.Get(spec, "dependsOn").Items() {
+		ns := model.Get(dep, "namespace").String()
+		if ns == "" {
+			ns = o.Namespace
+		}
+		u.DependsOn = append(u.DependsOn, ns+"/"+model.Get(dep, "name").String())
+	}
+	return u
+}
+
+// fluxSourceHere reports whether the source of Flux Kustomization o is
+// this repository: a GitRepository not in the input is taken to be; one
+// whose URL is another repository's, or an OCI or bucket source, is not
+// (said in a notice).
+func (d *discoverer) fluxSourceHere(o *model.Object, spec *yaml.Node, objects []*model.Object) bool {
+	ref := model.Get(spec, "sourceRef")
+	kind := model.Get(ref.Value, "kind").String()
+	name := model.Get(ref.Value, "name").String()
+	if kind != "" && kind != "GitRepository" {
+		d.notice(o, ref.Value, "%s takes its content from %s %s, which needs the network: its objects are not judged", o, kind, name)
+		return false
+	}
+	ns := model.Get(ref.Value, "namespace").String()
+	if ns == "" {
+		ns = o.Namespace
+	}
+	for _, src := range objects {
+		if src.Kind != "GitRepository" || src.Group() != fluxSourceGroup || src.Name != name || src.Namespace != ns {
+			continue
+		}
+		url := model.Lookup(src.Node, "spec", "url").String()
+		if !d.thisRepo(url) {
+			d.notice(o, ref.Value, "%s syncs GitRepository %s/%s (%s), another repository than the input: its objects are not judged", o, ns, name, url)
+			return false
+		}
+	}
+	return true
+}
+
+// substitutions are the postBuild variables of Flux Kustomization o:
+// substituteFrom in order (a later source wins), then substitute.
+func (d *discoverer) substitutions(o *model.Object, postBuild *yaml.Node, cluster string) map[string]string {
+	vars := map[string]string{}
+	for _, from := range model.Get(postBuild, "substituteFrom").Items() {
+		kind, name := model.Get(from, "kind").String(), model.Get(from, "name").String()
+		data, found := d.objectData(kind, o.Namespace, name, cluster)
+		if !found {
+			if optional, _ := model.Get(from, "optional").Bool(); !optional {
+				d.notice(o, from, "%s substitutes variables from %s %s/%s, which is not in the input: the variables it sets stay unresolved", o, kind, o.Namespace, name)
+			}
+			continue
+		}
+		maps.Copy(vars, data)
+	}
+	maps.Copy(vars, model.Get(postBuild, "substitute").StringMap())
+	if len(vars) == 0 {
+		return nil
+	}
+	return vars
+}
+
+// objectData is the data of ConfigMap or Secret ns/name of the input (a
+// Secret's decoded), read again from its source: the model keeps neither
+// (ConfigMaps are not parsed; pruning empties Secrets). An object without
+// a namespace lands in the one it is applied to, so it matches any.
+// Clusters of a fleet define objects of the same name: the one below the
+// cluster directory is taken first. Found once per cluster and object:
+// Kustomizations of a cluster share theirs.
+func (d *discoverer) objectData(kind, ns, name, cluster string) (map[string]string, bool) {
+	key := cluster + "\x00" + kind + "/" + ns + "/" + name
+	if v, ok := d.data[key]; ok {
+		return v, v != nil
+	}
+	v, found := d.findObjectData(kind, ns, name, cluster)
+	if !found {
+		v = nil
+	} else if v == nil {
+		v = map[string]string{}
+	}
+	if d.data == nil {
+		d.data = map[string]map[string]string{}
+	}
+	d.data[key] = v
+	return v, found
+}
+
+func (d *discoverer) findObjectData(kind, ns, name, cluster string) (map[string]string, bool) {
+	if kind != "ConfigMap" && kind != model.KindSecret {
+		return nil, false
+	}
+	for _, near := range []bool{true, false} {
+		for _, f := range d.files {
+			if near != within(cluster, absPath(f.Source.Path)) || f.Built || !d.mayHold(f, kind, name) || f.Source.Load() != nil {
+				continue
+			}
+			if v, ok := dataIn(f.Source, kind, ns, name); ok {
+				return v, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// dataIn is the data of the object kind ns/name in src (objectValues).
+func dataIn(src *model.Source, kind, ns, name string) (map[string]string, bool) {
+	data := src.Bytes()
+	for _, r := range src.Documents() {
+		if k, _ := model.SniffKind(data[r.Start:r.End]); k != kind {
+			continue
+		}
+		var doc yaml.Node
+		if yaml.Unmarshal(data[r.Start:r.End], &doc) != nil || len(doc.Content) != 1 {
+			continue
+		}
+		n := doc.Content[0]
+		meta := model.Get(n, "metadata").Value
+		if model.Get(n, "apiVersion").String() != "v1" || model.Get(meta, "name").String() != name {
+			continue
+		}
+		if objNS := model.Get(meta, "namespace").String(); objNS != "" && objNS != ns {
+			continue
+		}
+		return objectValues(n, kind), true
+	}
+	return nil, false
+}
+
+// mayHold reports whether f may hold the object, to read again only
+// files that may: a Secret is parsed, a ConfigMap only counted.
+func (d *discoverer) mayHold(f *model.File, kind, name string) bool {
+	if kind == "ConfigMap" {
+		return f.Skipped > 0
+	}
+	for _, o := range f.Objects {
+		if o.Kind == kind && o.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// objectValues are a ConfigMap's data, or a Secret's data (decoded) and
+// stringData.
+func objectValues(n *yaml.Node, kind string) map[string]string {
+	out := model.Get(n, "data").StringMap()
+	if kind != model.KindSecret {
+		return out
+	}
+	for k, v := range out {
+		if b, err := base64.StdEncoding.DecodeString(v); err == nil {
+			out[k] = string(b)
+		} else {
+			delete(out, k)
+		}
+	}
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, model.Get(n, "stringData").StringMap())
+	return out
+}

@@ -1,0 +1,274 @@
+// Package gitops reads the GitOps objects of the input (Flux
+// Kustomizations, Argo CD Applications) as a source of cluster views: each
+// object names a deploy unit (a directory of the repository and what the
+// tool does to its objects), and the objects of one cluster form one view.
+// It reads; it builds nothing and judges nothing.
+package gitops
+
+import (
+	"fmt"
+	"maps"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Tools that name units.
+const (
+	Flux   = "Flux"
+	ArgoCD = "Argo CD"
+)
+
+// A Unit is one directory a GitOps object syncs, and what the tool does
+// to the objects it applies from there.
+type Unit struct {
+	Tool string
+	// Object is the Flux Kustomization or Argo CD Application naming the
+	// unit; Origin is where it names it (spec.path, source.path).
+	Object *model.Object
+	Origin model.Position
+	// Path is the path as written; Dir is it made absolute below the
+	// repository root.
+	Path, Dir string
+	// Recurse is true when the tool reads a plain directory's
+	// subdirectories too: always for Flux, with directory.recurse for
+	// Argo CD.
+	Recurse bool
+	// Namespace, when set, is the namespace of every namespaced object
+	// (Flux targetNamespace, Argo CD source.kustomize.namespace);
+	// DefaultNamespace that of objects that set none (Argo CD
+	// destination.namespace).
+	Namespace, DefaultNamespace string
+	// NamePrefix and NameSuffix are Argo CD's source.kustomize options.
+	NamePrefix, NameSuffix string
+	// Substitute holds Flux's postBuild variables: substituteFrom in
+	// order, then substitute, which wins. Values of Secrets are among
+	// them: never print them.
+	Substitute map[string]string
+	// DependsOn names the Flux Kustomizations ("namespace/name") this one
+	// is applied after: ordering only.
+	DependsOn []string
+}
+
+// String describes u for `salint views`: its path, the object naming it
+// and what the tool does to its objects (variable names, never values).
+func (u *Unit) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s %s %s (%s)", path.Clean("./"+filepath.ToSlash(u.Path)), u.Tool, u.Object.Kind, u.Object.Namespace+"/"+u.Object.Name, u.Origin)
+	if u.Recurse && u.Tool == ArgoCD {
+		b.WriteString(", with subdirectories")
+	}
+	for _, opt := range []struct{ name, value string }{
+		{"namespace", u.Namespace}, {"default namespace", u.DefaultNamespace},
+		{"namePrefix", u.NamePrefix}, {"nameSuffix", u.NameSuffix},
+	} {
+		if opt.value != "" {
+			fmt.Fprintf(&b, ", %s %s", opt.name, opt.value)
+		}
+	}
+	if len(u.Substitute) > 0 {
+		b.WriteString(", substitutes " + strings.Join(slices.Sorted(maps.Keys(u.Substitute)), ", "))
+	}
+	if len(u.DependsOn) > 0 {
+		b.WriteString(", after " + strings.Join(u.DependsOn, ", "))
+	}
+	return b.String()
+}
+
+// A View is the units one cluster receives.
+type View struct {
+	// Name is the Flux cluster directory (relative to the repository
+	// root) or the Argo CD destination (name, else server).
+	Name string
+	// Origin says where the view came from, for `salint views`.
+	Origin string
+	Units  []*Unit
+}
+
+// Discovery is what the GitOps objects of the input say.
+type Discovery struct {
+	Views []*View
+	// Notices are what could not be followed (a path missing from the
+	// input, another repository, a source that needs the network, an
+	// ApplicationSet): said, never an error.
+	Notices []model.Error
+}
+
+// Discover reads the GitOps objects of files. root is the repository
+// root that spec.path and source.path are relative to.
+func Discover(files []*model.File, root string) *Discovery {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	d := &discoverer{root: root, files: files, repos: originURLs(root)}
+	objects := gitopsObjects(files)
+	for _, o := range objects {
+		if o.Kind == "GitRepository" && o.Name == "flux-system" {
+			// flux bootstrap points the flux-system source at the
+			// repository that holds it.
+			d.repos = append(d.repos, normalizeRepo(model.Lookup(o.Node, "spec", "url").String()))
+		}
+	}
+	d.repos = append(d.repos, d.appOfAppsRepos(objects)...)
+	views := map[string]*View{}
+	add := func(name, origin string, u *Unit) {
+		v := views[name]
+		if v == nil {
+			v = &View{Name: name, Origin: origin}
+			views[name] = v
+		}
+		v.Units = append(v.Units, u)
+	}
+	syncDirs := d.fluxClusterDirs(objects)
+	for _, o := range objects {
+		switch {
+		case o.Kind == "Kustomization" && o.Group() == fluxKustomizeGroup:
+			dir := d.clusterDir(o, syncDirs)
+			if u := d.fluxUnit(o, objects, filepath.Join(d.root, filepath.FromSlash(dir))); u != nil {
+				add(dir, "Flux cluster directory "+dir, u)
+			}
+		case o.Kind == "Application" && o.Group() == argoGroup:
+			name := destination(model.Lookup(o.Node, "spec", "destination").Value)
+			for _, u := range d.argoUnits(o) {
+				add(name, "Argo CD destination "+name, u)
+			}
+		case o.Kind == "ApplicationSet" && o.Group() == argoGroup:
+			d.notice(o, nil, "%s is not expanded: the Applications it generates are not read as cluster views", o)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(views)) {
+		d.out.Views = append(d.out.Views, views[name])
+	}
+	sort.SliceStable(d.out.Notices, func(i, j int) bool { return posLess(d.out.Notices[i].Pos, d.out.Notices[j].Pos) })
+	return &d.out
+}
+
+const (
+	fluxKustomizeGroup = "kustomize.toolkit.fluxcd.io"
+	fluxSourceGroup    = "source.toolkit.fluxcd.io"
+	argoGroup          = "argoproj.io"
+)
+
+type discoverer struct {
+	root  string
+	files []*model.File
+	// repos are the URLs (normalizeRepo) of the repository the input is:
+	// its git remotes and the flux-system source; empty when unknown,
+	// and then every repoURL is taken to be this one.
+	repos []string
+	held  []string // heldPaths, once needed
+	// data memoizes objectData by cluster directory, kind, namespace and
+	// name; nil: not found.
+	data map[string]map[string]string
+	out  Discovery
+}
+
+func (d *discoverer) notice(o *model.Object, n *yaml.Node, format string, args ...any) {
+	d.out.Notices = append(d.out.Notices, model.Error{Pos: o.Pos(n), Message: fmt.Sprintf(format, args...)})
+}
+
+// gitopsObjects lists the input's GitOps objects once each (a document
+// several kustomize roots build is read from its first).
+func gitopsObjects(files []*model.File) []*model.Object {
+	seen := map[string]bool{}
+	var out []*model.Object
+	for _, f := range files {
+		for _, o := range f.Objects {
+			if !isGitOpsKind(o) {
+				continue
+			}
+			key := fmt.Sprintf("%s\x00%d\x00%s", o.Source.Path, o.DocIndex, o.FieldPrefix)
+			if !seen[key] {
+				seen[key] = true
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+func isGitOpsKind(o *model.Object) bool {
+	for _, k := range model.GitOpsKinds {
+		if k.Kind == o.Kind && k.Group == o.Group() {
+			return true
+		}
+	}
+	return false
+}
+
+// inInput resolves path (as a GitOps object writes it, relative to the
+// repository root) and reports whether the input holds anything below it.
+func (d *discoverer) inInput(path string) (dir string, ok bool) {
+	dir = filepath.Join(d.root, filepath.FromSlash(path))
+	if !within(d.root, dir) {
+		return dir, false
+	}
+	if d.held == nil {
+		d.held = heldPaths(d.files)
+	}
+	for _, p := range d.held {
+		if within(dir, p) {
+			return dir, true
+		}
+	}
+	return dir, false
+}
+
+// heldPaths are the absolute paths of the files read and of the
+// kustomization roots built, once each.
+func heldPaths(files []*model.File) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, absPath(p))
+		}
+	}
+	for _, f := range files {
+		add(f.Source.Path)
+		for _, o := range f.Objects {
+			if o.Built != nil {
+				add(o.Built.Root)
+			}
+		}
+	}
+	return out
+}
+
+// within reports whether path is dir or below it.
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}
+
+// rel is path relative to the repository root, with forward slashes.
+func (d *discoverer) rel(path string) string {
+	r, err := filepath.Rel(d.root, absPath(path))
+	if err != nil {
+		return filepath.ToSlash(path)
+	}
+	return filepath.ToSlash(r)
+}
+
+func posLess(a, b model.Position) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	return a.Col < b.Col
+}
