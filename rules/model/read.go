@@ -734,6 +734,9 @@ func sniffKind(doc []byte) (kind string, certain bool) {
 	}
 	first := true
 	found := false
+	// kindGoesOn: an indented line after "kind: v" (blank and comment
+	// lines between, too) would continue its plain scalar ("v w").
+	kindGoesOn := false
 	for len(doc) > 0 {
 		var line []byte
 		if i := bytes.IndexByte(doc, '\n'); i >= 0 {
@@ -751,6 +754,9 @@ func sniffKind(doc []byte) (kind string, certain bool) {
 		case c == ' ' || c == '\t':
 			if first && len(bytes.TrimSpace(line)) > 0 && bytes.TrimSpace(line)[0] != '#' {
 				return "", false // indented document root
+			}
+			if kindGoesOn && len(bytes.TrimSpace(line)) > 0 {
+				return "", false
 			}
 			continue
 		case c == '#':
@@ -770,6 +776,7 @@ func sniffKind(doc []byte) (kind string, certain bool) {
 			return "", false // "<" for a merge key ("<<: {kind: Secret}")
 		}
 		first = false
+		kindGoesOn = false
 		key, value, ok := splitKey(line)
 		if !ok {
 			return "", false
@@ -788,7 +795,7 @@ func sniffKind(doc []byte) (kind string, certain bool) {
 		if !ok {
 			return "", false
 		}
-		kind = v
+		kind, kindGoesOn = v, true
 	}
 	return kind, true
 }
