@@ -2,10 +2,11 @@ package gitops
 
 import (
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/salint/salint/rules/rulestest"
 )
 
 // writeTree writes files (path → content) below a new directory and
@@ -13,15 +14,7 @@ import (
 func writeTree(t *testing.T, files map[string]string) {
 	t.Helper()
 	dir := t.TempDir()
-	for p, content := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	rulestest.WriteFiles(t, dir, files)
 	t.Chdir(dir)
 }
 
