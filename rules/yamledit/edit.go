@@ -601,16 +601,23 @@ func insertAfterLine(src *model.Source, line int, lines string) TextEdit {
 	return TextEdit{Source: src, Start: at, End: at, New: text}
 }
 
+// growable checks what AddField and AppendItem need before they add to
+// collection n: a node of that kind, on a path that may be edited, in a
+// source whose bytes are loaded.
+func growable(src *model.Source, root, n *yaml.Node, kind yaml.Kind, wrongKind string) error {
+	if n == nil || n.Kind != kind {
+		return errors.New(wrongKind)
+	}
+	if err := EditablePath(root, n); err != nil {
+		return err
+	}
+	return loaded(src)
+}
+
 // AddField adds key: value at the end of mapping m. root is the object's
 // document root, read for the indentation style.
 func AddField(src *model.Source, root, m *yaml.Node, key string, value any) (TextEdit, error) {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return TextEdit{}, errors.New("AddField: not a mapping")
-	}
-	if err := EditablePath(root, m); err != nil {
-		return TextEdit{}, err
-	}
-	if err := loaded(src); err != nil {
+	if err := growable(src, root, m, yaml.MappingNode, "AddField: not a mapping"); err != nil {
 		return TextEdit{}, err
 	}
 	if m.Style&yaml.FlowStyle != 0 {
@@ -642,13 +649,7 @@ func AddField(src *model.Source, root, m *yaml.Node, key string, value any) (Tex
 // AppendItem appends values to sequence seq, in the style of its items,
 // as one edit.
 func AppendItem(src *model.Source, root, seq *yaml.Node, values ...any) (TextEdit, error) {
-	if seq == nil || seq.Kind != yaml.SequenceNode {
-		return TextEdit{}, errors.New("AppendItem: not a sequence")
-	}
-	if err := EditablePath(root, seq); err != nil {
-		return TextEdit{}, err
-	}
-	if err := loaded(src); err != nil {
+	if err := growable(src, root, seq, yaml.SequenceNode, "AppendItem: not a sequence"); err != nil {
 		return TextEdit{}, err
 	}
 	if seq.Style&yaml.FlowStyle != 0 {
