@@ -83,9 +83,10 @@ func (c *Config) HelmCharts() map[string]helm.Options {
 	if c == nil || len(c.Helm.Charts) == 0 {
 		return nil
 	}
+	wd, wdErr := os.Getwd()
 	show := func(p string) string {
 		abs := filepath.Join(c.dir, p)
-		if wd, err := os.Getwd(); err == nil {
+		if wdErr == nil {
 			if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
 				return rel
 			}
