@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -24,7 +25,12 @@ type Object struct {
 	// NamespaceSet is false when it came from the default.
 	Namespace    string
 	NamespaceSet bool
-	Annotations  map[string]string
+	// Placed is true when the tool that applies the object set
+	// Namespace (a GitOps object's namespace for what it syncs), not its
+	// source: Build keeps it; NamespaceSet still says what the source
+	// writes.
+	Placed      bool
+	Annotations map[string]string
 	// Built is set when a build produced the object (see Built).
 	Built *Built
 
@@ -68,6 +74,87 @@ func (o *Object) String() string {
 		return o.Kind + " " + o.DisplayName()
 	}
 	return o.Kind + " " + o.Namespace + "/" + o.DisplayName()
+}
+
+// Copy returns a copy of o for one cluster view to change (what a GitOps
+// tool does to the objects it applies) while other views read o. With
+// value, every scalar value v of the object becomes value(v): the changed
+// nodes are copies that keep their positions (findings still point at
+// the source), and changed lists where each was. The copy reads what it
+// defines again in Build.
+func (o *Object) Copy(value func(string) string) (c *Object, changed []Position) {
+	cp := *o
+	cp.defs = nil
+	if value == nil {
+		return &cp, nil
+	}
+	copies := map[*yaml.Node]*yaml.Node{}
+	var rewrite func(n *yaml.Node) *yaml.Node
+	rewrite = func(n *yaml.Node) *yaml.Node {
+		if n == nil {
+			return nil
+		}
+		if c, ok := copies[n]; ok {
+			return c
+		}
+		copies[n] = n // an alias cycle meets n unchanged
+		out := n
+		switch n.Kind {
+		case yaml.ScalarNode:
+			if v := value(n.Value); v != n.Value {
+				c := *n
+				c.Value = v
+				out = &c
+				changed = append(changed, o.Pos(n))
+			}
+		case yaml.AliasNode:
+			if a := rewrite(n.Alias); a != n.Alias {
+				c := *n
+				c.Alias = a
+				out = &c
+			}
+		default:
+			var content []*yaml.Node
+			for i, child := range n.Content {
+				if r := rewrite(child); r != child && content == nil {
+					content = slices.Clone(n.Content[:i:i])
+					content = append(content, r)
+				} else if content != nil {
+					content = append(content, r)
+				}
+			}
+			if content != nil {
+				c := *n
+				c.Content = content
+				out = &c
+			}
+		}
+		copies[n] = out
+		return out
+	}
+	cp.Node = rewrite(o.Node)
+	if cp.Node == o.Node {
+		return &cp, nil
+	}
+	if o.Built != nil && len(o.Built.Elsewhere) > 0 {
+		built := *o.Built
+		built.Elsewhere = make(map[*yaml.Node]Position, len(o.Built.Elsewhere))
+		for n, pos := range o.Built.Elsewhere {
+			if c, ok := copies[n]; ok {
+				n = c
+			}
+			built.Elsewhere[n] = pos
+		}
+		cp.Built = &built
+	}
+	meta := Get(cp.Node, "metadata").Value
+	cp.Name = Get(meta, "name").String()
+	cp.GenerateName = Get(meta, "generateName").String()
+	if cp.NamespaceSet {
+		cp.Namespace = Get(meta, "namespace").String()
+	}
+	cp.Annotations = Get(meta, "annotations").StringMap()
+	return &cp, changed
 }
 
 // Pos locates a node of this object; nil locates the object itself.
