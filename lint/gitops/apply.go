@@ -1,8 +1,12 @@
 package gitops
 
 import (
+	"fmt"
+	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/salint/salint/rules/model"
 )
 
 // Holds reports whether the unit applies what the input gives from file:
@@ -80,3 +84,43 @@ func (u *Unit) variable(expr, written string) string {
 	}
 	return written
 }
+
+// Apply is o as the tool applies it to the unit's cluster: o itself when
+// the tool changes nothing of it, else a copy (o is shared with other
+// views). Flux's targetNamespace and Argo CD's kustomize namespace set
+// the namespace of every namespaced object, Argo CD's destination
+// namespace that of objects that set none; Flux's postBuild variables
+// are substituted in every value. fixBlocked says, by the position of
+// each value substituted, why a fix must leave it: what is written there
+// is not what the cluster receives.
+func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[model.Position]string) {
+	ns := u.Namespace
+	if ns == "" && !o.NamespaceSet {
+		ns = u.DefaultNamespace
+	}
+	if model.ClusterScoped(o.Kind) {
+		ns = ""
+	}
+	var expand func(string) string
+	if len(u.Substitute) > 0 {
+		expand = u.Expand // an unresolved ${var} stays as written
+	}
+	if ns == "" && expand == nil {
+		return o, nil
+	}
+	applied, changed := o.Copy(expand)
+	if ns != "" {
+		applied.Namespace, applied.Placed = ns, true
+	}
+	for _, pos := range changed {
+		if fixBlocked == nil {
+			fixBlocked = map[model.Position]string{}
+		}
+		fixBlocked[pos] = fmt.Sprintf("%s (%s) substitutes its postBuild variables in this value when it applies it", u.Object, u.Origin)
+	}
+	return applied, fixBlocked
+}
+
+// CleanPath is the unit's path relative to the repository root, as
+// `salint views` shows it: "apps/production" for "./apps/production".
+func (u *Unit) CleanPath() string { return path.Clean("./" + filepath.ToSlash(u.Path)) }

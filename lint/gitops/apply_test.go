@@ -2,7 +2,11 @@ package gitops
 
 import (
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/salint/salint/rules/model"
 )
 
 func TestUnit_Holds(t *testing.T) {
@@ -59,5 +63,74 @@ func TestUnit_Expand(t *testing.T) {
 		if got := u.Expand(in); got != want {
 			t.Errorf("Expand(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestUnit_Apply states what a unit's tool does to the objects it
+// applies: copies only (the shared object stays as read), positions kept.
+func TestUnit_Apply(t *testing.T) {
+	const doc = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: written}
+spec:
+  template:
+    spec:
+      serviceAccountName: ${account}
+      nodeName: ${unset}
+`
+	const unset = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api}\n"
+	const clusterScoped = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: shop}\n"
+	flux := &Unit{Tool: Flux, Object: &model.Object{Kind: "Kustomization", Name: "apps", Namespace: "flux-system"},
+		Namespace: "target", Substitute: map[string]string{"account": "api"}}
+	argo := &Unit{Tool: ArgoCD, DefaultNamespace: "dest"}
+	tests := []struct {
+		name, doc     string
+		unit          *Unit
+		wantNamespace string // "" for the object itself, unchanged
+		wantAccount   string
+		wantBlocked   []string // positions whose fix is blocked
+	}{
+		{"FluxTargetNamespaceAndVariables", doc, flux, "target", "api", []string{"test.yaml:7:27"}},
+		{"FluxClusterScopedKeepsNoNamespace", clusterScoped, &Unit{Tool: Flux, Namespace: "target"}, "", "", nil},
+		{"ArgoDefaultNamespaceForObjectsWithout", unset, argo, "dest", "", nil},
+		{"ArgoDefaultNamespaceLeavesWritten", doc, argo, "", "${account}", nil},
+		{"NoVariablesNoCopyOfNodes", unset, &Unit{Tool: Flux, Namespace: "target"}, "target", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := model.Read(model.NewSource("test.yaml", []byte(tt.doc)))
+			o := f.Objects[0]
+			before := o.Namespace
+			got, blocked := tt.unit.Apply(o)
+			if tt.wantNamespace == "" {
+				if got != o && got.Namespace != o.Namespace {
+					t.Errorf("Apply changed the namespace to %q", got.Namespace)
+				}
+			} else if got == o || got.Namespace != tt.wantNamespace || !got.Placed {
+				t.Errorf("Apply: namespace %q (placed %v, copy %v), want %q placed in a copy", got.Namespace, got.Placed, got != o, tt.wantNamespace)
+			}
+			if o.Namespace != before || o.Placed {
+				t.Errorf("Apply changed the shared object: namespace %q, placed %v", o.Namespace, o.Placed)
+			}
+			if tt.wantAccount != "" {
+				account := model.Lookup(got.Node, "spec", "template", "spec", "serviceAccountName")
+				if account.String() != tt.wantAccount || account.Value.Line != 7 {
+					t.Errorf("serviceAccountName = %q at line %d, want %q at line 7", account.String(), account.Value.Line, tt.wantAccount)
+				}
+				if orig := model.Lookup(o.Node, "spec", "template", "spec", "serviceAccountName").String(); orig != "${account}" {
+					t.Errorf("the shared object's serviceAccountName became %q", orig)
+				}
+			}
+			var positions []string
+			for pos, why := range blocked {
+				positions = append(positions, pos.String())
+				if !strings.Contains(why, "Kustomization flux-system/apps") {
+					t.Errorf("fix blocked at %s because %q, want it to name the Kustomization", pos, why)
+				}
+			}
+			if !reflect.DeepEqual(positions, tt.wantBlocked) {
+				t.Errorf("fix blocked at %v, want %v", positions, tt.wantBlocked)
+			}
+		})
 	}
 }

@@ -41,13 +41,21 @@ func (d *discoverer) argoUnits(o *model.Object) []*Unit {
 		}
 		recurse, _ := model.Lookup(s, "directory", "recurse").Bool()
 		k := model.Get(s, "kustomize").Value
-		units = append(units, &Unit{
+		u := &Unit{
 			Tool: ArgoCD, Object: o, Origin: o.Pos(pathField.Value), Path: p, Dir: dir, Recurse: recurse,
 			Namespace:        model.Get(k, "namespace").String(),
 			DefaultNamespace: destNS,
 			NamePrefix:       model.Get(k, "namePrefix").String(),
 			NameSuffix:       model.Get(k, "nameSuffix").String(),
-		})
+		}
+		if renames := u.renames(); renames != "" {
+			// Renaming needs kustomize's name references (pod specs,
+			// binding subjects, pull secrets ...) followed exactly; a
+			// unit renames its own objects and the references to them
+			// alike, so names as written keep its verdicts.
+			d.notice(o, k, "%s of %s is not applied: names are judged as written", renames, o)
+		}
+		units = append(units, u)
 	}
 	return units
 }
@@ -103,4 +111,17 @@ func destination(dest *yaml.Node) string {
 		return inCluster
 	}
 	return name
+}
+
+// renames says which of the kustomize options that rename objects the
+// unit sets: "namePrefix prod-", "namePrefix a- and nameSuffix -b".
+func (u *Unit) renames() string {
+	var opts []string
+	if u.NamePrefix != "" {
+		opts = append(opts, "namePrefix "+u.NamePrefix)
+	}
+	if u.NameSuffix != "" {
+		opts = append(opts, "nameSuffix "+u.NameSuffix)
+	}
+	return strings.Join(opts, " and ")
 }

@@ -128,7 +128,10 @@ func TestDiscover(t *testing.T) {
 				"  api: Argo CD Application argocd/multi (apps.yaml:7:55), namespace api, default namespace shop, namePrefix a-, nameSuffix -z",
 				"  web: Argo CD Application argocd/local (apps.yaml:15:59)",
 			},
-			notices: []string{`Application argocd/gone syncs path "gone", which is not in the input`},
+			notices: []string{
+				"apps.yaml:7:71: namePrefix a- and nameSuffix -z of Application argocd/multi is not applied: names are judged as written",
+				`Application argocd/gone syncs path "gone", which is not in the input`,
+			},
 		},
 		{
 			name: "ArgoRepositoryFromGitConfig",

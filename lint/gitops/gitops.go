@@ -8,7 +8,6 @@ package gitops
 import (
 	"fmt"
 	"maps"
-	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -59,7 +58,7 @@ type Unit struct {
 // and what the tool does to its objects (variable names, never values).
 func (u *Unit) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s %s %s (%s)", path.Clean("./"+filepath.ToSlash(u.Path)), u.Tool, u.Object.Kind, u.Object.Namespace+"/"+u.Object.Name, u.Origin)
+	fmt.Fprintf(&b, "%s: %s %s %s (%s)", u.CleanPath(), u.Tool, u.Object.Kind, u.Object.Namespace+"/"+u.Object.Name, u.Origin)
 	if u.Recurse && u.Tool == ArgoCD {
 		b.WriteString(", with subdirectories")
 	}
