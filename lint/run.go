@@ -35,6 +35,10 @@ type Options struct {
 	// knows them (the config, GitOps objects); when nil, Check infers
 	// them from the input (InferViews).
 	Views []*ClusterView
+	// Root is the repository root GitOps objects' paths are relative
+	// to; when empty, the repository holding the first of Paths (else
+	// that path's directory).
+	Root string
 	// OnlyViews, when set, limits the run to the views of these names
 	// (--view).
 	OnlyViews []string
@@ -118,7 +122,7 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	settings.PrivateRegistries = append(slices.Clone(cfg.PrivateRegistries), settings.PrivateRegistries...)
 
 	res := &Result{Bundle: b}
-	views, viewErr := opts.views(cfg, files)
+	views, notices, viewErr := opts.views(cfg, files)
 	res.Views = views
 	if viewErr != nil {
 		res.viewErr = viewErr
@@ -142,6 +146,11 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 			res.Notices = append(res.Notices, f.Notices...)
 		} else {
 			res.Unreported += len(f.Errors)
+		}
+	}
+	for _, n := range notices {
+		if scope.has(n.Pos.File) {
+			res.Notices = append(res.Notices, n)
 		}
 	}
 	if len(active) > 0 {

@@ -16,7 +16,8 @@ import (
 // A DeployUnit is what one apply or one GitOps sync sends: the output of
 // a kustomization root no other kustomization of the input uses (an
 // overlay), or the plain manifests no kustomization reads, together; or,
-// named by a source of views (the config), everything at or below a path.
+// named by a source of views (the config), everything at or below a path;
+// or what a UnitSource (a GitOps object) says it holds.
 type DeployUnit struct {
 	// Name is the root's directory as reached, PlainUnit, or the path
 	// as the source of views wrote it.
@@ -29,25 +30,51 @@ type DeployUnit struct {
 	// any of these (the default view of what no cluster covers).
 	Under  string
 	Except []string
+	// Source, when set, decides what the unit holds and what the tool
+	// that applies it does to its objects.
+	Source UnitSource
+}
+
+// A UnitSource names a deploy unit from outside the input's own layout
+// (a GitOps object): what the unit holds, and what the tool that applies
+// it does to each object.
+type UnitSource interface {
+	// Holds reports whether the unit applies file, read as written
+	// (builtRoot ""), or the objects built from the kustomization
+	// directory builtRoot.
+	Holds(file, builtRoot string) bool
+	// Apply is o as the tool applies it: o, or a changed copy (o is
+	// shared with other views). fixBlocked says, by position, why a fix
+	// must leave a value the tool rewrites.
+	Apply(o *model.Object) (applied *model.Object, fixBlocked map[model.Position]string)
+	// String describes the unit, for salint views.
+	String() string
 }
 
 // PlainUnit names the deploy unit of the manifests read as written.
 const PlainUnit = "(plain manifests)"
 
-// holdsRoot reports whether the unit holds what root's build produced;
-// holdsPlain, whether it holds a file read as written.
-func (u *DeployUnit) holdsRoot(root string) bool {
-	if u.Under == "" && u.Except == nil {
-		return u.Root == root && root != ""
-	}
-	return u.covers(root)
-}
-
-func (u *DeployUnit) holdsPlain(file string) bool {
-	if u.Under == "" && u.Except == nil {
-		return u.Root == ""
+// holds reports whether the unit holds what root's build produced, or
+// when root is "", file read as written.
+func (u *DeployUnit) holds(file, root string) bool {
+	switch {
+	case u.Source != nil:
+		return u.Source.Holds(file, root)
+	case u.Under == "" && u.Except == nil:
+		return u.Root == root
+	case root != "":
+		return u.covers(root)
 	}
 	return u.covers(file)
+}
+
+// String describes the unit, for salint views: its source's
+// description, else its name.
+func (u *DeployUnit) String() string {
+	if u.Source != nil {
+		return u.Source.String()
+	}
+	return u.Name
 }
 
 func (u *DeployUnit) covers(path string) bool {
@@ -81,6 +108,10 @@ type ClusterView struct {
 	Namespace string
 	// Bundle is the model of what the view holds, once Check built it.
 	Bundle *model.Bundle
+
+	// fixBlocked says, by file and line (lineOf), why a fix must leave
+	// a value a unit's source rewrites there (Files fills it in).
+	fixBlocked map[model.Position]string
 }
 
 // whole reports the view of the whole input, the one view InferViews
@@ -99,36 +130,38 @@ const (
 // DefaultView names the view of what no configured cluster covers.
 const DefaultView = "default"
 
-// holds reports whether the view holds objects of the build of root
-// ("" for the plain manifests: then of file).
-func (v *ClusterView) holds(root, file string) bool {
+// unit is the first unit of the view that holds objects of the build
+// of root ("" for the plain manifests: then of file), or nil.
+func (v *ClusterView) unit(root, file string) *DeployUnit {
 	for _, u := range v.Units {
-		if root != "" && u.holdsRoot(root) || root == "" && u.holdsPlain(file) {
-			return true
+		if u.holds(file, root) {
+			return u
 		}
 	}
-	return false
+	return nil
 }
 
 // Files returns what the view reads of files (as Load returns them): the
-// plain files when it holds the plain unit, and of built files the
-// objects its units' builds produced, each as its own root built it (an
-// object shared by several roots is held once, as its first twin in the
-// view). Files with no object of the view are left out; errors and
-// notices are the run's, not a view's.
+// plain files it holds, and of built files the objects its units'
+// builds produced, each as its own root built it (an object shared by
+// several roots is held once, as its first twin in the view); each
+// object as the unit's source applies it (a copy when it changes it).
+// Files with no object of the view are left out; errors and notices are
+// the run's, not a view's.
 func (v *ClusterView) Files(files []*model.File) []*model.File {
+	v.fixBlocked = nil
 	var out []*model.File
 	for _, f := range files {
 		if !f.Built {
-			if len(f.Objects) > 0 && v.holds("", f.Source.Path) {
-				out = append(out, f)
+			if u := v.unit("", f.Source.Path); len(f.Objects) > 0 && u != nil {
+				out = append(out, v.applied(f, u))
 			}
 			continue
 		}
 		var objects []*model.Object
 		for _, o := range f.Objects {
-			if in := v.instance(o); in != nil {
-				objects = append(objects, in)
+			if in, u := v.instance(o); in != nil {
+				objects = append(objects, v.apply(u, in))
 			}
 		}
 		if len(objects) > 0 {
@@ -138,20 +171,54 @@ func (v *ClusterView) Files(files []*model.File) []*model.File {
 	return out
 }
 
-// instance is o as a root of the view built it, or nil.
-func (v *ClusterView) instance(o *model.Object) *model.Object {
-	if o.Built == nil {
-		return nil
+// applied is plain file f as unit u applies it: f itself unless u's
+// source changes one of its objects.
+func (v *ClusterView) applied(f *model.File, u *DeployUnit) *model.File {
+	if u.Source == nil {
+		return f
 	}
-	if v.holds(o.Built.Root, "") {
+	objects := make([]*model.Object, len(f.Objects))
+	changed := false
+	for i, o := range f.Objects {
+		objects[i] = v.apply(u, o)
+		changed = changed || objects[i] != o
+	}
+	if !changed {
+		return f
+	}
+	return &model.File{Source: f.Source, Objects: objects, Skipped: f.Skipped}
+}
+
+// apply is o as unit u applies it, noting the values a fix must leave.
+func (v *ClusterView) apply(u *DeployUnit, o *model.Object) *model.Object {
+	if u.Source == nil {
 		return o
 	}
+	applied, blocked := u.Source.Apply(o)
+	for pos, why := range blocked {
+		if v.fixBlocked == nil {
+			v.fixBlocked = map[model.Position]string{}
+		}
+		v.fixBlocked[lineOf(pos)] = why
+	}
+	return applied
+}
+
+// instance is o as a root of the view built it, and that root's unit;
+// nil when no root of the view built it.
+func (v *ClusterView) instance(o *model.Object) (*model.Object, *DeployUnit) {
+	if o.Built == nil {
+		return nil, nil
+	}
+	if u := v.unit(o.Built.Root, ""); u != nil {
+		return o, u
+	}
 	for _, t := range o.Built.Twins {
-		if v.holds(t.Built.Root, "") {
-			return t
+		if u := v.unit(t.Built.Root, ""); u != nil {
+			return t, u
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // ConfigViews forms the views of cfg's clusters (grouping rule 1), and
@@ -352,16 +419,19 @@ func ViewList(names []string) string {
 // base) is reported once, with its views and the related places of each.
 // views are the run's views (Options.Views, else the config's, else
 // inferred), limited to OnlyViews.
-func (o Options) views(cfg *Config, files []*model.File) ([]*ClusterView, error) {
-	views := o.Views
+func (o Options) views(cfg *Config, files []*model.File) (views []*ClusterView, notices []model.Error, err error) {
+	views = o.Views
 	if views == nil {
 		views = ConfigViews(cfg, files)
+	}
+	if views == nil {
+		views, notices = GitOpsViews(files, o.repoRoot())
 	}
 	if views == nil {
 		views = InferViews(files)
 	}
 	if len(o.OnlyViews) == 0 {
-		return views, nil
+		return views, notices, nil
 	}
 	names := make([]string, 0, len(views))
 	for _, v := range views {
@@ -379,10 +449,10 @@ func (o Options) views(cfg *Config, files []*model.File) ([]*ClusterView, error)
 			if len(views) == 1 && views[0].Name == "" {
 				listed = "one, of the whole input"
 			}
-			return nil, fmt.Errorf("--view: no view %q (views: %s)", want, listed)
+			return nil, notices, fmt.Errorf("--view: no view %q (views: %s)", want, listed)
 		}
 	}
-	return out, nil
+	return out, notices, nil
 }
 
 // perView builds and judges each view (one after the other: a view with
@@ -405,6 +475,7 @@ func (j *judge) perView(views []*ClusterView, files []*model.File, opts model.Op
 		}
 		v.Bundle = model.Build(v.Files(files), vopts)
 		fs, ss := j.run(v.Bundle)
+		v.blockFixes(fs)
 		for _, f := range fs {
 			if i, ok := findingAt[keyOf(&f)]; ok {
 				joinView(&findings[i], &f, v.Name)

@@ -43,7 +43,7 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noConfig, "no-config", false, "ignore any "+lint.ConfigFileName)
 	fs.StringSliceVar(&f.enable, "enable", nil, "enable rules: `RULE,...` (comma-separated ids; \"all\" for every rule)")
 	fs.StringSliceVar(&f.disable, "disable", nil, "disable rules: `RULE,...` (comma-separated ids; \"all\" for every rule)")
-	fs.StringVar(&f.root, "root", "", "read the whole bundle from `DIR`, but report only on the PATHs (for pre-commit, which passes the changed files)")
+	fs.StringVar(&f.root, "root", "", "read the whole bundle from `DIR`, but report only on the PATHs (for pre-commit, which passes the changed files); DIR is also the repository root GitOps objects' paths are relative to (default: the repository holding the first PATH)")
 	fs.StringVar(&f.kustomize, "kustomize", lint.KustomizeAuto, "kustomization directories: `MODE` auto builds them and lints what they produce, off reads every file as written")
 	fs.BoolVar(&f.enableExec, "enable-exec", false, "let kustomize builds run exec and container plugins (KRM functions)")
 	fs.StringArrayVar(&f.helmValues, "values", nil, "render Helm charts with the values `FILE` over each chart's values.yaml (repeatable)")
@@ -82,6 +82,7 @@ func (f *inputFlags) options(paths []string, e *env) (lint.Options, error) {
 		}
 		opts.Only = slices.Clone(paths)
 		opts.Paths = append(slices.Clone(paths), f.root)
+		opts.Root = f.root
 		configDir = f.root
 	}
 	if len(opts.Paths) == 0 {

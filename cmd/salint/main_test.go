@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -23,5 +24,18 @@ func TestScripts(t *testing.T) {
 		Dir:                 "../../testdata/script",
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
 		RequireExplicitExec: true,
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"gitops-tree": copyGitOpsTree},
 	})
+}
+
+// copyGitOpsTree is the script command "gitops-tree NAME DIR": it copies
+// the repository testdata/gitops/NAME to DIR, so that scripts lint the
+// trees lint/gitops is tested on, outside this repository's own git.
+func copyGitOpsTree(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: gitops-tree NAME DIR")
+	}
+	src, err := filepath.Abs(filepath.Join("..", "..", "testdata", "gitops", args[0]))
+	ts.Check(err)
+	ts.Check(os.CopyFS(ts.MkAbs(args[1]), os.DirFS(src)))
 }

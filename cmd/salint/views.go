@@ -12,8 +12,12 @@ const viewsHelp = `
 Lists the cluster views salint judges the input in, and the deploy units
 each holds, with where each view came from: "config" (the clusters: of
 .salint.yaml, and the view "default" of what none covers), "inferred"
-(overlays that cannot share a cluster: see docs/cluster-views.md). The
-first thing to run to see that salint understood a repository.
+(overlays that cannot share a cluster: see docs/cluster-views.md), or
+the GitOps object naming it ("Flux cluster directory clusters/prod",
+"Argo CD destination staging", with each unit's Kustomization or
+Application and what it does to the objects; "(not synced)" holds what
+no GitOps object syncs). The first thing to run to see that salint
+understood a repository.
 
 PATHs are read as 'salint lint' reads them.
 
@@ -23,7 +27,7 @@ func runViews(args []string, e *env) int {
 	fs := newFlagSet("views", "views [flags] [PATH...]", viewsHelp, e)
 	var in inputFlags
 	in.register(fs)
-	in.hide(fs, "enable", "disable", "root", "namespace")
+	in.hide(fs, "enable", "disable", "namespace")
 	if code, done := parseFlags(fs, args, e); done {
 		return code
 	}
@@ -42,7 +46,7 @@ func runViews(args []string, e *env) int {
 		}
 		fmt.Fprintf(e.stdout, "%s (%s)\n", safetext.Escape(name), safetext.Escape(v.Origin))
 		for _, u := range v.Units {
-			fmt.Fprintf(e.stdout, "  %s\n", safetext.Escape(u.Name))
+			fmt.Fprintf(e.stdout, "  %s\n", safetext.Escape(u.String()))
 		}
 	}
 	if len(res.Errors) > 0 {
