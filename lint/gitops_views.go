@@ -3,6 +3,7 @@ package lint
 import (
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/salint/salint/lint/fingerprint"
 	"github.com/salint/salint/lint/gitops"
@@ -80,16 +81,17 @@ func (o Options) repoRoot() string {
 	return "."
 }
 
-// blockFixes takes the fix from each finding of view v that would edit a
-// value a unit's source rewrites (a substituted Flux variable): what is
-// written there is not what the cluster receives.
-func (v *ClusterView) blockFixes(findings []rules.Finding) {
-	if len(v.fixBlocked) == 0 {
-		return
-	}
+// explain completes the findings of view v on objects a unit's source
+// changed: where the tool set the namespace a finding judges in, and no
+// fix that would edit a value the tool rewrites (a substituted Flux
+// variable): what is written there is not what the cluster receives.
+func (v *ClusterView) explain(findings []rules.Finding) {
 	for i := range findings {
 		f := &findings[i]
-		if f.Fix == nil {
+		if o := f.Object; o != nil && o.PlacedBy != nil && slices.Contains(f.Namespaces, o.Namespace) {
+			f.Related = append(slices.Clip(f.Related), rules.Related{Pos: o.PlacedBy.Pos, Message: o.PlacedBy.Message})
+		}
+		if f.Fix == nil || len(v.fixBlocked) == 0 {
 			continue
 		}
 		why, ok := v.fixBlocked[lineOf(f.Pos)]

@@ -414,10 +414,8 @@ func ViewList(names []string) string {
 	return fmt.Sprintf("%s and %s", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }
 
-// perView judges each view and joins what they give: a finding that
-// several views give at the same place with the same message (a shared
-// base) is reported once, with its views and the related places of each.
-// views are the run's views (Options.Views, else the config's, else
+// views are the run's views (Options.Views, else the config's, else the
+// GitOps objects', with what they could not follow as notices, else
 // inferred), limited to OnlyViews.
 func (o Options) views(cfg *Config, files []*model.File) (views []*ClusterView, notices []model.Error, err error) {
 	views = o.Views
@@ -475,7 +473,7 @@ func (j *judge) perView(views []*ClusterView, files []*model.File, opts model.Op
 		}
 		v.Bundle = model.Build(v.Files(files), vopts)
 		fs, ss := j.run(v.Bundle)
-		v.blockFixes(fs)
+		v.explain(fs)
 		for _, f := range fs {
 			if i, ok := findingAt[keyOf(&f)]; ok {
 				joinView(&findings[i], &f, v.Name)

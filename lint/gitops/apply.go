@@ -94,9 +94,9 @@ func (u *Unit) variable(expr, written string) string {
 // each value substituted, why a fix must leave it: what is written there
 // is not what the cluster receives.
 func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[model.Position]string) {
-	ns := u.Namespace
+	ns, at := u.Namespace, u.NamespaceAt
 	if ns == "" && !o.NamespaceSet {
-		ns = u.DefaultNamespace
+		ns, at = u.DefaultNamespace, u.DefaultNamespaceAt
 	}
 	if model.ClusterScoped(o.Kind) {
 		ns = ""
@@ -110,7 +110,13 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 	}
 	applied, changed := o.Copy(expand)
 	if ns != "" {
-		applied.Namespace, applied.Placed = ns, true
+		applied.Namespace = ns
+		applied.PlacedBy = &model.Note{Pos: at, Message: fmt.Sprintf("namespace %s set by %s at %s", ns, u.Object, at)}
+		if applied.Built != nil && applied.Built.NamespaceNote.Message != "" {
+			built := *applied.Built // the build's namespace is not what the cluster receives
+			built.NamespaceNote = model.Note{}
+			applied.Built = &built
+		}
 	}
 	for _, pos := range changed {
 		if fixBlocked == nil {

@@ -106,11 +106,11 @@ spec:
 				if got != o && got.Namespace != o.Namespace {
 					t.Errorf("Apply changed the namespace to %q", got.Namespace)
 				}
-			} else if got == o || got.Namespace != tt.wantNamespace || !got.Placed {
-				t.Errorf("Apply: namespace %q (placed %v, copy %v), want %q placed in a copy", got.Namespace, got.Placed, got != o, tt.wantNamespace)
+			} else if got == o || got.Namespace != tt.wantNamespace || got.PlacedBy == nil {
+				t.Errorf("Apply: namespace %q (placed by %v, copy %v), want %q placed in a copy", got.Namespace, got.PlacedBy, got != o, tt.wantNamespace)
 			}
-			if o.Namespace != before || o.Placed {
-				t.Errorf("Apply changed the shared object: namespace %q, placed %v", o.Namespace, o.Placed)
+			if o.Namespace != before || o.PlacedBy != nil {
+				t.Errorf("Apply changed the shared object: namespace %q, placed by %v", o.Namespace, o.PlacedBy)
 			}
 			if tt.wantAccount != "" {
 				account := model.Lookup(got.Node, "spec", "template", "spec", "serviceAccountName")

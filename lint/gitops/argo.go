@@ -13,7 +13,7 @@ import (
 // notices).
 func (d *discoverer) argoUnits(o *model.Object) []*Unit {
 	spec := model.Get(o.Node, "spec").Value
-	destNS := model.Lookup(spec, "destination", "namespace").String()
+	destNS := model.Lookup(spec, "destination", "namespace")
 	var sources []*yaml.Node
 	if s := model.Get(spec, "source").Mapping(); s != nil {
 		sources = append(sources, s)
@@ -41,12 +41,13 @@ func (d *discoverer) argoUnits(o *model.Object) []*Unit {
 		}
 		recurse, _ := model.Lookup(s, "directory", "recurse").Bool()
 		k := model.Get(s, "kustomize").Value
+		ns := model.Get(k, "namespace")
 		u := &Unit{
 			Tool: ArgoCD, Object: o, Origin: o.Pos(pathField.Value), Path: p, Dir: dir, Recurse: recurse,
-			Namespace:        model.Get(k, "namespace").String(),
-			DefaultNamespace: destNS,
-			NamePrefix:       model.Get(k, "namePrefix").String(),
-			NameSuffix:       model.Get(k, "nameSuffix").String(),
+			Namespace: ns.String(), NamespaceAt: o.Pos(ns.Value),
+			DefaultNamespace: destNS.String(), DefaultNamespaceAt: o.Pos(destNS.Value),
+			NamePrefix: model.Get(k, "namePrefix").String(),
+			NameSuffix: model.Get(k, "nameSuffix").String(),
 		}
 		if renames := u.renames(); renames != "" {
 			// Renaming needs kustomize's name references (pod specs,

@@ -69,9 +69,10 @@ func (d *discoverer) fluxUnit(o *model.Object, objects []*model.Object, cluster 
 		d.notice(o, pathField.Value, "%s syncs path %q, which is not in the input: its objects are not judged", o, p)
 		return nil
 	}
+	target := model.Get(spec, "targetNamespace")
 	u := &Unit{
 		Tool: Flux, Object: o, Origin: origin, Path: p, Dir: dir, Recurse: true,
-		Namespace:  model.Get(spec, "targetNamespace").String(),
+		Namespace: target.String(), NamespaceAt: o.Pos(target.Value),
 		Substitute: d.substitutions(o, model.Get(spec, "postBuild").Value, cluster),
 	}
 	for _, dep := range model.Get(spec, "dependsOn").Items() {

@@ -43,6 +43,8 @@ type Unit struct {
 	// DefaultNamespace that of objects that set none (Argo CD
 	// destination.namespace).
 	Namespace, DefaultNamespace string
+	// NamespaceAt and DefaultNamespaceAt locate the fields that set them.
+	NamespaceAt, DefaultNamespaceAt model.Position
 	// NamePrefix and NameSuffix are Argo CD's source.kustomize options.
 	NamePrefix, NameSuffix string
 	// Substitute holds Flux's postBuild variables: substituteFrom in

@@ -221,7 +221,7 @@ func Build(files []*File, opts Options) *Bundle {
 		for _, o := range f.Objects {
 			if ClusterScoped(o.Kind) {
 				o.Namespace = ""
-			} else if !o.NamespaceSet && !o.Placed {
+			} else if !o.NamespaceSet && o.PlacedBy == nil {
 				// Built again per cluster view, whose default may differ.
 				o.Namespace = opts.DefaultNamespace
 			}

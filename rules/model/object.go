@@ -25,11 +25,11 @@ type Object struct {
 	// NamespaceSet is false when it came from the default.
 	Namespace    string
 	NamespaceSet bool
-	// Placed is true when the tool that applies the object set
-	// Namespace (a GitOps object's namespace for what it syncs), not its
+	// PlacedBy, when set, says which tool set Namespace and where (a
+	// GitOps object's namespace for what it syncs), not the object's
 	// source: Build keeps it; NamespaceSet still says what the source
 	// writes.
-	Placed      bool
+	PlacedBy    *Note
 	Annotations map[string]string
 	// Built is set when a build produced the object (see Built).
 	Built *Built
