@@ -175,19 +175,29 @@ func KnownAt(opts Options, rev, repo string) (Known, error) {
 	}
 	at := opts
 	at.Paths, at.Only = nil, nil
-	for _, p := range opts.Paths {
+	inTree := func(p string) (string, error) {
 		abs, err := filepath.Abs(p)
 		if err != nil {
-			return Known{}, err
+			return "", err
 		}
 		rel, err := filepath.Rel(repo, abs)
 		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return Known{}, fmt.Errorf("%s is outside the git repository %s", p, repo)
+			return "", fmt.Errorf("%s is outside the git repository %s", p, repo)
 		}
-		q := filepath.Join(tree, rel)
+		return filepath.Join(tree, rel), nil
+	}
+	for _, p := range opts.Paths {
+		q, err := inTree(p)
+		if err != nil {
+			return Known{}, err
+		}
 		if _, err := os.Lstat(q); err == nil {
 			at.Paths = append(at.Paths, q)
 		}
+	}
+	// GitOps objects' paths are relative to the same root in the tree.
+	if at.Root, err = inTree(opts.repoRoot()); err != nil {
+		at.Root = tree
 	}
 	if len(at.Paths) == 0 {
 		return Known{}, nil // nothing of the PATHs existed at rev
