@@ -1,0 +1,53 @@
+package model
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestObject_Copy: a copy changes values in its own nodes, keeps their
+// positions, follows aliases, and leaves the object it copies alone.
+func TestObject_Copy(t *testing.T) {
+	const doc = `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: ${name}
+  annotations: {a: &v "${name}-x", b: *v, c: same}
+`
+	tests := []struct {
+		name        string
+		value       func(string) string
+		wantName    string
+		wantB       string
+		wantChanged []string
+	}{
+		{"NoValueSharesTheNodes", nil, "${name}", "${name}-x", nil},
+		{"UnchangedValuesShareTheNodes", func(s string) string { return s }, "${name}", "${name}-x", nil},
+		{"SubstitutedValues", func(s string) string { return strings.ReplaceAll(s, "${name}", "api") }, "api", "api-x", []string{"test.yaml:4:9", "test.yaml:5:20"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := Read(NewSource("test.yaml", []byte(doc))).Objects[0]
+			c, changed := o.Copy(tt.value)
+			if c == o || c.Name != tt.wantName {
+				t.Errorf("copy named %q (a copy: %v), want %q", c.Name, c != o, tt.wantName)
+			}
+			if got := c.Annotations["b"]; got != tt.wantB {
+				t.Errorf("alias b = %q, want %q", got, tt.wantB)
+			}
+			var got []string
+			for _, p := range changed {
+				got = append(got, p.String())
+			}
+			if strings.Join(got, " ") != strings.Join(tt.wantChanged, " ") {
+				t.Errorf("changed %q, want %q", got, tt.wantChanged)
+			}
+			if (len(tt.wantChanged) == 0) != (c.Node == o.Node) {
+				t.Errorf("the copy shares the object's nodes: %v, want it to when nothing changed", c.Node == o.Node)
+			}
+			if o.Name != "${name}" || o.Annotations["b"] != "${name}-x" || Lookup(o.Node, "metadata", "name").String() != "${name}" {
+				t.Errorf("the copied object changed: %q %q", o.Name, o.Annotations)
+			}
+		})
+	}
+}
