@@ -66,11 +66,13 @@ func runAccounts(args []string, e *env) int {
 		return usageErr(err)
 	}
 	defer abortOut()
-	bundle := res.Bundle
-	if len(res.Views) == 1 { // the whole input, or the --view selected
-		bundle = res.Views[0].Bundle
+	// A section per cluster view when there are several: each is judged,
+	// so shown, on its own. None when --view names none: the error says so.
+	clusters := make([]accounts.Cluster, 0, len(res.Views))
+	for _, v := range res.Views {
+		clusters = append(clusters, accounts.Cluster{Name: v.Name, Origin: v.Origin, Bundle: v.Bundle})
 	}
-	view := accounts.Build(bundle)
+	view := accounts.BuildClusters(clusters)
 	view.SetInputs(res.Errors, res.Notices)
 	write := accounts.Write
 	if *wide {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -149,6 +151,13 @@ func TestDOT_RendersWithGraphviz(t *testing.T) {
 		}
 	}
 	inputs["hostile names"] = render(t, accounts.Build(model.BuildText(model.Options{}, "t.yaml", hostile)), "dot")
+	inputs["views"] = render(t, twoViews("overlays/prod", "overlays/staging"), "dot")
+	inputs["hostile view names"] = render(t, twoViews(hostileViewNames...), "dot")
+	// Two views, each with namespace app; staging's also holds monitoring.
+	// Nodes: prod's account and Deployment; staging's account, Secret,
+	// Deployment, ClusterRole and monitoring's account.
+	type drawn struct{ clusters, nodes int }
+	counts := map[string]drawn{"views": {2 + 3, 2 + 5}, "hostile view names": {2 + 3, 2 + 5}}
 	for name, in := range inputs {
 		cmd := exec.Command(dot, "-Tsvg")
 		cmd.Stdin = bytes.NewReader(in)
@@ -161,8 +170,51 @@ func TestDOT_RendersWithGraphviz(t *testing.T) {
 		if !bytes.Contains(out.Bytes(), []byte("<svg")) {
 			t.Errorf("%s: dot produced no SVG", name)
 		}
+		if want, ok := counts[name]; ok {
+			got := drawn{bytes.Count(out.Bytes(), []byte(`class="cluster"`)), bytes.Count(out.Bytes(), []byte(`class="node"`))}
+			if got != want {
+				t.Errorf("%s: dot drew %d clusters and %d nodes, want %d and %d (a cluster per view and per namespace in it, the views' own nodes)\n%s", name, got.clusters, got.nodes, want.clusters, want.nodes, in)
+			}
+		}
 	}
 }
+
+// twoViews is the view of two cluster views named names, as overlays of
+// one base give them: the first (prod) lacks the account the second
+// (staging) defines and binds to a ClusterRole, and only the second holds
+// namespace monitoring.
+func twoViews(names ...string) *accounts.View {
+	const web = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: app}
+spec: {template: {spec: {serviceAccountName: api}}}
+`
+	staging := web + `---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: api, namespace: app}
+imagePullSecrets: [{name: regcred}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: api-view, namespace: app}
+roleRef: {kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: api}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: agent, namespace: monitoring}
+`
+	return accounts.BuildClusters([]accounts.Cluster{
+		{Name: names[0], Origin: lint.OriginInferred, Bundle: model.BuildText(model.Options{}, "prod.yaml", web)},
+		{Name: names[1], Origin: lint.OriginInferred, Bundle: model.BuildText(model.Options{}, "staging.yaml", staging)},
+	})
+}
+
+// hostileViewNames are view names (a directory's, a config's cluster's)
+// that would end a DOT or Mermaid label, open a subgraph, break a line or
+// configure Mermaid if they were not escaped.
+var hostileViewNames = []string{"prod\"]}\n  subgraph evil[\"x\"", `st\"}; a -> b; {"%%{init: {'theme': 'dark'}}%%`}
 
 // hostile has names that need quoting in DOT and Mermaid.
 const hostile = `apiVersion: v1
@@ -191,6 +243,49 @@ func TestQuoting_HostileNamesStayInsideLabels(t *testing.T) {
 	mmd := string(render(t, v, "mermaid"))
 	if !strings.Contains(mmd, `"ServiceAccount (missing)<br/>a#quot;b#lt;c#gt;\d"`) {
 		t.Errorf("Mermaid label not escaped:\n%s", mmd)
+	}
+}
+
+func TestQuoting_HostileViewNamesStayInsideLabels(t *testing.T) {
+	v := twoViews(hostileViewNames...)
+	wants := map[string][]string{
+		"dot": {
+			`    label="view prod\"]}\\n  subgraph evil[\"x\"";`,
+			`    label="view st\\\"}; a -> b; {\"%%{init: {'theme': 'dark'}}%%";`,
+		},
+		"mermaid": {
+			`  subgraph v0["view prod#quot;]}\n  subgraph evil[#quot;x#quot;"]`,
+			`  subgraph v1["view st\#quot;}; a -#gt; b; {#quot;#37;#37;{init: {'theme': 'dark'}}#37;#37;"]`,
+		},
+	}
+	for format, want := range wants {
+		out := string(render(t, v, format))
+		lines := strings.Split(out, "\n")
+		for _, line := range want {
+			if !slices.Contains(lines, line) {
+				t.Errorf("%s: view label not escaped: want the line\n%s\nin\n%s", format, line, out)
+			}
+		}
+	}
+}
+
+// TestGraph_EachViewHasItsOwnNodes wants the objects two views share by
+// name (namespace app's account api and Deployment web) drawn once in
+// each view, with ids unique in the graph.
+func TestGraph_EachViewHasItsOwnNodes(t *testing.T) {
+	declarations := map[string]*regexp.Regexp{
+		"dot":     regexp.MustCompile(`(?m)^ +("[^"]+") \[shape=`),
+		"mermaid": regexp.MustCompile(`(?m)^ +(n[0-9]+)[(\[{]`),
+	}
+	for format, declaration := range declarations {
+		out := render(t, twoViews("overlays/prod", "overlays/staging"), format)
+		ids := map[string]bool{}
+		for _, m := range declaration.FindAllSubmatch(out, -1) {
+			ids[string(m[1])] = true
+		}
+		if len(ids) != 7 {
+			t.Errorf("%s: %d distinct nodes, want 7 (2 in prod, 5 in staging):\n%s", format, len(ids), out)
+		}
 	}
 }
 
@@ -395,10 +490,12 @@ func TestMermaid_ParsesWithMermaid(t *testing.T) {
 	}
 	dir := t.TempDir()
 	inputs := map[string][]byte{
-		"example":   render(t, exampleView(t), "mermaid"),
-		"hostile":   render(t, accounts.Build(model.BuildText(model.Options{}, "t.yaml", hostile)), "mermaid"),
-		"directive": render(t, accounts.Build(model.BuildText(model.Options{}, "t.yaml", directive)), "mermaid"),
-		"corpus-1":  nil, "corpus-2": nil,
+		"example":       render(t, exampleView(t), "mermaid"),
+		"hostile":       render(t, accounts.Build(model.BuildText(model.Options{}, "t.yaml", hostile)), "mermaid"),
+		"directive":     render(t, accounts.Build(model.BuildText(model.Options{}, "t.yaml", directive)), "mermaid"),
+		"views":         render(t, twoViews("overlays/prod", "overlays/staging"), "mermaid"),
+		"hostile views": render(t, twoViews(hostileViewNames...), "mermaid"),
+		"corpus-1":      nil, "corpus-2": nil,
 	}
 	if corpus, ok := rulestest.FindCorpus(); ok {
 		t.Chdir(corpus)
@@ -454,5 +551,113 @@ func BenchmarkViewCorpus(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+func TestBuildClusters_OneViewIsShownAsBefore(t *testing.T) {
+	b := model.BuildText(model.Options{}, "t.yaml", hostile)
+	one := accounts.BuildClusters([]accounts.Cluster{{Name: "overlays/prod", Origin: lint.OriginInferred, Bundle: b}})
+	if one.Sections != nil {
+		t.Fatalf("one view has sections: %+v", one.Sections)
+	}
+	whole := accounts.Build(b)
+	for _, format := range accounts.Formats {
+		if got, want := render(t, one, format), render(t, whole, format); !bytes.Equal(got, want) {
+			t.Errorf("%s: one cluster view is shown differently from its bundle:\n%s\nwant:\n%s", format, got, want)
+		}
+	}
+}
+
+func TestBuildClusters_SeveralViewsAreShownEachOnItsOwn(t *testing.T) {
+	v := twoViews("overlays/prod", "overlays/staging")
+	if len(v.Namespaces) != 0 || len(v.Sections) != 2 {
+		t.Fatalf("want two sections and no namespaces outside them, got %d namespaces, %d sections", len(v.Namespaces), len(v.Sections))
+	}
+	prod, staging := v.Sections[0], v.Sections[1]
+	if prod.Name != "overlays/prod" || staging.Name != "overlays/staging" || prod.Origin != lint.OriginInferred {
+		t.Errorf("sections %q (%s), %q: want the views' names and origins in their order", prod.Name, prod.Origin, staging.Name)
+	}
+	in := func(s *accounts.Section) *accounts.View { return &accounts.View{Namespaces: s.Namespaces} }
+	if a := find(t, in(prod), "app", "api"); a.Status != accounts.Missing || !a.Workloads[0].Rejected {
+		t.Errorf("prod's api: %+v, want missing, its pods rejected (staging's definition does not count)", a)
+	}
+	if a := find(t, in(staging), "app", "api"); a.Status != accounts.Defined || a.Workloads[0].Rejected {
+		t.Errorf("staging's api: %+v, want defined", a)
+	}
+	if len(prod.Namespaces) != 1 {
+		t.Errorf("prod holds namespaces %+v, want only app (monitoring is staging's)", prod.Namespaces)
+	}
+}
+
+func TestText_HeadingPerViewOnOneLine(t *testing.T) {
+	for _, wide := range []bool{false, true} {
+		var buf bytes.Buffer
+		write := accounts.WriteText
+		if wide {
+			write = accounts.WriteTable
+		}
+		if err := write(&buf, twoViews(hostileViewNames...)); err != nil {
+			t.Fatal(err)
+		}
+		var headings, summaries []string
+		for _, line := range strings.Split(buf.String(), "\n") {
+			if strings.HasPrefix(line, "== ") {
+				headings = append(headings, line)
+			}
+			if strings.HasPrefix(line, "salint accounts: ") {
+				summaries = append(summaries, line)
+			}
+		}
+		want := []string{
+			`== view: prod"]}\n  subgraph evil["x" ==`,
+			`== view: st\"}; a -> b; {"%%{init: {'theme': 'dark'}}%% ==`,
+		}
+		if strings.Join(headings, "\n") != strings.Join(want, "\n") {
+			t.Errorf("wide=%v: headings\n%s\nwant\n%s", wide, strings.Join(headings, "\n"), strings.Join(want, "\n"))
+		}
+		if len(summaries) != 2 || !strings.Contains(summaries[0], "(1 missing)") || strings.Contains(summaries[1], "missing)") {
+			t.Errorf("wide=%v: want a summary per view, prod's with its missing account: %q", wide, summaries)
+		}
+	}
+	if out := string(render(t, build("", model.Options{}), "text")); strings.Contains(out, "== view") {
+		t.Errorf("one view has a heading:\n%s", out)
+	}
+}
+
+func TestJSON_SeveralViewsEachWithNameOriginAndSummary(t *testing.T) {
+	v := accounts.BuildClusters([]accounts.Cluster{
+		{Name: "prod", Origin: lint.OriginConfig, Bundle: model.BuildText(model.Options{}, "t.yaml", hostile)},
+		{Name: lint.DefaultView, Origin: lint.OriginConfig, Bundle: model.BuildText(model.Options{}, "empty.yaml", "")},
+	})
+	v.SetInputs(nil, []model.Error{{Pos: model.Position{File: "k/kustomization.yaml", Line: 1}, Message: "not built"}})
+	out := render(t, v, "json")
+	var doc struct {
+		Views []struct {
+			Name       string           `json:"name"`
+			Origin     string           `json:"origin"`
+			Namespaces []map[string]any `json:"namespaces"`
+			Summary    *accounts.Summary
+		} `json:"views"`
+		Namespaces any              `json:"namespaces"`
+		Summary    any              `json:"summary"`
+		Errors     []map[string]any `json:"errors"`
+		Notices    []map[string]any `json:"notices"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Views) != 2 || doc.Views[0].Name != "prod" || doc.Views[1].Name != "default" || doc.Views[0].Origin != "config" {
+		t.Fatalf("want views prod and default with their origin:\n%s", out)
+	}
+	prod, rest := doc.Views[0], doc.Views[1]
+	if prod.Summary == nil || prod.Summary.MissingAccounts != 1 || len(prod.Namespaces) != 1 {
+		t.Errorf("prod: want its namespace and a summary counting its missing account:\n%s", out)
+	}
+	if rest.Namespaces == nil || rest.Summary == nil || rest.Summary.Namespaces != 0 {
+		t.Errorf("an empty view: want namespaces [] and a zero summary:\n%s", out)
+	}
+	// Errors and notices are the run's, said once; counts are per view.
+	if doc.Namespaces != nil || doc.Summary != nil || doc.Errors == nil || len(doc.Notices) != 1 {
+		t.Errorf("top level: want only views, errors and notices:\n%s", out)
 	}
 }

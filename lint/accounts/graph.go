@@ -51,13 +51,23 @@ type cluster struct {
 	nodes []*node
 }
 
-type graph struct {
+// A part is one section's share of the graph: one cluster view's
+// namespaces and ClusterRoles.
+type part struct {
+	g        *graph
+	name     string // the cluster view's; "" when there is one
+	prefix   string // of its node keys: a name is one node per view
 	clusters []*cluster
 	global   []*node // ClusterRoles
-	edges    []edge
-	byKey    map[string]*node
 	inNS     map[string]*cluster
-	seen     map[edge]bool
+}
+
+type graph struct {
+	parts   []*part
+	several bool // cluster views: each part is drawn in a cluster of its own
+	edges   []edge
+	byKey   map[string]*node
+	seen    map[edge]bool
 }
 
 // edge adds an edge once: two objects of one kind and name (a base and its
@@ -71,56 +81,65 @@ func (g *graph) edge(from, to *node, label string) {
 }
 
 func newGraph(v *View) *graph {
-	g := &graph{byKey: map[string]*node{}, inNS: map[string]*cluster{}, seen: map[edge]bool{}}
-	for _, n := range v.Namespaces {
-		g.namespace(n.Name)
-	}
-	for _, n := range v.Namespaces {
-		for _, a := range n.Accounts {
-			g.addAccount(n.Name, a)
+	g := &graph{several: len(v.Sections) > 0, byKey: map[string]*node{}, seen: map[edge]bool{}}
+	for i, s := range v.sections() {
+		p := &part{g: g, name: s.Name, inNS: map[string]*cluster{}}
+		if g.several {
+			p.prefix = fmt.Sprintf("view%d/", i+1)
+		}
+		g.parts = append(g.parts, p)
+		for _, n := range s.Namespaces {
+			p.namespace(n.Name)
+		}
+		for _, n := range s.Namespaces {
+			for _, a := range n.Accounts {
+				p.addAccount(n.Name, a)
+			}
 		}
 	}
 	return g
 }
 
-func (g *graph) namespace(ns string) *cluster {
-	c := g.inNS[ns]
+func (p *part) namespace(ns string) *cluster {
+	c := p.inNS[ns]
 	if c == nil {
 		c = &cluster{name: ns}
-		g.inNS[ns] = c
-		g.clusters = append(g.clusters, c)
+		p.inNS[ns] = c
+		p.clusters = append(p.clusters, c)
 	}
 	return c
 }
 
 // node returns the node for key, adding it to namespace ns ("" for none).
-func (g *graph) node(ns, key string, kind nodeKind, label, name string, state nodeState) *node {
-	if n := g.byKey[key]; n != nil {
+func (p *part) node(ns, key string, kind nodeKind, label, name string, state nodeState) *node {
+	key = p.prefix + key
+	if n := p.g.byKey[key]; n != nil {
 		if state > n.state {
 			n.state = state
 		}
 		return n
 	}
-	n := &node{key: key, id: fmt.Sprintf("n%d", len(g.byKey)+1), kind: kind, label: label, name: name, state: state}
-	g.byKey[key] = n
+	n := &node{key: key, id: fmt.Sprintf("n%d", len(p.g.byKey)+1), kind: kind, label: label, name: name, state: state}
+	p.g.byKey[key] = n
 	if ns == "" {
-		g.global = append(g.global, n)
+		p.global = append(p.global, n)
 	} else {
-		c := g.namespace(ns)
+		c := p.namespace(ns)
 		c.nodes = append(c.nodes, n)
 	}
 	return n
 }
 
-func (g *graph) secret(ns string, s Secret) *node {
+func (p *part) secret(ns string, s Secret) *node {
 	state := present
 	if !s.Exists {
 		state = absent
 	}
-	return g.node(ns, "secret/"+ns+"/"+s.Name, secretNode, "Secret", s.Name, state)
+	return p.node(ns, "secret/"+ns+"/"+s.Name, secretNode, "Secret", s.Name, state)
 }
 
-func (g *graph) addAccount(ns string, a *Account) {
+func (p *part) addAccount(ns string, a *Account) {
+	g := p.g
 	state := present
 	label := "ServiceAccount"
 	switch a.Status {
@@ -129,16 +148,16 @@ func (g *graph) addAccount(ns string, a *Account) {
 	case Implicit, External:
 		state, label = assumed, "ServiceAccount ("+a.Status+")"
 	}
-	acct := g.node(ns, "sa/"+ns+"/"+a.Name, accountNode, label, a.Name, state)
+	acct := p.node(ns, "sa/"+ns+"/"+a.Name, accountNode, label, a.Name, state)
 	for _, s := range a.PullSecrets {
-		g.edge(acct, g.secret(ns, s), "pulls with")
+		g.edge(acct, p.secret(ns, s), "pulls with")
 	}
 	for _, s := range a.TokenSecrets {
-		g.edge(g.secret(ns, s), acct, "token for")
+		g.edge(p.secret(ns, s), acct, "token for")
 	}
 	for _, r := range a.Roles {
 		roleNS := r.Namespace
-		role := g.node(roleNS, "role/"+roleNS+"/"+r.Kind+"/"+r.Name, roleNode, r.Kind, r.Name, present)
+		role := p.node(roleNS, "role/"+roleNS+"/"+r.Kind+"/"+r.Name, roleNode, r.Kind, r.Name, present)
 		binding := r.Binding.Name
 		if r.Binding.Namespace != "" && r.Binding.Namespace != ns {
 			binding = r.Binding.Namespace + "/" + binding
@@ -146,15 +165,45 @@ func (g *graph) addAccount(ns string, a *Account) {
 		g.edge(acct, role, "bound to ("+r.Binding.Kind+" "+binding+")")
 	}
 	for _, wl := range a.Workloads {
-		w := g.node(ns, "workload/"+ns+"/"+wl.Kind+"/"+wl.Name, workloadNode, wl.Kind, wl.Name, present)
+		w := p.node(ns, "workload/"+ns+"/"+wl.Kind+"/"+wl.Name, workloadNode, wl.Kind, wl.Name, present)
 		g.edge(w, acct, "runs as")
 		if wl.PullSecrets.From == "pod" {
 			for _, s := range wl.PullSecrets.Secrets {
-				g.edge(w, g.secret(ns, s), "pulls with")
+				g.edge(w, p.secret(ns, s), "pulls with")
 			}
 		}
 	}
 }
+
+// walk goes through the graph as both formats nest it: a subgraph per
+// cluster view when there are several, holding one per namespace and the
+// view's ClusterRoles. open starts a subgraph (id unique in the graph,
+// label unquoted), node places a node and end closes the innermost
+// subgraph, each at its depth of nesting (1 at the top).
+func (g *graph) walk(open func(depth int, id, label string, view bool), node func(depth int, n *node), end func(depth int)) {
+	for i, p := range g.parts {
+		depth, id := 1, ""
+		if g.several {
+			open(depth, fmt.Sprint(i), "view "+p.name, true)
+			depth, id = 2, fmt.Sprintf("%d_", i)
+		}
+		for j, c := range p.clusters {
+			open(depth, fmt.Sprintf("%s%d", id, j), "namespace "+c.name, false)
+			for _, n := range c.nodes {
+				node(depth+1, n)
+			}
+			end(depth)
+		}
+		for _, n := range p.global {
+			node(depth, n)
+		}
+		if g.several {
+			end(1)
+		}
+	}
+}
+
+func indent(depth int) string { return strings.Repeat("  ", depth) }
 
 // WriteDOT writes the view as a Graphviz digraph.
 func WriteDOT(w io.Writer, v *View) error {
@@ -163,16 +212,18 @@ func WriteDOT(w io.Writer, v *View) error {
 	b.WriteString("digraph salint_accounts {\n")
 	b.WriteString("  rankdir=LR;\n  graph [fontname=\"Helvetica\", fontsize=12];\n")
 	b.WriteString("  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n")
-	for i, c := range g.clusters {
-		fmt.Fprintf(&b, "  subgraph cluster_%d {\n    label=%s;\n    style=rounded;\n    color=\"#888888\";\n", i, dotQuote("namespace "+c.name))
-		for _, n := range c.nodes {
-			b.WriteString("    " + dotNode(n) + "\n")
+	g.walk(func(depth int, id, label string, view bool) {
+		in := indent(depth)
+		style, color := "rounded", "#888888"
+		if view {
+			style, color = `"rounded,bold"`, "#444444"
 		}
-		b.WriteString("  }\n")
-	}
-	for _, n := range g.global {
-		b.WriteString("  " + dotNode(n) + "\n")
-	}
+		fmt.Fprintf(&b, "%ssubgraph cluster_%s {\n%s  label=%s;\n%s  style=%s;\n%s  color=%q;\n", in, id, in, dotQuote(label), in, style, in, color)
+	}, func(depth int, n *node) {
+		b.WriteString(indent(depth) + dotNode(n) + "\n")
+	}, func(depth int) {
+		b.WriteString(indent(depth) + "}\n")
+	})
 	for _, e := range g.edges {
 		attrs := "label=" + dotQuote(e.label)
 		if e.to.state == absent || e.from.state == absent {
@@ -217,16 +268,24 @@ func WriteMermaid(w io.Writer, v *View) error {
 	g := newGraph(v)
 	var b strings.Builder
 	b.WriteString("flowchart LR\n")
-	for i, c := range g.clusters {
-		fmt.Fprintf(&b, "  subgraph ns%d[%s]\n", i, mermaidQuote("namespace "+c.name))
-		for _, n := range c.nodes {
-			b.WriteString("    " + mermaidNode(n) + "\n")
+	classes := map[string][]string{}
+	var order []string
+	g.walk(func(depth int, id, label string, view bool) {
+		kind := "ns"
+		if view {
+			kind = "v"
 		}
-		b.WriteString("  end\n")
-	}
-	for _, n := range g.global {
-		b.WriteString("  " + mermaidNode(n) + "\n")
-	}
+		fmt.Fprintf(&b, "%ssubgraph %s%s[%s]\n", indent(depth), kind, id, mermaidQuote(label))
+	}, func(depth int, n *node) {
+		b.WriteString(indent(depth) + mermaidNode(n) + "\n")
+		class := mermaidClass(n)
+		if classes[class] == nil {
+			order = append(order, class)
+		}
+		classes[class] = append(classes[class], n.id)
+	}, func(depth int) {
+		b.WriteString(indent(depth) + "end\n")
+	})
 	for _, e := range g.edges {
 		arrow := "-->"
 		if e.to.state == absent || e.from.state == absent {
@@ -240,24 +299,6 @@ func WriteMermaid(w io.Writer, v *View) error {
 	b.WriteString("  classDef role fill:#dcfce7,stroke:#166534\n")
 	b.WriteString("  classDef assumed fill:#dbeafe,stroke:#888888,stroke-dasharray:4 3\n")
 	b.WriteString("  classDef missing fill:#ffffff,stroke:#dc2626,stroke-width:2px,stroke-dasharray:5 4,color:#dc2626\n")
-	classes := map[string][]string{}
-	var order []string
-	for _, c := range g.clusters {
-		for _, n := range c.nodes {
-			class := mermaidClass(n)
-			if classes[class] == nil {
-				order = append(order, class)
-			}
-			classes[class] = append(classes[class], n.id)
-		}
-	}
-	for _, n := range g.global {
-		class := mermaidClass(n)
-		if classes[class] == nil {
-			order = append(order, class)
-		}
-		classes[class] = append(classes[class], n.id)
-	}
 	for _, class := range order {
 		fmt.Fprintf(&b, "  class %s %s\n", strings.Join(classes[class], ","), class)
 	}

@@ -31,22 +31,39 @@ func Write(w io.Writer, v *View, format string) error {
 }
 
 // WriteJSON writes the view as one JSON document (schema in docs/accounts.md:
-// fields are added, never renamed).
+// fields are added, never renamed): of several cluster views, a "views"
+// list with each one's name, origin, namespaces and summary.
 func WriteJSON(w io.Writer, v *View) error {
-	out := struct {
-		*View
+	errs, notices := orEmpty(v.Errors), orEmpty(v.Notices)
+	if len(v.Sections) == 0 {
+		return safetext.WriteJSON(w, struct {
+			Namespaces []*Namespace `json:"namespaces"`
+			Errors     []InputError `json:"errors"`
+			Notices    []InputError `json:"notices"`
+			Summary    Summary      `json:"summary"`
+		}{orEmpty(v.Namespaces), errs, notices, summarize(v.Namespaces)})
+	}
+	type section struct {
+		*Section
 		Summary Summary `json:"summary"`
-	}{v, v.Summary()}
-	if out.Namespaces == nil {
-		out.Namespaces = []*Namespace{}
 	}
-	if out.Errors == nil {
-		out.Errors = []InputError{}
+	sections := make([]section, 0, len(v.Sections))
+	for _, s := range v.Sections {
+		sections = append(sections, section{&Section{Name: s.Name, Origin: s.Origin, Namespaces: orEmpty(s.Namespaces)}, summarize(s.Namespaces)})
 	}
-	if out.Notices == nil {
-		out.Notices = []InputError{}
+	return safetext.WriteJSON(w, struct {
+		Views   []section    `json:"views"`
+		Errors  []InputError `json:"errors"`
+		Notices []InputError `json:"notices"`
+	}{sections, errs, notices})
+}
+
+// orEmpty makes a nil list an empty one: JSON lists are always present.
+func orEmpty[T any](list []T) []T {
+	if list == nil {
+		return []T{}
 	}
-	return safetext.WriteJSON(w, out)
+	return list
 }
 
 // Summary counts what the view shows.
@@ -58,11 +75,11 @@ type Summary struct {
 	MissingPullSecrets int `json:"missingPullSecrets"`
 }
 
-// Summary counts namespaces, accounts, workloads and missing objects. A
+// summarize counts namespaces, accounts, workloads and missing objects. A
 // missing pull secret is counted once per namespace and name.
-func (v *View) Summary() Summary {
-	s := Summary{Namespaces: len(v.Namespaces)}
-	for _, n := range v.Namespaces {
+func summarize(namespaces []*Namespace) Summary {
+	s := Summary{Namespaces: len(namespaces)}
+	for _, n := range namespaces {
 		missing := map[string]bool{}
 		for _, a := range n.Accounts {
 			s.Accounts++
@@ -106,7 +123,39 @@ const textWidth = 100
 // WriteText writes each namespace's accounts as a list, one field a line
 // and one line per item, wrapped to fit 100 columns; WriteTable writes the
 // same as one wide table (salint accounts --wide).
-func WriteText(w io.Writer, v *View) error {
+func WriteText(w io.Writer, v *View) error { return writeSections(w, v, writeList) }
+
+// WriteTable writes a table per namespace. An account takes as many lines
+// as its longest list (definitions, pull secrets, roles, workloads); the
+// workload columns say what its pods get.
+func WriteTable(w io.Writer, v *View) error { return writeSections(w, v, writeTable) }
+
+// writeSections writes each section's namespaces with write, then their
+// summary; of several cluster views, after a heading that names the view,
+// as salint admit's "# view: NAME" does.
+func writeSections(w io.Writer, v *View, write func(io.Writer, []*Namespace) error) error {
+	several := len(v.Sections) > 0
+	for i, s := range v.sections() {
+		if several {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintf(w, "== view: %s ==\n\n", safetext.Escape(s.Name))
+		}
+		if err := write(w, s.Namespaces); err != nil {
+			return err
+		}
+		if len(s.Namespaces) > 0 {
+			fmt.Fprintln(w)
+		}
+		if _, err := fmt.Fprintln(w, summarize(s.Namespaces)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeList(w io.Writer, namespaces []*Namespace) error {
 	const labelWidth = 15 // "token secrets" and two spaces
 	// put writes text after label (or below the previous item), sub
 	// columns further in, wrapped lines two further still.
@@ -121,7 +170,7 @@ func WriteText(w io.Writer, v *View) error {
 			label = ""
 		}
 	}
-	for i, n := range v.Namespaces {
+	for i, n := range namespaces {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
@@ -160,11 +209,7 @@ func WriteText(w io.Writer, v *View) error {
 			}
 		}
 	}
-	if len(v.Namespaces) > 0 {
-		fmt.Fprintln(w)
-	}
-	_, err := fmt.Fprintln(w, v.Summary())
-	return err
+	return nil
 }
 
 // wrap breaks s into lines of at most width columns, the lines after the
@@ -220,11 +265,8 @@ func namespaceLine(n *Namespace) string {
 	return fmt.Sprintf("namespace %s: %s, %s", safetext.Escape(n.Name), plural.Count(len(n.Accounts), "account"), plural.Count(workloads, "workload"))
 }
 
-// WriteTable writes a table per namespace. An account takes as many lines
-// as its longest list (definitions, pull secrets, roles, workloads); the
-// workload columns say what its pods get.
-func WriteTable(w io.Writer, v *View) error {
-	for i, n := range v.Namespaces {
+func writeTable(w io.Writer, namespaces []*Namespace) error {
+	for i, n := range namespaces {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
@@ -261,11 +303,7 @@ func WriteTable(w io.Writer, v *View) error {
 			}
 		}
 	}
-	if len(v.Namespaces) > 0 {
-		fmt.Fprintln(w)
-	}
-	_, err := fmt.Fprintln(w, v.Summary())
-	return err
+	return nil
 }
 
 // columns are what the text formats say about one account, as text.

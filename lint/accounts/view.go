@@ -16,15 +16,59 @@ import (
 	"github.com/salint/salint/rules/model"
 )
 
-// View is the whole picture, namespaces sorted by name.
+// View is the whole picture, namespaces sorted by name: of the one cluster
+// view of the input, or, when it forms several, of each in a Section.
 type View struct {
 	Namespaces []*Namespace `json:"namespaces"`
+	// Sections, when the input forms several cluster views, hold each
+	// view's namespaces, in the views' order; Namespaces is then empty.
+	Sections []*Section `json:"-"`
 	// Errors are inputs that could not be read or parsed: the view lacks
 	// what they hold. Text, DOT and Mermaid leave them to standard error.
 	Errors []InputError `json:"errors"`
 	// Notices say how inputs were read (a kustomization not built), as in
 	// salint lint's JSON.
 	Notices []InputError `json:"notices"`
+}
+
+// A Section is what one of several cluster views holds (see
+// docs/cluster-views.md): each view is judged on its own, so its accounts
+// are shown on their own.
+type Section struct {
+	// Name and Origin are the cluster view's: what reports call it, and
+	// where it came from ("inferred", "config", a GitOps object).
+	Name       string       `json:"name"`
+	Origin     string       `json:"origin"`
+	Namespaces []*Namespace `json:"namespaces"`
+}
+
+// sections returns v.Sections, or the namespaces of v's one view as a
+// section of no name.
+func (v *View) sections() []*Section {
+	if len(v.Sections) > 0 {
+		return v.Sections
+	}
+	return []*Section{{Namespaces: v.Namespaces}}
+}
+
+// A Cluster is a cluster view to show: its name, origin and model.
+type Cluster struct {
+	Name, Origin string
+	Bundle       *model.Bundle
+}
+
+// BuildClusters makes the view of the cluster views cs: of one, Build's
+// view of its bundle; of several, a Section each, in their order; of
+// none, an empty view.
+func BuildClusters(cs []Cluster) *View {
+	if len(cs) == 1 {
+		return Build(cs[0].Bundle)
+	}
+	v := &View{Errors: []InputError{}, Notices: []InputError{}}
+	for _, c := range cs {
+		v.Sections = append(v.Sections, &Section{Name: c.Name, Origin: c.Origin, Namespaces: Build(c.Bundle).Namespaces})
+	}
+	return v
 }
 
 // InputError is one located input error, as in salint lint's JSON.
