@@ -18,7 +18,10 @@ exists, the roles bound to it, and the workloads that run as it with the
 token and pull secrets their pods end up with.
 
 PATHs are read as 'salint lint' reads them, with the same namespace
-defaulting, config and kustomize builds. Formats: text (a list per
+defaulting, config, kustomize builds and cluster views. When the input forms
+several views ('salint views'), each is shown on its own, one section per
+view: a heading in text, a "views" list in JSON, a cluster or subgraph in
+DOT and Mermaid; --view NAME shows one. Formats: text (a list per
 namespace that fits 100 columns; --wide: one table, a line per item), json (schema in
 docs/accounts.md), dot (Graphviz: pipe into 'dot -Tsvg') and mermaid (for
 Markdown renderers such as GitHub's).
@@ -27,6 +30,7 @@ Examples:
   salint accounts deploy/
   salint accounts -f dot deploy/ | dot -Tsvg > accounts.svg
   salint accounts -f json . | jq '.namespaces[].accounts[].name'
+  salint accounts -f json overlays/ | jq '.views[] | {name, summary}'   # several views
 
 Exit codes: 0 shown, 2 usage error or input that could not be read (the
 rest is still shown). Missing objects do not change the exit code: that is
