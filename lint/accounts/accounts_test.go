@@ -44,14 +44,24 @@ func golden(t *testing.T, root, name string, got []byte) {
 	rulestest.Golden(t, filepath.Join(root, "testdata", "golden", "accounts", name), got, *update)
 }
 
-// view reads paths (relative to the working directory) as salint accounts does.
+// view reads paths (relative to the working directory) as salint accounts
+// does: a section per cluster view when they form several.
 func view(t *testing.T, cfg *lint.Config, paths ...string) *accounts.View {
 	t.Helper()
 	res := lint.Model(lint.Options{Input: lint.Input{Paths: paths}, Config: cfg})
 	for _, e := range res.Errors {
 		t.Logf("input error (shown on stderr by the command): %v", e)
 	}
-	return accounts.Build(res.Bundle)
+	return accounts.BuildClusters(clustersOf(res))
+}
+
+// clustersOf is what salint accounts shows of a run: its cluster views.
+func clustersOf(res *lint.Result) []accounts.Cluster {
+	clusters := make([]accounts.Cluster, 0, len(res.Views))
+	for _, v := range res.Views {
+		clusters = append(clusters, accounts.Cluster{Name: v.Name, Origin: v.Origin, Bundle: v.Bundle})
+	}
+	return clusters
 }
 
 func render(t *testing.T, v *accounts.View, format string) []byte {
@@ -115,9 +125,10 @@ func TestText_FitsHundredColumns(t *testing.T) {
 }
 
 // corpusSources are the two corpus sources with golden views: metrics-server
-// (cluster and namespace bindings, a kustomize patch of the same
-// Deployment) and tekton (a token Secret, a RoleBinding subject without
-// namespace, TaskRuns whose operator builds the pods).
+// (cluster and namespace bindings; five overlays that patch one base's
+// Deployment, each a cluster view: a section each) and tekton (a token
+// Secret, a RoleBinding subject without namespace, TaskRuns whose operator
+// builds the pods).
 var corpusSources = []string{"kubernetes-sigs__metrics-server", "tektoncd__pipeline"}
 
 func TestCorpus_GoldenInEveryFormat(t *testing.T) {
@@ -126,7 +137,7 @@ func TestCorpus_GoldenInEveryFormat(t *testing.T) {
 	t.Chdir(corpus) // paths in the output are then relative to the corpus
 	for _, src := range corpusSources {
 		v := view(t, nil, src)
-		if len(v.Namespaces) == 0 {
+		if len(v.Namespaces) == 0 && len(v.Sections) == 0 {
 			t.Fatalf("%s: empty view", src)
 		}
 		for _, format := range accounts.Formats {
@@ -621,6 +632,20 @@ func TestText_HeadingPerViewOnOneLine(t *testing.T) {
 	}
 	if out := string(render(t, build("", model.Options{}), "text")); strings.Contains(out, "== view") {
 		t.Errorf("one view has a heading:\n%s", out)
+	}
+}
+
+func TestText_LongViewNameWrapsInTheListNotInTheTable(t *testing.T) {
+	long := strings.Repeat("environments/", 7) + "prod" // 95 columns
+	v := twoViews(long, "staging")
+	list := string(render(t, v, "text"))
+	want := "== view: environments/environments/environments/environments/environments/environments/\n" +
+		"         environments/prod ==\n"
+	if !strings.Contains(list, want) {
+		t.Errorf("list: want the heading wrapped after a '/' to fit 100 columns:\n%s", list)
+	}
+	if table := string(renderWide(t, v)); !strings.Contains(table, "== view: "+long+" ==\n") {
+		t.Errorf("--wide (however wide): want the heading on one line:\n%s", table)
 	}
 }
 

@@ -57,11 +57,7 @@ func pruneOutputsOf(t *testing.T, opts func() lint.Options, read readMode, setti
 	o = opts()
 	o.Prune, o.ReportOnly = read.prune, read.reportOnly
 	m := lint.Model(o)
-	clusters := make([]accounts.Cluster, 0, len(m.Views))
-	for _, cv := range m.Views { // as salint accounts shows them
-		clusters = append(clusters, accounts.Cluster{Name: cv.Name, Origin: cv.Origin, Bundle: cv.Bundle})
-	}
-	view1 := accounts.BuildClusters(clusters)
+	view1 := accounts.BuildClusters(clustersOf(m))
 	view1.SetInputs(m.Errors, m.Notices)
 	if err := accounts.WriteJSON(&v, view1); err != nil {
 		t.Fatal(err)

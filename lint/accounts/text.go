@@ -123,24 +123,30 @@ const textWidth = 100
 // WriteText writes each namespace's accounts as a list, one field a line
 // and one line per item, wrapped to fit 100 columns; WriteTable writes the
 // same as one wide table (salint accounts --wide).
-func WriteText(w io.Writer, v *View) error { return writeSections(w, v, writeList) }
+func WriteText(w io.Writer, v *View) error { return writeSections(w, v, textWidth, writeList) }
 
 // WriteTable writes a table per namespace. An account takes as many lines
 // as its longest list (definitions, pull secrets, roles, workloads); the
 // workload columns say what its pods get.
-func WriteTable(w io.Writer, v *View) error { return writeSections(w, v, writeTable) }
+func WriteTable(w io.Writer, v *View) error { return writeSections(w, v, 0, writeTable) }
 
 // writeSections writes each section's namespaces with write, then their
 // summary; of several cluster views, after a heading that names the view,
-// as salint admit's "# view: NAME" does.
-func writeSections(w io.Writer, v *View, write func(io.Writer, []*Namespace) error) error {
+// as salint admit's "# view: NAME" does, wrapped to width columns (0: no
+// limit).
+func writeSections(w io.Writer, v *View, width int, write func(io.Writer, []*Namespace) error) error {
+	const open, closing = "== view: ", " =="
 	several := len(v.Sections) > 0
 	for i, s := range v.sections() {
 		if several {
 			if i > 0 {
 				fmt.Fprintln(w)
 			}
-			fmt.Fprintf(w, "== view: %s ==\n\n", safetext.Escape(s.Name))
+			name := []string{safetext.Escape(s.Name)}
+			if width > 0 {
+				name = wrap(name[0], width-len(open)-len(closing), 0)
+			}
+			fmt.Fprintf(w, "%s%s%s\n\n", open, strings.Join(name, "\n"+strings.Repeat(" ", len(open))), closing)
 		}
 		if err := write(w, s.Namespaces); err != nil {
 			return err
