@@ -9,6 +9,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/salint/salint/rules/rulestest"
 )
 
 // Manifests are untrusted input to terminals and CI logs (issue 18): a
@@ -125,14 +127,26 @@ func isSalintCommand(line string) bool {
 func runOutputs(t *testing.T, name string) {
 	t.Helper()
 	dir := t.TempDir()
-	// The file name carries the name too, as far as a file name can.
+	file := fileName(name) // the file name carries the name too
+	if err := os.WriteFile(filepath.Join(dir, file+".yaml"), []byte(outputManifest(name)), 0o600); err != nil {
+		t.Skipf("file name %q: %v", file, err)
+	}
+	checkOutputs(t, dir, name)
+}
+
+// fileName is name as far as a file name can carry it.
+func fileName(name string) string {
 	file := strings.NewReplacer("/", "_", "\x00", "_").Replace(name)
 	if len(file) > 200 {
 		file = file[:200]
 	}
-	if err := os.WriteFile(filepath.Join(dir, file+".yaml"), []byte(outputManifest(name)), 0o600); err != nil {
-		t.Skipf("file name %q: %v", file, err)
-	}
+	return file
+}
+
+// checkOutputs runs every command that writes for people over dir and
+// checks what each writes.
+func checkOutputs(t *testing.T, dir, name string) {
+	t.Helper()
 	summary := filepath.Join(t.TempDir(), "summary.md")
 	for _, r := range outputRuns(dir, name) {
 		var stdout, stderr bytes.Buffer
@@ -168,6 +182,34 @@ func runOutputs(t *testing.T, name string) {
 func TestOutput_HostileNamesCannotHijackTheTerminalOrLog(t *testing.T) {
 	for _, name := range hostileNames {
 		t.Run(strings.ToValidUTF8(name, "?"), func(t *testing.T) { runOutputs(t, name) })
+	}
+}
+
+// TestOutput_HostileViewNamesCannotHijackTheTerminalOrLog: an overlay's
+// directory names its cluster view, which every command prints (salint
+// accounts a heading or label per view, lint "(in NAME)", admit
+// "# view: NAME").
+func TestOutput_HostileViewNamesCannotHijackTheTerminalOrLog(t *testing.T) {
+	for _, name := range hostileNames {
+		t.Run(strings.ToValidUTF8(name, "?"), func(t *testing.T) {
+			dir := t.TempDir()
+			overlay := fileName(name)
+			files := map[string]string{
+				"base/kustomization.yaml": "resources: [web.yaml]\n",
+				"base/web.yaml":           outputManifest("web"),
+			}
+			// Two overlays of one base cannot share a cluster: a view each.
+			for _, o := range []string{overlay, overlay + "-2"} {
+				files[o+"/kustomization.yaml"] = "resources: [../base]\n"
+			}
+			rulestest.WriteFiles(t, dir, files)
+			var stdout, stderr bytes.Buffer
+			run([]string{"accounts", "--no-config", dir}, &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+			if n := strings.Count(stdout.String(), "\n== view: "); n != 1 { // the first is the first line
+				t.Fatalf("want two views, one per overlay:\n%s%s", stdout.String(), stderr.String())
+			}
+			checkOutputs(t, dir, name)
+		})
 	}
 }
 

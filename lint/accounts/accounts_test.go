@@ -649,6 +649,27 @@ func TestText_LongViewNameWrapsInTheListNotInTheTable(t *testing.T) {
 	}
 }
 
+// TestText_WrappedLinesStartNoWorkflowCommand: a break before a name that
+// starts with "::" would make a line the Actions runner reads as a
+// command; its ':' is escaped instead (issue 18).
+func TestText_WrappedLinesStartNoWorkflowCommand(t *testing.T) {
+	v := build(`apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: `+strings.Repeat("b", 50)+`, namespace: ns}
+roleRef: {kind: ClusterRole, name: "::add-mask::x"}
+subjects: [{kind: ServiceAccount, name: web}]
+`, model.Options{})
+	out := string(render(t, v, "text"))
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "::") {
+			t.Errorf("line starts a workflow command: %q", line)
+		}
+	}
+	if !strings.Contains(out, "\n                     \\x3a:add-mask::x\n") {
+		t.Errorf("want the role's name on a line of its own, its ':' escaped:\n%s", out)
+	}
+}
+
 func TestJSON_SeveralViewsEachWithNameOriginAndSummary(t *testing.T) {
 	v := accounts.BuildClusters([]accounts.Cluster{
 		{Name: "prod", Origin: lint.OriginConfig, Bundle: model.BuildText(model.Options{}, "t.yaml", hostile)},

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/salint/salint/internal/plural"
 	"github.com/salint/salint/internal/safetext"
@@ -229,11 +231,28 @@ func wrap(s string, width, indent int) []string {
 		lines = append(lines, string(line))
 		line, limit = nil, width-indent
 	}
+	// A line that starts with ':' (after the spaces the Actions runner
+	// trims) could start a workflow command: escape it, as safetext.Escape
+	// escapes a leading one, wherever a break makes a line start.
+	startLine := func(rs []rune) []rune {
+		if line != nil || len(lines) == 0 {
+			return rs
+		}
+		i := 0
+		for i < len(rs) && unicode.IsSpace(rs[i]) {
+			i++
+		}
+		if i < len(rs) && rs[i] == ':' {
+			return slices.Concat(rs[:i], []rune(`\x3a`), rs[i+1:])
+		}
+		return rs
+	}
 	for _, word := range strings.Split(s, " ") {
 		rs := []rune(word)
 		if line != nil && len(line)+1+len(rs) > limit {
 			flush()
 		}
+		rs = startLine(rs)
 		for len(line)+len(rs) > limit {
 			cut := limit - len(line)
 			if slash := lastIndex(rs[:cut], '/'); slash > 0 {
@@ -242,6 +261,7 @@ func wrap(s string, width, indent int) []string {
 			line = append(line, rs[:cut]...)
 			rs = rs[cut:]
 			flush()
+			rs = startLine(rs)
 		}
 		if line != nil {
 			line = append(line, ' ')
