@@ -36,7 +36,7 @@ type View struct {
 // are shown on their own.
 type Section struct {
 	// Name and Origin are the cluster view's: what reports call it, and
-	// where it came from ("inferred", "config", a GitOps object).
+	// where it came from ("inferred", "config", the GitOps objects').
 	Name       string       `json:"name"`
 	Origin     string       `json:"origin"`
 	Namespaces []*Namespace `json:"namespaces"`
