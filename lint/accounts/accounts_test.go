@@ -707,3 +707,44 @@ func TestJSON_SeveralViewsEachWithNameOriginAndSummary(t *testing.T) {
 		t.Errorf("top level: want only views, errors and notices:\n%s", out)
 	}
 }
+
+// TestText_ReconcilerRunsNoPods: a Flux Kustomization applies as its
+// account; no pod runs from it, so the list says what happens to the
+// reconciliation, not to pods.
+func TestText_ReconcilerRunsNoPods(t *testing.T) {
+	v := build(`apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec: {path: ./apps, serviceAccountName: ghost}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: reconciler, namespace: flux-system}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: infra, namespace: flux-system}
+spec: {path: ./infra, serviceAccountName: reconciler}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: flux-system}
+spec: {template: {spec: {serviceAccountName: lost}}}
+`, model.Options{})
+	if w := find(t, v, "flux-system", "ghost").Workloads[0]; w.Reconciler == "" || !w.Rejected {
+		t.Errorf("ghost's workload: %+v, want a rejected reconciler", w)
+	}
+	var out strings.Builder
+	if err := accounts.WriteText(&out, v); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"reconciliation fails: the account does not exist",
+		"Flux's kustomize-controller applies as it; no pod runs from it",
+		"pods rejected: the account does not exist", // the Deployment's
+	} {
+		if strings.Count(out.String(), want) != 1 {
+			t.Errorf("want %q once in:\n%s", want, out.String())
+		}
+	}
+}

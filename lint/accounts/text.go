@@ -207,9 +207,14 @@ func writeList(w io.Writer, namespaces []*Namespace) error {
 					}
 					put(label, item, 0)
 					if f.label == "run by" { // what the workload's pods get
-						if c.tokens[j] == "rejected" {
+						switch {
+						case c.reconcilers[j] != "" && c.tokens[j] == "rejected":
+							put("", "reconciliation fails: the account does not exist", 4)
+						case c.reconcilers[j] != "":
+							put("", c.reconcilers[j]+" applies as it; no pod runs from it", 4)
+						case c.tokens[j] == "rejected":
 							put("", "pods rejected: the account does not exist", 4)
-						} else {
+						default:
 							put("", "token "+c.tokens[j]+"; pods pull with "+c.podPulls[j], 4)
 						}
 					}
@@ -337,6 +342,7 @@ type columns struct {
 	name, automount                     string
 	defined, pulls, tokenSecrets, roles []string
 	runBy, tokens, podPulls             []string // one per workload
+	reconcilers                         []string // one per workload: Workload.Reconciler
 }
 
 func accountColumns(ns string, a *Account) columns {
@@ -370,9 +376,15 @@ func accountColumns(ns string, a *Account) columns {
 			id += fmt.Sprintf(" (%s:%d)", wl.At.File, wl.At.Line)
 		}
 		c.runBy = append(c.runBy, id)
+		c.reconcilers = append(c.reconcilers, wl.Reconciler)
 		if wl.Rejected {
 			c.tokens = append(c.tokens, "rejected")
 			c.podPulls = append(c.podPulls, "rejected")
+			continue
+		}
+		if wl.Reconciler != "" { // no pod runs from it: no token, no pulls
+			c.tokens = append(c.tokens, "-")
+			c.podPulls = append(c.podPulls, "-")
 			continue
 		}
 		c.tokens = append(c.tokens, tokenText(wl.Token))

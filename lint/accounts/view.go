@@ -181,6 +181,10 @@ type Workload struct {
 	// Rejected is true when its account is missing: the API server rejects
 	// its pods (spec §1.4), so they get nothing.
 	Rejected bool `json:"rejected"`
+	// Reconciler, when set, is the controller that applies as the account
+	// (a Flux Kustomization or HelmRelease): no pod runs from it, and a
+	// missing account fails the reconciliation.
+	Reconciler string `json:"reconciler,omitempty"`
 	// Token is the effective token mount (spec §1.5).
 	Token Token `json:"token"`
 	// PullSecrets are the effective imagePullSecrets (spec §1.7).
@@ -295,7 +299,7 @@ func account(b *model.Bundle, ns, name string) *Account {
 
 func workload(b *model.Bundle, p *model.PodSpec, rejected bool) Workload {
 	o := p.Object
-	w := Workload{Kind: o.Kind, APIVersion: o.APIVersion, Name: o.DisplayName(), At: o.Pos(nil), Rejected: rejected}
+	w := Workload{Kind: o.Kind, APIVersion: o.APIVersion, Name: o.DisplayName(), At: o.Pos(nil), Rejected: rejected, Reconciler: p.Location.Reconciler}
 	if o.Built != nil {
 		w.BuiltBy = o.Built.Root
 	}
