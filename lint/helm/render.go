@@ -81,45 +81,94 @@ func IsChart(dir string) bool {
 // template's own bytes, plus a file holding the chart's errors and notices
 // when there are any. A chart that cannot be rendered yields only that.
 func Render(dir string, opts Options) []*model.File {
-	if opts.ReleaseName == "" {
-		opts.ReleaseName = DefaultReleaseName
+	opts = opts.withDefaults()
+	c, bad := prepare(dir, opts)
+	if bad != nil {
+		return []*model.File{bad.file(dir)}
 	}
-	if opts.Namespace == "" {
-		opts.Namespace = "default"
+	rendered, err := renderBounded(dir, opts)
+	if err != nil {
+		pos, msg := locateRenderError(dir, c.ch.Name(), err)
+		return []*model.File{(&problem{pos: pos, msg: msg}).file(dir)}
 	}
-	chartFile := filepath.Join(dir, "Chart.yaml")
-	problem := func(notice bool, pos model.Position, msg string) []*model.File {
-		f := &model.File{Source: &model.Source{Path: chartFile}}
-		e := model.Error{Pos: pos, Message: msg}
-		if notice {
-			f.Notices = append(f.Notices, e)
-		} else {
-			f.Errors = append(f.Errors, e)
+	r := &renderer{dir: dir, chartName: c.ch.Name(), namespace: opts.Namespace, templates: templateSources(dir, c.ch), values: newValueIndex(dir, c.ch, c.origins)}
+	for _, name := range slices.Sorted(maps.Keys(r.templates)) {
+		r.sorted = append(r.sorted, r.templates[name])
+	}
+	names := slices.Sorted(maps.Keys(rendered))
+	var out []*model.File
+	for _, name := range names {
+		if f := r.read(name, rendered[name]); f != nil {
+			out = append(out, f)
 		}
-		return []*model.File{f}
 	}
+	return out
+}
+
+func (o Options) withDefaults() Options {
+	if o.ReleaseName == "" {
+		o.ReleaseName = DefaultReleaseName
+	}
+	if o.Namespace == "" {
+		o.Namespace = "default"
+	}
+	return o
+}
+
+// problem is why a chart is not rendered: an error, or a notice.
+type problem struct {
+	notice bool
+	pos    model.Position // the chart's Chart.yaml when empty
+	msg    string
+}
+
+func (p *problem) file(dir string) *model.File {
+	chartFile := filepath.Join(dir, "Chart.yaml")
+	if p.pos.File == "" {
+		p.pos.File = chartFile
+	}
+	f := &model.File{Source: &model.Source{Path: chartFile}}
+	e := model.Error{Pos: p.pos, Message: "Helm chart not rendered: " + p.msg}
+	if p.notice {
+		f.Notices = append(f.Notices, e)
+	} else {
+		f.Errors = append(f.Errors, e)
+	}
+	return f
+}
+
+// loaded is a chart with what its templates are executed with.
+type loaded struct {
+	ch      *chartv2.Chart
+	top     common.Values
+	origins map[string]string // where the user's values were set
+}
+
+// prepare loads the chart in dir and its values, as helm template does
+// before it executes the templates.
+func prepare(dir string, opts Options) (*loaded, *problem) {
 	if err := insideChart(dir); err != nil {
-		return problem(false, model.Position{File: chartFile}, "Helm chart not rendered: "+err.Error())
+		return nil, &problem{msg: err.Error()}
 	}
 	ch, err := loader.LoadDir(dir)
 	if err != nil {
-		return problem(false, model.Position{File: chartFile}, "Helm chart not rendered: "+err.Error())
+		return nil, &problem{msg: err.Error()}
 	}
 	if missing := missingDependencies(ch); len(missing) > 0 {
 		// helm template refuses such a chart too.
-		return problem(true, model.Position{File: chartFile}, fmt.Sprintf(
-			"Helm chart not rendered: dependency %s is not in %s; run helm dependency build %s",
-			strings.Join(missing, ", "), filepath.Join(dir, "charts"), dir))
+		return nil, &problem{notice: true, msg: fmt.Sprintf(
+			"dependency %s is not in %s; run helm dependency build %s",
+			strings.Join(missing, ", "), filepath.Join(dir, "charts"), dir)}
 	}
 	vals, origins, err := userValues(opts)
 	if err != nil {
-		return problem(false, model.Position{File: chartFile}, "Helm chart not rendered: "+err.Error())
+		return nil, &problem{msg: err.Error()}
 	}
 	vals = coalesce(ch, vals)
 	dropDisabled(ch, vals)
 	accessor, err := chart.NewAccessor(ch)
 	if err != nil {
-		return problem(false, model.Position{File: chartFile}, "Helm chart not rendered: "+err.Error())
+		return nil, &problem{msg: err.Error()}
 	}
 	top := common.Values{
 		"Chart":        accessor.MetadataAsMap(),
@@ -134,25 +183,13 @@ func Render(dir string, opts Options) []*model.File {
 		},
 		"Values": vals,
 	}
-	// The zero Engine has no client: lookup returns an empty map, as in
-	// helm template; DNS lookups are off.
-	rendered, err := engine.Engine{}.RenderWithContext(context.Background(), ch, top)
-	if err != nil {
-		pos, msg := locateRenderError(dir, ch.Name(), err)
-		return problem(false, pos, "Helm chart not rendered: "+msg)
-	}
-	r := &renderer{dir: dir, chartName: ch.Name(), namespace: opts.Namespace, templates: templateSources(dir, ch), values: newValueIndex(dir, ch, origins)}
-	for _, name := range slices.Sorted(maps.Keys(r.templates)) {
-		r.sorted = append(r.sorted, r.templates[name])
-	}
-	names := slices.Sorted(maps.Keys(rendered))
-	var out []*model.File
-	for _, name := range names {
-		if f := r.read(name, rendered[name]); f != nil {
-			out = append(out, f)
-		}
-	}
-	return out
+	return &loaded{ch: ch, top: top, origins: origins}, nil
+}
+
+// execute runs the chart's templates. The zero Engine has no client:
+// lookup returns an empty map, as in helm template; DNS lookups are off.
+func (c *loaded) execute() (map[string]string, error) {
+	return engine.Engine{}.RenderWithContext(context.Background(), c.ch, c.top)
 }
 
 // insideChart refuses a chart with a link out of its directory: Helm's
