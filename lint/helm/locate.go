@@ -17,7 +17,7 @@ type renderer struct {
 	namespace      string                   // the release's
 	templates      map[string]*model.Source // by Helm's template name
 	sorted         []*model.Source          // templates by name: where defines are looked for
-	values         map[string]string        // dotted value path: where it was set
+	values         map[string]origin        // dotted value path: where it was set
 }
 
 // read turns the rendered text of one template into a built file located
@@ -234,8 +234,8 @@ func (l *locator) note(s *span, line string) {
 	var parts []string
 	for _, ref := range refs {
 		ref = l.prefix + ref
-		if o := l.r.values[ref]; o != "" {
-			parts = append(parts, ref+" from "+o)
+		if o, ok := l.r.values[ref]; ok {
+			parts = append(parts, ref+" from "+o.String())
 		} else {
 			parts = append(parts, ref+" not set")
 		}

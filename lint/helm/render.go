@@ -86,17 +86,26 @@ func Render(dir string, opts Options) []*model.File {
 	if bad != nil {
 		return []*model.File{bad.file(dir)}
 	}
+	index := newValueIndex(dir, c.ch, c.origins)
+	schemaErrs, schemaNotices := checkSchemas(dir, c.ch, c.vals, index)
+	var notes []*model.File
+	if len(schemaErrs)+len(schemaNotices) > 0 {
+		notes = []*model.File{{Source: &model.Source{Path: filepath.Join(dir, "Chart.yaml")}, Errors: schemaErrs, Notices: schemaNotices}}
+	}
+	if len(schemaErrs) > 0 {
+		return notes // helm template refuses such values too
+	}
 	rendered, err := renderBounded(dir, opts)
 	if err != nil {
 		pos, msg := locateRenderError(dir, c.ch.Name(), err)
 		return []*model.File{(&problem{pos: pos, msg: msg}).file(dir)}
 	}
-	r := &renderer{dir: dir, chartName: c.ch.Name(), namespace: opts.Namespace, templates: templateSources(dir, c.ch), values: newValueIndex(dir, c.ch, c.origins)}
+	r := &renderer{dir: dir, chartName: c.ch.Name(), namespace: opts.Namespace, templates: templateSources(dir, c.ch), values: index}
 	for _, name := range slices.Sorted(maps.Keys(r.templates)) {
 		r.sorted = append(r.sorted, r.templates[name])
 	}
 	names := slices.Sorted(maps.Keys(rendered))
-	var out []*model.File
+	out := notes
 	for _, name := range names {
 		if f := r.read(name, rendered[name]); f != nil {
 			out = append(out, f)
@@ -140,8 +149,9 @@ func (p *problem) file(dir string) *model.File {
 // loaded is a chart with what its templates are executed with.
 type loaded struct {
 	ch      *chartv2.Chart
+	vals    map[string]any // coalesced: top["Values"]
 	top     common.Values
-	origins map[string]string // where the user's values were set
+	origins map[string]origin // where the user's values were set
 }
 
 // prepare loads the chart in dir and its values, as helm template does
@@ -183,7 +193,7 @@ func prepare(dir string, opts Options) (*loaded, *problem) {
 		},
 		"Values": vals,
 	}
-	return &loaded{ch: ch, top: top, origins: origins}, nil
+	return &loaded{ch: ch, vals: vals, top: top, origins: origins}, nil
 }
 
 // execute runs the chart's templates. The zero Engine has no client:

@@ -123,7 +123,7 @@ func TestUserValuesOrderAndOrigins(t *testing.T) {
 	if got := lookup(vals, "sa.create"); got != false {
 		t.Errorf("sa.create %v, want false", got)
 	}
-	if origins["sa.name"] != b+":2" || origins["sa.create"] != "--set" {
+	if origins["sa.name"] != (origin{By: b, Line: 2, Col: 3}) || origins["sa.create"] != (origin{By: "--set"}) {
 		t.Errorf("origins %v", origins)
 	}
 	if _, _, err := userValues(Options{Set: []string{"noequals"}}); err == nil {

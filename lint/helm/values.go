@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
@@ -14,12 +15,27 @@ import (
 // maxValuesFile bounds a values file read for a render.
 const maxValuesFile = 8 << 20
 
+// origin is where a value was set: a values file's key (Line > 0), or
+// an assignment of --set or of a config file (By, no line).
+type origin struct {
+	By        string
+	Line, Col int
+}
+
+// String is "values-prod.yaml:4" or "--set".
+func (o origin) String() string {
+	if o.Line == 0 {
+		return o.By
+	}
+	return fmt.Sprintf("%s:%d", o.By, o.Line)
+}
+
 // userValues reads the values files and --set assignments in order, the
 // later over the earlier, as helm does; origins says where each dotted
-// path was set last ("values-prod.yaml:4", "--set").
-func userValues(opts Options) (map[string]any, map[string]string, error) {
+// path was set last.
+func userValues(opts Options) (map[string]any, map[string]origin, error) {
 	vals := map[string]any{}
-	origins := map[string]string{}
+	origins := map[string]origin{}
 	for _, file := range opts.ValuesFiles {
 		data, err := readBounded(file)
 		if err != nil {
@@ -29,7 +45,7 @@ func userValues(opts Options) (map[string]any, map[string]string, error) {
 		if err := yaml.Unmarshal(data, &m); err != nil {
 			return nil, nil, fmt.Errorf("values file %s: %w", file, err)
 		}
-		vals = mergeValues(vals, m)
+		vals = mergeValues(vals, m, true)
 		indexValues(file, "", data, origins)
 	}
 	for _, set := range []struct {
@@ -43,7 +59,7 @@ func userValues(opts Options) (map[string]any, map[string]string, error) {
 			one := map[string]any{}
 			if strvals.ParseInto(s, one) == nil {
 				for _, p := range leafPaths("", one) {
-					origins[p] = set.by
+					origins[p] = origin{By: set.by}
 				}
 			}
 		}
@@ -62,21 +78,23 @@ func readBounded(file string) ([]byte, error) {
 	return os.ReadFile(file)
 }
 
-// mergeValues puts src over dst, tables merged key by key; a null in src
-// deletes the key, as in Helm.
-func mergeValues(dst, src map[string]any) map[string]any {
+// mergeValues puts src over dst, tables merged key by key. A null in src
+// deletes the key, as in Helm, or with keepNulls stays in the result: the
+// user's files and --set are merged so, and their nulls delete the chart's
+// defaults when coalesced (coalesce).
+func mergeValues(dst, src map[string]any, keepNulls bool) map[string]any {
 	out := make(map[string]any, len(dst)+len(src))
 	for k, v := range dst {
 		out[k] = v
 	}
 	for k, v := range src {
-		if v == nil {
+		if v == nil && !keepNulls {
 			delete(out, k)
 			continue
 		}
 		if sm, ok := v.(map[string]any); ok {
 			if dm, ok := out[k].(map[string]any); ok {
-				out[k] = mergeValues(dm, sm)
+				out[k] = mergeValues(dm, sm, keepNulls)
 				continue
 			}
 		}
@@ -89,7 +107,7 @@ func mergeValues(dst, src map[string]any) map[string]any {
 // values.yaml, and for each subchart its part of them over its own, with
 // the parent's globals.
 func coalesce(c *chartv2.Chart, user map[string]any) map[string]any {
-	vals := mergeValues(copyTables(c.Values), user)
+	vals := mergeValues(copyTables(c.Values), user, false)
 	for _, d := range c.Dependencies() {
 		sub, _ := vals[d.Name()].(map[string]any)
 		if sub == nil {
@@ -97,7 +115,7 @@ func coalesce(c *chartv2.Chart, user map[string]any) map[string]any {
 		}
 		if g, ok := vals["global"].(map[string]any); ok {
 			own, _ := sub["global"].(map[string]any)
-			sub = mergeValues(sub, map[string]any{"global": mergeValues(copyTables(own), g)})
+			sub = mergeValues(sub, map[string]any{"global": mergeValues(copyTables(own), g, false)}, false)
 		}
 		vals[d.Name()] = coalesce(d, sub)
 	}
@@ -172,24 +190,30 @@ func leafPaths(prefix string, m map[string]any) []string {
 
 // indexValues records the line of each dotted path set in a values file's
 // bytes: where a value came from, for a finding's note.
-func indexValues(file, prefix string, data []byte, origins map[string]string) {
+func indexValues(file, prefix string, data []byte, origins map[string]origin) {
 	var doc yaml.Node
 	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
 		return
 	}
 	var walk func(prefix string, n *yaml.Node)
 	walk = func(prefix string, n *yaml.Node) {
-		if n.Kind != yaml.MappingNode {
-			return
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			p := k.Value
+		at := func(key string, pos, v *yaml.Node) {
+			p := key
 			if prefix != "" {
-				p = prefix + "." + k.Value
+				p = prefix + "." + key
 			}
-			origins[p] = fmt.Sprintf("%s:%d", file, k.Line)
+			origins[p] = origin{By: file, Line: pos.Line, Col: pos.Column}
 			walk(p, v)
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				at(n.Content[i].Value, n.Content[i], n.Content[i+1])
+			}
+		case yaml.SequenceNode: // "ports.0", for a schema's failure in a list
+			for i, item := range n.Content {
+				at(strconv.Itoa(i), item, item)
+			}
 		}
 	}
 	walk(prefix, doc.Content[0])
@@ -198,8 +222,8 @@ func indexValues(file, prefix string, data []byte, origins map[string]string) {
 // newValueIndex says where each value was set, by its path from the top
 // chart ("cache.serviceAccountName" for a subchart's): the subcharts'
 // values.yaml, the chart's, then the user's files and --set (user).
-func newValueIndex(dir string, ch *chartv2.Chart, user map[string]string) map[string]string {
-	index := map[string]string{}
+func newValueIndex(dir string, ch *chartv2.Chart, user map[string]origin) map[string]origin {
+	index := map[string]origin{}
 	var walk func(c *chartv2.Chart, dir, prefix string)
 	walk = func(c *chartv2.Chart, dir, prefix string) {
 		for _, d := range c.Dependencies() {
