@@ -93,9 +93,14 @@ func (c *Config) HelmCharts() map[string]helm.Options {
 		}
 		return abs
 	}
+	// The file loaded (--config prod.yaml), not the name searched for.
+	file := ConfigFileName
+	if c.file != "" {
+		file = filepath.Base(c.file)
+	}
 	out := map[string]helm.Options{}
 	for dir, ch := range c.Helm.Charts {
-		o := helm.Options{ReleaseName: ch.ReleaseName, Namespace: ch.Namespace, ConfigFile: show(ConfigFileName)}
+		o := helm.Options{ReleaseName: ch.ReleaseName, Namespace: ch.Namespace, ConfigFile: show(file)}
 		for _, v := range ch.Values {
 			o.ValuesFiles = append(o.ValuesFiles, show(v))
 		}
