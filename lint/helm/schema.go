@@ -5,11 +5,13 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math/big"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
@@ -89,9 +91,32 @@ func checkSchema(file string, schema []byte, prefix string, vals map[string]any,
 	p := message.NewPrinter(language.English)
 	for _, leaf := range leaves(failed) {
 		path := prefix + strings.Join(leaf.InstanceLocation, ".")
-		errs = append(errs, valueError(path, index, file, leaf.ErrorKind.LocalizedString(p)))
+		errs = append(errs, valueError(path, index, file, withoutValue(leaf.ErrorKind, p)))
 	}
 	return errs, nil
+}
+
+// withoutValue says why a value fails without the value itself, which
+// the library's messages quote for these kinds: values files hold
+// passwords, and the message goes to every output. (format and content*
+// quote it too, but are not asserted, as in Helm.)
+func withoutValue(k jsonschema.ErrorKind, p *message.Printer) string {
+	num := func(r *big.Rat) string { f, _ := r.Float64(); return fmt.Sprint(f) }
+	switch k := k.(type) {
+	case *kind.Pattern:
+		return fmt.Sprintf("does not match pattern %q", k.Want)
+	case *kind.Minimum:
+		return "minimum: want at least " + num(k.Want)
+	case *kind.ExclusiveMinimum:
+		return "exclusiveMinimum: want more than " + num(k.Want)
+	case *kind.Maximum:
+		return "maximum: want at most " + num(k.Want)
+	case *kind.ExclusiveMaximum:
+		return "exclusiveMaximum: want less than " + num(k.Want)
+	case *kind.MultipleOf:
+		return "multipleOf: want a multiple of " + num(k.Want)
+	}
+	return k.LocalizedString(p)
 }
 
 // leaves are the failures that caused e: those with no cause of their own.

@@ -59,7 +59,7 @@ func TestSchemaChecksMergedValues(t *testing.T) {
 			{Pos: model.Position{File: schema}, Message: "Helm chart not rendered: " + schema + " rejects the values: missing property 'image'"},
 		}, 0},
 		{"a subchart's schema, with its part of the values", Options{ConfigSet: []string{"cache.replicas=0"}, ConfigFile: "conf/.salint.yaml"}, []model.Error{
-			{Pos: model.Position{File: cacheSchemaFile}, Message: "Helm chart not rendered: " + cacheSchemaFile + " rejects cache.replicas (set by conf/.salint.yaml): minimum: got 0, want 1"},
+			{Pos: model.Position{File: cacheSchemaFile}, Message: "Helm chart not rendered: " + cacheSchemaFile + " rejects cache.replicas (set by conf/.salint.yaml): minimum: want at least 1"},
 		}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -119,6 +119,41 @@ func TestSchemaBrokenOrReferringOut(t *testing.T) {
 		}
 		if len(files) != 2 || len(files[0].Notices) != 1 || files[0].Notices[0].Pos.File != schema || !strings.Contains(files[0].Notices[0].Message, tc.wantNotice) || len(files[1].Objects) != 1 {
 			t.Errorf("%s: files %v, want a notice at the schema (%q) and the rendered object", tc.schema, files, tc.wantNotice)
+		}
+	}
+}
+
+// A failure never quotes the value (values files hold passwords); what
+// the schema wants is said instead.
+func TestSchemaMessagesQuoteNoValue(t *testing.T) {
+	const secret = "Hunter2-7731"
+	for _, tc := range []struct {
+		schema string
+		value  any
+		want   string
+	}{
+		{`{"pattern": "^[a-z]+$"}`, secret, `does not match pattern "^[a-z]+$"`},
+		// Not asserted, as in Helm (whose messages would quote the value).
+		{`{"$schema": "http://json-schema.org/draft-07/schema", "format": "email"}`, secret, ""},
+		{`{"$schema": "http://json-schema.org/draft-07/schema", "contentEncoding": "base64"}`, secret + "!", ""},
+		{`{"maximum": 10}`, 7731, "maximum: want at most 10"},
+		{`{"exclusiveMinimum": 8000}`, 7731, "exclusiveMinimum: want more than 8000"},
+		{`{"multipleOf": 2}`, 7731, "multipleOf: want a multiple of 2"},
+		{`{"enum": ["a", "b"]}`, secret, "value must be one of 'a', 'b'"},
+	} {
+		schema := `{"properties": {"password": ` + tc.schema + `}}`
+		errs, notices := checkSchema("values.schema.json", []byte(schema), "", map[string]any{"password": tc.value}, nil)
+		if len(notices) > 0 {
+			t.Errorf("%s: notices %v", tc.schema, notices)
+		}
+		if tc.want == "" {
+			if len(errs) > 0 {
+				t.Errorf("%s: errors %v, want none", tc.schema, errs)
+			}
+			continue
+		}
+		if len(errs) != 1 || !strings.HasSuffix(errs[0].Message, "rejects password: "+tc.want) || strings.Contains(errs[0].Message, "7731") {
+			t.Errorf("%s: errors %v, want one ending %q, without the value", tc.schema, errs, tc.want)
 		}
 	}
 }
