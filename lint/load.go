@@ -244,7 +244,7 @@ func collect(args []string) ([]string, []string, []string, []*model.File) {
 			if kustomize.IsKustomizationFile(name) {
 				kustDirs = append(kustDirs, filepath.Dir(path))
 			}
-			if !IsManifestName(name) {
+			if !IsManifestName(name) || helm.IsChartFile(path) {
 				return nil
 			}
 			switch ok, err := isRegularOrLinkToRegular(path, d); {

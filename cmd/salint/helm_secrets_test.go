@@ -17,6 +17,7 @@ import (
 // appear in any output of any command, whatever the format.
 func TestHelm_SecretValuesNeverInOutput(t *testing.T) {
 	const (
+		inChart  = "CANARY-h3lm-chart-c3f0" // the chart's own default
 		fromSet  = "CANARY-h3lm-set-5e2a"
 		fromFile = "CANARY-h3lm-file-91c4"
 		pullPass = "CANARY-h3lm-pull-0d7b"
@@ -25,7 +26,7 @@ func TestHelm_SecretValuesNeverInOutput(t *testing.T) {
 	dir := t.TempDir()
 	rulestest.WriteFiles(t, dir, map[string]string{
 		"chart/Chart.yaml": "apiVersion: v2\nname: shop\nversion: 0.1.0\n",
-		"chart/values.yaml": `smtp: {password: ""}
+		"chart/values.yaml": `smtp: {password: ` + inChart + `}
 db: {password: ""}
 apiToken: ""
 registry: {host: registry.corp.example, user: ci, password: ""}
@@ -83,7 +84,7 @@ spec:
 `,
 		"prod.yaml": "apiToken: " + fromFile + "\nregistry:\n  password: " + pullPass + "\n",
 	})
-	forbidden := []string{fromSet, fromFile, pullPass, b64(fromSet), b64(fromFile), b64("ci:" + pullPass), "h3lm"}
+	forbidden := []string{inChart, fromSet, fromFile, pullPass, b64(fromSet), b64(fromFile), b64("ci:" + pullPass), "h3lm"}
 	values := []string{"--no-config", "-n", "shop", "--set", "db.password=" + fromSet, "--values", filepath.Join(dir, "prod.yaml")}
 	chart := filepath.Join(dir, "chart")
 	for _, args := range [][]string{

@@ -76,6 +76,18 @@ func IsChart(dir string) bool {
 	return err == nil && info.Mode().IsRegular()
 }
 
+// IsChartFile reports Helm's own files at a chart's root: Chart.yaml,
+// Chart.lock and values.yaml are not Kubernetes objects, and values.yaml
+// holds the chart's defaults, passwords among them, which admit's preview
+// would print as it passes documents other than objects through.
+func IsChartFile(path string) bool {
+	switch filepath.Base(path) {
+	case "Chart.yaml", "Chart.lock", "values.yaml":
+		return IsChart(filepath.Dir(path))
+	}
+	return false
+}
+
 // Render renders the chart in dir and returns one file per template that
 // produced objects, each built (model.File.Built) with its Source the
 // template's own bytes, plus a file holding the chart's errors and notices
