@@ -1,13 +1,13 @@
-// Package helm renders Helm charts in-process, as `helm template` does,
-// and reads what they produce into the model located in the templates:
-// each object's fields point at the template line that produced them.
-// No network and no cluster: `lookup` returns nothing, DNS is off.
+// Package helm renders Helm charts with Helm's own library, as `helm
+// template` does, and reads what they produce into the model located in
+// the templates: each object's fields point at the template line that
+// produced them. No network and no cluster: `lookup` returns nothing, DNS
+// is off. The templates run in a bounded child process (bound.go).
 //
 // It imports Helm's chart loader and engine, not its chartutil package
-// (pkg/chart/common/util): that one links a JSON Schema compiler whose
-// package init compiles every meta-schema, which alone costs more
-// process start than the rest of Helm (docs/PERFORMANCE.md). Values are
-// coalesced here instead (values.go).
+// (pkg/chart/common/util), whose schema check fetches http(s) and file
+// references: values are coalesced here (values.go) and checked against
+// values.schema.json with the library Helm uses (schema.go).
 package helm
 
 import (
