@@ -35,15 +35,8 @@ func checkSchemas(dir string, ch *chartv2.Chart, vals map[string]any, index map[
 			errs, notices = append(errs, e...), append(notices, n...)
 		}
 		for _, d := range c.Dependencies() {
-			raw, ok := vals[d.Name()]
-			if !ok || raw == nil {
-				continue // nothing to check, as in Helm
-			}
-			sub, ok := raw.(map[string]any)
-			if !ok {
-				errs = append(errs, valueError(prefix+d.Name(), index, file, fmt.Sprintf("got %T, want the values of subchart %s (a table)", raw, d.Name())))
-				continue
-			}
+			// coalesce gave every rendered subchart a table of values.
+			sub, _ := vals[d.Name()].(map[string]any)
 			walk(d, filepath.Join(dir, "charts", d.Name()), prefix+d.Name()+".", sub)
 		}
 	}

@@ -47,6 +47,7 @@ func TestSchemaChecksMergedValues(t *testing.T) {
 	}{
 		{"the chart's own values", Options{}, nil, 2},
 		{"a valid --set", Options{Set: []string{"replicaCount=3", "cache.replicas=2"}}, nil, 2},
+		{"a subchart's values that are not a table are skipped, as in Helm", Options{Set: []string{"cache=3"}}, nil, 2},
 		{"a disabled subchart is not checked", Options{Set: []string{"cache.enabled=false", "cache.replicas=0"}}, nil, 1},
 		{"--set: at the schema", Options{Set: []string{"replicaCount=many"}}, []model.Error{
 			{Pos: model.Position{File: schema}, Message: "Helm chart not rendered: " + schema + " rejects replicaCount (set by --set): got string, want integer"},
