@@ -24,21 +24,25 @@ import (
 //
 // The bounds are far above what real charts take: each of the five charts
 // of ../shared/charts renders in 0.01-0.02 s in a child of 52 MB resident
-// (mostly the executable's own pages) and sends back under 10 KiB; the
-// largest charts known (kube-prometheus-stack, hundreds of templates)
-// render in about a second and a few MiB. A var: tests lower the bounds.
+// (mostly the executable's own pages) and sends back under 10 KiB, which
+// leaves room for charts a hundred times larger. One child runs per core
+// at most (lint renders charts on model.Parallel), so the memory bound is
+// also what a run of hostile charts can take per core. A var: tests
+// lower the bounds.
 var bounds = renderBounds{
 	Timeout: 30 * time.Second,
-	Memory:  1 << 30,
+	Memory:  512 << 20,
 	Stack:   64 << 20,
-	Output:  64 << 20,
+	Output:  32 << 20,
 }
 
 type renderBounds struct {
 	Timeout time.Duration
 	// Memory bounds what the child's Go runtime maps, Stack a goroutine's
 	// stack in it (an include or tpl that calls itself overflows it
-	// quickly), Output what it sends back.
+	// quickly), Output what it sends back: the child holds its output
+	// several times over (the engine's buffers, the answer), 32 MiB of it
+	// in about 300 MB, so that this bound, not Memory, says what happened.
 	Memory        uint64
 	Stack, Output int
 }
