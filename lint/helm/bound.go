@@ -50,8 +50,10 @@ type renderBounds struct {
 const (
 	// maxChildStderr bounds what is kept of the child's error output.
 	maxChildStderr = 4 << 10
-	// exitMemory is the child's exit status when it passes its memory bound.
+	// exitMemory is the child's exit status when it passes its memory
+	// bound, exitTime when it passes its time bound on its own.
 	exitMemory = 3
+	exitTime   = 4
 )
 
 // renderChildArg, as the only argument, makes the executable render the
@@ -70,6 +72,7 @@ func init() {
 type renderRequest struct {
 	Dir     string
 	Options Options
+	Timeout time.Duration
 	Memory  uint64
 	Stack   int
 }
@@ -86,7 +89,7 @@ func renderBounded(dir string, opts Options) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot start the renderer: %w", err)
 	}
-	req, err := json.Marshal(renderRequest{Dir: dir, Options: opts, Memory: bounds.Memory, Stack: bounds.Stack})
+	req, err := json.Marshal(renderRequest{Dir: dir, Options: opts, Timeout: bounds.Timeout, Memory: bounds.Memory, Stack: bounds.Stack})
 	if err != nil {
 		return nil, err
 	}
@@ -110,13 +113,16 @@ func renderBounded(dir string, opts Options) (map[string]string, error) {
 	}
 	waitErr := cmd.Wait()
 	const hint = " (a template that loops or recurses without end?)"
-	var exit *exec.ExitError
+	exitCode := 0
+	if exit := (*exec.ExitError)(nil); errors.As(waitErr, &exit) {
+		exitCode = exit.ExitCode()
+	}
 	switch {
 	case tooLong:
 		return nil, fmt.Errorf("rendering produced more than %d MiB of manifests%s", bounds.Output>>20, hint)
-	case ctx.Err() != nil:
+	case ctx.Err() != nil || exitCode == exitTime:
 		return nil, fmt.Errorf("rendering did not finish in %s%s", bounds.Timeout, hint)
-	case errors.As(waitErr, &exit) && exit.ExitCode() == exitMemory:
+	case exitCode == exitMemory:
 		return nil, fmt.Errorf("rendering took more than %d MiB of memory%s", bounds.Memory>>20, hint)
 	case strings.Contains(stderr.String(), "stack overflow"):
 		return nil, fmt.Errorf("rendering went deeper than %d MiB of stack (a template that includes itself, or runs tpl on itself, without end?)", bounds.Stack>>20)
@@ -144,6 +150,12 @@ func serveRender(in io.Reader, out, errOut io.Writer) int {
 	}
 	debug.SetMaxStack(req.Stack)
 	go watchMemory(req.Memory, errOut)
+	// The parent kills the child at its deadline; this ends the child all
+	// the same when the parent is gone (interrupted) and cannot.
+	time.AfterFunc(req.Timeout+time.Second, func() {
+		fmt.Fprintln(errOut, "render: time bound passed")
+		os.Exit(exitTime)
+	})
 	var resp renderResponse
 	if c, bad := prepare(req.Dir, req.Options); bad != nil {
 		resp.Error = bad.msg

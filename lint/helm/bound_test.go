@@ -1,6 +1,11 @@
 package helm
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,5 +49,30 @@ func TestRenderBounds(t *testing.T) {
 				t.Errorf("error %v: %s, want at Chart.yaml: %q", e.Pos, e.Message, tc.want)
 			}
 		})
+	}
+}
+
+// A child whose parent is gone (interrupted: nobody kills it at the
+// deadline) ends on its own once past its time bound.
+func TestRenderChildEndsOnItsOwn(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml":       "apiVersion: v2\nname: loop\nversion: 0.1.0\n",
+		"templates/a.yaml": `{{ define "a" }}{{ if lt (len .) 60 }}{{ include "a" (append . 1) }}{{ include "a" (append . 1) }}{{ end }}{{ end }}{{ include "a" list }}`,
+	})
+	req, _ := json.Marshal(renderRequest{Dir: dir, Options: Options{}.withDefaults(), Timeout: time.Second, Memory: 256 << 20, Stack: 1 << 20})
+	cmd := exec.Command(exe, renderChildArg)
+	cmd.Stdin = bytes.NewReader(req)
+	start := time.Now()
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitTime {
+		t.Fatalf("child: %v, want exit status %d", err, exitTime)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("child ended after %s, want about 2 s", took)
 	}
 }
