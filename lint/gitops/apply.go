@@ -108,7 +108,9 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 	if ns == "" && expand == nil {
 		return o, nil
 	}
-	applied, changed := o.Copy(expand)
+	// A pruned object's tree lost what it defines beyond what rules
+	// reach through it, and the copy reads that again.
+	applied, changed := o.Whole().Copy(expand)
 	if ns != "" {
 		applied.Namespace = ns
 		applied.PlacedBy = &model.Note{Pos: at, Message: fmt.Sprintf("namespace %s set by %s at %s", ns, u.Object, at)}

@@ -80,13 +80,40 @@ func (o *Object) String() string {
 // tool does to the objects it applies) while other views read o. With
 // value, every scalar value v of the object becomes value(v): the changed
 // nodes are copies that keep their positions (findings still point at
-// the source), and changed lists where each was. The copy reads what it
-// defines again in Build.
+// the source), and changed lists where each was (see Rewrite).
 func (o *Object) Copy(value func(string) string) (c *Object, changed []Position) {
+	if value == nil {
+		return o.Rewrite(nil), nil
+	}
+	c = o.Rewrite(func(n *yaml.Node) *yaml.Node {
+		if n.Kind != yaml.ScalarNode {
+			return n
+		}
+		v := value(n.Value)
+		if v == n.Value {
+			return n
+		}
+		changed = append(changed, o.Pos(n))
+		s := *n
+		s.Value = v
+		return &s
+	})
+	return c, changed
+}
+
+// Rewrite returns a copy of o for one cluster view to change (what a
+// GitOps tool does to the objects it applies) while other views read o:
+// each node n of the object, met once (aliases followed), becomes
+// replace(n) (n itself, or a new node that keeps n's position, so that
+// findings still point at the source), whose children are then met in
+// turn; the nodes on the way to a replaced one are copied, the rest
+// shared with o. The copy reads its name, namespace and annotations, and
+// what it defines (in Build), again.
+func (o *Object) Rewrite(replace func(n *yaml.Node) *yaml.Node) *Object {
 	cp := *o
 	cp.defs = nil
-	if value == nil {
-		return &cp, nil
+	if replace == nil {
+		return &cp
 	}
 	copies := map[*yaml.Node]*yaml.Node{}
 	var rewrite func(n *yaml.Node) *yaml.Node
@@ -98,33 +125,27 @@ func (o *Object) Copy(value func(string) string) (c *Object, changed []Position)
 			return c
 		}
 		copies[n] = n // an alias cycle meets n unchanged
-		out := n
-		switch n.Kind {
+		out := replace(n)
+		switch out.Kind {
 		case yaml.ScalarNode:
-			if v := value(n.Value); v != n.Value {
-				c := *n
-				c.Value = v
-				out = &c
-				changed = append(changed, o.Pos(n))
-			}
 		case yaml.AliasNode:
-			if a := rewrite(n.Alias); a != n.Alias {
-				c := *n
+			if a := rewrite(out.Alias); a != out.Alias {
+				c := *out
 				c.Alias = a
 				out = &c
 			}
 		default:
 			var content []*yaml.Node
-			for i, child := range n.Content {
+			for i, child := range out.Content {
 				if r := rewrite(child); r != child && content == nil {
-					content = slices.Clone(n.Content[:i:i])
+					content = slices.Clone(out.Content[:i:i])
 					content = append(content, r)
 				} else if content != nil {
 					content = append(content, r)
 				}
 			}
 			if content != nil {
-				c := *n
+				c := *out
 				c.Content = content
 				out = &c
 			}
@@ -134,7 +155,7 @@ func (o *Object) Copy(value func(string) string) (c *Object, changed []Position)
 	}
 	cp.Node = rewrite(o.Node)
 	if cp.Node == o.Node {
-		return &cp, nil
+		return &cp
 	}
 	if o.Built != nil && len(o.Built.Elsewhere) > 0 {
 		built := *o.Built
@@ -154,7 +175,22 @@ func (o *Object) Copy(value func(string) string) (c *Object, changed []Position)
 		cp.Namespace = Get(meta, "namespace").String()
 	}
 	cp.Annotations = Get(meta, "annotations").StringMap()
-	return &cp, changed
+	return &cp
+}
+
+// Whole is o as read without pruning: o itself unless its source was
+// read pruned, else a copy holding its document parsed again (Unpruned).
+// A pruned tree keeps only what rules reach through it once what it
+// defines is read, so an object a view changes (Rewrite), which reads
+// what it defines again, starts from it.
+func (o *Object) Whole() *Object {
+	n := Unpruned(o.Source, o.Node)
+	if n == o.Node {
+		return o
+	}
+	w := *o
+	w.Node, w.defs = n, nil
+	return &w
 }
 
 // Pos locates a node of this object; nil locates the object itself.

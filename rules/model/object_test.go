@@ -51,3 +51,25 @@ metadata:
 		})
 	}
 }
+
+// TestObject_Whole: a pruned object's tree keeps only what rules reach
+// through it (a binding's subjects are read into its definitions), so a
+// copy that reads what it defines again starts from the object whole;
+// an object read without pruning is its own whole.
+func TestObject_Whole(t *testing.T) {
+	const doc = "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb, namespace: shop}\nsubjects:\n- {kind: ServiceAccount, name: api}\nroleRef: {kind: ClusterRole, name: view, apiGroup: rbac.authorization.k8s.io}\n"
+	pruned := ReadWith(NewSource("rb.yaml", []byte(doc)), ReadOptions{Prune: true}).Objects[0]
+	if Get(pruned.Node, "subjects").Present() {
+		t.Fatal("the pruned binding kept its subjects: the case this test is about is gone")
+	}
+	w := pruned.Whole()
+	if w == pruned || len(Get(w.Node, "subjects").Items()) != 1 || w.Name != "rb" || w.Namespace != "shop" {
+		t.Errorf("Whole of a pruned object: subjects %v, %s", Get(w.Node, "subjects").Items(), w)
+	}
+	if pos := w.Pos(Get(w.Node, "subjects").Items()[0]); pos.String() != "rb.yaml:5:3" {
+		t.Errorf("a subject of the whole object at %s, want rb.yaml:5:3", pos)
+	}
+	if o := Read(NewSource("rb.yaml", []byte(doc))).Objects[0]; o.Whole() != o {
+		t.Error("Whole of an object read without pruning is a copy")
+	}
+}
