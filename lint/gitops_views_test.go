@@ -1,7 +1,9 @@
 package lint
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -11,6 +13,38 @@ func fluxApps(spec string) string {
 
 func argoApp(spec string) string {
 	return "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: web, namespace: argocd}\nspec:\n" + spec + "\n"
+}
+
+// toolsApp syncs tools/ to the destination argoApp names.
+var toolsApp = strings.Replace(argoApp("  source: {path: tools}\n  destination: {name: prod, namespace: shop}"), "name: web", "name: tools", 1)
+
+// prefixedUnit is an Argo CD Application syncing web/ (a kustomization,
+// or a plain directory) with namePrefix prod-: a Deployment running as
+// api, that account and a binding of it; and one syncing tools/, whose
+// Deployments run as api and prod-api.
+func prefixedUnit(runsAsAPI string, kustomization bool) map[string]string {
+	files := map[string]string{
+		"argocd/web.yaml":   argoApp("  source: {path: web, kustomize: {namePrefix: prod-}}\n  destination: {name: prod, namespace: shop}"),
+		"argocd/tools.yaml": toolsApp,
+		"web/web.yaml":      runsAsAPI,
+		"web/sa.yaml":       account("api", ""),
+		"web/rb.yaml":       bindingOf("api"),
+		"tools/old.yaml":    named(runsAsAPI, "old"),
+		"tools/new.yaml":    named(web("serviceAccountName: prod-api\n      containers: [{name: web, image: nginx}]"), "new"),
+	}
+	if kustomization {
+		files["web/kustomization.yaml"] = "resources: [web.yaml, sa.yaml, rb.yaml]\n"
+	}
+	return files
+}
+
+// named is Deployment doc named name.
+func named(doc, name string) string {
+	return strings.Replace(doc, "name: web\n", "name: "+name+"\n", 1)
+}
+
+func bindingOf(account string) string {
+	return "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: view}\nsubjects:\n- {kind: ServiceAccount, name: " + account + "}\nroleRef: {kind: ClusterRole, name: view, apiGroup: rbac.authorization.k8s.io}\n"
 }
 
 func inNamespace(doc, ns string) string {
@@ -77,6 +111,32 @@ func TestGitOpsViews(t *testing.T) {
 			want:  []string{"missing-service-account@tools/web.yaml:8 unsynced", "unused-service-account@web/sa.yaml:4 clusters/eu"},
 		},
 		{
+			// Argo CD's namePrefix renames the unit's objects and its
+			// references to them: another unit's "api" is now missing,
+			// its "prod-api" found.
+			name:  "ArgoNamePrefixRenamesAKustomizationsObjects",
+			files: prefixedUnit(runsAsAPI, true),
+			views: []string{"prod@Argo CD destination prod", "unsynced@synced by no GitOps object of the input"},
+			want:  []string{"missing-service-account@tools/old.yaml:8 prod"},
+		},
+		{
+			name:  "ArgoNamePrefixLeavesAPlainDirectory",
+			files: prefixedUnit(runsAsAPI, false),
+			views: []string{"prod@Argo CD destination prod", "unsynced@synced by no GitOps object of the input"},
+			want:  []string{"missing-service-account@tools/new.yaml:8 prod"},
+		},
+		{
+			// kustomize gives a subject naming the unit's account that
+			// account's namespace: the account is used.
+			name: "FluxTargetNamespaceGoesToBindingSubjects",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./web\n  targetNamespace: shop"),
+				"web/sa.yaml":           inNamespace(account("api", ""), "app"),
+				"web/rb.yaml":           strings.Replace(bindingOf("api"), "name: api}", "name: api, namespace: app}", 1),
+			},
+			views: []string{"clusters/eu@Flux cluster directory clusters/eu", "unsynced@synced by no GitOps object of the input"},
+		},
+		{
 			name: "WithoutGitOpsObjectsViewsAreInferred",
 			files: map[string]string{
 				"web/web.yaml": runsAsAPI,
@@ -92,6 +152,10 @@ func TestGitOpsViews(t *testing.T) {
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("findings\n got %q\nwant %q", got, tt.want)
 			}
+			// A view's copies of pruned objects read them whole.
+			if pruned := findingsWith(t, Options{Input: Input{Paths: []string{"."}, Prune: true}}); !slices.Equal(pruned, tt.want) {
+				t.Errorf("findings of a pruned read\n got %q\nwant %q", pruned, tt.want)
+			}
 			res, err := Run(Options{Input: Input{Paths: []string{"."}}})
 			if err != nil {
 				t.Fatal(err)
@@ -104,5 +168,40 @@ func TestGitOpsViews(t *testing.T) {
 				t.Errorf("views %q, want %q", views, tt.views)
 			}
 		})
+	}
+}
+
+// TestGitOpsViews_NoFixToARenamedValue: a fix that would edit a value
+// Argo CD's namePrefix renames (the file holds the unprefixed name) is
+// left to the user, and says which Application renames it; the message
+// names the objects as the cluster receives them.
+func TestGitOpsViews_NoFixToARenamedValue(t *testing.T) {
+	const pullSecret = "apiVersion: v1\nkind: Secret\nmetadata: {name: %s}\ntype: kubernetes.io/dockerconfigjson\ndata: {.dockerconfigjson: e30=}\n---\n"
+	t.Chdir(writeFiles(t, map[string]string{
+		"argocd/web.yaml":        argoApp("  source: {path: web, kustomize: {namePrefix: prod-}}\n  destination: {name: prod, namespace: shop}"),
+		"web/kustomization.yaml": "resources: [web.yaml, sa.yaml, secrets.yaml]\n",
+		"web/web.yaml":           web("serviceAccountName: api\n      imagePullSecrets: [{name: own}]\n      containers: [{name: web, image: nginx}]"),
+		"web/sa.yaml":            account("api", "imagePullSecrets: [{name: regcred}]\n"),
+		"web/secrets.yaml":       fmt.Sprintf(pullSecret, "own") + fmt.Sprintf(pullSecret, "regcred"),
+	}))
+	res, err := Run(Options{Input: Input{Paths: []string{"."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, f := range res.Findings {
+		if f.Rule != "ignored-account-pull-secrets" {
+			continue
+		}
+		found = true
+		if f.Fix != nil || !strings.Contains(f.NoFix, "Application argocd/web (argocd/web.yaml:5:18) rewrites this value through kustomize (namePrefix prod-)") {
+			t.Errorf("fix %v, NoFix %q: want none, naming the Application", f.Fix, f.NoFix)
+		}
+		if !strings.Contains(f.Message, `"prod-regcred"`) || !strings.Contains(f.Message, "shop/prod-web") {
+			t.Errorf("message %q, want the names the cluster receives", f.Message)
+		}
+	}
+	if !found {
+		t.Errorf("no ignored-account-pull-secrets finding among %v", res.Findings)
 	}
 }

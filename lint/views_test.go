@@ -37,7 +37,13 @@ func account(name, extra string) string {
 func findingsIn(t *testing.T, dir string) []string {
 	t.Helper()
 	t.Chdir(dir)
-	res, err := Run(Options{Input: Input{Paths: []string{"."}}})
+	return findingsWith(t, Options{Input: Input{Paths: []string{"."}}})
+}
+
+// findingsWith is findingsIn with opts.
+func findingsWith(t *testing.T, opts Options) []string {
+	t.Helper()
+	res, err := Run(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // Holds reports whether the unit applies what the input gives from file:
@@ -89,10 +90,12 @@ func (u *Unit) variable(expr, written string) string {
 // the tool changes nothing of it, else a copy (o is shared with other
 // views). Flux's targetNamespace and Argo CD's kustomize namespace set
 // the namespace of every namespaced object, Argo CD's destination
-// namespace that of objects that set none; Flux's postBuild variables
-// are substituted in every value. fixBlocked says, by the position of
-// each value substituted, why a fix must leave it: what is written there
-// is not what the cluster receives.
+// namespace that of objects that set none; kustomize's name prefix and
+// suffix and its binding subjects' namespaces follow (the unit's
+// layer); then Flux's postBuild variables are substituted in every
+// value. fixBlocked says, by the position of each value the tool
+// rewrites, why a fix must leave it: what is written there is not what
+// the cluster receives.
 func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[model.Position]string) {
 	ns, at := u.Namespace, u.NamespaceAt
 	if ns == "" && !o.NamespaceSet {
@@ -101,16 +104,39 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 	if model.ClusterScoped(o.Kind) {
 		ns = ""
 	}
-	var expand func(string) string
-	if len(u.Substitute) > 0 {
-		expand = u.Expand // an unresolved ${var} stays as written
-	}
-	if ns == "" && expand == nil {
+	if ns == "" && len(u.Substitute) == 0 && u.layer == nil {
 		return o, nil
 	}
-	// A pruned object's tree lost what it defines beyond what rules
-	// reach through it, and the copy reads that again.
-	applied, changed := o.Whole().Copy(expand)
+	written := o
+	o = o.Whole() // the copy reads what it defines again
+	var edits map[*yaml.Node]*yaml.Node
+	if u.layer != nil {
+		edits = u.layer.edits(o)
+	}
+	if ns == "" && len(u.Substitute) == 0 && len(edits) == 0 {
+		return written, nil
+	}
+	block := func(n *yaml.Node, why string) {
+		if fixBlocked == nil {
+			fixBlocked = map[model.Position]string{}
+		}
+		fixBlocked[o.Pos(n)] = why
+	}
+	applied = o.Rewrite(func(n *yaml.Node) *yaml.Node {
+		out := n
+		if e, ok := edits[n]; ok {
+			out = e
+			block(n, u.layer.why(u))
+		}
+		if len(u.Substitute) > 0 && out.Kind == yaml.ScalarNode {
+			// An unresolved ${var} stays as written.
+			if v := u.Expand(out.Value); v != out.Value {
+				out = withValue(out, v)
+				block(n, fmt.Sprintf("%s (%s) substitutes its postBuild variables in this value when it applies it", u.Object, u.Origin))
+			}
+		}
+		return out
+	})
 	if ns != "" {
 		applied.Namespace = ns
 		applied.PlacedBy = &model.Note{Pos: at, Message: fmt.Sprintf("namespace %s set by %s at %s", ns, u.Object, at)}
@@ -119,12 +145,6 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 			built.NamespaceNote = model.Note{}
 			applied.Built = &built
 		}
-	}
-	for _, pos := range changed {
-		if fixBlocked == nil {
-			fixBlocked = map[model.Position]string{}
-		}
-		fixBlocked[pos] = fmt.Sprintf("%s (%s) substitutes its postBuild variables in this value when it applies it", u.Object, u.Origin)
 	}
 	return applied, fixBlocked
 }

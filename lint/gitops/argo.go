@@ -49,12 +49,14 @@ func (d *discoverer) argoUnits(o *model.Object) []*Unit {
 			NamePrefix: model.Get(k, "namePrefix").String(),
 			NameSuffix: model.Get(k, "nameSuffix").String(),
 		}
-		if renames := u.renames(); renames != "" {
-			// Renaming needs kustomize's name references (pod specs,
-			// binding subjects, pull secrets ...) followed exactly; a
-			// unit renames its own objects and the references to them
-			// alike, so names as written keep its verdicts.
-			d.notice(o, k, "%s of %s is not applied: names are judged as written", renames, o)
+		if k != nil {
+			// Argo CD runs `kustomize edit set` on the kustomization at
+			// the path, replacing its own namePrefix and nameSuffix.
+			own, ok := readKustomization(dir)
+			u.kustomized, u.ownPrefix, u.ownSuffix = ok, model.Get(own, "namePrefix").String(), model.Get(own, "nameSuffix").String()
+			if renames := u.renames(); renames != "" && !ok {
+				d.notice(o, k, "%s of %s is not applied: %s holds no kustomization for kustomize to edit, so names are judged as written", renames, o, u.CleanPath())
+			}
 		}
 		units = append(units, u)
 	}

@@ -129,7 +129,8 @@ func TestDiscover(t *testing.T) {
 				"  web: Argo CD Application argocd/local (apps.yaml:15:59)",
 			},
 			notices: []string{
-				"apps.yaml:7:71: namePrefix a- and nameSuffix -z of Application argocd/multi is not applied: names are judged as written",
+				// api is a plain directory: no kustomization to edit.
+				"apps.yaml:7:71: namePrefix a- and nameSuffix -z of Application argocd/multi is not applied: api holds no kustomization for kustomize to edit, so names are judged as written",
 				`Application argocd/gone syncs path "gone", which is not in the input`,
 			},
 		},

@@ -71,7 +71,7 @@ func (d *discoverer) fluxUnit(o *model.Object, objects []*model.Object, cluster 
 	}
 	target := model.Get(spec, "targetNamespace")
 	u := &Unit{
-		Tool: Flux, Object: o, Origin: origin, Path: p, Dir: dir, Recurse: true,
+		Tool: Flux, Object: o, Origin: origin, Path: p, Dir: dir, Recurse: true, kustomized: true,
 		Namespace: target.String(), NamespaceAt: o.Pos(target.Value),
 		Substitute: d.substitutions(o, model.Get(spec, "postBuild").Value, cluster),
 	}

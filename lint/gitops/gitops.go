@@ -54,6 +54,16 @@ type Unit struct {
 	// DependsOn names the Flux Kustomizations ("namespace/name") this one
 	// is applied after: ordering only.
 	DependsOn []string
+
+	// kustomized is true when the tool builds the unit with kustomize,
+	// which then applies its options (Flux always; Argo CD when the
+	// path holds a kustomization); ownPrefix and ownSuffix are those of
+	// that kustomization, which Argo CD's replace.
+	kustomized           bool
+	ownPrefix, ownSuffix string
+	// layer is what the options do to names and binding subjects; nil
+	// when nothing.
+	layer *kustomizeLayer
 }
 
 // String describes u for `salint views`: its path, the object naming it
@@ -144,6 +154,9 @@ func Discover(files []*model.File, root string) *Discovery {
 	}
 	for _, name := range slices.Sorted(maps.Keys(views)) {
 		d.out.Views = append(d.out.Views, views[name])
+		for _, u := range views[name].Units {
+			u.setLayer(files)
+		}
 	}
 	sort.SliceStable(d.out.Notices, func(i, j int) bool { return posLess(d.out.Notices[i].Pos, d.out.Notices[j].Pos) })
 	return &d.out

@@ -76,31 +76,6 @@ func (o *Object) String() string {
 	return o.Kind + " " + o.Namespace + "/" + o.DisplayName()
 }
 
-// Copy returns a copy of o for one cluster view to change (what a GitOps
-// tool does to the objects it applies) while other views read o. With
-// value, every scalar value v of the object becomes value(v): the changed
-// nodes are copies that keep their positions (findings still point at
-// the source), and changed lists where each was (see Rewrite).
-func (o *Object) Copy(value func(string) string) (c *Object, changed []Position) {
-	if value == nil {
-		return o.Rewrite(nil), nil
-	}
-	c = o.Rewrite(func(n *yaml.Node) *yaml.Node {
-		if n.Kind != yaml.ScalarNode {
-			return n
-		}
-		v := value(n.Value)
-		if v == n.Value {
-			return n
-		}
-		changed = append(changed, o.Pos(n))
-		s := *n
-		s.Value = v
-		return &s
-	})
-	return c, changed
-}
-
 // Rewrite returns a copy of o for one cluster view to change (what a
 // GitOps tool does to the objects it applies) while other views read o:
 // each node n of the object, met once (aliases followed), becomes

@@ -3,11 +3,14 @@ package model
 import (
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// TestObject_Copy: a copy changes values in its own nodes, keeps their
-// positions, follows aliases, and leaves the object it copies alone.
-func TestObject_Copy(t *testing.T) {
+// TestObject_Rewrite: a copy changes values in its own nodes, keeps
+// their positions, follows aliases, and leaves the object it copies
+// alone.
+func TestObject_Rewrite(t *testing.T) {
 	const doc = `apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -28,7 +31,20 @@ metadata:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o := Read(NewSource("test.yaml", []byte(doc))).Objects[0]
-			c, changed := o.Copy(tt.value)
+			var changed []Position
+			var replace func(*yaml.Node) *yaml.Node
+			if tt.value != nil {
+				replace = func(n *yaml.Node) *yaml.Node {
+					if v := tt.value(n.Value); n.Kind == yaml.ScalarNode && v != n.Value {
+						changed = append(changed, o.Pos(n))
+						c := *n
+						c.Value = v
+						return &c
+					}
+					return n
+				}
+			}
+			c := o.Rewrite(replace)
 			if c == o || c.Name != tt.wantName {
 				t.Errorf("copy named %q (a copy: %v), want %q", c.Name, c != o, tt.wantName)
 			}
