@@ -3,11 +3,14 @@ package gitops
 import (
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -137,115 +140,69 @@ spec:
 	}
 }
 
-// unitObjects is the input TestUnit_ApplyKustomizeLayer applies units
-// to, as plain files of app/.
-var unitObjects = map[string]string{
-	"app/sa.yaml": `apiVersion: v1
-kind: ServiceAccount
-metadata: {name: api}
-imagePullSecrets: [{name: regcred}, {name: outside}]
----
-apiVersion: v1
-kind: Secret
-metadata: {name: regcred}
-type: kubernetes.io/dockerconfigjson
-`,
-	"app/web.yaml": `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  template:
-    spec:
-      serviceAccountName: api
-      serviceAccount: api
-      imagePullSecrets: [{name: regcred}]
-      containers: [{name: c, image: x, env: [{name: A, valueFrom: {secretKeyRef: {name: regcred, key: k}}}]}]
----
-apiVersion: apps/v1
-kind: ReplicaSet
-metadata: {name: rs}
-spec: {template: {spec: {serviceAccountName: api}}}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: other}
-spec: {serviceAccountName: elsewhere}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: rb}
-subjects:
-- {kind: ServiceAccount, name: api}
-- {kind: ServiceAccount, name: default}
-- {kind: ServiceAccount, name: ops, namespace: ops}
-- {kind: ServiceAccount, name: api, namespace: elsewhere}
-roleRef: {kind: Role, name: r, apiGroup: rbac.authorization.k8s.io}
-`,
-}
-
-// TestUnit_ApplyKustomizeLayer states what kustomize does, on top of the
-// unit's own build, with the tool's options: Argo CD's namePrefix renames
-// the unit's objects (not Namespaces) and the references kustomize
-// follows to objects the unit defines (not the deprecated serviceAccount,
-// not a ReplicaSet's account, not what the unit does not define); a
-// namespace (Flux targetNamespace) also goes to the binding subjects
-// named "default" and to those naming the unit's accounts. A plain
-// directory Argo CD does not build with kustomize keeps its names.
+// TestUnit_ApplyKustomizeLayer states, object by object of
+// kustomizeResources read as a plain file, what kustomize does on top of
+// the unit's own build with the tool's options: Argo CD's namePrefix
+// renames the unit's objects and the references kustomize follows to
+// objects the unit defines in the referrer's namespace (not the
+// deprecated serviceAccount, not a ReplicaSet's account, not a pull
+// secret of another namespace), binding subjects of any kind included;
+// a namespace (Flux targetNamespace) goes to the subjects named
+// "default" and to those naming the unit's accounts. A plain directory
+// Argo CD does not build with kustomize keeps its names.
 func TestUnit_ApplyKustomizeLayer(t *testing.T) {
 	app := &model.Object{Kind: "Application", Name: "prod", Namespace: "argocd"}
-	argo := func(prefix, own string, kustomized bool) *Unit {
-		return &Unit{Tool: ArgoCD, Object: app, NamePrefix: prefix, ownPrefix: own, kustomized: kustomized}
+	argo := func(prefix string, kustomized bool) *Unit {
+		return &Unit{Tool: ArgoCD, Object: app, NamePrefix: prefix, kustomized: kustomized}
 	}
 	flux := &Unit{Tool: Flux, Object: &model.Object{Kind: "Kustomization", Name: "apps", Namespace: "flux-system"}, Namespace: "podinfo", kustomized: true}
 	tests := []struct {
 		name    string
 		unit    *Unit
-		object  string            // file#document
+		doc     int               // of kustomizeResources
 		want    map[string]string // field path: value after Apply ("-": absent)
 		blocked int               // positions whose fix is blocked
 	}{
-		{"ArgoPrefixRenamesTheAccountAndItsPullSecret", argo("prod-", "", true), "app/sa.yaml#0", map[string]string{
-			"metadata.name": "prod-api", "imagePullSecrets[0].name": "prod-regcred", "imagePullSecrets[1].name": "outside"}, 2},
-		{"ArgoPrefixFollowsPodSpecReferences", argo("prod-", "", true), "app/web.yaml#0", map[string]string{
-			"metadata.name":                                                       "prod-web",
-			"spec.template.spec.serviceAccountName":                               "prod-api",
-			"spec.template.spec.serviceAccount":                                   "api", // kustomize does not follow the deprecated field
-			"spec.template.spec.imagePullSecrets[0].name":                         "prod-regcred",
-			"spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name": "prod-regcred",
-		}, 4},
-		{"ArgoPrefixLeavesAReplicaSetsAccount", argo("prod-", "", true), "app/web.yaml#1", map[string]string{
+		{"ArgoPrefixRenamesAnAccountNotAPullSecretOfAnotherNamespace", argo("prod-", true), 0, map[string]string{
+			"metadata.name": "prod-api", "imagePullSecrets[0].name": "regcred", "imagePullSecrets[1].name": "outside", "secrets[0].name": "regcred"}, 1},
+		{"ArgoPrefixFollowsPodSpecReferencesWithinTheNamespace", argo("prod-", true), 2, map[string]string{
+			"metadata.name":                                   "prod-web",
+			"spec.template.spec.serviceAccountName":           "api", // the account is in namespace app
+			"spec.template.spec.serviceAccount":               "api",
+			"spec.template.spec.imagePullSecrets[0].name":     "prod-regcred",
+			"spec.template.spec.volumes[0].secret.secretName": "prod-regcred",
+		}, 3},
+		{"ArgoPrefixFollowsTheAccountNotTheDeprecatedField", argo("prod-", true), 4, map[string]string{
+			"metadata.name": "prod-app", "spec.serviceAccountName": "prod-api", "spec.imagePullSecrets[0].name": "regcred"}, 2},
+		{"ArgoPrefixLeavesAReplicaSetsAccount", argo("prod-", true), 3, map[string]string{
 			"metadata.name": "prod-rs", "spec.template.spec.serviceAccountName": "api"}, 1},
-		{"ArgoPrefixLeavesReferencesOutsideTheUnit", argo("prod-", "", true), "app/web.yaml#2", map[string]string{
-			"metadata.name": "prod-other", "spec.serviceAccountName": "elsewhere"}, 1},
-		{"ArgoPrefixFollowsSubjects", argo("prod-", "", true), "app/web.yaml#3", map[string]string{
-			"subjects[0].name": "prod-api", "subjects[0].namespace": "-",
+		{"ArgoPrefixFollowsSubjectsOfAnyKind", argo("prod-", true), 5, map[string]string{
+			"subjects[0].name": "prod-api", "subjects[0].namespace": "app",
 			"subjects[1].name": "default", "subjects[1].namespace": "-",
-			"subjects[2].name": "ops", "subjects[3].name": "api", "roleRef.name": "r"}, 2},
-		{"ArgoPrefixReplacesTheKustomizationsOwn", argo("prod-", "o-", true), "app/sa.yaml#0", map[string]string{"metadata.name": "prod-api"}, 2},
-		{"ArgoPlainDirectoryKeepsNames", argo("prod-", "", false), "app/web.yaml#0", map[string]string{
-			"metadata.name": "web", "spec.template.spec.serviceAccountName": "api"}, 0},
-		{"FluxTargetNamespaceGoesToSubjects", flux, "app/web.yaml#3", map[string]string{
+			"subjects[2].name": "ops", "subjects[4].name": "api", "subjects[4].namespace": "elsewhere",
+			"subjects[3].name": "prod-api", "subjects[5].name": "prod-api", "roleRef.name": "view"}, 4},
+		{"ArgoPlainDirectoryKeepsNames", argo("prod-", false), 4, map[string]string{
+			"metadata.name": "app", "spec.serviceAccountName": "api"}, 0},
+		{"FluxTargetNamespaceGoesToSubjects", flux, 5, map[string]string{
 			"subjects[0].name": "api", "subjects[0].namespace": "podinfo",
-			"subjects[1].namespace": "podinfo",
-			"subjects[2].namespace": "ops", "subjects[3].namespace": "elsewhere"}, 2},
-		{"FluxTargetNamespaceLeavesNames", flux, "app/web.yaml#0", map[string]string{
+			"subjects[1].namespace": "podinfo", "subjects[2].namespace": "ops",
+			"subjects[3].namespace": "podinfo", "subjects[4].namespace": "elsewhere", "subjects[5].namespace": "podinfo"}, 4},
+		{"FluxTargetNamespaceLeavesNames", flux, 2, map[string]string{
 			"metadata.name": "web", "spec.template.spec.serviceAccountName": "api"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			writeTree(t, unitObjects)
+			writeTree(t, map[string]string{"app/r.yaml": kustomizeResources})
 			files := readTree(t)
 			dir, _ := filepath.Abs("app")
 			u := *tt.unit
 			u.Dir = dir
 			u.setLayer(files)
-			file, doc, _ := strings.Cut(tt.object, "#")
+			const file = "app/r.yaml"
 			var o *model.Object
-			for _, f := range files {
-				for _, fo := range f.Objects {
-					if f.Source.Path == file && strconv.Itoa(fo.DocIndex) == doc {
-						o = fo
-					}
+			for _, fo := range files[0].Objects {
+				if fo.DocIndex == tt.doc {
+					o = fo
 				}
 			}
 			before, err := yaml.Marshal(o.Node)
@@ -325,4 +282,154 @@ func TestKustomizeLayer_Renames(t *testing.T) {
 	if (&kustomizeLayer{namespace: "ns"}).renames("ServiceAccount", "") {
 		t.Error("a layer without prefix or suffix renames")
 	}
+}
+
+// kustomizeResources are the unit TestUnit_ApplyKustomizeLayer reads and
+// TestUnit_ApplyAgreesWithKustomize builds: an account of namespace app
+// with pull secrets of the unit and not, a Secret without namespace,
+// workloads of both namespaces that reference them, and bindings whose
+// subjects name accounts of the unit and not.
+const kustomizeResources = `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: api, namespace: app}
+imagePullSecrets: [{name: regcred}, {name: outside}]
+secrets: [{name: regcred}]
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: regcred}
+type: kubernetes.io/dockerconfigjson
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      serviceAccountName: api
+      serviceAccount: api
+      imagePullSecrets: [{name: regcred}]
+      volumes: [{name: s, secret: {secretName: regcred}}]
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: rs}
+spec: {template: {spec: {serviceAccountName: api}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app, namespace: app}
+spec: {serviceAccountName: api, imagePullSecrets: [{name: regcred}]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: rb}
+subjects:
+- {kind: ServiceAccount, name: api}
+- {kind: ServiceAccount, name: default}
+- {kind: ServiceAccount, name: ops, namespace: ops}
+- {kind: ServiceAccount, name: api, namespace: app}
+- {kind: ServiceAccount, name: api, namespace: elsewhere}
+- {kind: User, name: api}
+roleRef: {kind: ClusterRole, name: view, apiGroup: rbac.authorization.k8s.io}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: crb}
+subjects:
+- {kind: ServiceAccount, name: api}
+- {kind: ServiceAccount, name: api, namespace: app}
+- {kind: ServiceAccount, name: default, namespace: kube-system}
+roleRef: {kind: ClusterRole, name: view, apiGroup: rbac.authorization.k8s.io}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: app}
+spec: {jobTemplate: {spec: {template: {spec: {serviceAccountName: api, imagePullSecrets: [{name: regcred}]}}}}}
+`
+
+// TestUnit_ApplyAgreesWithKustomize is the oracle: the unit's build
+// (kustomize without the tool's options) with Apply's layer on top reads
+// as kustomize's build with them, in every field the model reads.
+func TestUnit_ApplyAgreesWithKustomize(t *testing.T) {
+	tests := []struct {
+		name, own, options string // kustomization lines: its own, the tool's
+		unit               Unit
+	}{
+		{"ArgoNamePrefix", "", "namePrefix: prod-\n", Unit{Tool: ArgoCD, NamePrefix: "prod-"}},
+		{"ArgoNameSuffixReplacesTheOwn", "nameSuffix: -own\n", "nameSuffix: -z\n", Unit{Tool: ArgoCD, NameSuffix: "-z", ownSuffix: "-own"}},
+		{"FluxTargetNamespace", "", "namespace: target\n", Unit{Tool: Flux, Namespace: "target"}},
+		{"ArgoPrefixAndNamespace", "namePrefix: o-\n", "namePrefix: prod-\nnamespace: target\n", Unit{Tool: ArgoCD, NamePrefix: "prod-", ownPrefix: "o-", Namespace: "target"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			base := kustomizeBuild(t, tt.own)
+			u := tt.unit
+			u.Object, u.Dir, u.kustomized = &model.Object{Kind: "Application", Name: "app"}, absPath("app"), true
+			u.setLayer([]*model.File{base})
+			var got []string
+			for _, o := range base.Objects {
+				applied, _ := u.Apply(o)
+				got = append(got, readFields(applied))
+			}
+			var want []string
+			for _, o := range kustomizeBuild(t, tt.own+tt.options).Objects {
+				want = append(want, readFields(o))
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("applied:\n%s\nkustomize builds:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
+
+// kustomizeBuild builds kustomizeResources with kustomization lines
+// kustomization, read as the plain file app/built.yaml.
+func kustomizeBuild(t *testing.T, kustomization string) *model.File {
+	t.Helper()
+	fs := filesys.MakeFsInMemory()
+	if err := fs.WriteFile("/app/kustomization.yaml", []byte(kustomization+"resources: [r.yaml]\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := fs.WriteFile("/app/r.yaml", []byte(kustomizeResources)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, "/app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := m.AsYaml()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return model.Read(model.NewSource(filepath.Join("app", "built.yaml"), out))
+}
+
+// readFields lists what the model reads of o's names and references.
+func readFields(o *model.Object) string {
+	fields := []string{o.Kind, o.Namespace, o.Name}
+	spec := model.Get(o.Node, "spec").Value
+	for _, path := range [][]string{{"template", "spec"}, {"jobTemplate", "spec", "template", "spec"}} {
+		if t := model.Lookup(spec, path...).Value; t != nil {
+			spec = t
+		}
+	}
+	for _, key := range []string{"serviceAccountName", "serviceAccount"} {
+		fields = append(fields, key+"="+model.Get(spec, key).String())
+	}
+	for _, path := range [][]string{{"imagePullSecrets", "name"}, {"volumes", "secret", "secretName"}} {
+		for _, n := range append(scalarsAt(spec, path), scalarsAt(o.Node, path)...) {
+			fields = append(fields, path[0]+"="+n.Value)
+		}
+	}
+	for _, n := range scalarsAt(o.Node, []string{"secrets", "name"}) {
+		fields = append(fields, "secrets="+n.Value)
+	}
+	for _, s := range model.Get(o.Node, "subjects").Items() {
+		fields = append(fields, "subject="+model.Get(s, "kind").String()+"/"+model.Get(s, "namespace").String()+"/"+model.Get(s, "name").String())
+	}
+	return strings.Join(fields, " ")
 }

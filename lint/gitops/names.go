@@ -24,9 +24,12 @@ type kustomizeLayer struct {
 	// replaces.
 	prefix, suffix, ownPrefix, ownSuffix string
 	namespace                            string
-	// defined holds, by kind and name as built, the namespaces as built
-	// of the unit's objects that references can name.
-	defined map[string][]string
+	// defined holds, by kind and name before the tool's options
+	// (original), the namespaces as written of the unit's objects that
+	// references can name; namespaces are those any object of the unit
+	// is written in (effective).
+	defined    map[string][]string
+	namespaces map[string]bool
 }
 
 // referredKinds are the kinds whose names kustomize's nameReference
@@ -66,7 +69,7 @@ func (u *Unit) setLayer(files []*model.File) {
 		return
 	}
 	l := &kustomizeLayer{prefix: u.NamePrefix, suffix: u.NameSuffix, ownPrefix: u.ownPrefix, ownSuffix: u.ownSuffix,
-		namespace: u.Namespace, defined: map[string][]string{}}
+		namespace: u.Namespace, defined: map[string][]string{}, namespaces: map[string]bool{}}
 	holds := map[string]bool{} // by built root
 	for _, f := range files {
 		plain := !f.Built && u.Holds(f.Source.Path, "")
@@ -76,8 +79,11 @@ func (u *Unit) setLayer(files []*model.File) {
 					continue
 				}
 			}
+			if !model.ClusterScoped(o.Kind) {
+				l.namespaces[effectiveNamespace(writtenNamespace(o))] = true
+			}
 			if referredKinds[o.Kind] && o.Group() == "" && o.Name != "" {
-				key := definedKey(o.Kind, o.Name)
+				key := definedKey(o.Kind, l.original(o.Name))
 				l.defined[key] = append(l.defined[key], writtenNamespace(o))
 			}
 		}
@@ -116,6 +122,19 @@ func (l *kustomizeLayer) renamed(name string) string {
 	return name
 }
 
+// original is name without the kustomization's own prefix and suffix
+// the tool's replace: a reference the unit's build did not follow (to
+// an object then in another namespace) names the object so.
+func (l *kustomizeLayer) original(name string) string {
+	if l.prefix != "" {
+		name = strings.TrimPrefix(name, l.ownPrefix)
+	}
+	if l.suffix != "" {
+		name = strings.TrimSuffix(name, l.ownSuffix)
+	}
+	return name
+}
+
 // renaming reports whether the layer renames anything.
 func (l *kustomizeLayer) renaming() bool { return l.prefix != "" || l.suffix != "" }
 
@@ -149,13 +168,13 @@ func effectiveNamespace(ns string) string {
 	return ns
 }
 
-// refersTo reports whether a reference to name of kind from an object in
-// namespace ns (as built) names an object the unit defines: kustomize
-// follows ServiceAccounts from any namespace (a binding may name
-// another's), other kinds within the referrer's.
+// refersTo reports whether a reference to name of kind from an object
+// written in namespace ns names an object the unit defines in the same
+// namespace as placed (kustomize follows references within the
+// referrer's namespace).
 func (l *kustomizeLayer) refersTo(kind, name, ns string) bool {
-	for _, defined := range l.defined[definedKey(kind, name)] {
-		if kind == model.KindServiceAccount || effectiveNamespace(defined) == effectiveNamespace(ns) {
+	for _, defined := range l.defined[definedKey(kind, l.original(name))] {
+		if effectiveNamespace(l.placed(defined)) == effectiveNamespace(l.placed(ns)) {
 			return true
 		}
 	}
@@ -223,8 +242,10 @@ func (l *kustomizeLayer) edits(o *model.Object) map[*yaml.Node]*yaml.Node {
 		refs(o.Node, []string{"imagePullSecrets", "name"}, model.KindSecret)
 	}
 	if (o.Kind == model.KindRoleBinding || o.Kind == model.KindClusterRoleBinding) && o.Group() == "rbac.authorization.k8s.io" {
-		for _, s := range model.Get(o.Node, "subjects").Items() {
-			if e := l.subject(s); e != s {
+		subjects := model.Get(o.Node, "subjects").Items()
+		subjectNS := l.subjectNamespaces(subjects)
+		for _, s := range subjects {
+			if e := l.subject(s, o, subjectNS); e != s {
 				out[s] = e
 			}
 		}
@@ -232,13 +253,17 @@ func (l *kustomizeLayer) edits(o *model.Object) map[*yaml.Node]*yaml.Node {
 	return out
 }
 
-// subject is binding subject s as kustomize leaves it (s when
+// subject is subject s of binding bd as kustomize leaves it (s when
 // unchanged). The namespace transformer gives subjects named "default"
 // the namespace; then nameReference gives a subject that names a
-// ServiceAccount of the unit (of the namespace the subject says, as
-// written, else as placed) that account's name and namespace. kustomize
-// matches subjects of any kind.
-func (l *kustomizeLayer) subject(s *yaml.Node) *yaml.Node {
+// ServiceAccount of the unit that account's name and namespace as
+// placed. It looks among the accounts a binding may name: any for a
+// ClusterRoleBinding, for a RoleBinding those of its namespace and of the
+// namespaces its ServiceAccount subjects say (subjectNS); of these,
+// when the subject says a namespace, those written there (if the unit
+// writes anything there), else placed there. kustomize matches subjects
+// of any kind.
+func (l *kustomizeLayer) subject(s *yaml.Node, bd *model.Object, subjectNS map[string]bool) *yaml.Node {
 	name, ns := model.Get(s, "name"), model.Get(s, "namespace")
 	if s.Kind != yaml.MappingNode || name.Value == nil || name.Value.Kind != yaml.ScalarNode {
 		return s
@@ -247,16 +272,16 @@ func (l *kustomizeLayer) subject(s *yaml.Node) *yaml.Node {
 	if l.namespace != "" && newName == "default" {
 		newNS, hasNS = l.namespace, true
 	}
-	defined := l.defined[definedKey(model.KindServiceAccount, name.String())]
-	var found []string // the namespaces the accounts it names are placed in
-	for _, d := range defined {
-		if !hasNS || effectiveNamespace(d) == effectiveNamespace(newNS) {
-			found = append(found, l.placed(d))
-		}
-	}
-	if len(found) == 0 && hasNS && l.namespace != "" && effectiveNamespace(newNS) == l.namespace {
-		for range defined {
-			found = append(found, l.namespace)
+	var found []string // the namespaces, as placed, of the accounts it may name
+	written := hasNS && l.namespaces[effectiveNamespace(newNS)]
+	for _, d := range l.defined[definedKey(model.KindServiceAccount, l.original(name.String()))] {
+		placed := l.placed(d)
+		reachable := bd.Kind == model.KindClusterRoleBinding || subjectNS[placed] ||
+			effectiveNamespace(placed) == effectiveNamespace(l.placed(writtenNamespace(bd)))
+		switch {
+		case !reachable:
+		case !hasNS, written && effectiveNamespace(d) == effectiveNamespace(newNS), !written && effectiveNamespace(placed) == effectiveNamespace(newNS):
+			found = append(found, placed)
 		}
 	}
 	if len(found) > 0 {
@@ -265,7 +290,7 @@ func (l *kustomizeLayer) subject(s *yaml.Node) *yaml.Node {
 				return s // kustomize fails: several accounts could be meant
 			}
 		}
-		newName = l.renamed(newName)
+		newName = l.renamed(name.String())
 		if found[0] != "" {
 			newNS, hasNS = found[0], true
 		}
@@ -288,6 +313,25 @@ func (l *kustomizeLayer) subject(s *yaml.Node) *yaml.Node {
 		c.Content = append(c.Content, key, withValue(key, newNS))
 	}
 	return &c
+}
+
+// subjectNamespaces are the namespaces the ServiceAccount subjects of a
+// RoleBinding say, after the namespace transformer: kustomize looks for
+// the accounts a RoleBinding names there too.
+func (l *kustomizeLayer) subjectNamespaces(subjects []*yaml.Node) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range subjects {
+		if model.Get(s, "kind").String() != model.KindServiceAccount {
+			continue
+		}
+		switch ns := model.Get(s, "namespace"); {
+		case l.namespace != "" && model.Get(s, "name").String() == "default":
+			out[l.namespace] = true
+		case ns.Present():
+			out[ns.String()] = true
+		}
+	}
+	return out
 }
 
 // placed is the namespace an object built in ns is placed in.
