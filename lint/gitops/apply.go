@@ -108,7 +108,11 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 		return o, nil
 	}
 	written := o
-	o = o.Whole() // the copy reads what it defines again
+	if len(u.Substitute) > 0 || u.layer.rewrites(o) {
+		// A pruned tree lost what it defines beyond what rules reach
+		// through it, and a changed copy reads that again.
+		o = o.Whole()
+	}
 	var edits map[*yaml.Node]*yaml.Node
 	if u.layer != nil {
 		edits = u.layer.edits(o)

@@ -135,6 +135,13 @@ func (l *kustomizeLayer) original(name string) string {
 	return name
 }
 
+// rewrites reports whether the layer may change nodes of o: any with a
+// prefix or suffix, else binding subjects only. A nil layer changes
+// nothing.
+func (l *kustomizeLayer) rewrites(o *model.Object) bool {
+	return l != nil && (l.renaming() || o.Kind == model.KindRoleBinding || o.Kind == model.KindClusterRoleBinding)
+}
+
 // renaming reports whether the layer renames anything.
 func (l *kustomizeLayer) renaming() bool { return l.prefix != "" || l.suffix != "" }
 

@@ -83,10 +83,11 @@ func (o *Object) String() string {
 // findings still point at the source), whose children are then met in
 // turn; the nodes on the way to a replaced one are copied, the rest
 // shared with o. The copy reads its name, namespace and annotations, and
-// what it defines (in Build), again.
+// what it defines (in Build), again when a node changed; a copy of a
+// pruned object must start from Whole to change one.
 func (o *Object) Rewrite(replace func(n *yaml.Node) *yaml.Node) *Object {
 	cp := *o
-	cp.defs = nil
+	cp.defs = o.defs.of(&cp)
 	if replace == nil {
 		return &cp
 	}
@@ -132,6 +133,7 @@ func (o *Object) Rewrite(replace func(n *yaml.Node) *yaml.Node) *Object {
 	if cp.Node == o.Node {
 		return &cp
 	}
+	cp.defs = nil // read again from the changed tree
 	if o.Built != nil && len(o.Built.Elsewhere) > 0 {
 		built := *o.Built
 		built.Elsewhere = make(map[*yaml.Node]Position, len(o.Built.Elsewhere))
@@ -151,6 +153,32 @@ func (o *Object) Rewrite(replace func(n *yaml.Node) *yaml.Node) *Object {
 	}
 	cp.Annotations = Get(meta, "annotations").StringMap()
 	return &cp
+}
+
+// of is what d says, of o: a copy of an object whose tree it shares
+// defines the same, and a pruned tree cannot be read again. nil for nil.
+func (d *definitions) of(o *Object) *definitions {
+	if d == nil {
+		return nil
+	}
+	c := definitions{pods: make([]*PodSpec, len(d.pods))}
+	if d.account != nil {
+		a := *d.account
+		a.Object, c.account = o, &a
+	}
+	if d.secret != nil {
+		s := *d.secret
+		s.Object, c.secret = o, &s
+	}
+	if d.binding != nil {
+		b := *d.binding
+		b.Object, c.binding = o, &b
+	}
+	for i, p := range d.pods {
+		q := *p
+		q.Object, c.pods[i] = o, &q
+	}
+	return &c
 }
 
 // Whole is o as read without pruning: o itself unless its source was

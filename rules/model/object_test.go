@@ -89,3 +89,20 @@ func TestObject_Whole(t *testing.T) {
 		t.Error("Whole of an object read without pruning is a copy")
 	}
 }
+
+// TestObject_RewriteOfAPrunedObject: a copy that changes no node keeps
+// what a pruned object defines (its tree cannot be read again), as
+// records of the copy.
+func TestObject_RewriteOfAPrunedObject(t *testing.T) {
+	const doc = "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb}\nsubjects:\n- {kind: ServiceAccount, name: api}\nroleRef: {kind: ClusterRole, name: view, apiGroup: rbac.authorization.k8s.io}\n"
+	o := ReadWith(NewSource("rb.yaml", []byte(doc)), ReadOptions{Prune: true}).Objects[0]
+	c := o.Rewrite(func(n *yaml.Node) *yaml.Node { return n })
+	c.Namespace, c.PlacedBy = "placed", &Note{}
+	b := Build([]*File{{Source: o.Source, Objects: []*Object{c}}}, Options{})
+	if len(b.Bindings) != 1 || b.Bindings[0].Object != c || len(b.Bindings[0].Grants()) != 1 || b.Bindings[0].Grants()[0].Namespace != "placed" {
+		t.Errorf("the copy's binding: %+v", b.Bindings)
+	}
+	if o.defs.binding.Object != o {
+		t.Error("the copy changed the object's records")
+	}
+}
