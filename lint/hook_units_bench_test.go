@@ -1,0 +1,104 @@
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/openapi"
+)
+
+// unitsRepo is the shape of a generated kustomize repository: bases of
+// one app each, envs overlays per base (all of one base write the app's
+// namespace, so they are alternatives: a view each), an infra/ root that
+// shares nothing, and plain Namespace manifests.
+type unitsRepo struct {
+	bases, envs int
+}
+
+// hookUnits is the repository the issue asks the hook to be measured on:
+// 200 overlays over 20 bases.
+var hookUnits = unitsRepo{bases: 20, envs: 10}
+
+func (r unitsRepo) base(b int) string           { return fmt.Sprintf("bases/b%02d", b) }
+func (r unitsRepo) overlay(b, e int) string     { return fmt.Sprintf("overlays/b%02d-e%d", b, e) }
+func (r unitsRepo) roots() int                  { return r.bases*r.envs + 1 }
+func (r unitsRepo) path(dir, rel string) string { return filepath.Join(dir, filepath.FromSlash(rel)) }
+
+// write generates the repository under dir. Overlay e0 of every base
+// defines its worker account; the others do not, so that the base's
+// CronJob runs as an account some views lack (a finding in some views).
+func (r unitsRepo) write(tb testing.TB, dir string) {
+	tb.Helper()
+	files := map[string]string{
+		"infra/kustomization.yaml": "namespace: monitoring\nresources: [prometheus.yaml]\n",
+		"infra/prometheus.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prometheus}\n---\n" +
+			"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: prometheus}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects:\n- {kind: ServiceAccount, name: prometheus, namespace: monitoring}\n---\n" +
+			"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: prometheus}\nspec:\n  selector: {matchLabels: {app: prometheus}}\n  template:\n    metadata: {labels: {app: prometheus}}\n    spec:\n      serviceAccountName: prometheus\n      containers: [{name: p, image: prom/prometheus:v2.53.0}]\n",
+	}
+	var namespaces string
+	for b := range r.bases {
+		app := fmt.Sprintf("app%02d", b)
+		namespaces += fmt.Sprintf("---\napiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n", app)
+		base := r.base(b)
+		files[base+"/kustomization.yaml"] = "resources: [deployment.yaml, cron.yaml, sa.yaml, rbac.yaml]\n"
+		files[base+"/deployment.yaml"] = fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: %[1]s}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: %[1]s}}\n  template:\n    metadata: {labels: {app: %[1]s}}\n    spec:\n      serviceAccountName: %[1]s\n      containers:\n      - name: web\n        image: nginx:1.27\n        ports: [{containerPort: 80}]\n", app)
+		files[base+"/cron.yaml"] = fmt.Sprintf("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: %[1]s-report}\nspec:\n  schedule: \"0 * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: %[1]s-worker\n          restartPolicy: OnFailure\n          containers: [{name: r, image: busybox:1.36}]\n", app)
+		files[base+"/sa.yaml"] = fmt.Sprintf("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: %s}\nautomountServiceAccountToken: false\n", app)
+		files[base+"/rbac.yaml"] = fmt.Sprintf("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: %[1]s-view}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects:\n- {kind: ServiceAccount, name: %[1]s}\n", app)
+		for e := range r.envs {
+			overlay := r.overlay(b, e)
+			resources := "../../" + base
+			if e == 0 {
+				resources += ", worker.yaml"
+				files[overlay+"/worker.yaml"] = fmt.Sprintf("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: %s-worker}\nautomountServiceAccountToken: false\n", app)
+			}
+			files[overlay+"/kustomization.yaml"] = fmt.Sprintf("namespace: %s\nresources: [%s]\npatches:\n- path: patch.yaml\n", app, resources)
+			files[overlay+"/patch.yaml"] = fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: %s}\nspec:\n  replicas: %d\n  template:\n    metadata: {labels: {env: e%d}}\n", app, e+1, e)
+		}
+	}
+	files["namespaces.yaml"] = namespaces
+	for name, text := range files {
+		p := r.path(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHookUnits_ChangedBase is one pre-commit run (salint lint
+// --root DIR FILE, in process, as salint lint reads) on 200 overlays over
+// 20 bases when one base file changed.
+func BenchmarkHookUnits_ChangedBase(b *testing.B) {
+	benchHookUnits(b, hookUnits.base(7)+"/deployment.yaml")
+}
+
+// BenchmarkHookUnits_ChangedOverlay: one overlay file changed.
+func BenchmarkHookUnits_ChangedOverlay(b *testing.B) {
+	benchHookUnits(b, hookUnits.overlay(7, 3)+"/patch.yaml")
+}
+
+// benchHookUnits times hook runs, cold: kyaml's OpenAPI schema, which
+// kustomize parses once per process, is dropped before each run, and
+// salint keeps nothing between runs.
+func benchHookUnits(b *testing.B, changed string) {
+	dir := b.TempDir()
+	hookUnits.write(b, dir)
+	changed = hookUnits.path(dir, changed)
+	opts := Options{Input: Input{Paths: []string{changed, dir}, Prune: true, ReportOnly: true}, Only: []string{changed}}
+	b.ReportAllocs()
+	for b.Loop() {
+		openapi.ResetOpenAPI()
+		res, err := Run(opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Errors) > 0 {
+			b.Fatalf("errors: %v", res.Errors)
+		}
+	}
+}
