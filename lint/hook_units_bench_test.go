@@ -2,10 +2,10 @@ package lint
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/salint/salint/rules/rulestest"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 )
 
@@ -23,19 +23,23 @@ var hookUnits = unitsRepo{bases: 20, envs: 10}
 
 func (r unitsRepo) base(b int) string           { return fmt.Sprintf("bases/b%02d", b) }
 func (r unitsRepo) overlay(b, e int) string     { return fmt.Sprintf("overlays/b%02d-e%d", b, e) }
-func (r unitsRepo) roots() int                  { return r.bases*r.envs + 1 }
 func (r unitsRepo) path(dir, rel string) string { return filepath.Join(dir, filepath.FromSlash(rel)) }
 
-// write generates the repository under dir. Overlay e0 of every base
-// defines its worker account; the others do not, so that the base's
-// CronJob runs as an account some views lack (a finding in some views).
+// write generates the repository under dir, with findings in every kind
+// of file: overlay e0 of every base defines its worker account (with a
+// pull secret nobody defines) and the others do not, so that the base's
+// CronJob runs as an account some views lack; the last overlay runs the
+// app as an account nobody defines; the base's Deployment still names
+// the deprecated serviceAccount field and it has an account no pod uses;
+// infra/ runs an exporter as an account it lacks.
 func (r unitsRepo) write(tb testing.TB, dir string) {
 	tb.Helper()
 	files := map[string]string{
 		"infra/kustomization.yaml": "namespace: monitoring\nresources: [prometheus.yaml]\n",
 		"infra/prometheus.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: prometheus}\n---\n" +
 			"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: prometheus}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects:\n- {kind: ServiceAccount, name: prometheus, namespace: monitoring}\n---\n" +
-			"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: prometheus}\nspec:\n  selector: {matchLabels: {app: prometheus}}\n  template:\n    metadata: {labels: {app: prometheus}}\n    spec:\n      serviceAccountName: prometheus\n      containers: [{name: p, image: prom/prometheus:v2.53.0}]\n",
+			"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: prometheus}\nspec:\n  selector: {matchLabels: {app: prometheus}}\n  template:\n    metadata: {labels: {app: prometheus}}\n    spec:\n      serviceAccountName: prometheus\n      containers: [{name: p, image: prom/prometheus:v2.53.0}]\n---\n" +
+			"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: exporter}\nspec:\n  template:\n    spec:\n      serviceAccountName: exporter\n      containers: [{name: e, image: prom/node-exporter:v1.8.1}]\n",
 	}
 	var namespaces string
 	for b := range r.bases {
@@ -43,31 +47,27 @@ func (r unitsRepo) write(tb testing.TB, dir string) {
 		namespaces += fmt.Sprintf("---\napiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n", app)
 		base := r.base(b)
 		files[base+"/kustomization.yaml"] = "resources: [deployment.yaml, cron.yaml, sa.yaml, rbac.yaml]\n"
-		files[base+"/deployment.yaml"] = fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: %[1]s}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: %[1]s}}\n  template:\n    metadata: {labels: {app: %[1]s}}\n    spec:\n      serviceAccountName: %[1]s\n      containers:\n      - name: web\n        image: nginx:1.27\n        ports: [{containerPort: 80}]\n", app)
+		files[base+"/deployment.yaml"] = fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: %[1]s}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: %[1]s}}\n  template:\n    metadata: {labels: {app: %[1]s}}\n    spec:\n      serviceAccountName: %[1]s\n      serviceAccount: %[1]s\n      containers:\n      - name: web\n        image: nginx:1.27\n        ports: [{containerPort: 80}]\n", app)
 		files[base+"/cron.yaml"] = fmt.Sprintf("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: %[1]s-report}\nspec:\n  schedule: \"0 * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          serviceAccountName: %[1]s-worker\n          restartPolicy: OnFailure\n          containers: [{name: r, image: busybox:1.36}]\n", app)
-		files[base+"/sa.yaml"] = fmt.Sprintf("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: %s}\nautomountServiceAccountToken: false\n", app)
+		files[base+"/sa.yaml"] = fmt.Sprintf("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: %[1]s}\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: %[1]s-unused}\nautomountServiceAccountToken: false\n", app)
 		files[base+"/rbac.yaml"] = fmt.Sprintf("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: %[1]s-view}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects:\n- {kind: ServiceAccount, name: %[1]s}\n", app)
 		for e := range r.envs {
 			overlay := r.overlay(b, e)
 			resources := "../../" + base
 			if e == 0 {
 				resources += ", worker.yaml"
-				files[overlay+"/worker.yaml"] = fmt.Sprintf("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: %s-worker}\nautomountServiceAccountToken: false\n", app)
+				files[overlay+"/worker.yaml"] = fmt.Sprintf("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: %s-worker}\nautomountServiceAccountToken: false\nimagePullSecrets: [{name: regcred}]\n", app)
 			}
 			files[overlay+"/kustomization.yaml"] = fmt.Sprintf("namespace: %s\nresources: [%s]\npatches:\n- path: patch.yaml\n", app, resources)
-			files[overlay+"/patch.yaml"] = fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: %s}\nspec:\n  replicas: %d\n  template:\n    metadata: {labels: {env: e%d}}\n", app, e+1, e)
+			patch := fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: %s}\nspec:\n  replicas: %d\n  template:\n    metadata: {labels: {env: e%d}}\n", app, e+1, e)
+			if e == r.envs-1 {
+				patch += fmt.Sprintf("    spec: {serviceAccountName: %s-canary}\n", app)
+			}
+			files[overlay+"/patch.yaml"] = patch
 		}
 	}
 	files["namespaces.yaml"] = namespaces
-	for name, text := range files {
-		p := r.path(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
+	rulestest.WriteFiles(tb, dir, files)
 }
 
 // BenchmarkHookUnits_ChangedBase is one pre-commit run (salint lint

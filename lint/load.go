@@ -69,7 +69,8 @@ const (
 // lint/kustomize) unless in.Kustomize is off; the files a build reads are
 // not read again. Errors are per file; a bad file never stops a run.
 func Load(in Input) []*model.File {
-	return load(in, nil)
+	files, _ := load(in, nil, nil)
+	return files
 }
 
 // Reload reads in again as Load does, but takes the content of every file
@@ -82,16 +83,21 @@ func Reload(in Input, current []*model.File) []*model.File {
 	for _, f := range current {
 		byPath[f.Source.Path] = f
 	}
-	return load(in, byPath)
+	files, _ := load(in, byPath, nil)
+	return files
 }
 
-func load(in Input, current map[string]*model.File) []*model.File {
+// load reads in; with focus set, it builds only the kustomize roots that
+// focus picks (see hook.go) and says whether it left any out.
+func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*model.File, partial bool) {
 	if in.Open == nil {
 		in.Open = os.Open
 	}
 	paths, kustDirs, charts, walkErrs := collect(in.Paths)
 	var pending *kustomize.Pending
 	var skipped []string
+	var files []*model.File
+	read := false
 	if in.Kustomize != KustomizeOff && len(kustDirs) > 0 {
 		opts := kustomize.Options{EnableExec: in.EnableExec}
 		if current != nil {
@@ -103,17 +109,26 @@ func load(in Input, current map[string]*model.File) []*model.File {
 			}
 		}
 		// The files the builds read are known at once; the others are
-		// read while kustomize runs.
-		pending = kustomize.Start(kustDirs, opts)
+		// read while kustomize runs (for a focus, before: it weighs them).
+		plan := kustomize.Prepare(kustDirs, opts)
 		paths = slices.DeleteFunc(paths, func(p string) bool {
-			if p != StdinPath && pending.Consumes(p) {
+			if p != StdinPath && plan.Consumes(p) {
 				skipped = append(skipped, p)
 				return true
 			}
 			return false
 		})
+		var only map[string]bool
+		if focus != nil && len(charts) == 0 && !in.EnableExec {
+			files, read = readAll(paths, in, current), true
+			only = focus.roots(plan, files)
+		}
+		pending = plan.Start(only)
+		partial = only != nil
 	}
-	files := readAll(paths, in, current)
+	if !read {
+		files = readAll(paths, in, current)
+	}
 	rendered := make([][]*model.File, len(charts))
 	model.Parallel(len(charts), func(i int) {
 		rendered[i] = helm.Render(charts[i], in.HelmCharts[absPath(charts[i])].Over(in.Helm))
@@ -133,11 +148,11 @@ func load(in Input, current map[string]*model.File) []*model.File {
 		built = res.Files
 		addFailedBuildSecrets(built, consumed, current, in)
 	}
-	out := append(append(walkErrs, files...), built...)
+	out = append(append(walkErrs, files...), built...)
 	for _, r := range rendered {
 		out = append(out, r...)
 	}
-	return out
+	return out, partial
 }
 
 // readAll reads paths; workers take the next file from a shared counter

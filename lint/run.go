@@ -46,8 +46,12 @@ type Options struct {
 	// these paths (files, or directories and everything below them). The
 	// bundle is still built from every input, so an account defined in a
 	// file outside them still counts: this is how a pre-commit hook lints
-	// the changed files against the whole repository (--root).
+	// the changed files against the whole repository (--root). Only the
+	// kustomize roots whose builds can change a verdict on them are
+	// built (hook.go).
 	Only []string
+
+	partial bool // some kustomize roots were left out (hook.go)
 }
 
 // Result is what a run found.
@@ -87,7 +91,7 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := Check(Load(opts.Input), opts, active)
+	res := Check(opts.load(), opts, active)
 	return res, res.viewErr
 }
 
@@ -170,7 +174,8 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 		}
 	}
 	res.Suppressed = len(res.Silenced)
-	if len(active) > 0 {
+	if len(active) > 0 && !opts.partial {
+		// An entry that matches nothing built may match a root left out.
 		res.Notices = append(res.Notices, cfg.unmatchedIgnores(b.Objects, res.Silenced)...)
 	}
 	sortErrors(res.Errors)

@@ -114,8 +114,22 @@ func (p *Pending) Wait() *Result {
 // Start reads and checks the kustomizations found in dirs, as Build does,
 // and builds them in the background.
 func Start(dirs []string, opts Options) *Pending {
-	b := newBuilder(opts)
-	var candidates []*kustFile
+	return Prepare(dirs, opts).Start(nil)
+}
+
+// A Plan is what is known of the kustomizations found in dirs before any
+// build: the kustomization files are read (not the files they name), so
+// which files belong to builds is known (Consumes), and Focus can tell
+// which roots a hook run needs.
+type Plan struct {
+	b          *builder
+	candidates []*kustFile
+	referenced map[string]bool // used by another kustomization of the input
+}
+
+// Prepare reads the kustomizations found in dirs and those they use.
+func Prepare(dirs []string, opts Options) *Plan {
+	p := &Plan{b: newBuilder(opts), referenced: map[string]bool{}}
 	seen := map[string]bool{}
 	for _, d := range dirs {
 		abs, err := filepath.Abs(d)
@@ -123,16 +137,36 @@ func Start(dirs []string, opts Options) *Pending {
 			continue
 		}
 		seen[abs] = true
-		candidates = append(candidates, b.load(d, abs))
+		p.candidates = append(p.candidates, p.b.load(d, abs))
 	}
-	referenced := map[string]bool{}
-	for _, k := range b.kusts {
+	for _, k := range p.b.kusts {
 		for _, e := range k.entries {
 			if e.dir && e.kind != entryFile {
-				referenced[e.abs] = true
+				p.referenced[e.abs] = true
 			}
 		}
 	}
+	// What belongs to the builds: what tryAll owns, as the bases of a
+	// failed root lie inside its closure.
+	for _, k := range p.candidates {
+		if !k.foreign && !p.referenced[k.abs] && !k.none {
+			p.b.own(p.b.closure(k))
+		}
+	}
+	return p
+}
+
+// Consumes is Result.Consumes, known before the builds run.
+func (p *Plan) Consumes(path string) bool {
+	return consumes(p.b.res.consumed, p.b.res.owned, path)
+}
+
+// Start builds the plan's roots in the background: all of them, or with
+// only set (see Focus) those it names by directory; the files of the
+// others belong to them all the same, and are neither built nor read.
+func (p *Plan) Start(only map[string]bool) *Pending {
+	b, candidates, referenced := p.b, p.candidates, p.referenced
+	skip := func(k *kustFile) bool { return only != nil && !only[k.abs] }
 	// kustomize's state is process-wide (see buildMu); within one Build,
 	// the roots tried first are built in parallel, and their objects are
 	// then added one root after another in input order, as are the builds
@@ -160,7 +194,7 @@ func Start(dirs []string, opts Options) *Pending {
 		}
 	}
 	for _, k := range candidates {
-		if !k.foreign && !referenced[k.abs] {
+		if !k.foreign && !referenced[k.abs] && !skip(k) {
 			plan(k)
 		}
 	}
@@ -173,25 +207,12 @@ func Start(dirs []string, opts Options) *Pending {
 			workers = 1
 		}
 	}
-	// What belongs to the builds is known now: what try below owns, as
-	// the bases of a failed root lie inside its closure.
-	for _, k := range candidates {
-		switch {
-		case k.foreign || referenced[k.abs]:
-		case k.kind == "Component":
-			b.own(b.closure(k))
-		default:
-			if a := b.attempts[k.abs]; a != nil {
-				b.own(a.kusts)
-			}
-		}
-	}
-	p := &Pending{consumed: maps.Clone(b.res.consumed), owned: maps.Clone(b.res.owned), done: make(chan struct{}), res: b.res}
+	pending := &Pending{consumed: maps.Clone(b.res.consumed), owned: maps.Clone(b.res.owned), done: make(chan struct{}), res: b.res}
 	go func() {
-		defer close(p.done)
+		defer close(pending.done)
 		defer buildMu.Unlock()
 		defer silence()()
-		defer offline(opts.EnableExec)()
+		defer offline(b.opts.EnableExec)()
 		if workers > 1 && len(ahead) > 1 {
 			// kyaml reads its OpenAPI schema on first use, writing maps
 			// that another build may be reading unlocked (IsNamespaceScoped
@@ -204,13 +225,15 @@ func Start(dirs []string, opts Options) *Pending {
 		// What the builds own is known now (see buildRoot): a build
 		// that needs the network owns nothing.
 		b.res.consumed, b.res.owned = map[string]bool{}, map[string]bool{}
-		b.tryAll(candidates, referenced)
+		b.tryAll(candidates, referenced, skip)
 	}()
-	return p
+	return pending
 }
 
 // tryAll builds candidates as their use says, in order.
-func (b *builder) tryAll(candidates []*kustFile, referenced map[string]bool) {
+// Those skipped are owned unbuilt (Focus only skips roots that cannot
+// need the network, which would own nothing).
+func (b *builder) tryAll(candidates []*kustFile, referenced map[string]bool, skip func(*kustFile) bool) {
 	attempted := map[string]bool{}
 	var try func(k *kustFile)
 	try = func(k *kustFile) {
@@ -244,6 +267,10 @@ func (b *builder) tryAll(candidates []*kustFile, referenced map[string]bool) {
 			// A component no kustomization of the input uses is built by
 			// none: its patches are fragments, not objects to read raw.
 			b.own(b.closure(k))
+		case skip(k):
+			if !k.none {
+				b.own(b.closure(k))
+			}
 		default:
 			try(k)
 		}
