@@ -77,6 +77,14 @@ func TestHook_ReportsWhatBuildingEverythingReports(t *testing.T) {
 		split["overlays/split-"+o+"/kustomization.yaml"] = "namespace: n" + o[:1] + "\nresources: [../../bases/split, sa.yaml]\n"
 		split["overlays/split-"+o+"/sa.yaml"] = account("web", "")
 	}
+	// GitOps objects form the views (rule 2), in a plain file or in a
+	// root's build.
+	flux := "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: b01, namespace: flux-system}\nspec: {path: ./" + repo.overlay(1, 0) + ", sourceRef: {kind: GitRepository, name: repo}}\n"
+	fluxPlain := map[string]string{"clusters/prod/b01.yaml": flux}
+	fluxBuilt := map[string]string{
+		"clusters/prod/kustomization.yaml": "resources: [b01.yaml]\n",
+		"clusters/prod/b01.yaml":           flux,
+	}
 	// A plain manifest in the overlays' namespace.
 	plain := map[string]string{
 		"plain/job.yaml": "apiVersion: batch/v1\nkind: Job\nmetadata: {name: once, namespace: app00}\nspec:\n  template:\n    spec:\n      serviceAccountName: app00-worker\n      restartPolicy: Never\n      containers: [{name: j, image: busybox:1.36}]\n",
@@ -102,6 +110,8 @@ func TestHook_ReportsWhatBuildingEverythingReports(t *testing.T) {
 		{"a base, with a JSON patch elsewhere", jsonPatch, []string{repo.base(2)}, false},
 		{"a base, with a plain file in its namespace", plain, []string{repo.base(0) + "/sa.yaml"}, false},
 		{"an overlay, with a sibling in another namespace", split, []string{"overlays/split-z1/kustomization.yaml"}, true},
+		{"a base, with a Flux Kustomization", fluxPlain, []string{repo.base(2)}, false},
+		{"a base, with a Flux Kustomization a root builds", fluxBuilt, []string{repo.base(2)}, false},
 		{"a plain file", plain, []string{"plain/job.yaml"}, false},
 	}
 	for _, tt := range tests {
