@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/salint/salint/lint/kustomize"
@@ -23,9 +24,17 @@ import (
 // from inference (the config's clusters, Options.Views), when the input
 // holds GitOps objects or Helm charts, with --enable-exec, and when a root
 // left out may need the network.
+//
+// A finding's message may also name other namespaces that define the
+// account or Secret it lacks ("an account of that name is defined in
+// namespace other"), from any unit of its view: so when a root left out,
+// or the plain manifests when not chosen, may write an object named like
+// a name a reported message quotes, the run builds everything too.
 type hookFocus struct {
 	changed   []string // absolute
 	defaultNS string
+	plan      *kustomize.Plan
+	plain     []*model.File
 	chosen    *kustomize.Focused
 }
 
@@ -63,7 +72,10 @@ func (h *hookFocus) roots(plan *kustomize.Plan, plain []*model.File) map[string]
 			if g := o.Group(); strings.HasSuffix(g, ".fluxcd.io") || g == "argoproj.io" {
 				return nil // GitOps objects form views of their own
 			}
-			if !model.ClusterScoped(o.Kind) {
+			switch {
+			case o.Kind == model.KindSecret:
+				fp.Any = true // a pull Secret's registries need credentials in every namespace
+			case !model.ClusterScoped(o.Kind):
 				fp.Add(h.namespace(o.Namespace))
 			}
 			for _, s := range model.Get(o.Node, "subjects").Items() {
@@ -71,6 +83,7 @@ func (h *hookFocus) roots(plan *kustomize.Plan, plain []*model.File) map[string]
 			}
 		}
 	}
+	h.plan, h.plain = plan, plain
 	h.chosen = plan.Focus(h.changed, fp, h.defaultNS)
 	if h.chosen == nil {
 		return nil
@@ -98,14 +111,66 @@ func (h *hookFocus) holds(files []*model.File) bool {
 	return true
 }
 
-// load reads the input: for a hook run, only what its verdicts need (see
+// quotedRE matches what a message quotes: the names it judges.
+var quotedRE = regexp.MustCompile(`"([^"\\]+)"`)
+
+// namesHold reports whether no unit left out of the focused run, nor the
+// plain manifests when not chosen, may write an object named like a name
+// a message of res quotes.
+func (h *hookFocus) namesHold(res *Result) bool {
+	messages := make([]string, 0, len(res.Findings)+len(res.Silenced))
+	for _, f := range res.Findings {
+		messages = append(messages, f.Message)
+	}
+	for _, s := range res.Silenced {
+		messages = append(messages, s.Message)
+	}
+	names := map[string]bool{}
+	for _, msg := range messages {
+		if strings.Contains(msg, `\`) {
+			return false // a name quoted with escapes
+		}
+		for _, m := range quotedRE.FindAllStringSubmatch(msg, -1) {
+			names[m[1]] = true
+		}
+	}
+	if len(names) == 0 {
+		return true
+	}
+	leftOut := h.plan.Naming(h.chosen.Roots)
+	for name := range names {
+		if leftOut(name) {
+			return false
+		}
+	}
+	if h.chosen.Plain {
+		return true
+	}
+	for _, f := range h.plain {
+		for _, o := range f.Objects {
+			if names[o.Name] && !model.ClusterScoped(o.Kind) { // accounts and Secrets have a namespace
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// run reads the input and judges it: for a hook run, only what its
+// verdicts need when that gives what building everything gives (see
 // hookFocus), else everything.
-func (o *Options) load() []*model.File {
+func (o Options) run(active []ActiveRule) *Result {
 	focus := o.hookFocus()
 	files, partial := load(o.Input, nil, focus)
-	if partial && !focus.holds(files) {
-		files, partial = load(o.Input, nil, nil)
+	if partial && focus.holds(files) {
+		o.partial = true
+		if res := Check(files, o, active); focus.namesHold(res) {
+			return res
+		}
+		o.partial = false
 	}
-	o.partial = partial
-	return files
+	if partial {
+		files = Load(o.Input)
+	}
+	return Check(files, o, active)
 }

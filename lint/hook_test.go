@@ -71,12 +71,27 @@ func TestHook_ReportsWhatBuildingEverythingReports(t *testing.T) {
 	// all four (an edit for z1 would also change a1's view, named first).
 	split := map[string]string{
 		"bases/split/kustomization.yaml": "resources: [web.yaml]\n",
-		"bases/split/web.yaml":           web("serviceAccountName: web\n      serviceAccount: web\n      containers: [{name: web, image: nginx:1.27}]"),
+		"bases/split/web.yaml":           "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: solo}\nspec:\n  template:\n    spec:\n      serviceAccountName: solo\n      serviceAccount: solo\n      containers: [{name: s, image: nginx:1.27}]\n",
 	}
 	for _, o := range []string{"a1", "a2", "z1", "z2"} {
 		split["overlays/split-"+o+"/kustomization.yaml"] = "namespace: n" + o[:1] + "\nresources: [../../bases/split, sa.yaml]\n"
-		split["overlays/split-"+o+"/sa.yaml"] = account("web", "")
+		split["overlays/split-"+o+"/sa.yaml"] = account("solo", "")
 	}
+	// A missing account's finding says which other namespaces define the
+	// name: elsewhere defines the account b01's last overlay lacks, in a
+	// namespace of its own.
+	elsewhere := map[string]string{
+		"elsewhere/kustomization.yaml": "namespace: other\nresources: [sa.yaml]\n",
+		"elsewhere/sa.yaml":            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app01-canary}\n",
+	}
+	elsewherePlain := map[string]string{"elsewhere.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app01-canary, namespace: other}\n"}
+	// A pull Secret anywhere in a view says that its registry needs
+	// credentials, for every pod of the view.
+	pull := map[string]string{
+		"registry/kustomization.yaml": "namespace: registry\nresources: [secret.yaml]\n",
+		"registry/secret.yaml":        "apiVersion: v1\nkind: Secret\nmetadata: {name: hub}\ntype: kubernetes.io/dockerconfigjson\ndata: {.dockerconfigjson: eyJhdXRocyI6eyJodHRwczovL2luZGV4LmRvY2tlci5pby92MS8iOnsiYXV0aCI6ImRUcHcifX19}\n",
+	}
+	pullPlain := map[string]string{"hub.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: hub, namespace: registry}\ntype: kubernetes.io/dockerconfigjson\ndata: {.dockerconfigjson: eyJhdXRocyI6eyJodHRwczovL2luZGV4LmRvY2tlci5pby92MS8iOnsiYXV0aCI6ImRUcHcifX19}\n"}
 	// GitOps objects form the views (rule 2), in a plain file or in a
 	// root's build.
 	flux := "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: b01, namespace: flux-system}\nspec: {path: ./" + repo.overlay(1, 0) + ", sourceRef: {kind: GitRepository, name: repo}}\n"
@@ -99,7 +114,7 @@ func TestHook_ReportsWhatBuildingEverythingReports(t *testing.T) {
 		{"a base's kustomization", nil, []string{repo.base(1) + "/kustomization.yaml"}, true},
 		{"an overlay's patch", nil, []string{repo.overlay(1, 2) + "/patch.yaml"}, true},
 		{"an overlay's kustomization", nil, []string{repo.overlay(1, 1) + "/kustomization.yaml"}, true},
-		{"an overlay's own account", nil, []string{repo.overlay(2, 0) + "/worker.yaml"}, true},
+		{"an overlay's own account", nil, []string{repo.overlay(2, 0) + "/worker.yaml"}, false}, // its missing "regcred" is named in other bases' overlays
 		{"files of two bases", nil, []string{repo.base(0) + "/deployment.yaml", repo.overlay(2, 1) + "/patch.yaml"}, true},
 		{"a directory", nil, []string{repo.base(1)}, true},
 		{"a root that shares no base", nil, []string{"infra/prometheus.yaml"}, false},
@@ -112,6 +127,11 @@ func TestHook_ReportsWhatBuildingEverythingReports(t *testing.T) {
 		{"an overlay, with a sibling in another namespace", split, []string{"overlays/split-z1/kustomization.yaml"}, true},
 		{"a base, with a Flux Kustomization", fluxPlain, []string{repo.base(2)}, false},
 		{"a base, with a Flux Kustomization a root builds", fluxBuilt, []string{repo.base(2)}, false},
+		{"an overlay, with its missing account's name in another namespace", elsewhere, []string{repo.overlay(1, 2) + "/patch.yaml"}, false},
+		{"an overlay, with its missing account's name in another namespace, plain", elsewherePlain, []string{repo.overlay(1, 2) + "/patch.yaml"}, false},
+		{"an overlay, with another missing account's name in another namespace", elsewhere, []string{repo.overlay(2, 2) + "/patch.yaml"}, true},
+		{"a base, with a pull Secret elsewhere", pull, []string{repo.base(1) + "/deployment.yaml"}, false},
+		{"a base, with a plain pull Secret elsewhere", pullPlain, []string{repo.base(1) + "/deployment.yaml"}, false},
 		{"a plain file", plain, []string{"plain/job.yaml"}, false},
 	}
 	for _, tt := range tests {

@@ -91,7 +91,7 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := Check(opts.load(), opts, active)
+	res := opts.run(active)
 	return res, res.viewErr
 }
 

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
@@ -55,12 +56,7 @@ type Focused struct {
 // after the builds (lint: every unit chosen is an alternative to another),
 // since only built objects say it.
 func (p *Plan) Focus(changed []string, plain Footprint, defaultNS string) *Focused {
-	var roots []*kustFile
-	for _, k := range p.candidates {
-		if !k.foreign && !p.referenced[k.abs] && !k.none && k.kind != "Component" {
-			roots = append(roots, k)
-		}
-	}
+	roots := p.roots()
 	// Nodes of a union-find: the roots, then the plain manifests.
 	plainNode := len(roots)
 	parent := make([]int, len(roots)+1)
@@ -168,6 +164,17 @@ func (p *Plan) Focus(changed []string, plain Footprint, defaultNS string) *Focus
 	return out
 }
 
+// roots are the kustomizations Start tries to build.
+func (p *Plan) roots() []*kustFile {
+	var roots []*kustFile
+	for _, k := range p.candidates {
+		if !k.foreign && !p.referenced[k.abs] && !k.none && k.kind != "Component" {
+			roots = append(roots, k)
+		}
+	}
+	return roots
+}
+
 // touches reports whether path is one of changed or lies below one, or
 // one of changed lies below path (a directory).
 func touches(changed []string, path string) bool {
@@ -233,7 +240,8 @@ var (
 // kustomization fields); the default namespace for a document of a kind
 // kustomize leaves without a namespace but salint namespaces. Any other
 // mention of a namespace (a JSON patch path, a field spec, prose) makes
-// it Any. A file that cannot be read is Any: its build fails, somehow.
+// it Any, as does a pull Secret. A file that cannot be read is Any: its
+// build fails, somehow.
 func scanFile(path, defaultNS string) *scan {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -241,6 +249,12 @@ func scanFile(path, defaultNS string) *scan {
 	}
 	s := &scan{gitops: bytes.Contains(data, []byte("fluxcd.io")) || bytes.Contains(data, []byte("argoproj.io"))}
 	lower := bytes.ToLower(data)
+	if bytes.Contains(lower, []byte("dockercfg")) || bytes.Contains(lower, []byte("dockerconfigjson")) {
+		// A pull Secret's registries need credentials in every
+		// namespace of its view (registry-without-pull-secret).
+		s.fp.Any = true
+		return s
+	}
 	for i := 0; ; {
 		j := bytes.Index(lower[i:], []byte("namespace"))
 		if j < 0 {
@@ -296,4 +310,72 @@ func inComment(before []byte) bool {
 func kindNamespace(before, word []byte) bool {
 	b := bytes.TrimRight(before, " \t\"'")
 	return bytes.HasSuffix(b, []byte("kind:")) && string(word) == "Namespace"
+}
+
+// Naming returns whether a root Start left out (not in built) may write
+// an object called name: a file of its build holds the name (as a whole
+// word: other spellings are escaped, see below), or a field
+// composes names (namePrefix, nameSuffix, secretGenerator's hashed names,
+// replacements), or a backslash may escape one. The files are read on
+// the first call.
+func (p *Plan) Naming(built map[string]bool) func(name string) bool {
+	var texts [][]byte
+	composes := false
+	read := sync.OnceFunc(func() {
+		seen := map[string]bool{}
+		for _, k := range p.roots() {
+			if built[k.abs] {
+				continue
+			}
+			for _, kf := range p.b.closure(k) {
+				for _, f := range []string{"namePrefix", "nameSuffix", "secretGenerator", "replacements"} {
+					composes = composes || model.Get(kf.root, f).Present()
+				}
+				files := []string{kf.file()}
+				for _, e := range kf.entries {
+					if e.exists && !e.dir {
+						files = append(files, e.abs)
+					}
+				}
+				for _, f := range files {
+					if seen[f] {
+						continue
+					}
+					seen[f] = true
+					data, err := os.ReadFile(f)
+					composes = composes || err != nil || bytes.IndexByte(data, '\\') >= 0
+					texts = append(texts, data)
+				}
+			}
+		}
+	})
+	return func(name string) bool {
+		read()
+		if composes {
+			return true
+		}
+		for _, t := range texts {
+			if containsName(t, name) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// containsName reports whether text holds name as a whole: not within a
+// longer name ("api" is not in "apiVersion" nor in "api-2").
+func containsName(text []byte, name string) bool {
+	inName := func(c byte) bool { return isWordByte(c) || c == '-' || c == '.' }
+	for i := 0; ; {
+		j := bytes.Index(text[i:], []byte(name))
+		if j < 0 {
+			return false
+		}
+		at, end := i+j, i+j+len(name)
+		if (at == 0 || !inName(text[at-1])) && (end == len(text) || !inName(text[end])) {
+			return true
+		}
+		i = at + 1
+	}
 }

@@ -31,6 +31,7 @@ func TestScanFile_TellsTheNamespacesAFileMayPutObjectsInOrName(t *testing.T) {
 		{"a hash inside quotes is no comment", "metadata: {annotations: {a: \"#\"}, namespace: [x]}\n", "any", false},
 		{"a kind kustomize does not namespace", "apiVersion: flowcontrol.apiserver.k8s.io/v1beta1\nkind: FlowSchema\nmetadata: {name: f}\n", "default", false},
 		{"a kind not told", "{apiVersion: v1, kind: ServiceAccount, metadata: {name: a}}\n", "default", false},
+		{"a pull Secret", "apiVersion: v1\nkind: Secret\nmetadata: {name: hub, namespace: a}\ntype: kubernetes.io/dockerconfigjson\n", "any", false},
 		{"Flux", "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\n", "flux-system", true},
 	}
 	dir := t.TempDir()
@@ -110,6 +111,43 @@ func TestFocus_PicksTheRootsThatShareAFileOrANamespaceWithAChangedOne(t *testing
 			got := roots(Prepare(tt.dirs, Options{}).Focus([]string{abs(tt.changed)}, tt.plain, "default"))
 			if got != tt.want {
 				t.Errorf("roots %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNaming_SaysWhetherARootLeftOutMayWriteAName(t *testing.T) {
+	dir := t.TempDir()
+	rulestest.WriteFiles(t, dir, map[string]string{
+		"a/kustomization.yaml":      "namespace: a\nresources: [sa.yaml]\n",
+		"a/sa.yaml":                 "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api}\n",
+		"b/kustomization.yaml":      "namespace: b\nresources: [sa.yaml]\n",
+		"b/sa.yaml":                 "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: worker}\n",
+		"prefix/kustomization.yaml": "namespace: c\nnamePrefix: team-\nresources: [sa.yaml]\n",
+		"prefix/sa.yaml":            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api}\n",
+	})
+	abs := func(p string) string { return filepath.Join(dir, p) }
+	tests := []struct {
+		name  string
+		dirs  []string
+		built []string
+		want  map[string]bool
+	}{
+		{"a name in a file left out", []string{abs("a"), abs("b")}, []string{abs("a")}, map[string]bool{"worker": true, "api": false, "work": false, "worker-2": false}},
+		{"nothing left out", []string{abs("a"), abs("b")}, []string{abs("a"), abs("b")}, map[string]bool{"worker": false}},
+		{"a prefix composes any name", []string{abs("a"), abs("prefix")}, []string{abs("a")}, map[string]bool{"team-api": true, "other": true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			built := map[string]bool{}
+			for _, d := range tt.built {
+				built[d] = true
+			}
+			names := Prepare(tt.dirs, Options{}).Naming(built)
+			for name, want := range tt.want {
+				if got := names(name); got != want {
+					t.Errorf("%s: %v, want %v", name, got, want)
+				}
 			}
 		})
 	}
