@@ -82,6 +82,12 @@ func BenchmarkHookUnits_ChangedOverlay(b *testing.B) {
 	benchHookUnits(b, hookUnits.overlay(7, 3)+"/patch.yaml")
 }
 
+// BenchmarkHookUnits_ChangedInfra: a file of infra/, which shares
+// nothing and so joins every view: the run builds everything.
+func BenchmarkHookUnits_ChangedInfra(b *testing.B) {
+	benchHookUnits(b, "infra/prometheus.yaml")
+}
+
 // benchHookUnits times hook runs, cold: kyaml's OpenAPI schema, which
 // kustomize parses once per process, is dropped before each run, and
 // salint keeps nothing between runs.
