@@ -21,9 +21,9 @@ import (
 // every view, and its findings name every view, which only building
 // everything tells. So that is checked once built, and otherwise the run
 // builds everything. It also builds everything when views do not come
-// from inference (the config's clusters, Options.Views), when the input
-// holds GitOps objects or Helm charts, with --enable-exec, and when a root
-// left out may need the network.
+// from inference (the config's clusters, Options.Views), with --view,
+// when the input holds GitOps objects or Helm charts, with --enable-exec,
+// and when a root left out may need the network.
 //
 // A finding's message may also name other namespaces that define the
 // account or Secret it lacks ("an account of that name is defined in
@@ -44,8 +44,8 @@ func (o Options) hookFocus() *hookFocus {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	if len(o.Only) == 0 || o.Views != nil || len(cfg.Clusters) > 0 {
-		return nil
+	if len(o.Only) == 0 || o.Views != nil || len(cfg.Clusters) > 0 || len(o.OnlyViews) > 0 {
+		return nil // --view names views of roots that may be left out
 	}
 	h := &hookFocus{defaultNS: o.Namespace}
 	if h.defaultNS == "" {
