@@ -24,15 +24,13 @@ type Footprint struct {
 	Namespaces map[string]bool
 }
 
-func (f *Footprint) add(ns string) {
+// Add records that the unit's objects may be in or name namespace ns.
+func (f *Footprint) Add(ns string) {
 	if f.Namespaces == nil {
 		f.Namespaces = map[string]bool{}
 	}
 	f.Namespaces[ns] = true
 }
-
-// Add records that the unit's objects may be in or name namespace ns.
-func (f *Footprint) Add(ns string) { f.add(ns) }
 
 // Focused is what Focus chose: the roots to build, by directory, and
 // whether the plain manifests belong with them.
@@ -57,20 +55,9 @@ type Focused struct {
 // since only built objects say it.
 func (p *Plan) Focus(changed []string, plain Footprint, defaultNS string) *Focused {
 	roots := p.roots()
-	// Nodes of a union-find: the roots, then the plain manifests.
-	plainNode := len(roots)
-	parent := make([]int, len(roots)+1)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(i int) int
-	find = func(i int) int {
-		if parent[i] != i {
-			parent[i] = find(parent[i])
-		}
-		return parent[i]
-	}
-	union := func(i, j int) { parent[find(i)] = find(j) }
+	plainNode := len(roots) // the nodes: the roots, then the plain manifests
+	groups := newUnionFind(len(roots) + 1)
+	union, find := groups.union, groups.find
 
 	scans := map[string]*scan{}
 	byFile, byNamespace := map[string]int{}, map[string]int{}
@@ -94,25 +81,19 @@ func (p *Plan) Focus(changed []string, plain Footprint, defaultNS string) *Focus
 	for i, k := range roots {
 		fp := Footprint{}
 		if ns := model.Get(k.root, "namespace").String(); ns != "" {
-			fp.add(ns)
+			fp.Add(ns)
 		} else {
-			fp.add(defaultNS) // objects may keep no namespace
+			fp.Add(defaultNS) // objects may keep no namespace
 		}
 		for _, kf := range p.b.closure(k) {
 			risky[i] = risky[i] || kf.mayNeedNetwork()
 			if kf.rewritesFreely() {
 				fp.Any = true
 			}
-			files := []string{kf.file()}
-			for _, e := range kf.entries {
-				if e.exists && !e.dir && e.field != "configMapGenerator" && e.field != "secretGenerator" && e.field != "crds" {
-					files = append(files, e.abs) // generator inputs are data, crds configuration
-				}
-			}
-			for _, f := range files {
+			for _, f := range kf.files(false) {
 				s := scans[f]
 				if s == nil {
-					s = scanFile(f, defaultNS)
+					s = scanFile(f, defaultNS, f != kf.file())
 					scans[f] = s
 				}
 				gitops = gitops || s.gitops
@@ -132,7 +113,7 @@ func (p *Plan) Focus(changed []string, plain Footprint, defaultNS string) *Focus
 	if gitops {
 		return nil
 	}
-	for i := range parent {
+	for i := range plainNode + 1 {
 		if anyNode >= 0 && i != anyNode {
 			union(i, anyNode)
 		}
@@ -164,6 +145,38 @@ func (p *Plan) Focus(changed []string, plain Footprint, defaultNS string) *Focus
 	return out
 }
 
+// files lists the kustomization file and the files it names; with data,
+// also generator inputs and CRDs (data and configuration, not objects).
+func (k *kustFile) files(data bool) []string {
+	files := []string{k.file()}
+	for _, e := range k.entries {
+		if e.exists && !e.dir && (data || e.field != "configMapGenerator" && e.field != "secretGenerator" && e.field != "crds") {
+			files = append(files, e.abs)
+		}
+	}
+	return files
+}
+
+// unionFind groups nodes 0..n-1.
+type unionFind []int
+
+func newUnionFind(n int) unionFind {
+	u := make(unionFind, n)
+	for i := range u {
+		u[i] = i
+	}
+	return u
+}
+
+func (u unionFind) find(i int) int {
+	if u[i] != i {
+		u[i] = u.find(u[i])
+	}
+	return u[i]
+}
+
+func (u unionFind) union(i, j int) { u[u.find(i)] = u.find(j) }
+
 // roots are the kustomizations Start tries to build.
 func (p *Plan) roots() []*kustFile {
 	var roots []*kustFile
@@ -193,7 +206,7 @@ func within(abs, dir string) bool {
 func (f *Footprint) merge(g Footprint) {
 	f.Any = f.Any || g.Any
 	for ns := range g.Namespaces {
-		f.add(ns)
+		f.Add(ns)
 	}
 }
 
@@ -237,12 +250,13 @@ var (
 
 // scanFile reads the footprint of a file a build reads from its text:
 // every value of a key "namespace" anywhere (metadata, subjects, patches,
-// kustomization fields); the default namespace for a document of a kind
-// kustomize leaves without a namespace but salint namespaces. Any other
+// kustomization fields); of a file of objects, the default namespace for a
+// document of a kind kustomize leaves without a namespace but salint
+// namespaces. Any other
 // mention of a namespace (a JSON patch path, a field spec, prose) makes
 // it Any, as does a pull Secret. A file that cannot be read is Any: its
 // build fails, somehow.
-func scanFile(path, defaultNS string) *scan {
+func scanFile(path, defaultNS string, objects bool) *scan {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return &scan{fp: Footprint{Any: true}}
@@ -275,18 +289,21 @@ func scanFile(path, defaultNS string) *scan {
 			s.fp.Any = true
 			return s
 		}
-		s.fp.add(string(m[1]) + string(m[2]) + string(m[3]))
+		s.fp.Add(string(m[1]) + string(m[2]) + string(m[3]))
+	}
+	if !objects {
+		return s // a kustomization ("kind" in a patch target is no object's)
 	}
 	for _, doc := range documentRE.Split(string(data), -1) {
 		kind, version := kindRE.FindStringSubmatch(doc), apiVersionRE.FindStringSubmatch(doc)
 		if kind == nil || version == nil {
 			if strings.Contains(doc, "kind") {
-				s.fp.add(defaultNS) // an object of a kind not told
+				s.fp.Add(defaultNS) // an object of a kind not told
 			}
 			continue
 		}
 		if !model.ClusterScoped(kind[1]) && openapi.IsCertainlyClusterScoped(yaml.TypeMeta{APIVersion: version[1], Kind: kind[1]}) {
-			s.fp.add(defaultNS)
+			s.fp.Add(defaultNS)
 		}
 	}
 	return s
@@ -331,13 +348,7 @@ func (p *Plan) Naming(built map[string]bool) func(name string) bool {
 				for _, f := range []string{"namePrefix", "nameSuffix", "secretGenerator", "replacements"} {
 					composes = composes || model.Get(kf.root, f).Present()
 				}
-				files := []string{kf.file()}
-				for _, e := range kf.entries {
-					if e.exists && !e.dir {
-						files = append(files, e.abs)
-					}
-				}
-				for _, f := range files {
+				for _, f := range kf.files(true) {
 					if seen[f] {
 						continue
 					}

@@ -41,7 +41,7 @@ func TestScanFile_TellsTheNamespacesAFileMayPutObjectsInOrName(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.text), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			s := scanFile(path, "default")
+			s := scanFile(path, "default", true)
 			got := "any"
 			if !s.fp.Any {
 				var names []string
@@ -60,7 +60,11 @@ func TestScanFile_TellsTheNamespacesAFileMayPutObjectsInOrName(t *testing.T) {
 
 func TestFocus_PicksTheRootsThatShareAFileOrANamespaceWithAChangedOne(t *testing.T) {
 	dir := t.TempDir()
-	overlay := func(ns, base string) string { return "namespace: " + ns + "\nresources: [../../bases/" + base + "]\n" }
+	// Patch targets name kinds: no object of the kustomization's own.
+	patch := "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\nautomountServiceAccountToken: false\n"
+	overlay := func(ns, base string) string {
+		return "namespace: " + ns + "\nresources: [../../bases/" + base + "]\npatches:\n- path: patch.yaml\n  target: {kind: ServiceAccount}\n"
+	}
 	rulestest.WriteFiles(t, dir, map[string]string{
 		"bases/a/kustomization.yaml":     "resources: [web.yaml]\n",
 		"bases/a/web.yaml":               "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n",
@@ -71,6 +75,9 @@ func TestFocus_PicksTheRootsThatShareAFileOrANamespaceWithAChangedOne(t *testing
 		"overlays/x/kustomization.yaml":  "namespace: x\nresources: [sa.yaml]\n", // shares namespace x with a2
 		"overlays/x/sa.yaml":             "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: x}\n",
 		"overlays/b/kustomization.yaml":  overlay("b", "b"),
+		"overlays/a1/patch.yaml":         patch,
+		"overlays/a2/patch.yaml":         patch,
+		"overlays/b/patch.yaml":          patch,
 		"remote/kustomization.yaml":      "resources:\n- github.com/org/repo//deploy?ref=v1\n",
 	})
 	abs := func(p string) string { return filepath.Join(dir, filepath.FromSlash(p)) }
