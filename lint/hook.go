@@ -23,7 +23,7 @@ import (
 // builds everything. It also builds everything when views do not come
 // from inference (the config's clusters, Options.Views), with --view,
 // when the input holds GitOps objects or Helm charts, with --enable-exec,
-// and when a root left out may need the network.
+// and when a root may need the network.
 //
 // A finding's message may also name other namespaces that define the
 // account or Secret it lacks ("an account of that name is defined in

@@ -46,9 +46,9 @@ type Focused struct {
 // root that shares a file or a possible namespace with one of those,
 // transitively (plain: the plain manifests' footprint; defaultNS: where
 // objects without a namespace land). Nil means build everything: the
-// choice would be every root, or a root left out might need the network
-// (its files would then be read as written), or a root holds GitOps
-// objects (another source of views).
+// choice would be every root, or a root might need the network (its files
+// would then be read as written, plain manifests of a footprint not told),
+// or a root holds GitOps objects (another source of views).
 //
 // That a changed unit's view is then judged as in a full run is checked
 // after the builds (lint: every unit chosen is an alternative to another),
@@ -75,8 +75,7 @@ func (p *Plan) Focus(changed []string, plain Footprint, defaultNS string) *Focus
 			}
 		}
 	}
-	gitops := false
-	risky := make([]bool, len(roots))
+	gitops, network := false, false
 	changedRoot := make([]bool, len(roots))
 	for i, k := range roots {
 		fp := Footprint{}
@@ -86,7 +85,7 @@ func (p *Plan) Focus(changed []string, plain Footprint, defaultNS string) *Focus
 			fp.Add(defaultNS) // objects may keep no namespace
 		}
 		for _, kf := range p.b.closure(k) {
-			risky[i] = risky[i] || kf.mayNeedNetwork()
+			network = network || kf.mayNeedNetwork()
 			if kf.rewritesFreely() {
 				fp.Any = true
 			}
@@ -110,7 +109,7 @@ func (p *Plan) Focus(changed []string, plain Footprint, defaultNS string) *Focus
 		meet(i, fp)
 	}
 	meet(plainNode, plain)
-	if gitops {
+	if gitops || network {
 		return nil
 	}
 	for i := range plainNode + 1 {
@@ -132,11 +131,8 @@ func (p *Plan) Focus(changed []string, plain Footprint, defaultNS string) *Focus
 	}
 	out := &Focused{Roots: map[string]bool{}, Plain: chosen[find(plainNode)]}
 	for i, k := range roots {
-		switch {
-		case chosen[find(i)]:
+		if chosen[find(i)] {
 			out.Roots[k.abs] = true
-		case risky[i]:
-			return nil
 		}
 	}
 	if len(out.Roots) == len(roots) {
