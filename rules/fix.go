@@ -74,6 +74,11 @@ func builtFixBlocked(f *Finding, fix *SuggestedFix, err error) string {
 	if why := o.PosBlocked(f.Pos); why != "" {
 		return why
 	}
+	if err != nil && o.Built.NoFix != "" {
+		// The edit was computed on text that is not what the object was
+		// read from (a template): its error would not be the reason.
+		return o.Built.Refusal(f.Pos)
+	}
 	if err != nil || fix == nil {
 		return ""
 	}

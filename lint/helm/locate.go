@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -14,10 +15,11 @@ import (
 // renderer reads a chart's rendered templates into the model.
 type renderer struct {
 	dir, chartName string
-	namespace      string                   // the release's
-	templates      map[string]*model.Source // by Helm's template name
-	sorted         []*model.Source          // templates by name: where defines are looked for
-	values         map[string]origin        // dotted value path: where it was set
+	namespace      string                      // the release's
+	templates      map[string]*model.Source    // by Helm's template name
+	sorted         []*model.Source             // templates by name: where defines are looked for
+	values         map[string]origin           // dotted value path: where it was set
+	readers        map[string][]model.Position // dotted value path: the template lines reading it; by readersOf
 }
 
 // read turns the rendered text of one template into a built file located
@@ -37,11 +39,7 @@ func (r *renderer) read(name, output string) *model.File {
 		})
 	}
 	lines := strings.Split(string(src.Bytes()), "\n")
-	// A subchart's .Values are its part of the top chart's values.
-	prefix := ""
-	for _, part := range strings.Split(name, "/charts/")[1:] {
-		prefix += strings.SplitN(part, "/", 2)[0] + "."
-	}
+	prefix := valuesPrefix(name)
 	for _, o := range rendered.Objects {
 		built := &model.Built{
 			Root:      r.dir,
@@ -49,6 +47,7 @@ func (r *renderer) read(name, output string) *model.File {
 			Via:       []string{src.Path},
 			Elsewhere: map[*yaml.Node]model.Position{},
 			Notes:     map[model.Position]string{},
+			NoFixAt:   map[model.Position]string{},
 			Rewritten: map[int]bool{},
 			Grown:     map[int]bool{},
 			NoFix:     fmt.Sprintf("%s %s is rendered from the Helm template %s; salint does not edit templates", o.Kind, o.DisplayName(), src.Path),
@@ -241,6 +240,100 @@ func (l *locator) note(s *span, line string) {
 		}
 	}
 	l.built.Notes[model.Position{File: s.text.file, Line: s.line, Col: s.col}] = "rendered by Helm from " + strings.Join(parts, ", ")
+	l.built.NoFixAt[model.Position{File: s.text.file, Line: s.line}] = l.valueAdvice(s.line, line, refs)
+}
+
+// verbatimValue matches a template line that writes one value as it is
+// ("key: {{ .Values.a.b }}", or "| quote"d): the only lines whose rendered value is the
+// value a values file holds, so that changing it there changes just it.
+var verbatimValue = regexp.MustCompile(`^\s*(?:-\s+)*[^\s#{:][^:{]*:\s*\{\{-?\s*\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\s*(?:\|\s*quote\s*)?-?\}\}\s*(?:#.*)?$`)
+
+// valueAdvice says, for a fix that would edit template line n (text
+// line) reading the values refs, what to change instead: the values key
+// the line writes as it is, where it is set, when nothing else reads it;
+// else why salint cannot say.
+func (l *locator) valueAdvice(n int, line string, refs []string) string {
+	m := verbatimValue.FindStringSubmatch(line)
+	if m == nil {
+		return fmt.Sprintf("line %d computes the value from %s (not one value written as it is)", n, strings.Join(l.prefixed(refs), ", "))
+	}
+	ref := l.prefix + strings.TrimPrefix(m[1], ".")
+	o, set := l.r.values[ref]
+	if !set {
+		return fmt.Sprintf("line %d writes the value of %s, which no values set", n, ref)
+	}
+	where := "set at " + o.String()
+	if o.Line == 0 {
+		where = "set by " + o.String()
+	}
+	for _, p := range l.r.readersOf(ref) {
+		if p.File != l.src.Path || p.Line != n {
+			// A helper's line is its own file's, not the template's: a
+			// value read there is read by every include too.
+			return fmt.Sprintf("line %d writes the value of %s (%s), which %s also reads", n, ref, where, p)
+		}
+	}
+	return fmt.Sprintf("line %d writes the value of %s, %s: change it there", n, ref, where)
+}
+
+func (l *locator) prefixed(refs []string) []string {
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = l.prefix + r
+	}
+	return out
+}
+
+// valuesPrefix is the path of the chart of template name in the top
+// chart's values: a subchart's .Values are its part of them ("cache."
+// for charts/cache), "" for the top chart's templates.
+func valuesPrefix(name string) string {
+	prefix := ""
+	for _, part := range strings.Split(name, "/charts/")[1:] {
+		prefix += strings.SplitN(part, "/", 2)[0] + "."
+	}
+	return prefix
+}
+
+// wholeValues matches a reference to all of .Values ("toYaml .Values",
+// "include "x" .Values"): it reads every value.
+var wholeValues = regexp.MustCompile(`\.Values(?:[^.A-Za-z0-9_]|$)`)
+
+// readersOf lists the template lines of the chart and its subcharts that
+// read value path p, or a table holding it, or all of .Values (as ""),
+// each once.
+func (r *renderer) readersOf(p string) []model.Position {
+	if r.readers == nil {
+		r.readers = map[string][]model.Position{}
+		for name, src := range r.templates {
+			prefix := valuesPrefix(name)
+			for i, line := range strings.Split(string(src.Bytes()), "\n") {
+				pos := model.Position{File: src.Path, Line: i + 1}
+				if wholeValues.MatchString(line) {
+					r.readers[prefix] = append(r.readers[prefix], pos)
+				}
+				for _, m := range valuesRef.FindAllStringSubmatch(line, -1) {
+					ref := prefix + strings.TrimPrefix(m[1], ".")
+					r.readers[ref] = append(r.readers[ref], pos)
+				}
+			}
+		}
+	}
+	var out []model.Position
+	for ref, at := range r.readers {
+		if ref == p || ref == "" || strings.HasPrefix(p, ref) && (strings.HasSuffix(ref, ".") || strings.HasPrefix(p, ref+".")) {
+			out = append(out, at...)
+		}
+	}
+	slices.SortFunc(out, comparePos)
+	return slices.Compact(out)
+}
+
+func comparePos(a, b model.Position) int {
+	if c := strings.Compare(a.File, b.File); c != 0 {
+		return c
+	}
+	return a.Line - b.Line
 }
 
 var (

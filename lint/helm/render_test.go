@@ -130,3 +130,107 @@ func TestUserValuesOrderAndOrigins(t *testing.T) {
 		t.Error("bad --set: no error")
 	}
 }
+
+// A fix on a rendered object edits nothing, and says what to change
+// instead at the template line it would have edited: the values key the
+// line writes as it is, where it is set, only when nothing else reads it.
+func TestRenderSaysWhichValueToChangeInstead(t *testing.T) {
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml":  "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+		"values.yaml": "automount: true\nname: runner\nshared: a\nprio: 5\nsa: {name: x}\nnoted: b\nglobal: c\nquoted: q\njoined: j\n",
+		"templates/_helpers.tpl": `{{- define "app.name" -}}
+{{ .Values.noted }}
+{{- end }}
+`,
+		"templates/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+  labels:
+    plain: {{ .Values.name }}
+    quoted: {{ .Values.quoted | quote }}   # a comment
+    shared: {{ .Values.shared }}
+    defaulted: {{ .Values.missing | default "d" }}
+    joined: {{ .Values.joined }}-web
+    fromTable: {{ .Values.sa.name }}
+    noted: {{ .Values.noted }}
+    whole: {{ .Values.global }}
+spec:
+  priority: {{ .Values.prio }}
+  template:
+    spec:
+      automountServiceAccountToken: {{ .Values.automount }}
+      containers:
+      - name: app
+        image: nginx
+`,
+		"templates/cm.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cm
+  labels:
+    shared: {{ .Values.shared }}
+data:
+  sa: {{ toYaml .Values.sa | quote }}
+`,
+	})
+	vals := filepath.Join(dir, "values.yaml")
+	prod := filepath.Join(dir, "prod.yaml")
+	if err := os.WriteFile(prod, []byte("# prod\nprio: 7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{ValuesFiles: []string{prod}, Set: []string{"automount=true"}}
+	tmpl := filepath.Join(dir, "templates", "deployment.yaml")
+	o := renderedKind(t, dir, opts, "Deployment")
+	for _, tc := range []struct {
+		line int
+		want string
+	}{
+		{6, "line 6 writes the value of name, set at " + vals + ":2: change it there"},
+		{7, "line 7 writes the value of quoted, set at " + vals + ":8: change it there"},
+		{8, "line 8 writes the value of shared (set at " + vals + ":3), which " + filepath.Join(dir, "templates", "cm.yaml") + ":6 also reads"},
+		{9, "line 9 computes the value from missing (not one value written as it is)"},
+		{10, "line 10 computes the value from joined (not one value written as it is)"},
+		// The ConfigMap reads the table sa whole.
+		{11, "line 11 writes the value of sa.name (set at " + vals + ":5), which " + filepath.Join(dir, "templates", "cm.yaml") + ":8 also reads"},
+		// A helper reads it: every include of it does.
+		{12, "line 12 writes the value of noted (set at " + vals + ":6), which " + filepath.Join(dir, "templates", "_helpers.tpl") + ":2 also reads"},
+		{13, "line 13 writes the value of global, set at " + vals + ":7: change it there"},
+		{15, "line 15 writes the value of prio, set at " + prod + ":2: change it there"},
+		{18, "line 18 writes the value of automount, set by --set: change it there"},
+	} {
+		got := o.Built.Refusal(model.Position{File: tmpl, Line: tc.line, Col: 9})
+		if want := o.Built.NoFix + "; " + tc.want; got != want {
+			t.Errorf("line %d: %q\nwant %q", tc.line, got, want)
+		}
+	}
+	// A line that reads no value: NoFix alone.
+	if got := o.Built.Refusal(model.Position{File: tmpl, Line: 4}); got != o.Built.NoFix {
+		t.Errorf("line 4: %q, want NoFix alone", got)
+	}
+	// toYaml .Values reads every value.
+	all := filepath.Join(dir, "templates", "all.yaml")
+	if err := os.WriteFile(all, []byte("{{- if .Values.global }}\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: all}\ndata:\n  all: {{ toYaml .Values | quote }}\n{{- end }}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o = renderedKind(t, dir, opts, "Deployment")
+	want := o.Built.NoFix + "; line 6 writes the value of name (set at " + vals + ":2), which " + all + ":6 also reads"
+	if got := o.Built.Refusal(model.Position{File: tmpl, Line: 6}); got != want {
+		t.Errorf("with toYaml .Values: %q\nwant %q", got, want)
+	}
+}
+
+// renderedKind renders the chart in dir and returns its object of kind.
+func renderedKind(t *testing.T, dir string, opts Options, kind string) *model.Object {
+	t.Helper()
+	files := Render(dir, opts)
+	for _, f := range files {
+		for _, o := range f.Objects {
+			if o.Kind == kind {
+				return o
+			}
+		}
+	}
+	t.Fatalf("files %v: no %s", files, kind)
+	return nil
+}

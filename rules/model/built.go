@@ -37,6 +37,10 @@ type Built struct {
 	NamespaceNote Note
 	// NoFix, when set, says why no fix may edit the source for this object.
 	NoFix string
+	// NoFixAt adds to NoFix what a fix editing one line (File and Line of
+	// the key; Col 0) should change instead, or why that cannot be said:
+	// "line 9 writes the value of automount, set at values.yaml:2".
+	NoFixAt map[Position]string
 	// DocStart and DocEnd bound the source document in Object.Source.Bytes().
 	DocStart, DocEnd int
 	// Rewritten holds the source lines whose content the build replaced
@@ -79,7 +83,7 @@ func (o *Object) EditBlocked(src *Source, start, end int) string {
 	case b == nil:
 		return ""
 	case b.NoFix != "":
-		return b.NoFix
+		return b.Refusal(Position{File: src.Path, Line: src.LineOf(start)})
 	case src != o.Source:
 		return fmt.Sprintf("the fix would edit %s, but %s comes from %s", src.Path, o, o.Source.Path)
 	case start < b.DocStart || end > b.DocEnd:
@@ -99,6 +103,14 @@ func (o *Object) EditBlocked(src *Source, start, end int) string {
 		}
 	}
 	return ""
+}
+
+// Refusal is NoFix, with what NoFixAt says of the line at pos.
+func (b *Built) Refusal(pos Position) string {
+	if why := b.NoFixAt[Position{File: pos.File, Line: pos.Line}]; why != "" {
+		return b.NoFix + "; " + why
+	}
+	return b.NoFix
 }
 
 // PosBlocked says why a field of built object o located at pos cannot be
