@@ -131,7 +131,7 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 	}
 	rendered := make([][]*model.File, len(charts))
 	model.Parallel(len(charts), func(i int) {
-		rendered[i] = helm.Render(charts[i], in.HelmCharts[absPath(charts[i])].Over(in.Helm))
+		rendered[i] = helm.Render(charts[i], in.HelmCharts[absPath(charts[i])].Over(in.Helm).Editing(current))
 	})
 	var built []*model.File
 	if pending != nil {

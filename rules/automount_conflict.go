@@ -106,8 +106,16 @@ func refNames(refs []model.Ref) string {
 const AutomountFixAccount = "account"
 
 // dropPodAutomount removes the pod's override; the account's false then
-// applies (spec §1.5: pod, else account).
+// applies (spec §1.5: pod, else account). A pod whose value a build
+// copied from a values file cannot lose the field there: the value is
+// set to false, which mounts no token either.
 func dropPodAutomount(pod *model.PodSpec, account string) (*SuggestedFix, error) {
+	if e, where, ok := valueEdit(pod.Object, pod.Automount.Value, "false"); ok {
+		return &SuggestedFix{
+			Message: fmt.Sprintf("set %s to false (the pod's automountServiceAccountToken is rendered from it), as ServiceAccount %q has it, so the pods get no API token", where, account),
+			Edits:   []TextEdit{e},
+		}, nil
+	}
 	if err := yamledit.EditablePath(pod.Object.Node, pod.Node); err != nil {
 		return nil, err
 	}

@@ -2,7 +2,11 @@ package rules
 
 import (
 	"errors"
+	"fmt"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/salint/salint/rules/model"
 	"github.com/salint/salint/rules/yamledit"
 )
 
@@ -95,4 +99,20 @@ func builtFixBlocked(f *Finding, fix *SuggestedFix, err error) string {
 		}
 	}
 	return ""
+}
+
+// valueEdit replaces the scalar n of built object o with text (YAML as
+// written: "false") where the build copied it from, the values file that
+// set it (model.Built.Values), and says where; ok false when o's source
+// writes n itself, or no such place is known.
+func valueEdit(o *model.Object, n *yaml.Node, text string) (e TextEdit, where string, ok bool) {
+	if o.Built == nil {
+		return TextEdit{}, "", false
+	}
+	v, ok := o.Built.Values[n]
+	if !ok {
+		return TextEdit{}, "", false
+	}
+	where = fmt.Sprintf("%s in %s:%d", v.Key, v.Source.Path, v.Source.LineOf(v.Start))
+	return TextEdit{Source: v.Source, Start: v.Start, End: v.End, New: text}, where, true
 }

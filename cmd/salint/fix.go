@@ -9,6 +9,7 @@ import (
 	"github.com/salint/salint/internal/plural"
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
+	"github.com/salint/salint/lint/helm"
 	"github.com/salint/salint/lint/report"
 	"github.com/salint/salint/mutate"
 	"github.com/salint/salint/rules"
@@ -75,7 +76,11 @@ func runFix(args []string, e *env) int {
 	}
 
 	checker := lint.NewFixChecker(opts, active)
-	res, fixErr := mutate.Fix(lint.Load(opts.Input), checker.Check, opts.InScope())
+	files := lint.Load(opts.Input)
+	// The values files a fix of a rendered value edits are edited with
+	// the input.
+	files = append(files, helm.ValueFiles(files)...)
+	res, fixErr := mutate.Fix(files, checker.Check, opts.InScope())
 	last := checker.Last
 	if fixErr == nil {
 		// What remains is judged against what was there before; the

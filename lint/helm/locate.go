@@ -20,6 +20,7 @@ type renderer struct {
 	sorted         []*model.Source             // templates by name: where defines are looked for
 	values         map[string]origin           // dotted value path: where it was set
 	readers        map[string][]model.Position // dotted value path: the template lines reading it; by readersOf
+	files          *valueFiles                 // the values files a fix may edit
 }
 
 // read turns the rendered text of one template into a built file located
@@ -48,11 +49,12 @@ func (r *renderer) read(name, output string) *model.File {
 			Elsewhere: map[*yaml.Node]model.Position{},
 			Notes:     map[model.Position]string{},
 			NoFixAt:   map[model.Position]string{},
+			Values:    map[*yaml.Node]model.ValueSpot{},
 			Rewritten: map[int]bool{},
 			Grown:     map[int]bool{},
 			NoFix:     fmt.Sprintf("%s %s is rendered from the Helm template %s; salint does not edit templates", o.Kind, o.DisplayName(), src.Path),
 		}
-		l := &locator{main: &text{file: src.Path, lines: lines}, src: src, built: built, r: r, prefix: prefix}
+		l := &locator{main: &text{file: src.Path, lines: lines}, src: src, built: built, r: r, prefix: prefix, sole: map[model.Position]string{}}
 		l.place(o.Node)
 		obj := model.NewObject(src, o.Node, o.DocIndex, o.FieldPrefix, o.APIVersion, o.Kind)
 		obj.Built = built
@@ -80,6 +82,9 @@ type locator struct {
 	// prefix is the template's chart path in the top chart's values:
 	// "cache." for the subchart cache, "" for the top chart.
 	prefix string
+	// sole are the template lines (File, Line) that write one value as it
+	// is, which nothing else reads: its path.
+	sole map[model.Position]string
 }
 
 // text is the lines of a template file, or of a named template's body
@@ -123,6 +128,11 @@ func (l *locator) walk(n *yaml.Node, parent *span) {
 			l.setPos(k, child, 0)
 			if written {
 				l.setPos(v, child, len(k.Value)+2) // after "key: "
+				if ref := l.sole[model.Position{File: child.text.file, Line: child.line}]; ref != "" && child.text == l.main {
+					if spot, ok := l.r.files.spot(ref, l.r.values[ref], v); ok {
+						l.built.Values[v] = spot
+					}
+				}
 			} else {
 				l.setPos(v, child, 0)
 			}
@@ -240,7 +250,7 @@ func (l *locator) note(s *span, line string) {
 		}
 	}
 	l.built.Notes[model.Position{File: s.text.file, Line: s.line, Col: s.col}] = "rendered by Helm from " + strings.Join(parts, ", ")
-	l.built.NoFixAt[model.Position{File: s.text.file, Line: s.line}] = l.valueAdvice(s.line, line, refs)
+	l.built.NoFixAt[model.Position{File: s.text.file, Line: s.line}] = l.valueAdvice(s.text.file, s.line, line, refs)
 }
 
 // verbatimValue matches a template line that writes one value as it is
@@ -248,11 +258,11 @@ func (l *locator) note(s *span, line string) {
 // value a values file holds, so that changing it there changes just it.
 var verbatimValue = regexp.MustCompile(`^\s*(?:-\s+)*[^\s#{:][^:{]*:\s*\{\{-?\s*\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\s*(?:\|\s*quote\s*)?-?\}\}\s*(?:#.*)?$`)
 
-// valueAdvice says, for a fix that would edit template line n (text
-// line) reading the values refs, what to change instead: the values key
+// valueAdvice says, for a fix that would edit line n of template file
+// (text line) reading the values refs, what to change instead: the values key
 // the line writes as it is, where it is set, when nothing else reads it;
 // else why salint cannot say.
-func (l *locator) valueAdvice(n int, line string, refs []string) string {
+func (l *locator) valueAdvice(file string, n int, line string, refs []string) string {
 	m := verbatimValue.FindStringSubmatch(line)
 	if m == nil {
 		return fmt.Sprintf("line %d computes the value from %s (not one value written as it is)", n, strings.Join(l.prefixed(refs), ", "))
@@ -267,12 +277,13 @@ func (l *locator) valueAdvice(n int, line string, refs []string) string {
 		where = "set by " + o.String()
 	}
 	for _, p := range l.r.readersOf(ref) {
-		if p.File != l.src.Path || p.Line != n {
+		if p.File != file || p.Line != n {
 			// A helper's line is its own file's, not the template's: a
 			// value read there is read by every include too.
 			return fmt.Sprintf("line %d writes the value of %s (%s), which %s also reads", n, ref, where, p)
 		}
 	}
+	l.sole[model.Position{File: file, Line: n}] = ref
 	return fmt.Sprintf("line %d writes the value of %s, %s: change it there", n, ref, where)
 }
 

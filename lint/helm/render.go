@@ -50,6 +50,12 @@ type Options struct {
 	ConfigFile string
 	// Set are Helm strvals assignments applied last, in order (--set).
 	Set []string
+	// Edited are values files (values.yaml, ValuesFiles) as salint fix
+	// edited them in memory, by path: read instead of the disk, and the
+	// Sources a fix of a value set in them edits (model.Built.Values).
+	Edited map[string]*model.Source `json:"-"`
+	// ValuesData is Edited's bytes, for the renderer's child process.
+	ValuesData map[string][]byte
 }
 
 // Over returns o (a chart's own options, from the config) completed by
@@ -94,6 +100,12 @@ func IsChartFile(path string) bool {
 // when there are any. A chart that cannot be rendered yields only that.
 func Render(dir string, opts Options) []*model.File {
 	opts = opts.withDefaults()
+	if len(opts.Edited) > 0 {
+		opts.ValuesData = map[string][]byte{}
+		for path, src := range opts.Edited {
+			opts.ValuesData[path] = src.Bytes()
+		}
+	}
 	c, bad := prepare(dir, opts)
 	if bad != nil {
 		return []*model.File{bad.file(dir)}
@@ -112,7 +124,8 @@ func Render(dir string, opts Options) []*model.File {
 		pos, msg := locateRenderError(dir, c.ch.Name(), err)
 		return []*model.File{(&problem{pos: pos, msg: msg}).file(dir)}
 	}
-	r := &renderer{dir: dir, chartName: c.ch.Name(), namespace: opts.Namespace, templates: templateSources(dir, c.ch), values: index}
+	r := &renderer{dir: dir, chartName: c.ch.Name(), namespace: opts.Namespace, templates: templateSources(dir, c.ch), values: index,
+		files: newValueFiles(dir, opts)}
 	for _, name := range slices.Sorted(maps.Keys(r.templates)) {
 		r.sorted = append(r.sorted, r.templates[name])
 	}
@@ -123,6 +136,7 @@ func Render(dir string, opts Options) []*model.File {
 			out = append(out, f)
 		}
 	}
+	r.dropSharedSpots(out)
 	return out
 }
 
@@ -174,6 +188,9 @@ func prepare(dir string, opts Options) (*loaded, *problem) {
 	}
 	ch, err := loader.LoadDir(dir)
 	if err != nil {
+		return nil, &problem{msg: err.Error()}
+	}
+	if err := useEditedValues(ch, dir, opts.ValuesData); err != nil {
 		return nil, &problem{msg: err.Error()}
 	}
 	if missing := missingDependencies(ch); len(missing) > 0 {

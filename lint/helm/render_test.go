@@ -137,7 +137,7 @@ func TestUserValuesOrderAndOrigins(t *testing.T) {
 func TestRenderSaysWhichValueToChangeInstead(t *testing.T) {
 	dir := writeChart(t, map[string]string{
 		"Chart.yaml":  "apiVersion: v2\nname: app\nversion: 0.1.0\n",
-		"values.yaml": "automount: true\nname: runner\nshared: a\nprio: 5\nsa: {name: x}\nnoted: b\nglobal: c\nquoted: q\njoined: j\n",
+		"values.yaml": "automount: true\nname: runner\nshared: a\nprio: 5\nsa: {name: x}\nnoted: b\nglobal: c\nquoted: q\njoined: j\nstrTrue: \"true\"\n",
 		"templates/_helpers.tpl": `{{- define "app.name" -}}
 {{ .Values.noted }}
 {{- end }}
@@ -157,6 +157,7 @@ metadata:
     whole: {{ .Values.global }}
 spec:
   priority: {{ .Values.prio }}
+  paused: {{ .Values.strTrue }}
   template:
     spec:
       automountServiceAccountToken: {{ .Values.automount }}
@@ -182,26 +183,45 @@ data:
 	opts := Options{ValuesFiles: []string{prod}, Set: []string{"automount=true"}}
 	tmpl := filepath.Join(dir, "templates", "deployment.yaml")
 	o := renderedKind(t, dir, opts, "Deployment")
+	// spot is the values file whose bytes a fix would replace, and
+	// those bytes; "" when a fix may not be made there.
+	spots := map[int]model.ValueSpot{}
+	for n, v := range o.Built.Values {
+		spots[n.Line] = v
+	}
 	for _, tc := range []struct {
-		line int
-		want string
+		line       int
+		want       string
+		spot, text string
 	}{
-		{6, "line 6 writes the value of name, set at " + vals + ":2: change it there"},
-		{7, "line 7 writes the value of quoted, set at " + vals + ":8: change it there"},
-		{8, "line 8 writes the value of shared (set at " + vals + ":3), which " + filepath.Join(dir, "templates", "cm.yaml") + ":6 also reads"},
-		{9, "line 9 computes the value from missing (not one value written as it is)"},
-		{10, "line 10 computes the value from joined (not one value written as it is)"},
+		{6, "line 6 writes the value of name, set at " + vals + ":2: change it there", vals, "runner"},
+		{7, "line 7 writes the value of quoted, set at " + vals + ":8: change it there", vals, "q"},
+		{8, "line 8 writes the value of shared (set at " + vals + ":3), which " + filepath.Join(dir, "templates", "cm.yaml") + ":6 also reads", "", ""},
+		{9, "line 9 computes the value from missing (not one value written as it is)", "", ""},
+		{10, "line 10 computes the value from joined (not one value written as it is)", "", ""},
 		// The ConfigMap reads the table sa whole.
-		{11, "line 11 writes the value of sa.name (set at " + vals + ":5), which " + filepath.Join(dir, "templates", "cm.yaml") + ":8 also reads"},
+		{11, "line 11 writes the value of sa.name (set at " + vals + ":5), which " + filepath.Join(dir, "templates", "cm.yaml") + ":8 also reads", "", ""},
 		// A helper reads it: every include of it does.
-		{12, "line 12 writes the value of noted (set at " + vals + ":6), which " + filepath.Join(dir, "templates", "_helpers.tpl") + ":2 also reads"},
-		{13, "line 13 writes the value of global, set at " + vals + ":7: change it there"},
-		{15, "line 15 writes the value of prio, set at " + prod + ":2: change it there"},
-		{18, "line 18 writes the value of automount, set by --set: change it there"},
+		{12, "line 12 writes the value of noted (set at " + vals + ":6), which " + filepath.Join(dir, "templates", "_helpers.tpl") + ":2 also reads", "", ""},
+		{13, "line 13 writes the value of global, set at " + vals + ":7: change it there", vals, "c"},
+		{15, "line 15 writes the value of prio, set at " + prod + ":2: change it there", prod, "7"},
+		// The string "true" renders as a boolean: not the same value.
+		{16, "line 16 writes the value of strTrue, set at " + vals + ":10: change it there", "", ""},
+		// --set is no file.
+		{19, "line 19 writes the value of automount, set by --set: change it there", "", ""},
 	} {
 		got := o.Built.Refusal(model.Position{File: tmpl, Line: tc.line, Col: 9})
 		if want := o.Built.NoFix + "; " + tc.want; got != want {
 			t.Errorf("line %d: %q\nwant %q", tc.line, got, want)
+		}
+		spot, ok := spots[tc.line]
+		switch {
+		case tc.spot == "" && ok:
+			t.Errorf("line %d: a fix may edit %s, want none", tc.line, spot.Source.Path)
+		case tc.spot != "" && !ok:
+			t.Errorf("line %d: a fix may not edit %s", tc.line, tc.spot)
+		case ok && (spot.Source.Path != tc.spot || string(spot.Source.Bytes()[spot.Start:spot.End]) != tc.text):
+			t.Errorf("line %d: a fix edits %q of %s, want %q of %s", tc.line, spot.Source.Bytes()[spot.Start:spot.End], spot.Source.Path, tc.text, tc.spot)
 		}
 	}
 	// A line that reads no value: NoFix alone.
@@ -217,6 +237,9 @@ data:
 	want := o.Built.NoFix + "; line 6 writes the value of name (set at " + vals + ":2), which " + all + ":6 also reads"
 	if got := o.Built.Refusal(model.Position{File: tmpl, Line: 6}); got != want {
 		t.Errorf("with toYaml .Values: %q\nwant %q", got, want)
+	}
+	if len(o.Built.Values) > 0 {
+		t.Errorf("with toYaml .Values: a fix may edit %v, want no value", o.Built.Values)
 	}
 }
 

@@ -37,7 +37,11 @@ func userValues(opts Options) (map[string]any, map[string]origin, error) {
 	vals := map[string]any{}
 	origins := map[string]origin{}
 	for _, file := range opts.ValuesFiles {
-		data, err := readBounded(file)
+		data, ok := opts.ValuesData[file]
+		var err error
+		if !ok {
+			data, err = readBounded(file)
+		}
 		if err != nil {
 			return nil, nil, err
 		}

@@ -41,6 +41,10 @@ type Built struct {
 	// the key; Col 0) should change instead, or why that cannot be said:
 	// "line 9 writes the value of automount, set at values.yaml:2".
 	NoFixAt map[Position]string
+	// Values are the scalar nodes whose value a render copied as it is
+	// from one values key of a file the user has, that nothing else reads:
+	// a fix replaces such a value there (EditBlocked allows that edit).
+	Values map[*yaml.Node]ValueSpot
 	// DocStart and DocEnd bound the source document in Object.Source.Bytes().
 	DocStart, DocEnd int
 	// Rewritten holds the source lines whose content the build replaced
@@ -65,6 +69,14 @@ type Note struct {
 	Message string
 }
 
+// ValueSpot is where a values file writes a rendered value: the bytes
+// [Start, End) of Source hold Key's scalar.
+type ValueSpot struct {
+	Source     *Source
+	Start, End int
+	Key        string
+}
+
 // NewObject makes an object of node n read from src, as the reader does;
 // builds use it for the objects they produce.
 func NewObject(src *Source, n *yaml.Node, docIndex int, prefix, apiVersion, kind string) *Object {
@@ -80,7 +92,7 @@ func NewObject(src *Source, n *yaml.Node, docIndex int, prefix, apiVersion, kind
 func (o *Object) EditBlocked(src *Source, start, end int) string {
 	b := o.Built
 	switch {
-	case b == nil:
+	case b == nil || b.setsValue(src, start, end):
 		return ""
 	case b.NoFix != "":
 		return b.Refusal(Position{File: src.Path, Line: src.LineOf(start)})
@@ -103,6 +115,17 @@ func (o *Object) EditBlocked(src *Source, start, end int) string {
 		}
 	}
 	return ""
+}
+
+// setsValue reports an edit that replaces one of b's Values where the
+// values file writes it.
+func (b *Built) setsValue(src *Source, start, end int) bool {
+	for _, v := range b.Values {
+		if v.Source == src && v.Start == start && v.End == end {
+			return true
+		}
+	}
+	return false
 }
 
 // Refusal is NoFix, with what NoFixAt says of the line at pos.
