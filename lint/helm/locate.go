@@ -254,14 +254,15 @@ func (l *locator) note(s *span, line string) {
 }
 
 // verbatimValue matches a template line that writes one value as it is
-// ("key: {{ .Values.a.b }}", or "| quote"d): the only lines whose rendered value is the
-// value a values file holds, so that changing it there changes just it.
+// ("key: {{ .Values.a.b }}", or "| quote"d): the only lines whose
+// rendered value is the value a values file holds, so that changing it
+// there changes just it.
 var verbatimValue = regexp.MustCompile(`^\s*(?:-\s+)*[^\s#{:][^:{]*:\s*\{\{-?\s*\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\s*(?:\|\s*quote\s*)?-?\}\}\s*(?:#.*)?$`)
 
 // valueAdvice says, for a fix that would edit line n of template file
-// (text line) reading the values refs, what to change instead: the values key
-// the line writes as it is, where it is set, when nothing else reads it;
-// else why salint cannot say.
+// (text line) reading the values refs, what to change instead: the values
+// key the line writes as it is, where it is set, when nothing else reads
+// it (then recorded in sole); else why salint cannot say.
 func (l *locator) valueAdvice(file string, n int, line string, refs []string) string {
 	m := verbatimValue.FindStringSubmatch(line)
 	if m == nil {

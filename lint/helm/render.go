@@ -100,12 +100,7 @@ func IsChartFile(path string) bool {
 // when there are any. A chart that cannot be rendered yields only that.
 func Render(dir string, opts Options) []*model.File {
 	opts = opts.withDefaults()
-	if len(opts.Edited) > 0 {
-		opts.ValuesData = map[string][]byte{}
-		for path, src := range opts.Edited {
-			opts.ValuesData[path] = src.Bytes()
-		}
-	}
+	opts.ValuesData = editedValues(dir, opts)
 	c, bad := prepare(dir, opts)
 	if bad != nil {
 		return []*model.File{bad.file(dir)}

@@ -48,7 +48,7 @@ func (f *valueFiles) doc(path string) *valuesDoc {
 		return d
 	}
 	src := f.edited[path]
-	if src == nil {
+	if src == nil || !src.Loaded() { // released: as on disk
 		data, err := readBounded(path)
 		if err == nil {
 			src = model.NewSource(path, data)
@@ -137,6 +137,22 @@ func useEditedValues(ch *chartv2.Chart, dir string, data map[string][]byte) erro
 		}
 	}
 	return nil
+}
+
+// editedValues are the bytes of the values files of the chart in dir
+// as a fix holds them (opts.Edited holds every file of the input; one
+// that was released is as on disk).
+func editedValues(dir string, opts Options) map[string][]byte {
+	var out map[string][]byte
+	for _, path := range append([]string{filepath.Join(dir, "values.yaml")}, opts.ValuesFiles...) {
+		if src, ok := opts.Edited[path]; ok && src.Loaded() {
+			if out == nil {
+				out = map[string][]byte{}
+			}
+			out[path] = src.Bytes()
+		}
+	}
+	return out
 }
 
 // Editing returns o reading the values files among files (a fix's files
