@@ -1,12 +1,14 @@
 package lint
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/salint/salint/lint/fingerprint"
 	"github.com/salint/salint/lint/gitops"
+	"github.com/salint/salint/lint/helm"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 )
@@ -29,19 +31,80 @@ func GitOpsViews(files []*model.File, root string) ([]*ClusterView, []model.Erro
 	}
 	var views []*ClusterView
 	var synced notSynced
+	var charts []*DeployUnit
 	for _, gv := range d.Views {
 		v := &ClusterView{Name: gv.Name, Origin: gv.Origin}
 		for _, u := range gv.Units {
-			v.Units = append(v.Units, &DeployUnit{Name: u.CleanPath(), Source: u})
+			du := &DeployUnit{Name: u.CleanPath(), Source: u}
+			v.Units = append(v.Units, du)
 			synced = append(synced, u)
+			if u.Helm != nil {
+				charts = append(charts, du)
+			}
 		}
 		views = append(views, v)
 	}
+	var walked map[string]string
+	if len(charts) > 0 {
+		walked = chartsAsWalked(files)
+	}
+	model.Parallel(len(charts), func(i int) {
+		u := charts[i].Source.(*gitops.Unit)
+		charts[i].Rendered = helm.Render(helmOptions(u, walked))
+		charts[i].Chart = absPath(u.Dir)
+	})
 	rest := &ClusterView{Name: NotSyncedView, Origin: "synced by no GitOps object of the input", Units: []*DeployUnit{{Name: NotSyncedView, Source: synced}}}
 	if len(rest.Files(files)) > 0 {
 		views = append(views, rest)
 	}
 	return views, d.Notices
+}
+
+// helmOptions are the chart directory and options of the render of
+// GitOps unit u, paths spelled as the walk reached the chart (walked, by
+// absolute directory), so that findings match those of its own render.
+func helmOptions(u *gitops.Unit, walked map[string]string) (string, helm.Options) {
+	h, dir := u.Helm, u.Dir
+	if w, ok := walked[u.Dir]; ok {
+		dir = w
+	}
+	opts := helm.Options{ReleaseName: h.ReleaseName, Namespace: h.Namespace}
+	for _, f := range h.ValueFiles {
+		if rel, err := filepath.Rel(u.Dir, f); err == nil {
+			f = filepath.Join(dir, rel)
+		}
+		opts.ValuesFiles = append(opts.ValuesFiles, f)
+	}
+	if h.Values != nil {
+		opts.Given = append(opts.Given, helm.Given{By: h.ValuesFile, Doc: h.Values})
+	}
+	// helm applies every --set before every --set-string.
+	for _, asString := range []bool{false, true} {
+		for _, p := range h.Parameters {
+			if p.ForceString == asString {
+				at := fmt.Sprintf("%s:%d", p.At.File, p.At.Line)
+				opts.Given = append(opts.Given, helm.Given{By: at, Set: p.Assignment(), String: asString})
+			}
+		}
+	}
+	return dir, opts
+}
+
+// chartsAsWalked are the chart directories Load rendered, by absolute
+// path: their objects', and the Chart.yaml of a chart's problems.
+func chartsAsWalked(files []*model.File) map[string]string {
+	out := map[string]string{}
+	for _, f := range files {
+		if helmProblems(f) {
+			out[absPath(filepath.Dir(f.Source.Path))] = filepath.Dir(f.Source.Path)
+		}
+		for _, o := range f.Objects {
+			if o.Built != nil && o.Built.Chart != "" {
+				out[absPath(o.Built.Chart)] = o.Built.Chart
+			}
+		}
+	}
+	return out
 }
 
 // notSynced is the unit of what none of the GitOps units holds.

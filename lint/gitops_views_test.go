@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -203,5 +204,110 @@ func TestGitOpsViews_NoFixToARenamedValue(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no ignored-account-pull-secrets finding among %v", res.Findings)
+	}
+}
+
+// webChart is the chart charts/web with the serviceAccount idiom and the
+// default values values: its Deployment (serviceAccountName at line 9 of
+// templates/deployment.yaml) needs image.repository.
+func webChart(values string) map[string]string {
+	return map[string]string{
+		"charts/web/Chart.yaml":  "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"charts/web/values.yaml": values,
+		"charts/web/templates/_helpers.tpl": `{{- define "web.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}{{ default .Release.Name .Values.serviceAccount.name }}
+{{- else }}{{ default "default" .Values.serviceAccount.name }}{{ end }}
+{{- end }}
+`,
+		"charts/web/templates/serviceaccount.yaml": "{{- if .Values.serviceAccount.create -}}\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ include \"web.serviceAccountName\" . }}\n{{- end }}\n",
+		"charts/web/templates/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    spec:
+      serviceAccountName: {{ include "web.serviceAccountName" . }}
+      containers:
+      - name: web
+        image: {{ required "image.repository is required" .Values.image.repository }}
+`,
+	}
+}
+
+// TestGitOpsViews_HelmChart: an Argo CD Application whose path is a chart
+// of the input renders it with its helm options, in its own view; the
+// render of the chart's own values is no view's, nor are its errors.
+func TestGitOpsViews_HelmChart(t *testing.T) {
+	const image = "image: {repository: nginx}\n"
+	app := func(name, dest, helm string) string {
+		return strings.Replace(argoApp("  source:\n    path: charts/web\n    helm: "+helm+"\n  destination: {name: "+dest+", namespace: shop}"), "name: web", "name: "+name, 1)
+	}
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string // rule@file:line views
+		note  string   // in the finding's message: the values that fed it
+	}{
+		{
+			name: "ParametersOverTheChartsValues",
+			files: map[string]string{
+				"charts/web/values.yaml": "serviceAccount: {create: true, name: \"\"}\n" + image,
+				"argocd/web.yaml":        app("web", "prod", `{parameters: [{name: serviceAccount.create, value: "false"}, {name: serviceAccount.name, value: ghost}]}`),
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 prod"},
+			note: "serviceAccount.create from argocd/web.yaml:7, serviceAccount.name from argocd/web.yaml:7",
+		},
+		{
+			// Same chart, two destinations: staging's render creates the
+			// account, prod's values name one from elsewhere.
+			name: "TwoApplicationsTwoRendersEachInItsView",
+			files: map[string]string{
+				"charts/web/values.yaml":      "serviceAccount: {create: true, name: \"\"}\n" + image,
+				"charts/web/values-prod.yaml": "serviceAccount:\n  create: false\n",
+				"argocd/staging.yaml":         app("web-staging", "staging", "{}"),
+				"argocd/prod.yaml":            app("web-prod", "prod", "{valueFiles: [values-prod.yaml], valuesObject: {serviceAccount: {name: ghost}}}"),
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 prod"},
+			note: "serviceAccount.create from charts/web/values-prod.yaml:2, serviceAccount.name from argocd/prod.yaml:7",
+		},
+		{
+			// The chart's own values fail (required) and run as a missing
+			// account: no cluster receives that render.
+			name: "TheChartsOwnRenderIsNotJudged",
+			files: map[string]string{
+				"charts/web/values.yaml": "serviceAccount: {create: false, name: ghost}\n",
+				"argocd/web.yaml":        app("web", "prod", "{values: \"serviceAccount: {create: true}\\nimage: {repository: nginx}\"}"),
+			},
+		},
+		{
+			name: "ValuesStringAtItsLinesAndReleaseNameFromTheApplication",
+			files: map[string]string{
+				"charts/web/values.yaml": "serviceAccount: {create: true, name: \"\"}\n" + image,
+				"argocd/web.yaml":        app("web", "prod", "\n      values: |\n        serviceAccount:\n          create: false\n          name: ghost"),
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 prod"},
+			note: "Deployment shop/web runs as ServiceAccount \"ghost\", which is not defined in namespace shop; the API server will reject every pod the Deployment controller creates (FailedCreate) (rendered by Helm from serviceAccount.create from argocd/web.yaml:10, serviceAccount.name from argocd/web.yaml:11)",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := webChart("")
+			maps.Copy(files, tt.files)
+			dir := writeFiles(t, files)
+			if got := findingsIn(t, dir); !slices.Equal(got, tt.want) {
+				t.Errorf("findings\n got %q\nwant %q", got, tt.want)
+			}
+			res, err := Run(Options{Input: Input{Paths: []string{"."}, Prune: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range res.Findings {
+				if f.Rule == "missing-service-account" && !strings.Contains(f.Text(), tt.note) {
+					t.Errorf("finding %q, want it to name the values: %q", f.Text(), tt.note)
+				}
+			}
+		})
 	}
 }

@@ -134,6 +134,15 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	}
 	scope := newScope(opts.Only)
 	paths := make(map[string]bool, len(files))
+	renderedFiles, charts := renders(views)
+	problems := func(f *model.File) {
+		if scope.has(f.Source.Path) {
+			res.Errors = append(res.Errors, f.Errors...)
+			res.Notices = append(res.Notices, f.Notices...)
+		} else {
+			res.Unreported += len(f.Errors)
+		}
+	}
 	for _, f := range files {
 		// A kustomization read raw also carries the notice that it was not
 		// built: one file, counted once. Only files read count: not a
@@ -145,12 +154,12 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 			res.Files++
 		}
 		res.Objects += f.Count()
-		if scope.has(f.Source.Path) {
-			res.Errors = append(res.Errors, f.Errors...)
-			res.Notices = append(res.Notices, f.Notices...)
-		} else {
-			res.Unreported += len(f.Errors)
+		if !defaultRender(f, charts) {
+			problems(f)
 		}
+	}
+	for _, f := range renderedFiles {
+		problems(f)
 	}
 	for _, n := range notices {
 		if scope.has(n.Pos.File) {
@@ -180,7 +189,7 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	}
 	sortErrors(res.Errors)
 	sortErrors(res.Notices)
-	for _, f := range files {
+	for _, f := range append(slices.Clip(files), renderedFiles...) {
 		res.secrets.Merge(f.SecretValues())
 	}
 	res.scrub()

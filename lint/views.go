@@ -33,6 +33,11 @@ type DeployUnit struct {
 	// Source, when set, decides what the unit holds and what the tool
 	// that applies it does to its objects.
 	Source UnitSource
+	// Chart, when set, is the Helm chart directory (absolute) the unit
+	// renders with a GitOps object's values, and Rendered that render:
+	// in the view it replaces the render of the chart's own values.
+	Chart    string
+	Rendered []*model.File
 }
 
 // A UnitSource names a deploy unit from outside the input's own layout
@@ -160,7 +165,7 @@ func (v *ClusterView) Files(files []*model.File) []*model.File {
 		}
 		var objects []*model.Object
 		for _, o := range f.Objects {
-			if in, u := v.instance(o); in != nil {
+			if in, u := v.instance(o); in != nil && (u.Chart == "" || o.Built.Chart == "") {
 				objects = append(objects, v.apply(u, in))
 			}
 		}
@@ -168,7 +173,53 @@ func (v *ClusterView) Files(files []*model.File) []*model.File {
 			out = append(out, &model.File{Source: f.Source, Objects: objects, Built: true})
 		}
 	}
+	for _, u := range v.Units {
+		for _, f := range u.Rendered {
+			if len(f.Objects) > 0 {
+				out = append(out, v.applied(f, u))
+			}
+		}
+	}
 	return out
+}
+
+// renders are the files of the views' units' own renders, once each
+// (their errors and notices are the run's), and the chart directories
+// they render.
+func renders(views []*ClusterView) (files []*model.File, charts []string) {
+	seen := map[*DeployUnit]bool{}
+	for _, v := range views {
+		for _, u := range v.Units {
+			if u.Chart != "" && !seen[u] {
+				seen[u] = true
+				files = append(files, u.Rendered...)
+				charts = append(charts, u.Chart)
+			}
+		}
+	}
+	return files, charts
+}
+
+// defaultRender reports whether f is a file of the render of the chart's
+// own values of one of charts (a rendered template, or the chart's
+// problems, which are said at its Chart.yaml): a unit renders the chart
+// with other values, and only that render is what a cluster receives.
+func defaultRender(f *model.File, charts []string) bool {
+	if !f.Built && !helmProblems(f) {
+		return false
+	}
+	for _, c := range charts {
+		if within(absPath(f.Source.Path), c) {
+			return true
+		}
+	}
+	return false
+}
+
+// helmProblems reports the file of a chart's render errors and notices,
+// said at its Chart.yaml (never read as a manifest).
+func helmProblems(f *model.File) bool {
+	return !f.Built && filepath.Base(f.Source.Path) == "Chart.yaml"
 }
 
 // applied is plain file f as unit u applies it: f itself unless u's
@@ -186,7 +237,7 @@ func (v *ClusterView) applied(f *model.File, u *DeployUnit) *model.File {
 	if !changed {
 		return f
 	}
-	return &model.File{Source: f.Source, Objects: objects, Skipped: f.Skipped}
+	return &model.File{Source: f.Source, Objects: objects, Skipped: f.Skipped, Built: f.Built}
 }
 
 // apply is o as unit u applies it, noting the values a fix must leave.

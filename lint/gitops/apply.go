@@ -16,14 +16,15 @@ import (
 // subdirectory (a kustomization below it is built whole: the
 // kustomization Flux generates lists it); Argo CD builds the
 // kustomization at its path, or reads the plain files there, and those
-// of subdirectories only with directory.recurse.
+// of subdirectories only with directory.recurse; a chart it renders is
+// its whole directory (crds/ too).
 func (u *Unit) Holds(file, builtRoot string) bool {
 	if builtRoot != "" {
 		root := absPath(builtRoot)
 		return root == u.Dir || u.Recurse && within(u.Dir, root)
 	}
 	f := absPath(file)
-	return filepath.Dir(f) == u.Dir || u.Recurse && within(u.Dir, f)
+	return filepath.Dir(f) == u.Dir || (u.Recurse || u.Helm != nil) && within(u.Dir, f)
 }
 
 // Expand is s with the unit's postBuild variables substituted as Flux

@@ -19,6 +19,12 @@ func (d *discoverer) argoUnits(o *model.Object) []*Unit {
 		sources = append(sources, s)
 	}
 	sources = append(sources, model.Get(spec, "sources").Items()...)
+	refs := map[string]string{} // $ref of valueFiles: the source's repoURL
+	for _, s := range sources {
+		if ref := model.Get(s, "ref").String(); ref != "" {
+			refs[ref] = model.Get(s, "repoURL").String()
+		}
+	}
 	var units []*Unit
 	for _, s := range sources {
 		pathField, repo := model.Get(s, "path"), model.Get(s, "repoURL").String()
@@ -40,15 +46,19 @@ func (d *discoverer) argoUnits(o *model.Object) []*Unit {
 			continue
 		}
 		recurse, _ := model.Lookup(s, "directory", "recurse").Bool()
+		u := &Unit{Tool: ArgoCD, Object: o, Origin: o.Pos(pathField.Value), Path: p, Dir: dir, Recurse: recurse}
+		if isChartDir(dir) {
+			// Argo CD renders a chart with Helm, whatever kustomize options
+			// the source also gives; the release namespace places objects.
+			u.Helm = d.helmSource(o, s, dir, destNS.String(), refs)
+			units = append(units, u)
+			continue
+		}
+		u.DefaultNamespace, u.DefaultNamespaceAt = destNS.String(), o.Pos(destNS.Value)
 		k := model.Get(s, "kustomize").Value
 		ns := model.Get(k, "namespace")
-		u := &Unit{
-			Tool: ArgoCD, Object: o, Origin: o.Pos(pathField.Value), Path: p, Dir: dir, Recurse: recurse,
-			Namespace: ns.String(), NamespaceAt: o.Pos(ns.Value),
-			DefaultNamespace: destNS.String(), DefaultNamespaceAt: o.Pos(destNS.Value),
-			NamePrefix: model.Get(k, "namePrefix").String(),
-			NameSuffix: model.Get(k, "nameSuffix").String(),
-		}
+		u.Namespace, u.NamespaceAt = ns.String(), o.Pos(ns.Value)
+		u.NamePrefix, u.NameSuffix = model.Get(k, "namePrefix").String(), model.Get(k, "nameSuffix").String()
 		if k != nil {
 			// Argo CD runs `kustomize edit set` on the kustomization at
 			// the path, replacing its own namePrefix and nameSuffix.

@@ -49,6 +49,53 @@ func TestDiscover(t *testing.T) {
 		notices []string // substrings, in order
 	}{
 		{
+			// The release is named after the Application; values files
+			// are relative to the chart, $ref/ ones to the root of the
+			// source named ref; what cannot be read is a notice.
+			name: "ArgoChartDirectoryIsRenderedWithItsHelmOptions",
+			files: map[string]string{
+				"charts/web/Chart.yaml":       "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+				"charts/web/values-prod.yaml": "a: 1\n",
+				"shared/web.yaml":             "b: 2\n",
+				// An app of apps: the input is github.com/acme/deploy.
+				"root.yaml": argoApp("root", "  source: {repoURL: https://github.com/acme/deploy.git, path: argocd}\n  destination: {name: in-cluster}"),
+				"argocd/web.yaml": argoApp("web", `  sources:
+  - path: charts/web
+    helm:
+      valueFiles: [values-prod.yaml, $config/shared/web.yaml, missing.yaml, ../../../outside.yaml, https://example.com/v.yaml, $other/x.yaml, $nope/x.yaml]
+      values: |
+        image:
+          tag: "2.0"
+      parameters:
+      - {name: serviceAccount.name, value: "a,b"}
+      - {name: serviceAccount.create, value: "true", forceString: true}
+  - {repoURL: https://github.com/acme/deploy.git, ref: config}
+  - {repoURL: https://github.com/acme/other.git, ref: other}
+  destination: {name: prod, namespace: shop}`),
+			},
+			want: []string{"view in-cluster", "  argocd: Argo CD Application argocd/root (root.yaml:5:63)",
+				"view prod", "  charts/web: Argo CD Application argocd/web (argocd/web.yaml:6:11), " +
+					"Helm chart rendered as release web in namespace shop, values file values-prod.yaml, values file $config/shared/web.yaml, values (argocd/web.yaml:9:15), " +
+					"parameter serviceAccount.name (argocd/web.yaml:13:9), parameter serviceAccount.create (argocd/web.yaml:14:9)"},
+			notices: []string{
+				"argocd/web.yaml:8:63: Application argocd/web: values file missing.yaml is not in the input",
+				"values file ../../../outside.yaml is outside the repository",
+				"values file https://example.com/v.yaml needs the network",
+				"values file $other/x.yaml is in another repository than the input",
+				"values file $nope/x.yaml names no source with ref nope",
+			},
+		},
+		{
+			name: "ArgoHelmOptionsKeepReleaseNameAndSkipIgnoredMissingFiles",
+			files: map[string]string{
+				"charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+				"argocd/web.yaml": argoApp("web", "  source:\n    path: charts/web\n    kustomize: {namePrefix: x-}\n"+
+					"    helm: {releaseName: shop, ignoreMissingValueFiles: true, valueFiles: [missing.yaml], valuesObject: {a: 1}, values: 'b: 2'}\n"+
+					"  destination: {name: prod}"),
+			},
+			want: []string{"view prod", "  charts/web: Argo CD Application argocd/web (argocd/web.yaml:6:11), Helm chart rendered as release shop, valuesObject (argocd/web.yaml:8:104)"},
+		},
+		{
 			name: "FluxPathMissingIsANotice",
 			files: map[string]string{
 				"clusters/eu/flux-system/gotk-sync.yaml": fluxSync,
@@ -259,6 +306,22 @@ func TestDiscover_SubstitutionFromTheClusterItsKustomizationIsIn(t *testing.T) {
 	for _, v := range d.Views {
 		if got, want := v.Units[0].Substitute["env"], strings.TrimPrefix(v.Name, "clusters/"); got != want {
 			t.Errorf("view %s: env = %q, want %q", v.Name, got, want)
+		}
+	}
+}
+
+// TestParameterAssignment: Argo CD escapes a parameter's commas, which
+// Helm's --set would read as separators, unless the value is a {list}.
+func TestParameterAssignment(t *testing.T) {
+	for _, tt := range []struct{ value, want string }{
+		{"plain", "k=plain"},
+		{"a,b", `k=a\,b`},
+		{`a\,b`, `k=a\,b`},
+		{"{a,b}", "k={a,b}"},
+		{"{a,b", `k={a\,b`},
+	} {
+		if got := (Parameter{Name: "k", Value: tt.value}).Assignment(); got != tt.want {
+			t.Errorf("Assignment of %q = %q, want %q", tt.value, got, tt.want)
 		}
 	}
 }

@@ -54,6 +54,10 @@ type Unit struct {
 	// DependsOn names the Flux Kustomizations ("namespace/name") this one
 	// is applied after: ordering only.
 	DependsOn []string
+	// Helm, when set, says the unit is a chart directory the tool renders
+	// with these options: what the cluster receives is that render, not
+	// the one of the chart's own values.
+	Helm *HelmSource
 
 	// kustomized is true when the tool builds the unit with kustomize,
 	// which then applies its options (Flux always; Argo CD when the
@@ -87,6 +91,9 @@ func (u *Unit) String() string {
 	}
 	if len(u.DependsOn) > 0 {
 		b.WriteString(", after " + strings.Join(u.DependsOn, ", "))
+	}
+	if u.Helm != nil {
+		b.WriteString(", " + u.Helm.String())
 	}
 	return b.String()
 }

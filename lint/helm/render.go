@@ -29,6 +29,7 @@ import (
 	"helm.sh/helm/v4/pkg/engine"
 
 	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // DefaultReleaseName is the release name `helm template` uses.
@@ -48,6 +49,9 @@ type Options struct {
 	// set: in .salint.yaml), applied after the values files.
 	ConfigSet  []string
 	ConfigFile string
+	// Given are values a GitOps object gives the render (an Argo CD
+	// Application's helm options), applied in order after ValuesFiles.
+	Given []Given
 	// Set are Helm strvals assignments applied last, in order (--set).
 	Set []string
 	// Edited are values files (values.yaml, ValuesFiles) as salint fix
@@ -58,6 +62,18 @@ type Options struct {
 	ValuesData map[string][]byte
 }
 
+// Given is one piece of values a GitOps object writes in place: a values
+// document (Doc), or one strvals assignment (Set; its value a string when
+// String, as --set-string). By says where, for a finding's notes: the
+// file whose lines Doc's nodes carry, or the assignment's place
+// ("argocd/web.yaml:14").
+type Given struct {
+	By     string
+	Doc    *yaml.Node
+	Set    string
+	String bool
+}
+
 // Over returns o (a chart's own options, from the config) completed by
 // more (the run's): more's values files and assignments after o's; o's
 // release name and namespace when set, else more's.
@@ -65,6 +81,7 @@ func (o Options) Over(more Options) Options {
 	out := more
 	out.ValuesFiles = append(slices.Clone(o.ValuesFiles), more.ValuesFiles...)
 	out.ConfigSet = append(slices.Clone(o.ConfigSet), more.ConfigSet...)
+	out.Given = append(slices.Clone(o.Given), more.Given...)
 	out.Set = append(slices.Clone(o.Set), more.Set...)
 	for _, f := range []struct{ own, run *string }{
 		{&o.ConfigFile, &out.ConfigFile}, {&o.ReleaseName, &out.ReleaseName}, {&o.Namespace, &out.Namespace},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/salint/salint/rules/model"
 	"github.com/salint/salint/rules/rulestest"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // writeChart writes files (path: content) under a new directory.
@@ -256,4 +257,36 @@ func renderedKind(t *testing.T, dir string, opts Options, kind string) *model.Ob
 	}
 	t.Fatalf("files %v: no %s", files, kind)
 	return nil
+}
+
+// Given values (a GitOps object's) come after the values files, in order:
+// a document noted at its nodes' lines, an assignment at its place; a
+// String one keeps its value a string, as --set-string.
+func TestUserValuesGiven(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.yaml")
+	_ = os.WriteFile(a, []byte("sa:\n  name: one\n  create: true\n"), 0o644)
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte("sa:\n  name: two\n"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	vals, origins, err := userValues(Options{ValuesFiles: []string{a}, Given: []Given{
+		{By: "app.yaml", Doc: doc.Content[0]},
+		{By: "app.yaml:20", Set: "sa.create=false"},
+		{By: "app.yaml:21", Set: "sa.automount=false", String: true},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]any{"sa.name": "two", "sa.create": false, "sa.automount": "false"} {
+		if got := lookup(vals, path); got != want {
+			t.Errorf("%s %#v, want %#v", path, got, want)
+		}
+	}
+	if origins["sa.name"] != (origin{By: "app.yaml", Line: 2, Col: 3}) || origins["sa.create"] != (origin{By: "app.yaml:20"}) {
+		t.Errorf("origins %v", origins)
+	}
+	if _, _, err := userValues(Options{Given: []Given{{By: "app.yaml:3", Set: "noequals"}}}); err == nil || !strings.HasPrefix(err.Error(), "app.yaml:3: ") {
+		t.Errorf("bad parameter: error %v, want one at its place", err)
+	}
 }

@@ -52,23 +52,50 @@ func userValues(opts Options) (map[string]any, map[string]origin, error) {
 		vals = mergeValues(vals, m, true)
 		indexValues(file, "", data, origins)
 	}
+	for _, g := range opts.Given {
+		if g.Doc != nil {
+			m := map[string]any{}
+			if err := g.Doc.Decode(&m); err != nil {
+				return nil, nil, fmt.Errorf("%s: values: %w", g.By, err)
+			}
+			vals = mergeValues(vals, m, true)
+			indexNode(g.By, "", g.Doc, origins)
+			continue
+		}
+		if err := setValue(g.Set, g.String, g.By, vals, origins); err != nil {
+			return nil, nil, err
+		}
+	}
 	for _, set := range []struct {
 		assignments []string
 		by          string
 	}{{opts.ConfigSet, opts.ConfigFile}, {opts.Set, "--set"}} {
 		for _, s := range set.assignments {
-			if err := strvals.ParseInto(s, vals); err != nil {
-				return nil, nil, fmt.Errorf("%s: set %s: %w", set.by, s, err)
-			}
-			one := map[string]any{}
-			if strvals.ParseInto(s, one) == nil {
-				for _, p := range leafPaths("", one) {
-					origins[p] = origin{By: set.by}
-				}
+			if err := setValue(s, false, set.by, vals, origins); err != nil {
+				return nil, nil, err
 			}
 		}
 	}
 	return vals, origins, nil
+}
+
+// setValue applies the strvals assignment s to vals (its value a string
+// when asString, as --set-string) and records that by set what it sets.
+func setValue(s string, asString bool, by string, vals map[string]any, origins map[string]origin) error {
+	parse := strvals.ParseInto
+	if asString {
+		parse = strvals.ParseIntoString
+	}
+	if err := parse(s, vals); err != nil {
+		return fmt.Errorf("%s: set %s: %w", by, s, err)
+	}
+	one := map[string]any{}
+	if parse(s, one) == nil {
+		for _, p := range leafPaths("", one) {
+			origins[p] = origin{By: by}
+		}
+	}
+	return nil
 }
 
 func readBounded(file string) ([]byte, error) {
@@ -199,6 +226,12 @@ func indexValues(file, prefix string, data []byte, origins map[string]origin) {
 	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
 		return
 	}
+	indexNode(file, prefix, doc.Content[0], origins)
+}
+
+// indexNode records the line of each dotted path set in the values
+// document n of file, below prefix.
+func indexNode(file, prefix string, n *yaml.Node, origins map[string]origin) {
 	var walk func(prefix string, n *yaml.Node)
 	walk = func(prefix string, n *yaml.Node) {
 		at := func(key string, pos, v *yaml.Node) {
@@ -220,7 +253,7 @@ func indexValues(file, prefix string, data []byte, origins map[string]origin) {
 			}
 		}
 	}
-	walk(prefix, doc.Content[0])
+	walk(prefix, n)
 }
 
 // newValueIndex says where each value was set, by its path from the top
