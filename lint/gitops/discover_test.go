@@ -96,6 +96,16 @@ func TestDiscover(t *testing.T) {
 			want: []string{"view prod", "  charts/web: Argo CD Application argocd/web (argocd/web.yaml:6:11), Helm chart rendered as release shop, valuesObject (argocd/web.yaml:8:104)"},
 		},
 		{
+			name: "FluxHelmReleaseIsANotice",
+			files: map[string]string{
+				"clusters/eu/flux-system/gotk-sync.yaml": fluxSync,
+				"clusters/eu/web.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: shop}\n" +
+					"spec:\n  chart:\n    spec: {chart: ./charts/web, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}\n",
+			},
+			want:    []string{"view clusters/eu", "  clusters/eu: Flux Kustomization flux-system/flux-system (clusters/eu/flux-system/gotk-sync.yaml:9:14)"},
+			notices: []string{"clusters/eu/web.yaml:6:5: HelmRelease shop/web is not rendered (Flux HelmReleases are not yet): the objects of its chart are not judged"},
+		},
+		{
 			name: "FluxPathMissingIsANotice",
 			files: map[string]string{
 				"clusters/eu/flux-system/gotk-sync.yaml": fluxSync,

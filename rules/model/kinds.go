@@ -130,10 +130,12 @@ var PodSpecLocations = []PodSpecLocation{
 }
 
 // GitOpsKinds are the objects that say what a GitOps tool applies where
-// (Flux Kustomizations and their sources, Argo CD Applications): parsed
-// and kept whole, for lint/gitops to form cluster views from.
+// (Flux Kustomizations, HelmReleases and their sources, Argo CD
+// Applications): parsed and kept whole, for lint/gitops to form cluster
+// views from.
 var GitOpsKinds = []struct{ Group, Kind string }{
 	{"kustomize.toolkit.fluxcd.io", "Kustomization"},
+	{"helm.toolkit.fluxcd.io", "HelmRelease"},
 	{"source.toolkit.fluxcd.io", "GitRepository"},
 	{"argoproj.io", "Application"},
 	{"argoproj.io", "ApplicationSet"},
