@@ -96,6 +96,15 @@ func TestDiscover(t *testing.T) {
 			want: []string{"view prod", "  charts/web: Argo CD Application argocd/web (argocd/web.yaml:6:11), Helm chart rendered as release shop, valuesObject (argocd/web.yaml:8:104)"},
 		},
 		{
+			name: "ArgoHelmValuesThatAreNoMappingAreANotice",
+			files: map[string]string{
+				"charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+				"argocd/web.yaml":       argoApp("web", "  source:\n    path: charts/web\n    helm: {values: '[1, 2'}\n  destination: {name: prod}"),
+			},
+			want:    []string{"view prod", "  charts/web: Argo CD Application argocd/web (argocd/web.yaml:6:11), Helm chart rendered as release web"},
+			notices: []string{"argocd/web.yaml:7:20: Application argocd/web gives helm.values that is not a YAML mapping: it is not applied"},
+		},
+		{
 			name: "FluxHelmReleaseIsANotice",
 			files: map[string]string{
 				"clusters/eu/flux-system/gotk-sync.yaml": fluxSync,
