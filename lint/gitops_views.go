@@ -75,8 +75,8 @@ func helmOptions(u *gitops.Unit, walked map[string]string) (string, helm.Options
 		}
 		opts.ValuesFiles = append(opts.ValuesFiles, f)
 	}
-	if h.Values != nil {
-		opts.Given = append(opts.Given, helm.Given{By: h.ValuesFile, Doc: h.Values})
+	for _, v := range h.Values {
+		opts.Given = append(opts.Given, helm.Given{By: v.File, Doc: v.Doc})
 	}
 	// helm applies every --set before every --set-string.
 	for _, asString := range []bool{false, true} {

@@ -290,6 +290,21 @@ func TestGitOpsViews_HelmChart(t *testing.T) {
 			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 prod"},
 			note: "Deployment shop/web runs as ServiceAccount \"ghost\", which is not defined in namespace shop; the API server will reject every pod the Deployment controller creates (FailedCreate) (rendered by Helm from serviceAccount.create from argocd/web.yaml:10, serviceAccount.name from argocd/web.yaml:11)",
 		},
+		{
+			// A Flux HelmRelease applied by a Kustomization renders the
+			// chart with its valuesFrom, then its values, in that
+			// Kustomization's view.
+			name: "FluxHelmReleaseValuesFromAConfigMap",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps"),
+				"apps/web.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: shop}\nspec:\n" +
+					"  chart:\n    spec: {chart: ./charts/web, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}\n" +
+					"  valuesFrom: [{kind: ConfigMap, name: web-values}]\n  values:\n    image: {repository: nginx}\n---\n" +
+					"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-values, namespace: shop}\ndata:\n  values.yaml: |\n    serviceAccount: {create: false, name: ghost}\n",
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
+			note: "Deployment shop/web runs as ServiceAccount \"ghost\", which is not defined in namespace shop; the API server will reject every pod the Deployment controller creates (FailedCreate) (rendered by Helm from serviceAccount.create from ConfigMap shop/web-values, serviceAccount.name from ConfigMap shop/web-values)",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,6 +35,10 @@ func fluxKustomization(name, spec string) string {
 	return "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: " + name + ", namespace: flux-system}\nspec:\n" + spec + "\n---\n"
 }
 
+func helmRelease(name, spec string) string {
+	return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: " + name + ", namespace: apps}\nspec:\n" + spec + "\n---\n"
+}
+
 func argoApp(name, spec string) string {
 	return "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: " + name + ", namespace: argocd}\nspec:\n" + spec + "\n---\n"
 }
@@ -105,14 +109,29 @@ func TestDiscover(t *testing.T) {
 			notices: []string{"argocd/web.yaml:7:20: Application argocd/web gives helm.values that is not a YAML mapping: it is not applied"},
 		},
 		{
-			name: "FluxHelmReleaseIsANotice",
+			// A HelmRelease's chart from this repository is rendered in
+			// the view of the Kustomization that applies it: valuesFrom
+			// in order, then values; a chart that needs the network, or a
+			// values object not in the input, is a notice.
+			name: "FluxHelmReleaseOfAChartOfTheInput",
 			files: map[string]string{
 				"clusters/eu/flux-system/gotk-sync.yaml": fluxSync,
-				"clusters/eu/web.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: shop}\n" +
-					"spec:\n  chart:\n    spec: {chart: ./charts/web, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}\n",
+				"charts/web/Chart.yaml":                  "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+				"clusters/eu/web.yaml": helmRelease("web", "  targetNamespace: shop\n  chart:\n    spec: {chart: ./charts/web, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}\n"+
+					"  valuesFrom:\n  - {kind: ConfigMap, name: web-values}\n  - {kind: Secret, name: web-secret, valuesKey: name, targetPath: serviceAccount.name}\n  - {kind: ConfigMap, name: gone}\n  - {kind: ConfigMap, name: gone-too, optional: true}\n"+
+					"  values:\n    serviceAccount: {create: false}") +
+					helmRelease("remote", "  chart:\n    spec: {chart: podinfo, sourceRef: {kind: HelmRepository, name: podinfo}}") +
+					"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-values, namespace: apps}\ndata:\n  values.yaml: |\n    image: {tag: \"2.0\"}\n---\n" +
+					"apiVersion: v1\nkind: Secret\nmetadata: {name: web-secret, namespace: apps}\nstringData: {name: from-secret}\n",
 			},
-			want:    []string{"view clusters/eu", "  clusters/eu: Flux Kustomization flux-system/flux-system (clusters/eu/flux-system/gotk-sync.yaml:9:14)"},
-			notices: []string{"clusters/eu/web.yaml:6:5: HelmRelease shop/web is not rendered (Flux HelmReleases are not yet): the objects of its chart are not judged"},
+			want: []string{"view clusters/eu",
+				"  clusters/eu: Flux Kustomization flux-system/flux-system (clusters/eu/flux-system/gotk-sync.yaml:9:14)",
+				"  charts/web: Flux HelmRelease apps/web (clusters/eu/web.yaml:7:19), Helm chart rendered as release shop-web in namespace shop, " +
+					"ConfigMap apps/web-values, values (clusters/eu/web.yaml:14:5), parameter serviceAccount.name (clusters/eu/web.yaml:10:5)"},
+			notices: []string{
+				"clusters/eu/web.yaml:11:5: HelmRelease apps/web takes values from key values.yaml of ConfigMap apps/gone, which is not in the input: not applied",
+				"clusters/eu/web.yaml:21:5: HelmRelease apps/remote installs a chart that needs the network",
+			},
 		},
 		{
 			name: "FluxPathMissingIsANotice",

@@ -155,17 +155,11 @@ func Discover(files []*model.File, root string) *Discovery {
 			for _, u := range d.argoUnits(o) {
 				add(name, "Argo CD destination "+name, u)
 			}
-		case o.Kind == "HelmRelease" && o.Group() == fluxHelmGroup:
-			spec := model.Get(o.Node, "spec").Value
-			at := model.Get(spec, "chart").Value
-			if at == nil {
-				at = model.Get(spec, "chartRef").Value
-			}
-			d.notice(o, at, "%s is not rendered (Flux HelmReleases are not yet): the objects of its chart are not judged", o)
 		case o.Kind == "ApplicationSet" && o.Group() == argoGroup:
 			d.notice(o, nil, "%s is not expanded: the Applications it generates are not read as cluster views", o)
 		}
 	}
+	d.helmReleaseUnits(objects, views)
 	for _, name := range slices.Sorted(maps.Keys(views)) {
 		d.out.Views = append(d.out.Views, views[name])
 		for _, u := range views[name].Units {

@@ -2,8 +2,10 @@ package gitops
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/salint/salint/rules/model"
@@ -20,15 +22,23 @@ type HelmSource struct {
 	// ValueFiles are the helm.valueFiles found in the input, absolute, in
 	// order; Written, the same as the Application writes them.
 	ValueFiles, Written []string
-	// Values is helm.valuesObject, else helm.values read as YAML: its
-	// nodes carry their lines in ValuesFile (the Application's file);
-	// ValuesField names the field, ValuesAt locates it.
-	Values      *yaml.Node
-	ValuesFile  string
-	ValuesField string
-	ValuesAt    model.Position
+	// Values are the values documents given in place, in order, after
+	// the values files.
+	Values []Values
 	// Parameters are helm.parameters, in order.
 	Parameters []Parameter
+}
+
+// Values is one values document a GitOps object gives: Argo CD's
+// helm.valuesObject or helm.values, a Flux HelmRelease's spec.values or
+// an object of its valuesFrom.
+type Values struct {
+	// Doc's nodes carry their lines in File; line 0 when they have none
+	// there (a ConfigMap's string).
+	Doc  *yaml.Node
+	File string
+	// From says where, for salint views: "valuesObject (argocd/web.yaml:18:9)".
+	From string
 }
 
 // A Parameter is an Argo CD Helm parameter: --set Name=Value, or
@@ -92,7 +102,7 @@ func (d *discoverer) helmSource(o *model.Object, s *yaml.Node, dir, destNS strin
 			values = valuesOfString(f.Value)
 		}
 		if values != nil && values.Kind == yaml.MappingNode {
-			out.Values, out.ValuesFile, out.ValuesField, out.ValuesAt = values, o.Source.Path, field, o.Pos(f.Value)
+			out.Values = append(out.Values, Values{Doc: values, File: o.Source.Path, From: fmt.Sprintf("%s (%s)", field, o.Pos(f.Value))})
 		} else {
 			d.notice(o, f.Value, "%s gives helm.%s that is not a YAML mapping: it is not applied", o, field)
 		}
@@ -152,23 +162,34 @@ func (d *discoverer) valueFile(o *model.Object, item *yaml.Node, dir string, ref
 // lines of the Application's file when it is a block scalar (its lines
 // are the file's, one for one); else every node at the field's line.
 func valuesOfString(n *yaml.Node) *yaml.Node {
-	var doc yaml.Node
-	if n == nil || yaml.Unmarshal([]byte(n.Value), &doc) != nil || len(doc.Content) == 0 {
+	if n == nil {
 		return nil
 	}
 	block := n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
-	var place func(v *yaml.Node)
-	place = func(v *yaml.Node) {
+	return parseValues(n.Value, func(v *yaml.Node) {
 		if block {
 			v.Line += n.Line
 		} else {
 			v.Line, v.Column = n.Line, n.Column
 		}
+	})
+}
+
+// parseValues reads text, a values document, placing each node with
+// place; nil when it is no YAML.
+func parseValues(text string, place func(*yaml.Node)) *yaml.Node {
+	var doc yaml.Node
+	if yaml.Unmarshal([]byte(text), &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	var walk func(v *yaml.Node)
+	walk = func(v *yaml.Node) {
+		place(v)
 		for _, c := range v.Content {
-			place(c)
+			walk(c)
 		}
 	}
-	place(doc.Content[0])
+	walk(doc.Content[0])
 	return doc.Content[0]
 }
 
@@ -183,11 +204,117 @@ func (h *HelmSource) String() string {
 	for _, f := range h.Written {
 		b.WriteString(", values file " + f)
 	}
-	if h.Values != nil {
-		fmt.Fprintf(&b, ", %s (%s)", h.ValuesField, h.ValuesAt)
+	for _, v := range h.Values {
+		b.WriteString(", " + v.From)
 	}
 	for _, p := range h.Parameters {
 		fmt.Fprintf(&b, ", parameter %s (%s)", p.Name, p.At)
 	}
 	return b.String()
+}
+
+// helmReleaseUnits are the units of the Flux HelmReleases of objects
+// whose chart is a chart directory of this repository (a GitRepository
+// path), each in the views whose units apply the HelmRelease; what
+// cannot be followed is said in notices.
+func (d *discoverer) helmReleaseUnits(objects []*model.Object, views map[string]*View) {
+	for _, o := range objects {
+		if o.Kind != "HelmRelease" || o.Group() != fluxHelmGroup {
+			continue
+		}
+		spec := model.Get(o.Node, "spec").Value
+		chartSpec := model.Lookup(spec, "chart", "spec").Value
+		chart := model.Get(chartSpec, "chart")
+		if chartSpec == nil || model.Lookup(chartSpec, "sourceRef", "kind").String() != "GitRepository" {
+			at := model.Get(spec, "chart").Value
+			if at == nil {
+				at = model.Get(spec, "chartRef").Value
+			}
+			d.notice(o, at, "%s installs a chart that needs the network: its objects are not judged", o)
+			continue
+		}
+		if !d.fluxSourceHere(o, chartSpec, objects) {
+			continue
+		}
+		dir, ok := d.inInput(chart.String())
+		if !ok || !isChartDir(dir) {
+			d.notice(o, chart.Value, "%s installs chart %q, which is no chart directory of the input: its objects are not judged", o, chart.String())
+			continue
+		}
+		var names []string
+		for _, name := range slices.Sorted(maps.Keys(views)) {
+			for _, u := range views[name].Units {
+				if u.Tool == Flux && u.appliesObject(o) {
+					names = append(names, name)
+					break
+				}
+			}
+		}
+		if len(names) == 0 {
+			d.notice(o, chart.Value, "%s is applied by no Flux Kustomization of the input: its chart is not rendered", o)
+			continue
+		}
+		for _, name := range names {
+			u := &Unit{Tool: Flux, Object: o, Origin: o.Pos(chart.Value), Path: chart.String(), Dir: dir}
+			u.Helm = d.helmReleaseSource(o, spec, filepath.Join(d.root, filepath.FromSlash(name)))
+			views[name].Units = append(views[name].Units, u)
+		}
+	}
+}
+
+// appliesObject reports whether the unit applies object o.
+func (u *Unit) appliesObject(o *model.Object) bool {
+	if o.Built != nil {
+		return u.Holds("", o.Built.Root)
+	}
+	return u.Holds(o.Source.Path, "")
+}
+
+// helmReleaseSource is how Flux renders HelmRelease o of the cluster
+// directory cluster: release [targetNamespace-]name unless releaseName,
+// in targetNamespace else its own; valuesFrom in order (ConfigMaps and
+// Secrets of the input), then spec.values.
+func (d *discoverer) helmReleaseSource(o *model.Object, spec *yaml.Node, cluster string) *HelmSource {
+	target := model.Get(spec, "targetNamespace").String()
+	out := &HelmSource{ReleaseName: model.Get(spec, "releaseName").String(), Namespace: target}
+	if out.Namespace == "" {
+		out.Namespace = o.Namespace
+	}
+	if out.ReleaseName == "" {
+		out.ReleaseName = o.Name
+		if target != "" {
+			out.ReleaseName = target + "-" + o.Name
+		}
+	}
+	for _, from := range model.Get(spec, "valuesFrom").Items() {
+		kind, name := model.Get(from, "kind").String(), model.Get(from, "name").String()
+		key := model.Get(from, "valuesKey").String()
+		if key == "" {
+			key = "values.yaml"
+		}
+		label := fmt.Sprintf("%s %s/%s", kind, o.Namespace, name)
+		data, found := d.objectData(kind, o.Namespace, name, cluster)
+		text, has := data[key]
+		if !found || !has {
+			if optional, _ := model.Get(from, "optional").Bool(); !optional {
+				d.notice(o, from, "%s takes values from key %s of %s, which is not in the input: not applied", o, key, label)
+			}
+			continue
+		}
+		if path := model.Get(from, "targetPath").String(); path != "" {
+			out.Parameters = append(out.Parameters, Parameter{Name: path, Value: text, At: o.Pos(from)})
+			continue
+		}
+		// The document's lines are the object's, not known here: none.
+		doc := parseValues(text, func(v *yaml.Node) { v.Line, v.Column = 0, 0 })
+		if doc == nil || doc.Kind != yaml.MappingNode {
+			d.notice(o, from, "%s takes values from key %s of %s, which is not a YAML mapping: not applied", o, key, label)
+			continue
+		}
+		out.Values = append(out.Values, Values{Doc: doc, File: label, From: label})
+	}
+	if v := model.Get(spec, "values"); v.Mapping() != nil {
+		out.Values = append(out.Values, Values{Doc: v.Value, File: o.Source.Path, From: fmt.Sprintf("values (%s)", o.Pos(v.Value))})
+	}
+	return out
 }
