@@ -52,6 +52,15 @@ func GitOpsViews(files []*model.File, root string) ([]*ClusterView, []model.Erro
 		u := charts[i].Source.(*gitops.Unit)
 		charts[i].Rendered = helm.Render(helmOptions(u, walked))
 		charts[i].Chart = absPath(u.Dir)
+		secrets := &model.SecretValues{}
+		for _, v := range u.Helm.Values {
+			if v.Secret {
+				secrets.AddScalars(v.Doc)
+			}
+		}
+		for _, f := range charts[i].Rendered {
+			f.AddSecretValues(secrets) // scrubbed from every message of the run
+		}
 	})
 	rest := &ClusterView{Name: NotSyncedView, Origin: "synced by no GitOps object of the input", Units: []*DeployUnit{{Name: NotSyncedView, Source: synced}}}
 	if len(rest.Files(files)) > 0 {

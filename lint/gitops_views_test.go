@@ -305,6 +305,20 @@ func TestGitOpsViews_HelmChart(t *testing.T) {
 			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
 			note: "Deployment shop/web runs as ServiceAccount \"ghost\", which is not defined in namespace shop; the API server will reject every pod the Deployment controller creates (FailedCreate) (rendered by Helm from serviceAccount.create from ConfigMap shop/web-values, serviceAccount.name from ConfigMap shop/web-values)",
 		},
+		{
+			// A value read from a Secret is never printed, wherever the
+			// render puts it.
+			name: "FluxValuesFromASecretAreNeverPrinted",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps"),
+				"apps/web.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: shop}\nspec:\n" +
+					"  chart:\n    spec: {chart: ./charts/web, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}\n" +
+					"  valuesFrom: [{kind: Secret, name: web-values}]\n  values:\n    image: {repository: nginx}\n---\n" +
+					"apiVersion: v1\nkind: Secret\nmetadata: {name: web-values, namespace: shop}\nstringData:\n  values.yaml: |\n    serviceAccount:\n      create: false\n      name: leaf-secret-name\n",
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
+			note: `runs as ServiceAccount "<redacted>"`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

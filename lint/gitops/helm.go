@@ -39,6 +39,8 @@ type Values struct {
 	File string
 	// From says where, for salint views: "valuesObject (argocd/web.yaml:18:9)".
 	From string
+	// Secret is true for values read from a Secret: never print them.
+	Secret bool
 }
 
 // A Parameter is an Argo CD Helm parameter: --set Name=Value, or
@@ -311,7 +313,7 @@ func (d *discoverer) helmReleaseSource(o *model.Object, spec *yaml.Node, cluster
 			d.notice(o, from, "%s takes values from key %s of %s, which is not a YAML mapping: not applied", o, key, label)
 			continue
 		}
-		out.Values = append(out.Values, Values{Doc: doc, File: label, From: label})
+		out.Values = append(out.Values, Values{Doc: doc, File: label, From: label, Secret: kind == model.KindSecret})
 	}
 	if v := model.Get(spec, "values"); v.Mapping() != nil {
 		out.Values = append(out.Values, Values{Doc: v.Value, File: o.Source.Path, From: fmt.Sprintf("values (%s)", o.Pos(v.Value))})

@@ -136,6 +136,24 @@ func (s *SecretValues) add(v string) {
 	s.replacer = nil
 }
 
+// AddScalars adds every scalar value below n (not the keys): a values
+// document read from a Secret (a Flux HelmRelease's valuesFrom), whose
+// leaves a render may put in any field a message quotes.
+func (s *SecretValues) AddScalars(n *yaml.Node) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.ScalarNode {
+		s.add(n.Value)
+		return
+	}
+	for i, c := range n.Content {
+		if n.Kind != yaml.MappingNode || i%2 == 1 {
+			s.AddScalars(c)
+		}
+	}
+}
+
 // Merge adds every value of o.
 func (s *SecretValues) Merge(o *SecretValues) {
 	if o == nil || len(o.values) == 0 {
