@@ -236,6 +236,16 @@ spec:
 	}
 }
 
+// helmReleaseOfWeb is a HelmRelease of namespace ns installing charts/web
+// with image.repository in its values, after the values of a ConfigMap or
+// Secret (kind, its data field) of namespace shop holding values.
+func helmReleaseOfWeb(ns, kind, field, values string) string {
+	return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: " + ns + "}\nspec:\n" +
+		"  chart:\n    spec: {chart: ./charts/web, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}\n" +
+		"  valuesFrom: [{kind: " + kind + ", name: web-values}]\n  values:\n    image: {repository: nginx}\n---\n" +
+		"apiVersion: v1\nkind: " + kind + "\nmetadata: {name: web-values, namespace: shop}\n" + field + ":\n  values.yaml: |\n    " + values + "\n"
+}
+
 // TestGitOpsViews_HelmChart: an Argo CD Application whose path is a chart
 // of the input renders it with its helm options, in its own view; the
 // render of the chart's own values is no view's, nor are its errors.
@@ -297,13 +307,21 @@ func TestGitOpsViews_HelmChart(t *testing.T) {
 			name: "FluxHelmReleaseValuesFromAConfigMap",
 			files: map[string]string{
 				"clusters/eu/apps.yaml": fluxApps("  path: ./apps"),
-				"apps/web.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: shop}\nspec:\n" +
-					"  chart:\n    spec: {chart: ./charts/web, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}\n" +
-					"  valuesFrom: [{kind: ConfigMap, name: web-values}]\n  values:\n    image: {repository: nginx}\n---\n" +
-					"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-values, namespace: shop}\ndata:\n  values.yaml: |\n    serviceAccount: {create: false, name: ghost}\n",
+				"apps/web.yaml":         helmReleaseOfWeb("shop", "ConfigMap", "data", "serviceAccount: {create: false, name: ghost}"),
 			},
 			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
 			note: "Deployment shop/web runs as ServiceAccount \"ghost\", which is not defined in namespace shop; the API server will reject every pod the Deployment controller creates (FailedCreate) (rendered by Helm from serviceAccount.create from ConfigMap shop/web-values, serviceAccount.name from ConfigMap shop/web-values)",
+		},
+		{
+			// The Kustomization's targetNamespace is the HelmRelease's:
+			// its values objects and release are there.
+			name: "FluxHelmReleaseInTheKustomizationsTargetNamespace",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  targetNamespace: shop"),
+				"apps/web.yaml":         helmReleaseOfWeb("flux", "ConfigMap", "data", "serviceAccount: {create: false, name: ghost}"),
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
+			note: "Deployment shop/web runs as ServiceAccount \"ghost\"",
 		},
 		{
 			// A value read from a Secret is never printed, wherever the
@@ -311,10 +329,7 @@ func TestGitOpsViews_HelmChart(t *testing.T) {
 			name: "FluxValuesFromASecretAreNeverPrinted",
 			files: map[string]string{
 				"clusters/eu/apps.yaml": fluxApps("  path: ./apps"),
-				"apps/web.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: shop}\nspec:\n" +
-					"  chart:\n    spec: {chart: ./charts/web, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}\n" +
-					"  valuesFrom: [{kind: Secret, name: web-values}]\n  values:\n    image: {repository: nginx}\n---\n" +
-					"apiVersion: v1\nkind: Secret\nmetadata: {name: web-values, namespace: shop}\nstringData:\n  values.yaml: |\n    serviceAccount:\n      create: false\n      name: leaf-secret-name\n",
+				"apps/web.yaml":         helmReleaseOfWeb("shop", "Secret", "stringData", "serviceAccount:\n      create: false\n      name: leaf-secret-name"),
 			},
 			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
 			note: `runs as ServiceAccount "<redacted>"`,

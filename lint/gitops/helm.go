@@ -243,23 +243,26 @@ func (d *discoverer) helmReleaseUnits(objects []*model.Object, views map[string]
 			d.notice(o, chart.Value, "%s installs chart %q, which is no chart directory of the input: its objects are not judged", o, chart.String())
 			continue
 		}
-		var names []string
+		applied := false
 		for _, name := range slices.Sorted(maps.Keys(views)) {
-			for _, u := range views[name].Units {
-				if u.Tool == Flux && u.appliesObject(o) {
-					names = append(names, name)
-					break
+			for _, by := range views[name].Units {
+				if by.Tool != Flux || !by.appliesObject(o) {
+					continue
 				}
+				applied = true
+				// The Kustomization's targetNamespace is the HelmRelease's.
+				ns := o.Namespace
+				if by.Namespace != "" {
+					ns = by.Namespace
+				}
+				u := &Unit{Tool: Flux, Object: o, Origin: o.Pos(chart.Value), Path: chart.String(), Dir: dir}
+				u.Helm = d.helmReleaseSource(o, ns, spec, filepath.Join(d.root, filepath.FromSlash(name)))
+				views[name].Units = append(views[name].Units, u)
+				break
 			}
 		}
-		if len(names) == 0 {
+		if !applied {
 			d.notice(o, chart.Value, "%s is applied by no Flux Kustomization of the input: its chart is not rendered", o)
-			continue
-		}
-		for _, name := range names {
-			u := &Unit{Tool: Flux, Object: o, Origin: o.Pos(chart.Value), Path: chart.String(), Dir: dir}
-			u.Helm = d.helmReleaseSource(o, spec, filepath.Join(d.root, filepath.FromSlash(name)))
-			views[name].Units = append(views[name].Units, u)
 		}
 	}
 }
@@ -272,15 +275,16 @@ func (u *Unit) appliesObject(o *model.Object) bool {
 	return u.Holds(o.Source.Path, "")
 }
 
-// helmReleaseSource is how Flux renders HelmRelease o of the cluster
-// directory cluster: release [targetNamespace-]name unless releaseName,
-// in targetNamespace else its own; valuesFrom in order (ConfigMaps and
-// Secrets of the input), then spec.values.
-func (d *discoverer) helmReleaseSource(o *model.Object, spec *yaml.Node, cluster string) *HelmSource {
+// helmReleaseSource is how Flux renders HelmRelease o, applied in
+// namespace ns, of the cluster directory cluster: release
+// [targetNamespace-]name unless releaseName, in targetNamespace else ns;
+// valuesFrom in order (ConfigMaps and Secrets of the input in ns), then
+// spec.values.
+func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.Node, cluster string) *HelmSource {
 	target := model.Get(spec, "targetNamespace").String()
 	out := &HelmSource{ReleaseName: model.Get(spec, "releaseName").String(), Namespace: target}
 	if out.Namespace == "" {
-		out.Namespace = o.Namespace
+		out.Namespace = ns
 	}
 	if out.ReleaseName == "" {
 		out.ReleaseName = o.Name
@@ -294,8 +298,8 @@ func (d *discoverer) helmReleaseSource(o *model.Object, spec *yaml.Node, cluster
 		if key == "" {
 			key = "values.yaml"
 		}
-		label := fmt.Sprintf("%s %s/%s", kind, o.Namespace, name)
-		data, found := d.objectData(kind, o.Namespace, name, cluster)
+		label := fmt.Sprintf("%s %s/%s", kind, ns, name)
+		data, found := d.objectData(kind, ns, name, cluster)
 		text, has := data[key]
 		if !found || !has {
 			if optional, _ := model.Get(from, "optional").Bool(); !optional {
