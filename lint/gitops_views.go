@@ -45,12 +45,28 @@ func GitOpsViews(files []*model.File, root string) ([]*ClusterView, []model.Erro
 		views = append(views, v)
 	}
 	var walked map[string]string
+	edited := map[string]*model.File{} // as salint fix holds them
 	if len(charts) > 0 {
 		walked = chartsAsWalked(files)
+		for _, f := range files {
+			if !f.Built {
+				edited[f.Source.Path] = f
+			}
+		}
 	}
 	model.Parallel(len(charts), func(i int) {
 		u := charts[i].Source.(*gitops.Unit)
-		charts[i].Rendered = helm.Render(helmOptions(u, walked))
+		dir, opts := helmOptions(u, walked)
+		charts[i].Rendered = helm.Render(dir, opts.Editing(edited))
+		// The values files feed every object of the render: a fix to one
+		// must agree in each view that renders from it, and a hook that
+		// changed one judges the render.
+		valuesFiles := append([]string{filepath.Join(dir, "values.yaml")}, opts.ValuesFiles...)
+		for _, f := range charts[i].Rendered {
+			for _, o := range f.Objects {
+				o.Built.Via = append(slices.Clip(o.Built.Via), valuesFiles...)
+			}
+		}
 		charts[i].Chart = absPath(u.Dir)
 		secrets := &model.SecretValues{}
 		for _, v := range u.Helm.Values {
