@@ -1,10 +1,14 @@
 package lint
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/salint/salint/lint/kustomize"
+	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
 )
 
@@ -30,12 +34,22 @@ import (
 // namespace other"), from any unit of its view: so when a root left out,
 // or the plain manifests when not chosen, may write an object named like
 // a name a reported message quotes, the run builds everything too.
+//
+// With --new-from-rev (Options.Changed) the run reports what it builds
+// in any file, and the revision's tree is built the same way: see
+// Result.SubtractRev for why the new findings are those of building
+// everything in both. The roots a changed kustomization file reads, or
+// reads no more, are not known without building both trees' plans
+// together, nor what a change to a generator's input or a CRD reaches:
+// such a change builds everything.
 type hookFocus struct {
-	changed   []string // absolute
-	defaultNS string
-	plan      *kustomize.Plan
-	plain     []*model.File
-	chosen    *kustomize.Focused
+	since           bool     // Options.Changed: report everything built
+	changed         []string // absolute
+	chosenElsewhere []string // kustomization files the other tree's run chose
+	defaultNS       string
+	plan            *kustomize.Plan
+	plain           []*model.File
+	chosen          *kustomize.Focused
 }
 
 // hookFocus returns the focus of a hook run, or nil to build everything.
@@ -44,28 +58,41 @@ func (o Options) hookFocus() *hookFocus {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	if len(o.Only) == 0 || o.Views != nil || len(cfg.Clusters) > 0 || len(o.OnlyViews) > 0 {
+	changed, since := o.Only, false
+	if len(changed) == 0 && o.Changed != nil {
+		changed, since = o.Changed, true
+	}
+	if (len(changed) == 0 && !since) || o.Views != nil || len(cfg.Clusters) > 0 || len(o.OnlyViews) > 0 {
 		return nil // --view names views of roots that may be left out
 	}
-	h := &hookFocus{defaultNS: o.Namespace}
+	h := &hookFocus{since: since, changed: []string{}, defaultNS: o.Namespace}
 	if h.defaultNS == "" {
 		h.defaultNS = cfg.Namespace
 	}
 	if h.defaultNS == "" {
 		h.defaultNS = "default" // as model.Build
 	}
-	for _, p := range o.Only {
+	for _, p := range changed {
 		if p == StdinPath {
 			return nil
 		}
 		h.changed = append(h.changed, absPath(p))
 	}
+	h.chosenElsewhere = o.chosen
 	return h
 }
 
 // roots picks the roots to build, given the plain manifests (read); nil
 // is all of them.
 func (h *hookFocus) roots(plan *kustomize.Plan, plain []*model.File) map[string]bool {
+	if h.since {
+		for _, c := range h.changed {
+			name := filepath.Base(c)
+			if kustomize.IsKustomizationFile(name) || !IsManifestName(name) && plan.Consumes(c) {
+				return nil // see hookFocus
+			}
+		}
+	}
 	fp := kustomize.Footprint{}
 	for _, f := range plain {
 		for _, o := range f.Objects {
@@ -84,7 +111,7 @@ func (h *hookFocus) roots(plan *kustomize.Plan, plain []*model.File) map[string]
 		}
 	}
 	h.plan, h.plain = plan, plain
-	h.chosen = plan.Focus(h.changed, fp, h.defaultNS)
+	h.chosen = plan.Focus(append(slices.Clone(h.changed), h.chosenElsewhere...), fp, h.defaultNS)
 	if h.chosen == nil {
 		return nil
 	}
@@ -164,7 +191,15 @@ func (o Options) run(active []ActiveRule) *Result {
 	files, partial := load(o.Input, nil, focus)
 	if partial && focus.holds(files) {
 		o.partial = true
-		if res := Check(files, o, active); focus.namesHold(res) {
+		res := Check(files, o, active)
+		if focus.since {
+			// The messages that matter are those of the new findings
+			// (Result.SubtractRev).
+			focus.dropUnchosenPlain(res)
+			res.focus = focus
+			return res
+		}
+		if focus.namesHold(res) {
 			return res
 		}
 		o.partial = false
@@ -173,4 +208,34 @@ func (o Options) run(active []ActiveRule) *Result {
 		files = Load(o.Input)
 	}
 	return Check(files, o, active)
+}
+
+// dropUnchosenPlain leaves out of a --new-from-rev run's report what it
+// says of the plain manifests when Focus did not choose them: judged
+// without the roots they share namespaces with, and unchanged.
+func (h *hookFocus) dropUnchosenPlain(res *Result) {
+	if h.chosen.Plain {
+		return
+	}
+	plain := map[string]bool{}
+	for _, f := range h.plain {
+		plain[f.Source.Path] = true
+	}
+	res.Findings = slices.DeleteFunc(res.Findings, func(f rules.Finding) bool { return plain[f.Pos.File] })
+	res.Silenced = slices.DeleteFunc(res.Silenced, func(s Suppression) bool { return plain[s.Pos.File] })
+	res.Suppressed = len(res.Silenced)
+}
+
+// kustomizations lists the kustomization files of the chosen roots.
+func (h *hookFocus) kustomizations() []string {
+	var files []string
+	for root := range h.chosen.Roots {
+		entries, _ := os.ReadDir(root) // unreadable: the root was not chosen by it
+		for _, e := range entries {
+			if kustomize.IsKustomizationFile(e.Name()) {
+				files = append(files, filepath.Join(root, e.Name()))
+			}
+		}
+	}
+	return files
 }

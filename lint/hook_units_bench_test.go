@@ -96,15 +96,65 @@ func benchHookUnits(b *testing.B, changed string) {
 	hookUnits.write(b, dir)
 	changed = hookUnits.path(dir, changed)
 	opts := Options{Input: Input{Paths: []string{changed, dir}, Prune: true, ReportOnly: true}, Only: []string{changed}}
+	coldRuns(b, func() error {
+		res, err := Run(opts)
+		if err == nil && len(res.Errors) > 0 {
+			err = fmt.Errorf("errors: %v", res.Errors)
+		}
+		return err
+	})
+}
+
+// coldRuns times run, with kyaml's OpenAPI schema dropped before each.
+func coldRuns(b *testing.B, run func() error) {
 	b.ReportAllocs()
 	for b.Loop() {
 		openapi.ResetOpenAPI()
-		res, err := Run(opts)
-		if err != nil {
+		if err := run(); err != nil {
 			b.Fatal(err)
 		}
-		if len(res.Errors) > 0 {
-			b.Fatalf("errors: %v", res.Errors)
+	}
+}
+
+// BenchmarkHookUnitsNewFromRev is the shipped hook's run (salint lint
+// --root DIR --new-from-rev HEAD CHANGED, in process): the working tree
+// and HEAD's tree both linted, on the same repository committed, with
+// one file changed to add a finding. whole is the run building every
+// root in both trees (as before the hook focused them), focused the run
+// as it is.
+func BenchmarkHookUnitsNewFromRev(b *testing.B) {
+	account := func(name string) string {
+		return fmt.Sprintf("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: %s}\n", name)
+	}
+	for _, change := range []struct{ name, file, text string }{
+		{"ChangedBase", hookUnits.base(7) + "/deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app07}\nspec:\n  template:\n    spec: {serviceAccountName: ghost, containers: [{name: web, image: nginx:1.27}]}\n"},
+		{"ChangedOverlay", hookUnits.overlay(7, 3) + "/patch.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app07}\nspec:\n  template:\n    spec: {serviceAccountName: phantom}\n"},
+		{"ChangedInfra", "infra/prometheus.yaml", account("prometheus")},
+	} {
+		dir := b.TempDir()
+		hookUnits.write(b, dir)
+		gitCommitAll(b, dir)
+		rulestest.WriteFiles(b, dir, map[string]string{change.file: change.text})
+		changed := hookUnits.path(dir, change.file)
+		hook := Options{Input: Input{Paths: []string{changed, dir}, Prune: true, ReportOnly: true}, Only: []string{changed}, Root: dir}
+		for _, focused := range []bool{false, true} {
+			opts := hook.ForNewFromRev("HEAD", dir)
+			name := change.name + "/focused"
+			if !focused {
+				opts.Changed, name = nil, change.name+"/whole"
+			}
+			b.Run(name, func(b *testing.B) {
+				coldRuns(b, func() error {
+					res, err := Run(opts)
+					if err == nil {
+						err = res.SubtractRev(opts, "HEAD", dir)
+					}
+					if err == nil && (len(res.Findings) == 0 || len(res.Errors) > 0) {
+						err = fmt.Errorf("%d new findings, errors: %v", len(res.Findings), res.Errors)
+					}
+					return err
+				})
+			})
 		}
 	}
 }

@@ -143,17 +143,25 @@ func ReadKnown(file string) (Known, error) {
 // temporary directory through a temporary index: the repository, its
 // index and working tree are left alone.
 func KnownAt(opts Options, rev, repo string) (Known, error) {
+	opts.Changed = nil
+	known, _, err := knownAt(opts, rev, repo, nil)
+	return known, err
+}
+
+// knownAt is KnownAt; with opts.Changed, the tree is built as focused (a
+// Result's focus, relative to repo) when it agrees, which agreed says.
+func knownAt(opts Options, rev, repo string, focused *hookFocus) (known Known, agreed bool, err error) {
 	for _, p := range opts.Paths {
 		if p == StdinPath {
-			return Known{}, errors.New("standard input has no revision to compare with")
+			return Known{}, false, errors.New("standard input has no revision to compare with")
 		}
 	}
 	if strings.HasPrefix(rev, "-") {
-		return Known{}, fmt.Errorf("%q is not a revision", rev)
+		return Known{}, false, fmt.Errorf("%q is not a revision", rev)
 	}
 	tmp, err := os.MkdirTemp("", "salint-rev-")
 	if err != nil {
-		return Known{}, err
+		return Known{}, false, err
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
 	tree := filepath.Join(tmp, "tree")
@@ -162,19 +170,19 @@ func KnownAt(opts Options, rev, repo string) (Known, error) {
 		if _, unborn := git(repo, nil, "symbolic-ref", "--quiet", "HEAD"); rev == "HEAD" && unborn == nil {
 			// The first commit of a repository (the hook's first run):
 			// nothing came before it.
-			return Known{}, nil
+			return Known{}, true, nil
 		}
-		return Known{}, fmt.Errorf("%s is not a commit of the git repository %s", rev, repo)
+		return Known{}, false, fmt.Errorf("%s is not a commit of the git repository %s", rev, repo)
 	}
 	index := []string{"GIT_INDEX_FILE=" + filepath.Join(tmp, "index")}
 	if _, err := git(repo, index, "read-tree", commit); err != nil {
-		return Known{}, err
+		return Known{}, false, err
 	}
 	if _, err := git(repo, index, "checkout-index", "--all", "--prefix="+tree+string(filepath.Separator)); err != nil {
-		return Known{}, err
+		return Known{}, false, err
 	}
 	at := opts
-	at.Paths, at.Only = nil, nil
+	at.Paths, at.Only, at.Changed = nil, nil, nil
 	inTree := func(p string) (string, error) {
 		abs, err := filepath.Abs(p)
 		if err != nil {
@@ -189,7 +197,7 @@ func KnownAt(opts Options, rev, repo string) (Known, error) {
 	for _, p := range opts.Paths {
 		q, err := inTree(p)
 		if err != nil {
-			return Known{}, err
+			return Known{}, false, err
 		}
 		if _, err := os.Lstat(q); err == nil {
 			at.Paths = append(at.Paths, q)
@@ -200,13 +208,134 @@ func KnownAt(opts Options, rev, repo string) (Known, error) {
 		at.Root = tree
 	}
 	if len(at.Paths) == 0 {
-		return Known{}, nil // nothing of the PATHs existed at rev
+		return Known{}, true, nil // nothing of the PATHs existed at rev
+	}
+	if focused != nil {
+		// The working tree's change, where it is in the revision's, and
+		// the kustomizations the working tree chose: a change may join
+		// groups in one tree only (a manifest moved to a namespace).
+		at.Changed = inTrees(opts.Changed, inTree)
+		at.chosen = inTrees(focused.kustomizations(), inTree)
 	}
 	res, err := Run(at)
 	if err != nil {
-		return Known{}, err
+		return Known{}, false, err
 	}
-	return KnownOf(res, tree), nil
+	return KnownOf(res, tree), sameFocus(focused, repo, res.focus, tree), nil
+}
+
+// inTrees is the paths that map into the revision's tree, mapped.
+func inTrees(paths []string, inTree func(string) (string, error)) []string {
+	out := []string{}
+	for _, p := range paths {
+		if q, err := inTree(p); err == nil {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// sameFocus reports whether a, of the tree at aDir, and b, of the tree at
+// bDir, build the same roots (by path in their tree) and both the plain
+// manifests or neither; two nils agree.
+func sameFocus(a *hookFocus, aDir string, b *hookFocus, bDir string) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.chosen.Plain != b.chosen.Plain || len(a.chosen.Roots) != len(b.chosen.Roots) {
+		return false
+	}
+	for root := range a.chosen.Roots {
+		rel, err := filepath.Rel(aDir, root)
+		if err != nil || !b.chosen.Roots[filepath.Join(bDir, rel)] {
+			return false
+		}
+	}
+	return true
+}
+
+// ForNewFromRev readies opts, a run as salint lint's flags give it, for
+// comparing with the tree at git revision rev of the repository at repo:
+// it reports in every file, not only the PATHs given with --root (a
+// changed base breaks an overlay elsewhere), and a hook run (--root:
+// Root set, with the changed files as PATHs, or none when pre-commit
+// passes none) builds only what the change reaches, in both trees (see
+// Result.SubtractRev).
+func (o Options) ForNewFromRev(rev, repo string) Options {
+	o.Only = nil
+	if o.Root != "" {
+		// Not told: both trees are judged whole, and KnownAt says what
+		// is wrong with rev.
+		o.Changed, _ = changedSince(rev, repo)
+	}
+	return o
+}
+
+// changedSince lists what differs between the working tree of the
+// repository at repo and revision rev (absolute paths): files changed,
+// added or deleted since, staged or not, and files git does not track
+// (ignored too: salint reads them). Pre-commit passes no name for a
+// deleted file, nor for what a file's move left behind.
+func changedSince(rev, repo string) ([]string, error) {
+	if strings.HasPrefix(rev, "-") {
+		return nil, fmt.Errorf("%q is not a revision", rev)
+	}
+	commit, err := git(repo, nil, "rev-parse", "--verify", "--quiet", rev+"^{commit}")
+	if err != nil {
+		return nil, err
+	}
+	tracked, err := git(repo, nil, "diff", "--name-only", "--no-renames", "-z", commit, "--")
+	if err != nil {
+		return nil, err
+	}
+	untracked, err := git(repo, nil, "ls-files", "--others", "-z")
+	if err != nil {
+		return nil, err
+	}
+	changed := []string{}
+	for _, name := range strings.Split(tracked+"\x00"+untracked, "\x00") {
+		if name != "" {
+			changed = append(changed, filepath.Join(repo, filepath.FromSlash(name)))
+		}
+	}
+	return changed, nil
+}
+
+// SubtractRev removes from r what the tree at git revision rev of the
+// repository at repo reports (KnownAt), as Subtract does.
+//
+// A run focused on a change (Options.Changed) built only the roots the
+// change reaches, and reported what they and the plain manifests, when
+// chosen, hold. The revision's tree is then built on the same change,
+// and when it chooses the same roots the findings left out are the same
+// in both trees, so none is new: no kustomization file changed (hookFocus
+// builds everything otherwise), so the roots not chosen read the same
+// files in both, unchanged, and share none with a chosen root nor a
+// namespace; their verdicts are the same (the footprint argument of
+// kustomize.Focus), and a fingerprint names no view nor message. When
+// the trees choose differently, both are judged whole.
+func (r *Result) SubtractRev(opts Options, rev, repo string) error {
+	known, agreed, err := knownAt(opts, rev, repo, r.focus)
+	if err != nil {
+		return err
+	}
+	if agreed {
+		r.Subtract(known, repo)
+		if r.focus == nil || r.focus.namesHold(r) {
+			return nil
+		}
+	}
+	opts.Changed = nil
+	whole, err := Run(opts)
+	if err != nil {
+		return err
+	}
+	if known, err = KnownAt(opts, rev, repo); err != nil {
+		return err
+	}
+	*r = *whole
+	r.Subtract(known, repo)
+	return nil
 }
 
 // git runs git in dir and returns its trimmed standard output.

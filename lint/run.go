@@ -50,8 +50,14 @@ type Options struct {
 	// kustomize roots whose builds can change a verdict on them are
 	// built (hook.go).
 	Only []string
+	// Changed, with Only unset, names what a change touched since the
+	// revision --new-from-rev compares with (ForNewFromRev): the run
+	// reports in every file, and builds only the kustomize roots whose
+	// builds the change can reach (hook.go); empty is no change.
+	Changed []string
 
-	partial bool // some kustomize roots were left out (hook.go)
+	partial bool     // some kustomize roots were left out (hook.go)
+	chosen  []string // with Changed: kustomization files the working tree's run chose (knownAt)
 }
 
 // Result is what a run found.
@@ -78,6 +84,8 @@ type Result struct {
 	// Known counts findings and input errors left out because a baseline
 	// or an earlier revision already had them (Result.Subtract).
 	Known int
+
+	focus *hookFocus // what a run with Options.Changed built, when not everything
 
 	secrets model.SecretValues // of every input, read or not in scope
 	viewErr error              // a --view no view has

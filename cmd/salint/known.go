@@ -50,11 +50,9 @@ func (k *knownFlags) apply(res *lint.Result, opts lint.Options) error {
 		return nil
 	}
 	if k.newFromRev != "" {
-		known, err := lint.KnownAt(opts, k.newFromRev, base)
-		if err != nil {
+		if err := res.SubtractRev(opts, k.newFromRev, base); err != nil {
 			return fmt.Errorf("--new-from-rev: %w", err)
 		}
-		res.Subtract(known, base)
 	}
 	if k.baseline != "" {
 		known, err := lint.ReadKnown(k.baseline)

@@ -250,8 +250,9 @@ func runLint(args []string, e *env) int {
 		// The comparison with the revision says what the change
 		// introduced, wherever it shows: a removed account breaks an
 		// unchanged Deployment. So the PATHs given with --root no longer
-		// limit the report.
-		opts.Only = nil
+		// limit the report; they make it a hook run, which builds what
+		// the change reaches.
+		opts = opts.ForNewFromRev(known.newFromRev, fingerprint.RepoRoot("."))
 	}
 	res, err := lint.Run(opts)
 	if err != nil {
