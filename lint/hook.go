@@ -40,8 +40,10 @@ import (
 // Result.SubtractRev for why the new findings are those of building
 // everything in both. The roots a changed kustomization file reads, or
 // reads no more, are not known without building both trees' plans
-// together, nor what a change to a generator's input or a CRD reaches:
-// such a change builds everything.
+// together: such a change builds everything. (A generator's input or a
+// CRD, which Focus does not weigh, lies below its kustomization's
+// directory, kustomize's load restriction: a change to it chooses the
+// roots that read that kustomization.)
 type hookFocus struct {
 	since           bool     // Options.Changed: report everything built
 	changed         []string // absolute
@@ -87,8 +89,7 @@ func (o Options) hookFocus() *hookFocus {
 func (h *hookFocus) roots(plan *kustomize.Plan, plain []*model.File) map[string]bool {
 	if h.since {
 		for _, c := range h.changed {
-			name := filepath.Base(c)
-			if kustomize.IsKustomizationFile(name) || !IsManifestName(name) && plan.Consumes(c) {
+			if kustomize.IsKustomizationFile(filepath.Base(c)) {
 				return nil // see hookFocus
 			}
 		}
