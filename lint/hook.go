@@ -88,11 +88,11 @@ func (o Options) hookFocus() *hookFocus {
 // is all of them.
 func (h *hookFocus) roots(plan *kustomize.Plan, plain []*model.File) map[string]bool {
 	if h.since {
-		for _, c := range h.changed {
-			if kustomize.IsKustomizationFile(filepath.Base(c)) {
-				return nil // see hookFocus
-			}
+		changed, ok := h.weighed(plan, plain)
+		if !ok {
+			return nil
 		}
+		h.changed = changed
 	}
 	fp := kustomize.Footprint{}
 	for _, f := range plain {
@@ -117,6 +117,31 @@ func (h *hookFocus) roots(plan *kustomize.Plan, plain []*model.File) map[string]
 		return nil
 	}
 	return h.chosen.Roots
+}
+
+// weighed is what of a --new-from-rev run's change (a git diff: any
+// file) can change a verdict in this tree: what kustomize reads, and the
+// plain manifests that hold objects. A file read here as plain without
+// objects (a workflow, package.json), or not here at all, gives nothing
+// to judge; the other tree weighs what it held there. Not ok when a
+// kustomization file changed (see hookFocus).
+func (h *hookFocus) weighed(plan *kustomize.Plan, plain []*model.File) (changed []string, ok bool) {
+	objects := map[string]bool{}
+	for _, f := range plain {
+		if f.Count() > 0 {
+			objects[absPath(f.Source.Path)] = true
+		}
+	}
+	changed = []string{}
+	for _, c := range h.changed {
+		switch {
+		case kustomize.IsKustomizationFile(filepath.Base(c)):
+			return nil, false
+		case plan.Consumes(c) || objects[c]:
+			changed = append(changed, c)
+		}
+	}
+	return changed, true
 }
 
 func (h *hookFocus) namespace(ns string) string {

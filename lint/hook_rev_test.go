@@ -76,6 +76,16 @@ func TestHook_NewFromRevReportsWhatBuildingEverythingReports(t *testing.T) {
 	}{
 		{name: "nothing changed", partial: true},
 		{name: "a base file", write: map[string]string{repo.base(1) + "/deployment.yaml": ghost("app01")}, passed: []string{repo.base(1) + "/deployment.yaml"}, partial: true},
+		// Files without objects give nothing to judge: not the plain
+		// manifests' change (a workflow pre-commit passes, and files git
+		// does not track or ignores, which salint reads all the same), so
+		// the plain manifests, which would join every view, are left out.
+		{name: "a base file, with files that hold no object", before: map[string]string{"plain/job.yaml": job("app00")}, write: map[string]string{
+			repo.base(1) + "/deployment.yaml": ghost("app01"),
+			"README.md":                       "# deploy\n",
+			".github/workflows/ci.yaml":       "on: push\njobs: {}\n",
+			"node_modules/x/package.json":     "{\"name\": \"x\"}\n",
+		}, passed: []string{repo.base(1) + "/deployment.yaml", ".github/workflows/ci.yaml"}, partial: true},
 		{name: "an overlay's patch", write: map[string]string{repo.overlay(2, 1) + "/patch.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app02}\nspec:\n  template:\n    spec: {serviceAccountName: phantom}\n"}, passed: []string{repo.overlay(2, 1) + "/patch.yaml"}, partial: true},
 		// The plain manifests are an alternative to no overlay: they join
 		// every view, which only building everything tells.
