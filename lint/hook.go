@@ -256,7 +256,7 @@ func (h *hookFocus) dropUnchosenPlain(res *Result) {
 func (h *hookFocus) kustomizations() []string {
 	var files []string
 	for root := range h.chosen.Roots {
-		entries, _ := os.ReadDir(root) // unreadable: the root was not chosen by it
+		entries, _ := os.ReadDir(root) // unreadable now: nothing to add
 		for _, e := range entries {
 			if kustomize.IsKustomizationFile(e.Name()) {
 				files = append(files, filepath.Join(root, e.Name()))

@@ -313,7 +313,9 @@ func changedSince(rev, repo string) ([]string, error) {
 // files in both, unchanged, and share none with a chosen root nor a
 // namespace; their verdicts are the same (the footprint argument of
 // kustomize.Focus), and a fingerprint names no view nor message. When
-// the trees choose differently, both are judged whole.
+// the trees choose differently, or a new finding's message quotes a name
+// a root left out may write (hookFocus), both are judged whole. The
+// counts (files, objects, known, suppressed) are of what was built.
 func (r *Result) SubtractRev(opts Options, rev, repo string) error {
 	known, agreed, err := knownAt(opts, rev, repo, r.focus)
 	if err != nil {
