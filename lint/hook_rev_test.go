@@ -140,3 +140,35 @@ func TestHook_NewFromRevReportsWhatBuildingEverythingReports(t *testing.T) {
 		})
 	}
 }
+
+// TestChangedSince_NamesAsGitPrintsThem: a changed file's name is taken
+// whole, even one that starts with a space or holds a line break (git's
+// -z output is not trimmed).
+func TestChangedSince_NamesAsGitPrintsThem(t *testing.T) {
+	dir := t.TempDir()
+	rulestest.WriteFiles(t, dir, map[string]string{"a.yaml": "kind: ConfigMap\n"})
+	gitCommitAll(t, dir)
+	names := []string{" lead.yaml", "line\nbreak.yaml", "trail.yaml "}
+	for _, n := range names {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("kind: ConfigMap\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	changed, err := changedSince("HEAD", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		want := filepath.Join(dir, n)
+		found := false
+		for _, c := range changed {
+			found = found || c == want
+		}
+		if !found {
+			t.Errorf("changed = %q, want %q among them", changed, want)
+		}
+	}
+	if len(changed) != len(names) {
+		t.Errorf("changed = %q, want only the %d new files", changed, len(names))
+	}
+}

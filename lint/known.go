@@ -165,7 +165,7 @@ func knownAt(opts Options, rev, repo string, focused *hookFocus) (known Known, a
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
 	tree := filepath.Join(tmp, "tree")
-	commit, err := git(repo, nil, "rev-parse", "--verify", "--quiet", rev+"^{commit}")
+	commit, err := gitLine(repo, "rev-parse", "--verify", "--quiet", rev+"^{commit}")
 	if err != nil {
 		if _, unborn := git(repo, nil, "symbolic-ref", "--quiet", "HEAD"); rev == "HEAD" && unborn == nil {
 			// The first commit of a repository (the hook's first run):
@@ -280,7 +280,7 @@ func changedSince(rev, repo string) ([]string, error) {
 	if strings.HasPrefix(rev, "-") {
 		return nil, fmt.Errorf("%q is not a revision", rev)
 	}
-	commit, err := git(repo, nil, "rev-parse", "--verify", "--quiet", rev+"^{commit}")
+	commit, err := gitLine(repo, "rev-parse", "--verify", "--quiet", rev+"^{commit}")
 	if err != nil {
 		return nil, err
 	}
@@ -352,5 +352,12 @@ func git(dir string, env []string, args ...string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("git %s: %w: %s", args[0], err, strings.TrimSpace(stderr.String()))
 	}
-	return strings.TrimSpace(string(out)), nil
+	return string(out), nil
+}
+
+// gitLine is the one line git prints for args (rev-parse), without its
+// line break; git's other output (file names) is used as printed.
+func gitLine(dir string, args ...string) (string, error) {
+	out, err := git(dir, nil, args...)
+	return strings.TrimSuffix(out, "\n"), err
 }
