@@ -24,12 +24,8 @@ salint=${SALINT:-$tmp/salint}
 mapfile -t roots < <(go run .ci/bench/roots.go "$corpus")
 echo "${#roots[@]} roots, $(date -u +%H:%M) UTC, load $(cut -d' ' -f1-3 /proc/loadavg), $(git rev-parse --short HEAD)"
 
-# timed CMD...: adds the command's wall and CPU seconds to $wall and $cpu.
-timed() {
-  /usr/bin/time -f '%e %U %S' -o "$tmp/t" "$@" >/dev/null 2>&1 || true
-  read -r e u s <"$tmp/t"
-  wall=$(echo "$wall + $e" | bc) cpu=$(echo "$cpu + $u + $s" | bc)
-}
+# shellcheck source=timed.sh
+. .ci/bench/timed.sh
 # Each root must build with kustomize, or the comparison is not of the same work.
 for r in "${roots[@]}"; do
   "$kustomize" build "$r" >/dev/null 2>&1 || { echo "kustomize build $r failed" >&2; exit 1; }
