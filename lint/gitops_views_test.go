@@ -246,6 +246,12 @@ func helmReleaseOfWeb(ns, kind, field, values string) string {
 		"apiVersion: v1\nkind: " + kind + "\nmetadata: {name: web-values, namespace: shop}\n" + field + ":\n  values.yaml: |\n    " + values + "\n"
 }
 
+// helmReleaseWithValues is helmReleaseOfWeb in namespace shop, with an
+// empty ConfigMap of values and line added to its own values.
+func helmReleaseWithValues(line string) string {
+	return strings.Replace(helmReleaseOfWeb("shop", "ConfigMap", "data", "{}"), "    image: {repository: nginx}\n", "    image: {repository: nginx}\n    "+line+"\n", 1)
+}
+
 // TestGitOpsViews_HelmChart: an Argo CD Application whose path is a chart
 // of the input renders it with its helm options, in its own view; the
 // render of the chart's own values is no view's, nor are its errors.
@@ -322,6 +328,26 @@ func TestGitOpsViews_HelmChart(t *testing.T) {
 			},
 			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
 			note: "Deployment shop/web runs as ServiceAccount \"ghost\"",
+		},
+		{
+			// Flux substitutes its postBuild variables in the HelmRelease
+			// it applies, values included.
+			name: "FluxHelmReleaseValuesWithPostBuildVariables",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"apps/web.yaml":         helmReleaseWithValues(`serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
+			note: "Deployment shop/web runs as ServiceAccount \"ghost\"",
+		},
+		{
+			// A variable the input does not define stays as written, and
+			// a name holding one is never judged.
+			name: "FluxHelmReleaseValuesWithAnUnresolvedVariable",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {other: x}"),
+				"apps/web.yaml":         helmReleaseWithValues(`serviceAccount: {create: false, name: "${web_account}"}`),
+			},
 		},
 		{
 			// A value read from a Secret is never printed, wherever the

@@ -250,13 +250,11 @@ func (d *discoverer) helmReleaseUnits(objects []*model.Object, views map[string]
 					continue
 				}
 				applied = true
-				// The Kustomization's targetNamespace is the HelmRelease's.
-				ns := o.Namespace
-				if by.Namespace != "" {
-					ns = by.Namespace
-				}
+				// As the Kustomization applies it: in its targetNamespace,
+				// with its postBuild variables substituted (values too).
+				hr, _ := by.Apply(o)
 				u := &Unit{Tool: Flux, Object: o, Origin: o.Pos(chart.Value), Path: chart.String(), Dir: dir}
-				u.Helm = d.helmReleaseSource(o, ns, spec, filepath.Join(d.root, filepath.FromSlash(name)))
+				u.Helm = d.helmReleaseSource(hr, hr.Namespace, model.Get(hr.Node, "spec").Value, filepath.Join(d.root, filepath.FromSlash(name)))
 				views[name].Units = append(views[name].Units, u)
 				break
 			}
