@@ -429,7 +429,11 @@ func (w *walker) applyMerges(m *yaml.Node) {
 		return
 	}
 	w.merges = true
-	w.file.Source.MergeKeys = true
+	if !w.file.Source.MergeKeys {
+		// Set once, when the source is first read: a fix reads the source
+		// again (yamledit.DetectLayout) while other rules read the flag.
+		w.file.Source.MergeKeys = true
+	}
 	type entry struct {
 		key, value *yaml.Node
 		explicit   bool
