@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -92,17 +91,12 @@ func Build(dirs []string, opts Options) *Result {
 	return Start(dirs, opts).Wait()
 }
 
-// Pending is a Build under way: which files belong to it is known at
-// once, so that the caller reads the other files while kustomize runs.
+// Pending is a Build under way; which files belong to it is known
+// before it starts (Plan.Consumes), so that the caller reads the other
+// files while kustomize runs.
 type Pending struct {
-	consumed, owned map[string]bool
-	done            chan struct{}
-	res             *Result
-}
-
-// Consumes is Result.Consumes, known before the builds end.
-func (p *Pending) Consumes(path string) bool {
-	return consumes(p.consumed, p.owned, path)
+	done chan struct{}
+	res  *Result
 }
 
 // Wait returns the result once every build has ended.
@@ -156,7 +150,8 @@ func Prepare(dirs []string, opts Options) *Plan {
 	return p
 }
 
-// Consumes is Result.Consumes, known before the builds run.
+// Consumes is Result.Consumes, known before the builds run; valid only
+// until Start, whose builds go on to fill the result.
 func (p *Plan) Consumes(path string) bool {
 	return consumes(p.b.res.consumed, p.b.res.owned, path)
 }
@@ -207,7 +202,7 @@ func (p *Plan) Start(only map[string]bool) *Pending {
 			workers = 1
 		}
 	}
-	pending := &Pending{consumed: maps.Clone(b.res.consumed), owned: maps.Clone(b.res.owned), done: make(chan struct{}), res: b.res}
+	pending := &Pending{done: make(chan struct{}), res: b.res}
 	go func() {
 		defer close(pending.done)
 		defer buildMu.Unlock()

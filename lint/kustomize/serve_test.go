@@ -89,13 +89,15 @@ func kustDirs(t *testing.T, dir string) []string {
 // buildWith builds dirs with marks on or off.
 func buildWith(t *testing.T, dirs []string, marks bool) *Result {
 	t.Helper()
-	p := Start(dirs, Options{annotated: !marks})
-	res := p.Wait()
-	// What Start says belongs to the builds is what they own in the end,
-	// but for builds that turned out to need the network (see offline.go).
-	if !maps.Equal(p.consumed, res.consumed) || !maps.Equal(p.owned, res.owned) {
-		if !subset(res.consumed, p.consumed) || !subset(res.owned, p.owned) || !needsNetwork(res) {
-			t.Errorf("Start owned %d files and %d directories, the builds %d and %d", len(p.consumed), len(p.owned), len(res.consumed), len(res.owned))
+	plan := Prepare(dirs, Options{annotated: !marks})
+	// What the plan says belongs to the builds (Plan.Consumes, before
+	// Start) is what they own in the end, but for builds that turned out
+	// to need the network (see offline.go).
+	consumed, owned := maps.Clone(plan.b.res.consumed), maps.Clone(plan.b.res.owned)
+	res := plan.Start(nil).Wait()
+	if !maps.Equal(consumed, res.consumed) || !maps.Equal(owned, res.owned) {
+		if !subset(res.consumed, consumed) || !subset(res.owned, owned) || !needsNetwork(res) {
+			t.Errorf("Start owned %d files and %d directories, the builds %d and %d", len(consumed), len(owned), len(res.consumed), len(res.owned))
 		}
 	}
 	return res
