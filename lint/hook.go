@@ -56,10 +56,7 @@ type hookFocus struct {
 
 // hookFocus returns the focus of a hook run, or nil to build everything.
 func (o Options) hookFocus() *hookFocus {
-	cfg := o.Config
-	if cfg == nil {
-		cfg = &Config{}
-	}
+	cfg := o.config()
 	changed, since := o.Only, false
 	if len(changed) == 0 && o.Changed != nil {
 		changed, since = o.Changed, true
@@ -67,10 +64,7 @@ func (o Options) hookFocus() *hookFocus {
 	if (len(changed) == 0 && !since) || o.Views != nil || len(cfg.Clusters) > 0 || len(o.OnlyViews) > 0 {
 		return nil // --view names views of roots that may be left out
 	}
-	h := &hookFocus{since: since, changed: []string{}, defaultNS: o.Namespace}
-	if h.defaultNS == "" {
-		h.defaultNS = cfg.Namespace
-	}
+	h := &hookFocus{since: since, changed: []string{}, defaultNS: o.defaultNamespace()}
 	if h.defaultNS == "" {
 		h.defaultNS = "default" // as model.Build
 	}

@@ -116,16 +116,9 @@ func Model(opts Options) *Result {
 // reported once, with its views. One view is the whole input, judged
 // once, as before views existed.
 func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
-	cfg := opts.Config
-	if cfg == nil {
-		cfg = &Config{}
-	}
-	ns := opts.Namespace
-	if ns == "" {
-		ns = cfg.Namespace
-	}
+	cfg := opts.config()
 	modelOpts := model.Options{
-		DefaultNamespace: ns,
+		DefaultNamespace: opts.defaultNamespace(),
 		ExternalAccounts: cfg.ExternalAccounts,
 		ExternalSecrets:  cfg.ExternalSecrets,
 	}
@@ -202,6 +195,23 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	}
 	res.scrub()
 	return res
+}
+
+// config is the run's config, empty when there is none.
+func (o Options) config() *Config {
+	if o.Config == nil {
+		return &Config{}
+	}
+	return o.Config
+}
+
+// defaultNamespace is where objects that set no namespace land: the
+// flag, else the config's; "" leaves model.Build's default.
+func (o Options) defaultNamespace() string {
+	if o.Namespace != "" {
+		return o.Namespace
+	}
+	return o.config().Namespace
 }
 
 // judge runs the active rules over a bundle.
