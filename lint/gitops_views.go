@@ -61,7 +61,7 @@ func GitOpsViews(files []*model.File, root string) ([]*ClusterView, []model.Erro
 		// The values files feed every object of the render: a fix to one
 		// must agree in each view that renders from it, and a hook that
 		// changed one judges the render.
-		valuesFiles := append([]string{filepath.Join(dir, "values.yaml")}, opts.ValuesFiles...)
+		valuesFiles := opts.ValuesPaths(dir)
 		for _, f := range charts[i].Rendered {
 			for _, o := range f.Objects {
 				o.Built.Via = append(slices.Clip(o.Built.Via), valuesFiles...)

@@ -1,6 +1,7 @@
 package helm
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"regexp"
@@ -342,10 +343,7 @@ func (r *renderer) readersOf(p string) []model.Position {
 }
 
 func comparePos(a, b model.Position) int {
-	if c := strings.Compare(a.File, b.File); c != 0 {
-		return c
-	}
-	return a.Line - b.Line
+	return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
 }
 
 var (

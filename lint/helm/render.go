@@ -62,6 +62,12 @@ type Options struct {
 	ValuesData map[string][]byte
 }
 
+// ValuesPaths are the values files a render of the chart in dir reads,
+// in order: its values.yaml, then ValuesFiles.
+func (o Options) ValuesPaths(dir string) []string {
+	return append([]string{filepath.Join(dir, "values.yaml")}, o.ValuesFiles...)
+}
+
 // Given is one piece of values a GitOps object writes in place: a values
 // document (Doc), or one strvals assignment (Set; its value a string when
 // String, as --set-string). By says where, for a finding's notes: the

@@ -2,7 +2,6 @@ package helm
 
 import (
 	"bytes"
-	"cmp"
 	"errors"
 	"fmt"
 	"math/big"
@@ -41,9 +40,7 @@ func checkSchemas(dir string, ch *chartv2.Chart, vals map[string]any, index map[
 		}
 	}
 	walk(ch, dir, "", vals)
-	slices.SortStableFunc(errs, func(a, b model.Error) int {
-		return cmp.Or(strings.Compare(a.Pos.File, b.Pos.File), cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
-	})
+	slices.SortStableFunc(errs, func(a, b model.Error) int { return comparePos(a.Pos, b.Pos) })
 	return errs, notices
 }
 

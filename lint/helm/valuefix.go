@@ -34,8 +34,8 @@ type valuesDoc struct {
 }
 
 func newValueFiles(dir string, opts Options) *valueFiles {
-	f := &valueFiles{editable: map[string]bool{filepath.Join(dir, "values.yaml"): true}, edited: opts.Edited, read: map[string]*valuesDoc{}}
-	for _, v := range opts.ValuesFiles {
+	f := &valueFiles{editable: map[string]bool{}, edited: opts.Edited, read: map[string]*valuesDoc{}}
+	for _, v := range opts.ValuesPaths(dir) {
 		f.editable[v] = true
 	}
 	return f
@@ -144,7 +144,7 @@ func useEditedValues(ch *chartv2.Chart, dir string, data map[string][]byte) erro
 // that was released is as on disk).
 func editedValues(dir string, opts Options) map[string][]byte {
 	var out map[string][]byte
-	for _, path := range append([]string{filepath.Join(dir, "values.yaml")}, opts.ValuesFiles...) {
+	for _, path := range opts.ValuesPaths(dir) {
 		if src, ok := opts.Edited[path]; ok && src.Loaded() {
 			if out == nil {
 				out = map[string][]byte{}
