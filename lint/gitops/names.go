@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/api/konfig"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -39,14 +40,10 @@ var referredKinds = map[string]bool{model.KindServiceAccount: true, model.KindSe
 
 func definedKey(kind, name string) string { return kind + "\x00" + name }
 
-// kustomizationNames are the files that make a directory a kustomization
-// for Argo CD.
-var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
-
 // readKustomization reads the kustomization in dir: ok is false when
 // there is none (a plain directory).
 func readKustomization(dir string) (node *yaml.Node, ok bool) {
-	for _, name := range kustomizationNames {
+	for _, name := range konfig.RecognizedKustomizationFileNames() {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			continue
