@@ -127,21 +127,32 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 		}
 		fixBlocked[o.Pos(n)] = why
 	}
-	applied = o.Rewrite(func(n *yaml.Node) *yaml.Node {
-		out := n
-		if e, ok := edits[n]; ok {
-			out = e
-			block(n, u.layer.why(u))
+	var replace func(n *yaml.Node) *yaml.Node // nil: only the namespace changes
+	if len(edits) > 0 || len(u.Substitute) > 0 {
+		var renamed, substituted string
+		if len(edits) > 0 {
+			renamed = u.layer.why(u)
 		}
-		if len(u.Substitute) > 0 && out.Kind == yaml.ScalarNode {
-			// An unresolved ${var} stays as written.
-			if v := u.Expand(out.Value); v != out.Value {
-				out = withValue(out, v)
-				block(n, fmt.Sprintf("%s (%s) substitutes its postBuild variables in this value when it applies it", u.Object, u.Origin))
+		if len(u.Substitute) > 0 {
+			substituted = fmt.Sprintf("%s (%s) substitutes its postBuild variables in this value when it applies it", u.Object, u.Origin)
+		}
+		replace = func(n *yaml.Node) *yaml.Node {
+			out := n
+			if e, ok := edits[n]; ok {
+				out = e
+				block(n, renamed)
 			}
+			if substituted != "" && out.Kind == yaml.ScalarNode {
+				// An unresolved ${var} stays as written.
+				if v := u.Expand(out.Value); v != out.Value {
+					out = withValue(out, v)
+					block(n, substituted)
+				}
+			}
+			return out
 		}
-		return out
-	})
+	}
+	applied = o.Rewrite(replace)
 	if ns != "" {
 		applied.Namespace = ns
 		applied.PlacedBy = &model.Note{Pos: at, Message: fmt.Sprintf("namespace %s set by %s at %s", ns, u.Object, at)}

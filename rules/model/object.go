@@ -87,8 +87,8 @@ func (o *Object) String() string {
 // pruned object must start from Whole to change one.
 func (o *Object) Rewrite(replace func(n *yaml.Node) *yaml.Node) *Object {
 	cp := *o
-	cp.defs = o.defs.of(&cp)
 	if replace == nil {
+		cp.defs = o.defs.of(&cp)
 		return &cp
 	}
 	copies := map[*yaml.Node]*yaml.Node{}
@@ -131,6 +131,7 @@ func (o *Object) Rewrite(replace func(n *yaml.Node) *yaml.Node) *Object {
 	}
 	cp.Node = rewrite(o.Node)
 	if cp.Node == o.Node {
+		cp.defs = o.defs.of(&cp)
 		return &cp
 	}
 	cp.defs = nil // read again from the changed tree
