@@ -38,12 +38,12 @@ func Write(w io.Writer, v *View, format string) error {
 func WriteJSON(w io.Writer, v *View) error {
 	errs, notices := orEmpty(v.Errors), orEmpty(v.Notices)
 	if len(v.Sections) == 0 {
+		one := *v // every field of View, as it grows
+		one.Namespaces, one.Errors, one.Notices = orEmpty(v.Namespaces), errs, notices
 		return safetext.WriteJSON(w, struct {
-			Namespaces []*Namespace `json:"namespaces"`
-			Errors     []InputError `json:"errors"`
-			Notices    []InputError `json:"notices"`
-			Summary    Summary      `json:"summary"`
-		}{orEmpty(v.Namespaces), errs, notices, summarize(v.Namespaces)})
+			*View
+			Summary Summary `json:"summary"`
+		}{&one, summarize(v.Namespaces)})
 	}
 	type section struct {
 		*Section
