@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -246,16 +245,3 @@ func (h *hookFocus) dropUnchosenPlain(res *Result) {
 	res.Suppressed = len(res.Silenced)
 }
 
-// kustomizations lists the kustomization files of the chosen roots.
-func (h *hookFocus) kustomizations() []string {
-	var files []string
-	for root := range h.chosen.Roots {
-		entries, _ := os.ReadDir(root) // unreadable now: nothing to add
-		for _, e := range entries {
-			if kustomize.IsKustomizationFile(e.Name()) {
-				files = append(files, filepath.Join(root, e.Name()))
-			}
-		}
-	}
-	return files
-}

@@ -215,7 +215,7 @@ func knownAt(opts Options, rev, repo string, focused *hookFocus) (known Known, a
 		// the kustomizations the working tree chose: a change may join
 		// groups in one tree only (a manifest moved to a namespace).
 		at.Changed = inTrees(opts.Changed, inTree)
-		at.chosen = inTrees(focused.kustomizations(), inTree)
+		at.chosen = inTrees(focused.chosen.Files, inTree)
 	}
 	res, err := Run(at)
 	if err != nil {

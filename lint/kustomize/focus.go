@@ -36,6 +36,8 @@ func (f *Footprint) Add(ns string) {
 // whether the plain manifests belong with them.
 type Focused struct {
 	Roots map[string]bool
+	// Files are the chosen roots' kustomization files.
+	Files []string
 	Plain bool
 }
 
@@ -133,6 +135,7 @@ func (p *Plan) Focus(changed []string, plain Footprint, defaultNS string) *Focus
 	for i, k := range roots {
 		if chosen[find(i)] {
 			out.Roots[k.abs] = true
+			out.Files = append(out.Files, k.file())
 		}
 	}
 	if len(out.Roots) == len(roots) {
