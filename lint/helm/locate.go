@@ -22,7 +22,20 @@ type renderer struct {
 	values         map[string]origin           // dotted value path: where it was set
 	readers        map[string][]model.Position // dotted value path: the template lines reading it; by readersOf
 	files          *valueFiles                 // the values files a fix may edit
+	// advice memoizes valueAdvice by template line and values prefix: a
+	// line is met once per object it renders (a range: many).
+	advice map[adviceKey]advice
 }
+
+type adviceKey struct {
+	file         string
+	line         int
+	valuesPrefix string
+}
+
+// advice is what valueAdvice says of a template line, and the values
+// path the line writes as it is when nothing else reads it ("" if not).
+type advice struct{ text, sole string }
 
 // read turns the rendered text of one template into a built file located
 // in the template, or nil when it rendered nothing.
@@ -55,7 +68,7 @@ func (r *renderer) read(name, output string) *model.File {
 			Grown:     map[int]bool{},
 			NoFix:     fmt.Sprintf("%s %s is rendered from the Helm template %s; salint does not edit templates", o.Kind, o.DisplayName(), src.Path),
 		}
-		l := &locator{main: &text{file: src.Path, lines: lines}, src: src, built: built, r: r, prefix: prefix, sole: map[model.Position]string{}}
+		l := &locator{main: &text{file: src.Path, lines: lines}, src: src, built: built, r: r, prefix: prefix}
 		l.place(o.Node)
 		obj := model.NewObject(src, o.Node, o.DocIndex, o.FieldPrefix, o.APIVersion, o.Kind)
 		obj.Built = built
@@ -83,9 +96,6 @@ type locator struct {
 	// prefix is the template's chart path in the top chart's values:
 	// "cache." for the subchart cache, "" for the top chart.
 	prefix string
-	// sole are the template lines (File, Line) that write one value as it
-	// is, which nothing else reads: its path.
-	sole map[model.Position]string
 }
 
 // text is the lines of a template file, or of a named template's body
@@ -129,7 +139,7 @@ func (l *locator) walk(n *yaml.Node, parent *span) {
 			l.setPos(k, child, 0)
 			if written {
 				l.setPos(v, child, len(k.Value)+2) // after "key: "
-				if ref := l.sole[model.Position{File: child.text.file, Line: child.line}]; ref != "" && child.text == l.main {
+				if ref := l.r.advice[adviceKey{child.text.file, child.line, l.prefix}].sole; ref != "" && child.text == l.main {
 					if spot, ok := l.r.files.spot(ref, l.r.values[ref], v); ok {
 						l.built.Values[v] = spot
 					}
@@ -251,7 +261,16 @@ func (l *locator) note(s *span, line string) {
 		}
 	}
 	l.built.Notes[model.Position{File: s.text.file, Line: s.line, Col: s.col}] = "rendered by Helm from " + strings.Join(parts, ", ")
-	l.built.NoFixAt[model.Position{File: s.text.file, Line: s.line}] = l.valueAdvice(s.text.file, s.line, line, refs)
+	key := adviceKey{s.text.file, s.line, l.prefix}
+	a, ok := l.r.advice[key]
+	if !ok {
+		a = l.valueAdvice(s.text.file, s.line, line, refs)
+		if l.r.advice == nil {
+			l.r.advice = map[adviceKey]advice{}
+		}
+		l.r.advice[key] = a
+	}
+	l.built.NoFixAt[model.Position{File: s.text.file, Line: s.line}] = a.text
 }
 
 // verbatimValue matches a template line that writes one value as it is
@@ -263,16 +282,16 @@ var verbatimValue = regexp.MustCompile(`^\s*(?:-\s+)*[^\s#{:][^:{]*:\s*\{\{-?\s*
 // valueAdvice says, for a fix that would edit line n of template file
 // (text line) reading the values refs, what to change instead: the values
 // key the line writes as it is, where it is set, when nothing else reads
-// it (then recorded in sole); else why salint cannot say.
-func (l *locator) valueAdvice(file string, n int, line string, refs []string) string {
+// it (then its sole path); else why salint cannot say.
+func (l *locator) valueAdvice(file string, n int, line string, refs []string) advice {
 	m := verbatimValue.FindStringSubmatch(line)
 	if m == nil {
-		return fmt.Sprintf("line %d computes the value from %s (not one value written as it is)", n, strings.Join(l.prefixed(refs), ", "))
+		return advice{text: fmt.Sprintf("line %d computes the value from %s (not one value written as it is)", n, strings.Join(l.prefixed(refs), ", "))}
 	}
 	ref := l.prefix + strings.TrimPrefix(m[1], ".")
 	o, set := l.r.values[ref]
 	if !set {
-		return fmt.Sprintf("line %d writes the value of %s, which no values set", n, ref)
+		return advice{text: fmt.Sprintf("line %d writes the value of %s, which no values set", n, ref)}
 	}
 	where := "set at " + o.String()
 	if o.Line == 0 {
@@ -282,11 +301,10 @@ func (l *locator) valueAdvice(file string, n int, line string, refs []string) st
 		if p.File != file || p.Line != n {
 			// A helper's line is its own file's, not the template's: a
 			// value read there is read by every include too.
-			return fmt.Sprintf("line %d writes the value of %s (%s), which %s also reads", n, ref, where, p)
+			return advice{text: fmt.Sprintf("line %d writes the value of %s (%s), which %s also reads", n, ref, where, p)}
 		}
 	}
-	l.sole[model.Position{File: file, Line: n}] = ref
-	return fmt.Sprintf("line %d writes the value of %s, %s: change it there", n, ref, where)
+	return advice{text: fmt.Sprintf("line %d writes the value of %s, %s: change it there", n, ref, where), sole: ref}
 }
 
 func (l *locator) prefixed(refs []string) []string {
