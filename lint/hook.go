@@ -244,4 +244,3 @@ func (h *hookFocus) dropUnchosenPlain(res *Result) {
 	res.Silenced = slices.DeleteFunc(res.Silenced, func(s Suppression) bool { return plain[s.Pos.File] })
 	res.Suppressed = len(res.Silenced)
 }
-
