@@ -60,6 +60,10 @@ type Options struct {
 	Edited map[string]*model.Source `json:"-"`
 	// ValuesData is Edited's bytes, for the renderer's child process.
 	ValuesData map[string][]byte
+	// KubeVersion and APIVersions change .Capabilities as helm
+	// template's --kube-version and --api-versions do.
+	KubeVersion string   `json:",omitempty"`
+	APIVersions []string `json:",omitempty"`
 }
 
 // ValuesPaths are the values files a render of the chart in dir reads,
@@ -122,11 +126,21 @@ func IsChartFile(path string) bool {
 // template's own bytes, plus a file holding the chart's errors and notices
 // when there are any. A chart that cannot be rendered yields only that.
 func Render(dir string, opts Options) []*model.File {
+	files, _ := RenderText(dir, opts)
+	return files
+}
+
+// RenderText is Render, with the text each template rendered by the
+// path of the File that holds its objects (the template's Source.Path):
+// for a caller that hands the manifests on, as kustomize's helmCharts
+// does, and locates what comes back in the Files. Object.DocIndex is the
+// document's index in that text.
+func RenderText(dir string, opts Options) (files []*model.File, texts map[string]string) {
 	opts = opts.withDefaults()
 	opts.ValuesData = editedValues(dir, opts)
 	c, bad := prepare(dir, opts)
 	if bad != nil {
-		return []*model.File{bad.file(dir)}
+		return []*model.File{bad.file(dir)}, nil
 	}
 	index := newValueIndex(dir, c.ch, c.origins)
 	schemaErrs, schemaNotices := checkSchemas(dir, c.ch, c.vals, index)
@@ -135,12 +149,12 @@ func Render(dir string, opts Options) []*model.File {
 		notes = []*model.File{{Source: &model.Source{Path: filepath.Join(dir, "Chart.yaml")}, Errors: schemaErrs, Notices: schemaNotices}}
 	}
 	if len(schemaErrs) > 0 {
-		return notes // helm template refuses such values too
+		return notes, nil // helm template refuses such values too
 	}
 	rendered, err := renderBounded(dir, opts)
 	if err != nil {
 		pos, msg := locateRenderError(dir, c.ch.Name(), err)
-		return []*model.File{(&problem{pos: pos, msg: msg}).file(dir)}
+		return []*model.File{(&problem{pos: pos, msg: msg}).file(dir)}, nil
 	}
 	r := &renderer{dir: dir, chartName: c.ch.Name(), namespace: opts.Namespace, templates: templateSources(dir, c.ch), values: index,
 		files: newValueFiles(dir, opts)}
@@ -149,13 +163,15 @@ func Render(dir string, opts Options) []*model.File {
 	}
 	names := slices.Sorted(maps.Keys(rendered))
 	out := notes
+	texts = map[string]string{}
 	for _, name := range names {
 		if f := r.read(name, rendered[name]); f != nil {
 			out = append(out, f)
+			texts[f.Source.Path] = rendered[name]
 		}
 	}
 	r.dropSharedSpots(out)
-	return out
+	return out, texts
 }
 
 func (o Options) withDefaults() Options {
@@ -227,9 +243,13 @@ func prepare(dir string, opts Options) (*loaded, *problem) {
 	if err != nil {
 		return nil, &problem{msg: err.Error()}
 	}
+	caps, err := capabilities(opts)
+	if err != nil {
+		return nil, &problem{msg: err.Error()}
+	}
 	top := common.Values{
 		"Chart":        accessor.MetadataAsMap(),
-		"Capabilities": common.DefaultCapabilities,
+		"Capabilities": caps,
 		"Release": map[string]any{
 			"Name":      opts.ReleaseName,
 			"Namespace": opts.Namespace,
@@ -241,6 +261,24 @@ func prepare(dir string, opts Options) (*loaded, *problem) {
 		"Values": vals,
 	}
 	return &loaded{ch: ch, vals: vals, top: top, origins: origins}, nil
+}
+
+// capabilities are helm template's: the defaults, with opts'
+// KubeVersion and more APIVersions.
+func capabilities(opts Options) (*common.Capabilities, error) {
+	if opts.KubeVersion == "" && len(opts.APIVersions) == 0 {
+		return common.DefaultCapabilities, nil
+	}
+	caps := common.DefaultCapabilities.Copy()
+	if opts.KubeVersion != "" {
+		v, err := common.ParseKubeVersion(opts.KubeVersion)
+		if err != nil {
+			return nil, fmt.Errorf("invalid kube version %q: %w", opts.KubeVersion, err)
+		}
+		caps.KubeVersion = *v
+	}
+	caps.APIVersions = append(caps.APIVersions, opts.APIVersions...)
+	return caps, nil
 }
 
 // execute runs the chart's templates. The zero Engine has no client:
