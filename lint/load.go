@@ -99,7 +99,7 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 	var files []*model.File
 	read := false
 	if in.Kustomize != KustomizeOff && len(kustDirs) > 0 {
-		opts := kustomize.Options{EnableExec: in.EnableExec}
+		opts := kustomize.Options{EnableExec: in.EnableExec, RenderChart: renderForKustomize}
 		if current != nil {
 			opts.Sources = map[string]*model.Source{}
 			for path, f := range current {
@@ -111,6 +111,8 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 		// The files the builds read are known at once; the others are
 		// read while kustomize runs (for a focus, before: it weighs them).
 		plan := kustomize.Prepare(kustDirs, opts)
+		inflated := plan.Charts()
+		charts = slices.DeleteFunc(charts, func(c string) bool { return inflated[absPath(c)] })
 		paths = slices.DeleteFunc(paths, func(p string) bool {
 			if p != StdinPath && plan.Consumes(p) {
 				skipped = append(skipped, p)
@@ -493,4 +495,16 @@ func sortErrors(errs []model.Error) {
 		}
 		return a.Line < b.Line
 	})
+}
+
+// renderForKustomize renders a chart for kustomize's helmCharts (see
+// lint/kustomize/helm.go): with the values kustomize hands helm, and
+// nothing of the run's --values and --set, which are for the charts
+// salint renders itself.
+func renderForKustomize(dir string, req kustomize.ChartRequest) ([]*model.File, map[string]string) {
+	opts := helm.Options{ReleaseName: req.ReleaseName, Namespace: req.Namespace, KubeVersion: req.KubeVersion, APIVersions: req.APIVersions}
+	for _, v := range req.Values {
+		opts.Given = append(opts.Given, helm.Given{By: v.By, Doc: v.Doc})
+	}
+	return helm.RenderText(dir, opts)
 }

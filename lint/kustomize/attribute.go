@@ -55,7 +55,8 @@ func (m *mapper) attribute(path []step, bn *yaml.Node) *location {
 }
 
 // chain lists the kustomizations through which root reaches file (the
-// absolute path of a resource), outermost first, each followed by the
+// absolute path of a resource, or of the kustomization file that
+// generated an object), outermost first, each followed by the
 // components it uses; nil when file is not found.
 func (b *builder) chain(root *kustFile, file string) []*kustFile {
 	key := root.abs + "\x00" + file
@@ -71,6 +72,9 @@ func (b *builder) chain(root *kustFile, file string) []*kustFile {
 		}
 		seen[k.abs] = true
 		path = append(path, k)
+		if k.file() == file {
+			return true // the kustomization that generated the object
+		}
 		for _, e := range k.entries {
 			if e.kind == entryResource && !e.dir && e.abs == file {
 				return true

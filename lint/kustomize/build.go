@@ -45,6 +45,10 @@ type Options struct {
 	// objects then point at these Sources.
 	Sources map[string]*model.Source
 
+	// RenderChart renders the Helm charts of helmCharts entries (see
+	// helm.go); nil leaves them uninflated, with a notice.
+	RenderChart ChartRenderer
+
 	// annotated builds with kustomize's origin annotations only, never
 	// marked (see serve.go): for tests that compare the two.
 	annotated bool
@@ -208,6 +212,8 @@ func (p *Plan) Start(only map[string]bool) *Pending {
 		defer buildMu.Unlock()
 		defer silence()()
 		defer offline(b.opts.EnableExec)()
+		b.relay = b.startRelay()
+		defer b.relay.stop()
 		if workers > 1 && len(ahead) > 1 {
 			// kyaml reads its OpenAPI schema on first use, writing maps
 			// that another build may be reading unlocked (IsNamespaceScoped
@@ -221,6 +227,7 @@ func (p *Plan) Start(only map[string]bool) *Pending {
 		// that needs the network owns nothing.
 		b.res.consumed, b.res.owned = map[string]bool{}, map[string]bool{}
 		b.tryAll(candidates, referenced, skip)
+		b.relay.renderProblems(b.res)
 	}()
 	return pending
 }
@@ -292,6 +299,7 @@ type builder struct {
 	sources  map[string]*sourceFile // by absolute path
 	seen     map[string][]*kept     // objects added, by source document (see keep)
 	chains   map[string][]*kustFile // see chain
+	relay    *relay                 // serves helm to the builds; nil without Helm charts
 	reported map[string]bool        // errors already recorded (see fail)
 	attempts map[string]*attempt    // roots built ahead, by directory
 	guarded  map[string]verdict     // see builder.guard
@@ -422,6 +430,10 @@ func (b *builder) buildRoot(root *kustFile) bool {
 	}
 	b.res.how[root.dir] = a.out.how
 	if a.err != nil {
+		if e, ok := renderFailure(a.kusts, a.err); ok {
+			b.fail(root, e)
+			return false
+		}
 		pos, msg := locateError(a.kusts, a.err)
 		b.fail(root, model.Error{Pos: pos, Message: "kustomize build failed: " + msg})
 		return false
@@ -486,6 +498,10 @@ func (b *builder) buildMarked(root *kustFile, kusts []*kustFile) (m resmap.ResMa
 	}
 	origins = make([]*resource.Origin, 0, m.Size())
 	for _, r := range m.Resources() {
+		if b.relay.marked(r.YNode()) {
+			origins = append(origins, nil) // rendered: see addObject
+			continue
+		}
 		o, ok := mk.origin(root, r)
 		if !ok {
 			return nil, nil, false
@@ -551,6 +567,10 @@ func (b *builder) run(root *kustFile, mk *marking) (m resmap.ResMap, err error) 
 	if b.opts.EnableExec {
 		opts.PluginConfig = types.MakePluginConfig(types.PluginRestrictionsNone, types.BploUseStaticallyLinked)
 		opts.PluginConfig.FnpLoadingOptions.EnableExec = true
+	}
+	if b.relay != nil {
+		opts.PluginConfig.HelmConfig.Enabled = true
+		opts.PluginConfig.HelmConfig.Command = b.relay.command
 	}
 	fs := newOverlayFS(root.abs, newInputFS(b.opts.Sources))
 	fs.marks = mk

@@ -321,9 +321,10 @@ func TestBuild_ProblemsAreLocatedErrorsOrNotices(t *testing.T) {
 			raw:     true,
 		},
 		{
-			name:    "HelmChartsAreNotBuilt",
+			// The chart is not on disk: kustomize would pull it.
+			name:    "HelmChartToPullIsNotBuilt",
 			files:   map[string]string{"kustomization.yaml": "resources:\n- pod.yaml\nhelmCharts:\n- name: x\n  repo: https://charts.example.com\n", "pod.yaml": pod},
-			notices: []string{`kustomization.yaml:3:1: kustomization . not built: needs network (helmCharts inflates Helm charts)`},
+			notices: []string{`kustomization.yaml:5:9: kustomization . not built: needs network (helmCharts pulls https://charts.example.com/x); its files are read as written`},
 			raw:     true,
 		},
 		{

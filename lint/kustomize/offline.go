@@ -74,7 +74,7 @@ func networkNotice(root *kustFile, kusts []*kustFile, err error) (notice *model.
 	case errors.As(err, &r):
 		what = r.url
 	case strings.Contains(msg, refusedText):
-		what, _, _ = strings.Cut(msg[strings.Index(msg, refusedText)+len(refusedText):], " ")
+		what = strings.Fields(msg[strings.Index(msg, refusedText)+len(refusedText):] + " ")[0]
 	case strings.Contains(msg, noGitText):
 		what = "a git clone"
 	case strings.Contains(msg, noHelmText):
@@ -91,6 +91,9 @@ func networkNotice(root *kustFile, kusts []*kustFile, err error) (notice *model.
 		what = "Helm charts"
 	default:
 		return nil, false
+	}
+	if k, item := chartPulled(kusts, what); item != nil {
+		return networkError(root, k.pos(item), fmt.Sprintf("helmCharts pulls %s", what)), true
 	}
 	if k, item, field := pluginConfig(kusts, what); item != nil {
 		return networkError(root, k.pos(item), fmt.Sprintf("its %s config fetches %s", field, what)), true
@@ -132,4 +135,19 @@ func pluginConfig(kusts []*kustFile, s string) (*kustFile, *yaml.Node, string) {
 		}
 	}
 	return nil, nil, ""
+}
+
+// chartPulled finds the helmCharts entry whose chart `helm pull` would
+// fetch from url (see pulled): its repo field.
+func chartPulled(kusts []*kustFile, url string) (*kustFile, *yaml.Node) {
+	for _, k := range kusts {
+		for _, item := range model.Get(k.root, "helmCharts").Items() {
+			repo := model.Get(item, "repo")
+			if repo.Present() && pulled([]string{"--repo", repo.String(), model.Get(item, "name").String()}) == url ||
+				pulled([]string{strings.TrimSuffix(repo.String(), "/") + "/" + model.Get(item, "name").String()}) == url {
+				return k, repo.Value
+			}
+		}
+	}
+	return nil, nil
 }

@@ -79,7 +79,16 @@ func (b *builder) addObject(root *kustFile, r *yaml.RNode, origin *resource.Orig
 	var sf *sourceFile
 	var srcObj *model.Object
 	var anchor *yaml.Node // where a generated object is configured
+	var rendered *renderedFile
 	switch {
+	case b.relay.marked(node):
+		if rendered = b.relay.take(node); rendered != nil {
+			sf = b.renderedSource(rendered)
+			srcObj = match(rendered.file, kind, name)
+			break
+		}
+		b.kustOutput(root)
+		sf = b.sources[root.file()]
 	case origin != nil && origin.ConfiguredIn == "" && origin.Path != "" && origin.Repo == "":
 		sf = b.source(filepath.Join(root.abs, origin.Path), filepath.Join(root.dir, origin.Path))
 		srcObj = match(sf.parsed, kind, name)
@@ -130,8 +139,14 @@ func (b *builder) addObject(root *kustFile, r *yaml.RNode, origin *resource.Orig
 		built.NoFix = "the object is an item of a List in " + sf.src.Path
 	}
 	built.DocStart, built.DocEnd = docSpan(sf.src, srcObj.Node)
-	mp := &mapper{b: b, root: root, built: built, srcFile: sf.src.Path, kind: kind, srcName: srcObj.Name, name: name,
-		chain: b.chain(root, filepath.Join(root.abs, origin.Path))}
+	mp := &mapper{b: b, root: root, built: built, srcFile: sf.src.Path, kind: kind, srcName: srcObj.Name, name: name}
+	if rendered != nil {
+		mp.chain = b.chain(root, b.inflatedBy(root, rendered.render.abs))
+		mp.srcElsewhere = srcObj.Built.Elsewhere
+		fromRender(built, srcObj.Built)
+	} else {
+		mp.chain = b.chain(root, filepath.Join(root.abs, origin.Path))
+	}
 	for _, k := range mp.chain {
 		built.Via = append(built.Via, k.src.Path)
 		for _, e := range k.entries {
@@ -139,6 +154,9 @@ func (b *builder) addObject(root *kustFile, r *yaml.RNode, origin *resource.Orig
 				built.Via = append(built.Via, filepath.Join(k.dir, e.value))
 			}
 		}
+	}
+	if rendered != nil {
+		built.Via = append(built.Via, srcObj.Built.Via...)
 	}
 	mp.walk(nil, node, srcObj.Node, nil)
 	if o.Namespace != "" && o.Namespace != srcObj.Namespace {
@@ -341,11 +359,14 @@ func pathString(path []step) string {
 // build left alone take the source positions; fields it changed or added
 // are attributed to the patch or kustomization field that did it.
 type mapper struct {
-	b             *builder
-	root          *kustFile
-	built         *model.Built
-	chain         []*kustFile // from root to the source, outermost first
-	srcFile       string      // the source's path: where nodes not in Elsewhere are
+	b       *builder
+	root    *kustFile
+	built   *model.Built
+	chain   []*kustFile // from root to the source, outermost first
+	srcFile string      // the source's path: where nodes not in Elsewhere are
+	// srcElsewhere are the source's own nodes found in other files: a
+	// rendered object's, in the helpers a template includes.
+	srcElsewhere  map[*yaml.Node]model.Position
 	kind          string
 	srcName, name string
 }
@@ -362,6 +383,9 @@ func (m *mapper) walk(kb, bn, sn *yaml.Node, path []step) {
 		return
 	}
 	bn.Line, bn.Column = sn.Line, sn.Column
+	if pos, ok := m.srcElsewhere[sn]; ok {
+		m.built.Elsewhere[bn] = pos
+	}
 	if bn.Kind != sn.Kind {
 		m.changed(kb, bn, sn, path)
 		return
@@ -385,6 +409,9 @@ func (m *mapper) walk(kb, bn, sn *yaml.Node, path []step) {
 			}
 			kept++
 			k.Line, k.Column = f.Key.Line, f.Key.Column
+			if pos, ok := m.srcElsewhere[f.Key]; ok {
+				m.built.Elsewhere[k] = pos
+			}
 			m.walk(k, v, f.Value, p)
 		}
 		if reshaped || kept < len(sn.Content)/2 {

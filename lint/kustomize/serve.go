@@ -127,13 +127,18 @@ func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
 	if bytes.Contains(data, hashSuffixKey) {
 		return nil, false
 	}
+	return markDocuments(data, []byte(mk.key+": "+strconv.Itoa(mark)+"-"+mk.nonce+"\n"))
+}
+
+// markDocuments returns data with line (a mark's field) in each document
+// that holds an object, as serve says.
+func markDocuments(data, line []byte) ([]byte, bool) {
 	src := model.NewSource("", data)
 	docs := src.Documents()
 	out := make([]byte, 0, len(data)+len(docs)*32)
 	if len(docs) > 0 {
 		out = append(out, data[:docs[0].Start]...) // a byte-order mark
 	}
-	line := []byte(mk.key + ": " + strconv.Itoa(mark) + "-" + mk.nonce + "\n")
 	for _, d := range docs {
 		doc := data[d.Start:d.End]
 		empty, ok := blockMapping(doc)
@@ -302,28 +307,10 @@ func unmark(node *yaml.Node, at int) {
 // annotation would, and removes the mark; ok is false when the object
 // carries no mark and no single generator of the build names it.
 func (mk *marking) origin(root *kustFile, r *resource.Resource) (*resource.Origin, bool) {
-	node := r.YNode()
-	at := -1
-	if node.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(node.Content); i += 2 {
-			if node.Content[i].Value != mk.key {
-				continue
-			}
-			if at >= 0 {
-				return nil, false // one is the input's own
-			}
-			at = i
-		}
-	}
-	if at >= 0 {
-		// A mark's value is its file's number and the build's nonce;
-		// anything else is the input's own field (or a patch's).
-		v, ok := strings.CutSuffix(node.Content[at+1].Value, "-"+mk.nonce)
-		id, err := strconv.Atoi(v)
-		if !ok || err != nil || id < 0 || id >= len(mk.files) {
+	if id, found, ok := takeMark(r.YNode(), mk.key, mk.nonce, len(mk.files)); found {
+		if !ok {
 			return nil, false
 		}
-		unmark(node, at)
 		rel, err := filepath.Rel(root.abs, mk.files[id].abs)
 		return &resource.Origin{Path: rel}, err == nil
 	}
@@ -354,4 +341,34 @@ func (mk *marking) origin(root *kustFile, r *resource.Resource) (*resource.Origi
 	mk.claimed[claim] = true
 	rel, err := filepath.Rel(root.abs, from.file())
 	return &resource.Origin{ConfiguredIn: rel}, err == nil
+}
+
+// takeMark finds the mark field key in object node and removes it: its
+// value is the number of what was marked, below n, and nonce. found is
+// false when node carries none; ok is false when what it carries is no
+// mark of ours: two of them (one is the input's own), or another value
+// (the input's own field, or a patch's).
+func takeMark(node *yaml.Node, key, nonce string, n int) (id int, found, ok bool) {
+	at := -1
+	if node.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			if node.Content[i].Value != key {
+				continue
+			}
+			if at >= 0 {
+				return 0, true, false
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		return 0, false, false
+	}
+	v, hasNonce := strings.CutSuffix(node.Content[at+1].Value, "-"+nonce)
+	id, err := strconv.Atoi(v)
+	if !hasNonce || err != nil || id < 0 || id >= n {
+		return 0, true, false
+	}
+	unmark(node, at)
+	return id, true, true
 }

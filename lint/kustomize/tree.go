@@ -165,6 +165,14 @@ func (k *kustFile) collect() {
 		}
 	}
 	add("openapi", model.Lookup(k.root, "openapi", "path").Value, entryFile)
+	for _, item := range model.Get(k.root, "helmCharts").Items() {
+		// The values files helm gets (the chart's own values.yaml is
+		// the chart's, and not read as a manifest anyway).
+		add("helmCharts", model.Get(item, "valuesFile").Value, entryFile)
+		for _, n := range model.Get(item, "additionalValuesFiles").Items() {
+			add("helmCharts", n, entryFile)
+		}
+	}
 	for _, f := range []string{"configMapGenerator", "secretGenerator"} {
 		for _, item := range model.Get(k.root, f).Items() {
 			for _, key := range []string{"files", "envs"} {

@@ -1,0 +1,657 @@
+package kustomize
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// kustomize inflates helmCharts by running `helm template` and reading
+// its output. salint gives it no helm binary: the command it runs is
+// salint itself, reached through a link named helm in a private
+// directory, and that process (the relay) only passes its arguments to
+// the building process over a socket beside the link and prints the
+// answer. The building process renders the chart with the renderer lint
+// gives (lint/helm: bounded, offline, located in the templates), marks
+// each rendered document as resource files are marked (serve.go), and
+// so finds each built object's template lines again. kustomize does all
+// it does around helm (values files, valuesInline merges, the entry's
+// options, what comes after) as it would with helm: only the render is
+// salint's. A `helm pull` is refused like any fetch (offline.go).
+
+// ChartRenderer renders the Helm chart in dir as `helm template` does
+// with req: the Files Render of lint/helm returns, with each template's
+// rendered text by its File's path. lint passes lint/helm's, which this
+// package does not import.
+type ChartRenderer func(dir string, req ChartRequest) (files []*model.File, texts map[string]string)
+
+// ChartRequest is what a helmCharts entry asks of a render.
+type ChartRequest struct {
+	// ReleaseName is empty for a generated name.
+	ReleaseName, Namespace string
+	// Values are applied in order over the chart's own, the later over
+	// the earlier, as helm's --values files are.
+	Values      []ChartValues
+	KubeVersion string
+	APIVersions []string
+}
+
+// ChartValues is one values document, and what to call where it was set:
+// a file's path when Doc's lines are that file's, else a description
+// with Doc's lines cleared.
+type ChartValues struct {
+	By  string
+	Doc *yaml.Node
+}
+
+const (
+	// relayDirPrefix names the private directory of the link and socket:
+	// a process run as its helm link is a relay.
+	relayDirPrefix = "salint-helm-relay-"
+	relayLink      = "helm"
+	relaySocket    = "socket"
+	// relayMarkKey starts the field that marks rendered documents.
+	relayMarkKey = "salint.internal/helm"
+	// relayVersion is what `helm version` says: kustomize wants v3 or v4.
+	relayVersion = "v4.3.2"
+	// relayErrorText starts every message of the relay's refusals, and
+	// renderFailedText follows it when a chart does not render (its
+	// located errors are reported on their own).
+	relayErrorText   = "salint helm: "
+	renderFailedText = "the Helm chart did not render: "
+	maxRelayMessage  = 64 << 20
+)
+
+func init() {
+	if len(os.Args) > 1 && filepath.Base(os.Args[0]) == relayLink &&
+		strings.HasPrefix(filepath.Base(filepath.Dir(os.Args[0])), relayDirPrefix) {
+		os.Exit(relayMain(filepath.Join(filepath.Dir(os.Args[0]), relaySocket), os.Args[1:], os.Stdout, os.Stderr))
+	}
+}
+
+type relayRequest struct{ Args []string }
+
+type relayResponse struct {
+	Stdout []byte
+	Stderr string
+	Code   int
+}
+
+// relayMain is the relay process: it asks the building process and says
+// what it answers.
+func relayMain(socket string, args []string, stdout, stderr io.Writer) int {
+	conn, err := net.Dial("unix", socket) //nolint:gosec // the socket beside this process's own link (see init)
+	if err != nil {
+		fmt.Fprintln(stderr, "salint helm relay:", err)
+		return 1
+	}
+	defer func() { _ = conn.Close() }()
+	var resp relayResponse
+	err = json.NewEncoder(conn).Encode(relayRequest{Args: args})
+	if err == nil {
+		err = json.NewDecoder(io.LimitReader(conn, maxRelayMessage)).Decode(&resp)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "salint helm relay:", err)
+		return 1
+	}
+	_, _ = stdout.Write(resp.Stdout)
+	fmt.Fprint(stderr, resp.Stderr)
+	return resp.Code
+}
+
+// relay serves the helm commands of one Build's kustomizations.
+type relay struct {
+	b       *builder
+	dir     string // the private directory
+	command string // the helm link kustomize runs
+	ln      net.Listener
+	key     string // marks' field: relayMarkKey and the nonce
+	nonce   string
+
+	mu      sync.Mutex
+	renders map[string]*chartRender // by request, rendered once per Build
+	files   []*renderedFile         // by mark
+}
+
+// chartRender is one render a helmCharts entry asked for.
+type chartRender struct {
+	chart  string // the chart directory as the user reaches it
+	abs    string
+	files  []*model.File // as the renderer returned them
+	failed bool
+	output []byte // what helm template would print
+	errMsg string
+}
+
+// renderedFile is one template's rendered objects, as a source of built
+// objects.
+type renderedFile struct {
+	render *chartRender
+	file   *model.File
+}
+
+// startRelay starts serving helm commands when any kustomization of the
+// Build names a Helm chart; nil when none does or no relay can run (the
+// build then fails as one without helm, with its notice).
+func (b *builder) startRelay() *relay {
+	if b.opts.RenderChart == nil || !slices.ContainsFunc(slices.Collect(maps.Values(b.kusts)), (*kustFile).inflates) {
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", relayDirPrefix)
+	if err != nil {
+		return nil
+	}
+	r := &relay{b: b, dir: dir, command: filepath.Join(dir, relayLink), nonce: newNonce(), renders: map[string]*chartRender{}}
+	r.key = relayMarkKey + "-" + r.nonce
+	if err := os.Symlink(exe, r.command); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil
+	}
+	if r.ln, err = net.Listen("unix", filepath.Join(dir, relaySocket)); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil
+	}
+	go r.accept()
+	return r
+}
+
+// inflates reports a kustomization that names Helm charts.
+func (k *kustFile) inflates() bool {
+	for _, f := range []string{"helmCharts", "helmChartInflationGenerator"} {
+		if model.Get(k.root, f).Present() {
+			return true
+		}
+	}
+	return slices.ContainsFunc(k.entries, func(e *entry) bool { return e.field == "generators" })
+}
+
+// stop ends serving; the renders stay for the built objects.
+func (r *relay) stop() {
+	if r == nil {
+		return
+	}
+	_ = r.ln.Close()
+	_ = os.RemoveAll(r.dir)
+}
+
+func (r *relay) accept() {
+	for {
+		conn, err := r.ln.Accept()
+		if err != nil {
+			return
+		}
+		go r.serveConn(conn)
+	}
+}
+
+func (r *relay) serveConn(conn net.Conn) {
+	defer func() { _ = conn.Close() }()
+	var req relayRequest
+	if err := json.NewDecoder(io.LimitReader(conn, maxRelayMessage)).Decode(&req); err != nil {
+		return
+	}
+	_ = json.NewEncoder(conn).Encode(r.answer(req.Args))
+}
+
+// answer does what helm would do with args, or refuses.
+func (r *relay) answer(args []string) relayResponse {
+	switch {
+	case len(args) > 0 && args[0] == "version":
+		return relayResponse{Stdout: []byte(relayVersion + "\n")}
+	case len(args) > 0 && args[0] == "pull":
+		return relayResponse{Stderr: refusedText + pulled(args[1:]) + "\n", Code: 1}
+	case len(args) > 0 && args[0] == "template":
+		c, err := r.template(args[1:])
+		switch {
+		case err != nil:
+			return relayResponse{Stderr: relayErrorText + err.Error() + "\n", Code: 1}
+		case c.failed:
+			return relayResponse{Stderr: relayErrorText + renderFailedText + c.errMsg + "\n", Code: 1}
+		}
+		return relayResponse{Stdout: c.output}
+	}
+	return relayResponse{Stderr: fmt.Sprintf("%shelm %s is not run\n", relayErrorText, strings.Join(args, " ")), Code: 1}
+}
+
+// pulled names what `helm pull args` would fetch.
+func pulled(args []string) string {
+	var repo, name string
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--repo" && i+1 < len(args):
+			repo = args[i+1]
+			i++
+		case a == "--untardir" || a == "--version":
+			i++
+		case !strings.HasPrefix(a, "-"):
+			name = a
+		}
+	}
+	if repo != "" {
+		return strings.TrimSuffix(repo, "/") + "/" + name
+	}
+	return name
+}
+
+// templateArgs are the arguments of `helm template` that kustomize
+// passes (HelmChart.AsHelmArgs).
+type templateArgs struct {
+	release, chart, namespace string
+	values                    []string
+	kubeVersion               string
+	apiVersions               []string
+	noHooks, skipTests        bool
+}
+
+func parseTemplateArgs(args []string) (*templateArgs, error) {
+	t := &templateArgs{}
+	var positional []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		value := func() (string, error) {
+			if i+1 >= len(args) {
+				return "", fmt.Errorf("helm template: %s needs a value", a)
+			}
+			i++
+			return args[i], nil
+		}
+		var err error
+		var v string
+		switch a {
+		case "--namespace", "-n":
+			t.namespace, err = value()
+		case "-f", "--values":
+			v, err = value()
+			t.values = append(t.values, v)
+		case "--api-versions":
+			v, err = value()
+			t.apiVersions = append(t.apiVersions, v)
+		case "--kube-version":
+			t.kubeVersion, err = value()
+		case "--name-template":
+			// A template of the name: the default name stands for it.
+			_, err = value()
+		case "--no-hooks":
+			t.noHooks = true
+		case "--skip-tests":
+			t.skipTests = true
+		case "--generate-name", "--include-crds", "--debug", "--devel":
+			// A generated name is the default name; crds/ holds no
+			// object salint judges; the rest changes no output.
+		default:
+			if strings.HasPrefix(a, "-") {
+				return nil, fmt.Errorf("helm template: flag %s is not known to salint", a)
+			}
+			positional = append(positional, a)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	switch len(positional) {
+	case 1:
+		t.chart = positional[0]
+	case 2:
+		t.release, t.chart = positional[0], positional[1]
+	default:
+		return nil, fmt.Errorf("helm template: want [NAME] CHART, got %q", positional)
+	}
+	return t, nil
+}
+
+// template renders as `helm template args` would, once per Build for
+// the same arguments and values.
+func (r *relay) template(args []string) (*chartRender, error) {
+	t, err := parseTemplateArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	req := ChartRequest{ReleaseName: t.release, Namespace: t.namespace, KubeVersion: t.kubeVersion, APIVersions: t.apiVersions}
+	key := sha256.New()
+	fmt.Fprintf(key, "%q\x00", args)
+	for _, f := range t.values {
+		data, by, err := r.valuesOf(f, t.chart)
+		if err != nil {
+			return nil, err
+		}
+		key.Write(data)
+		key.Write([]byte{0})
+		doc, err := valuesDoc(data, by.lined)
+		if err != nil {
+			return nil, fmt.Errorf("values %s: %w", by.name, err)
+		}
+		if doc != nil {
+			req.Values = append(req.Values, ChartValues{By: by.name, Doc: doc})
+		}
+	}
+	id := string(key.Sum(nil))
+	r.mu.Lock()
+	defer r.mu.Unlock() // renders run one at a time: each is a bounded child of its own
+	if c := r.renders[id]; c != nil {
+		return c, nil
+	}
+	c := &chartRender{abs: t.chart, chart: r.b.display(t.chart)}
+	files, texts := r.b.opts.RenderChart(c.chart, req)
+	c.files = files
+	var out bytes.Buffer
+	for _, f := range files {
+		if len(f.Errors) > 0 {
+			c.failed = true
+			c.errMsg = f.Errors[0].Error()
+		}
+		text, ok := texts[f.Source.Path]
+		if !ok {
+			continue
+		}
+		mark := len(r.files)
+		r.files = append(r.files, &renderedFile{render: c, file: f})
+		kept := keptDocuments([]byte(text), t.noHooks, t.skipTests)
+		line := []byte(r.key + ": " + strconv.Itoa(mark) + "-" + r.nonce + "\n")
+		if marked, ok := markDocuments(kept, line); ok {
+			kept = marked
+		}
+		out.WriteString("---\n")
+		out.Write(kept)
+		if !bytes.HasSuffix(kept, []byte("\n")) {
+			out.WriteByte('\n')
+		}
+	}
+	c.output = out.Bytes()
+	r.renders[id] = c
+	return c, nil
+}
+
+// valuesFrom says where the values of a --values file were set.
+type valuesFrom struct {
+	name  string
+	lined bool // the document's lines are name's
+}
+
+// valuesOf reads values file f of a render of chart: a file of the input
+// (additionalValuesFiles), or the copy kustomize writes of the entry's
+// valuesFile, or of it merged with valuesInline, in a directory of its
+// own. A copy is named by the file it copies when it is one.
+func (r *relay) valuesOf(f, chart string) ([]byte, valuesFrom, error) {
+	src, err := r.b.read(f, f)
+	if err != nil {
+		return nil, valuesFrom{}, fmt.Errorf("values file: %w", err)
+	}
+	data := src.Bytes()
+	if !strings.HasSuffix(f, "-kustomize-values.yaml") {
+		return data, valuesFrom{name: r.b.display(f), lined: true}, nil
+	}
+	var inline []string
+	for _, c := range r.b.chartEntries(chart) {
+		if own, err := r.b.read(c.valuesFile, c.valuesFile); err == nil && bytes.Equal(own.Bytes(), data) {
+			return data, valuesFrom{name: r.b.display(c.valuesFile), lined: true}, nil
+		}
+		if c.inline != nil {
+			// kustomize merges valuesInline into valuesFile unless told
+			// to replace it; its copy keeps neither's lines.
+			by := "valuesInline at " + c.k.line(c.inline)
+			if model.Get(c.node, "valuesMerge").String() != "replace" {
+				by = r.b.display(c.valuesFile) + " with " + by
+			}
+			inline = append(inline, by)
+		}
+	}
+	if len(inline) == 1 {
+		return data, valuesFrom{name: inline[0]}, nil
+	}
+	return data, valuesFrom{name: "the values kustomize merged for " + r.b.display(chart)}, nil
+}
+
+// valuesDoc parses a values document; without lined, its lines are
+// cleared, since they are those of a copy the user does not have.
+func valuesDoc(data []byte, lined bool) (*yaml.Node, error) {
+	doc, err := parseDoc(data)
+	if err != nil || len(doc.Content) == 0 {
+		return nil, err
+	}
+	if !lined {
+		var clear func(*yaml.Node)
+		clear = func(n *yaml.Node) {
+			n.Line, n.Column = 0, 0
+			for _, c := range n.Content {
+				clear(c)
+			}
+		}
+		clear(doc)
+	}
+	return doc, nil
+}
+
+// keptDocuments drops the hooks helm template leaves out with --no-hooks,
+// or its tests with --skip-tests.
+func keptDocuments(text []byte, noHooks, skipTests bool) []byte {
+	if !noHooks && !skipTests || !bytes.Contains(text, []byte("helm.sh/hook")) {
+		return text
+	}
+	src := model.NewSource("", text)
+	var out []byte
+	for _, d := range src.Documents() {
+		doc := text[d.Start:d.End]
+		if n, err := yaml.Parse(string(doc)); err == nil {
+			hook := n.GetAnnotations()["helm.sh/hook"]
+			if hook != "" && (noHooks || slices.ContainsFunc(strings.Split(hook, ","), func(e string) bool {
+				return strings.HasPrefix(strings.TrimSpace(e), "test")
+			})) {
+				continue
+			}
+		}
+		out = append(out, doc...)
+		if !bytes.HasSuffix(out, []byte("\n")) {
+			out = append(out, '\n')
+		}
+		out = append(out, "---\n"...)
+	}
+	return out
+}
+
+// take finds and removes the mark of a rendered document from built
+// object node; nil when it carries none.
+func (r *relay) take(node *yaml.Node) *renderedFile {
+	if r == nil {
+		return nil
+	}
+	id, found, ok := takeMark(node, r.key, r.nonce, len(r.files))
+	if !found || !ok {
+		return nil
+	}
+	return r.files[id]
+}
+
+// marked reports whether node carries a rendered document's mark.
+func (r *relay) marked(node *yaml.Node) bool {
+	if r == nil || node.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		if node.Content[i].Value == r.key {
+			return true
+		}
+	}
+	return false
+}
+
+// chartEntry is one helmCharts entry of a kustomization of the Build.
+type chartEntry struct {
+	k          *kustFile
+	node       *yaml.Node // the entry
+	chart      string     // the chart directory it inflates
+	valuesFile string     // absolute
+	inline     *yaml.Node // valuesInline's key
+}
+
+// chartEntries are the helmCharts entries of the Build that inflate the
+// chart directory abs (all of them when abs is "").
+func (b *builder) chartEntries(abs string) []chartEntry {
+	var out []chartEntry
+	for _, k := range slices.SortedFunc(maps.Values(b.kusts), func(x, y *kustFile) int { return strings.Compare(x.abs, y.abs) }) {
+		home := model.Lookup(k.root, "helmGlobals", "chartHome").String()
+		if home == "" {
+			home = "charts"
+		}
+		if !filepath.IsAbs(home) {
+			home = filepath.Join(k.abs, home)
+		}
+		for _, item := range model.Get(k.root, "helmCharts").Items() {
+			name := model.Get(item, "name").String()
+			if name == "" {
+				continue
+			}
+			dir := home
+			if v, repo := model.Get(item, "version").String(), model.Get(item, "repo").String(); v != "" && repo != "" {
+				dir = filepath.Join(dir, name+"-"+v)
+			}
+			dir = filepath.Join(dir, name)
+			if abs != "" && dir != abs {
+				continue
+			}
+			c := chartEntry{k: k, node: item, chart: dir, valuesFile: model.Get(item, "valuesFile").String(), inline: model.Get(item, "valuesInline").Key}
+			switch {
+			case c.valuesFile == "":
+				c.valuesFile = filepath.Join(dir, "values.yaml")
+			case !filepath.IsAbs(c.valuesFile):
+				c.valuesFile = filepath.Join(k.abs, c.valuesFile)
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// display is abs as the user reaches it: from the directory of the
+// nearest kustomization of the Build, as that directory was given.
+func (b *builder) display(abs string) string {
+	out := abs
+	for _, k := range b.kusts {
+		rel, err := filepath.Rel(k.abs, abs)
+		if err != nil {
+			continue
+		}
+		if d := filepath.Join(k.dir, rel); len(d) < len(out) || len(d) == len(out) && d < out {
+			out = d
+		}
+	}
+	return out
+}
+
+// renderedSource is the source file of a rendered template's objects:
+// one per template, whichever render of it they come from.
+func (b *builder) renderedSource(rf *renderedFile) *sourceFile {
+	key := "\x00helm\x00" + rf.file.Source.Path
+	sf := b.sources[key]
+	if sf == nil {
+		sf = &sourceFile{src: rf.file.Source, parsed: &model.File{Source: rf.file.Source}}
+		b.sources[key] = sf
+	}
+	return sf
+}
+
+// inflatedBy is the kustomization file of root's build whose helmCharts
+// inflate the chart directory abs (root's own when none is found).
+func (b *builder) inflatedBy(root *kustFile, abs string) string {
+	for _, c := range b.chartEntries(abs) {
+		if b.chain(root, c.k.file()) != nil {
+			return c.k.file()
+		}
+	}
+	return root.file()
+}
+
+// fromRender gives built object built what the render of its source
+// said: where its values came from, and why no fix edits it.
+func fromRender(built, rendered *model.Built) {
+	built.Chart = rendered.Chart
+	built.NoFix = rendered.NoFix
+	maps.Copy(built.Notes, rendered.Notes)
+	built.NoFixAt = maps.Clone(rendered.NoFixAt)
+}
+
+// renderProblems adds to the result what the renders said beside their
+// objects: errors (a chart that did not render fails its build, which
+// says so at the kustomization) and notices, each once.
+func (r *relay) renderProblems(res *Result) {
+	if r == nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, c := range slices.SortedFunc(maps.Values(r.renders), func(x, y *chartRender) int { return strings.Compare(x.chart, y.chart) }) {
+		for _, f := range c.files {
+			if len(f.Objects) > 0 || len(f.Errors)+len(f.Notices) == 0 {
+				continue
+			}
+			out := &model.File{Source: f.Source, Built: true}
+			for _, e := range f.Errors {
+				if !seen[e.Error()] {
+					seen[e.Error()] = true
+					out.Errors = append(out.Errors, e)
+				}
+			}
+			for _, e := range f.Notices {
+				if !seen[e.Error()] {
+					seen[e.Error()] = true
+					out.Notices = append(out.Notices, e)
+				}
+			}
+			if len(out.Errors)+len(out.Notices) > 0 {
+				res.Files = append(res.Files, out)
+			}
+		}
+	}
+}
+
+// renderFailure is the error of a build that failed because the relay
+// refused it, in the relay's words rather than kustomize's (which quote
+// the relay's temporary paths): at the first helmCharts entry of kusts.
+// A chart that did not render has its own error reported where it is.
+func renderFailure(kusts []*kustFile, err error) (model.Error, bool) {
+	msg := err.Error()
+	i := strings.Index(msg, relayErrorText)
+	if i < 0 {
+		return model.Error{}, false
+	}
+	what, _, _ := strings.Cut(msg[i+len(relayErrorText):], "\n")
+	text := "kustomize build failed: helmCharts: " + what
+	if strings.HasPrefix(what, renderFailedText) {
+		text = "kustomize build failed: a Helm chart of helmCharts did not render (its error is reported at the chart)"
+	}
+	pos := kusts[0].pos(nil)
+	for _, k := range kusts {
+		if f := model.Get(k.root, "helmCharts"); f.Present() {
+			pos = k.pos(f.Key)
+			break
+		}
+	}
+	return model.Error{Pos: pos, Message: text}, true
+}
+
+// Charts are the chart directories (absolute) that helmCharts entries of
+// the planned kustomizations inflate: the builds render them, so they
+// are not rendered again on their own.
+func (p *Plan) Charts() map[string]bool {
+	out := map[string]bool{}
+	for _, c := range p.b.chartEntries("") {
+		out[c.chart] = true
+	}
+	return out
+}

@@ -1,0 +1,178 @@
+package kustomize
+
+import (
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/salint/salint/rules/model"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// A helmCharts entry is inflated by kustomize with the renderer given:
+// it gets the entry's release, namespace and values, and each built
+// object lands on the lines of the File the renderer located it in,
+// helper lines (Elsewhere) included; a patch after the chart is
+// attributed to the patch.
+func TestBuild_HelmChartsRenderThroughTheRelay(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"kustomization.yaml": "helmCharts:\n- name: web\n  releaseName: rel\n  namespace: shop\n  additionalValuesFiles: [more.yaml]\n" +
+			"patches:\n- target: {kind: Pod}\n  patch: |\n    - {op: replace, path: /spec/serviceAccountName, value: patched}\n",
+		"more.yaml":              "b: 2\n",
+		"charts/web/Chart.yaml":  "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"charts/web/values.yaml": "a: 1\n",
+	})
+	template := filepath.Join(dir, "charts/web/templates/pod.yaml")
+	helpers := filepath.Join(dir, "charts/web/templates/_helpers.tpl")
+	text := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {app: web}\nspec:\n  serviceAccountName: sa\n  containers: [{name: c, image: nginx}]\n"
+	var got []ChartRequest
+	render := func(chart string, req ChartRequest) ([]*model.File, map[string]string) {
+		got = append(got, req)
+		src := model.NewSource(template, []byte("{{/* the template */}}\n"))
+		f := model.Read(model.NewSource(template, []byte(text)))
+		o := f.Objects[0]
+		labels := model.Lookup(o.Node, "metadata", "labels").Value
+		o.Built = &model.Built{Root: chart, Chart: chart, Via: []string{template},
+			Elsewhere: map[*yaml.Node]model.Position{labels: {File: helpers, Line: 3, Col: 5}},
+			Notes:     map[model.Position]string{{File: template, Line: 7, Col: 3}: "from values"},
+			NoFix:     "rendered"}
+		f.Source = src
+		return []*model.File{f}, map[string]string{template: text}
+	}
+	res := Build([]string{dir}, Options{RenderChart: render})
+	for _, f := range res.Files {
+		for _, e := range append(f.Errors, f.Notices...) {
+			t.Fatalf("unexpected: %s", e.Error())
+		}
+	}
+	if len(got) != 1 {
+		t.Fatalf("rendered %d times, want once (the marked build)", len(got))
+	}
+	req := got[0]
+	if req.ReleaseName != "rel" || req.Namespace != "shop" || len(req.Values) != 2 {
+		t.Fatalf("request %+v", req)
+	}
+	if by := req.Values[0].By; by != filepath.Join(dir, "charts/web/values.yaml") {
+		t.Errorf("values[0] by %q: want the chart's values.yaml, which kustomize copied", by)
+	}
+	if by, line := req.Values[1].By, req.Values[1].Doc.Content[0].Line; by != filepath.Join(dir, "more.yaml") || line != 1 {
+		t.Errorf("values[1] by %q line %d: want more.yaml:1", by, line)
+	}
+	var pod *model.Object
+	for _, f := range res.Files {
+		for _, o := range f.Objects {
+			if o.Kind == "Pod" {
+				pod = o
+			}
+		}
+	}
+	if pod == nil {
+		t.Fatal("no Pod built")
+	}
+	if pod.Source.Path != template || pod.Built.NoFix != "rendered" || pod.Built.Chart == "" {
+		t.Errorf("Pod from %s (NoFix %q, Chart %q): want the template's, unfixable", pod.Source.Path, pod.Built.NoFix, pod.Built.Chart)
+	}
+	if n := model.Get(pod.Node, "kind").Value; n.Line != 2 {
+		t.Errorf("kind at line %d, want the template's line 2", n.Line)
+	}
+	labels := model.Lookup(pod.Node, "metadata", "labels").Value
+	if pos := pod.Built.Elsewhere[labels]; pos.File != helpers || pos.Line != 3 {
+		t.Errorf("labels at %v, want the helper's line", pos)
+	}
+	sa := model.Lookup(pod.Node, "spec", "serviceAccountName").Value
+	if sa.Value != "patched" {
+		t.Fatalf("serviceAccountName %q: the patch was not applied", sa.Value)
+	}
+	if pos := pod.Built.Elsewhere[sa]; !strings.HasSuffix(pos.File, "kustomization.yaml") {
+		t.Errorf("patched value at %v, want the patch in kustomization.yaml", pos)
+	}
+	for i := 0; i+1 < len(pod.Node.Content); i += 2 {
+		if strings.HasPrefix(pod.Node.Content[i].Value, relayMarkKey) {
+			t.Errorf("the mark %s stayed in the object", pod.Node.Content[i].Value)
+		}
+	}
+}
+
+// A chart the builds inflate is known before they run, so that lint does
+// not render it again on its own.
+func TestPlan_Charts(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"a/kustomization.yaml":    "helmGlobals: {chartHome: ../shared}\nhelmCharts:\n- name: web\n- name: db\n  repo: https://x\n  version: 1.0.0\n",
+		"shared/web/Chart.yaml":   "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"b/kustomization.yaml":    "helmCharts:\n- name: own\n",
+		"b/charts/own/Chart.yaml": "apiVersion: v2\nname: own\nversion: 0.1.0\n",
+	})
+	got := Prepare([]string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}, Options{}).Charts()
+	want := map[string]bool{
+		filepath.Join(dir, "shared/web"):         true,
+		filepath.Join(dir, "shared/db-1.0.0/db"): true,
+		filepath.Join(dir, "b/charts/own"):       true,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Charts() = %v, want %v", got, want)
+	}
+}
+
+func TestParseTemplateArgs(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want *templateArgs
+		err  string
+	}{
+		{args: []string{"rel", "/c", "--namespace", "ns", "-f", "v1", "-f", "v2", "--skip-tests", "--no-hooks", "--kube-version", "1.30", "--api-versions", "x/v1"},
+			want: &templateArgs{release: "rel", chart: "/c", namespace: "ns", values: []string{"v1", "v2"}, skipTests: true, noHooks: true, kubeVersion: "1.30", apiVersions: []string{"x/v1"}}},
+		{args: []string{"--generate-name", "/c", "--include-crds"}, want: &templateArgs{chart: "/c"}},
+		{args: []string{"/c", "--post-renderer", "x"}, err: "flag --post-renderer is not known"},
+		{args: []string{"/c", "-f"}, err: "-f needs a value"},
+		{args: []string{"a", "b", "c"}, err: "want [NAME] CHART"},
+		{args: nil, err: "want [NAME] CHART"},
+	} {
+		got, err := parseTemplateArgs(tc.args)
+		switch {
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%q: error %v, want %q", tc.args, err, tc.err)
+		case tc.err == "" && err != nil:
+			t.Errorf("%q: %v", tc.args, err)
+		case tc.err == "" && !reflect.DeepEqual(got, tc.want):
+			t.Errorf("%q: %+v, want %+v", tc.args, got, tc.want)
+		}
+	}
+}
+
+func TestKeptDocuments(t *testing.T) {
+	text := "kind: A\n---\nkind: T\nmetadata: {annotations: {helm.sh/hook: test}}\n---\nkind: H\nmetadata: {annotations: {helm.sh/hook: \"pre-install,post-upgrade\"}}\n"
+	kinds := func(b []byte) string {
+		var out []string
+		for _, o := range strings.Split(string(b), "\n") {
+			if k, ok := strings.CutPrefix(o, "kind: "); ok {
+				out = append(out, k)
+			}
+		}
+		return strings.Join(out, ",")
+	}
+	for _, tc := range []struct {
+		noHooks, skipTests bool
+		want               string
+	}{
+		{false, false, "A,T,H"},
+		{false, true, "A,H"},
+		{true, false, "A"},
+		{true, true, "A"},
+	} {
+		if got := kinds(keptDocuments([]byte(text), tc.noHooks, tc.skipTests)); got != tc.want {
+			t.Errorf("noHooks %v skipTests %v: kept %s, want %s", tc.noHooks, tc.skipTests, got, tc.want)
+		}
+	}
+}
+
+func TestPulled(t *testing.T) {
+	for args, want := range map[string]string{
+		"--untar --untardir /h --repo https://x/ web --version 1.0": "https://x/web",
+		"--untar --untardir /h oci://r.io/c/web --version 1.0":      "oci://r.io/c/web",
+	} {
+		if got := pulled(strings.Fields(args)); got != want {
+			t.Errorf("pulled(%s) = %q, want %q", args, got, want)
+		}
+	}
+}
