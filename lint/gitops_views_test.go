@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"encoding/base64"
 	"fmt"
 	"maps"
 	"slices"
@@ -243,7 +244,24 @@ func helmReleaseOfWeb(ns, kind, field, values string) string {
 	return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: " + ns + "}\nspec:\n" +
 		"  chart:\n    spec: {chart: ./charts/web, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}\n" +
 		"  valuesFrom: [{kind: " + kind + ", name: web-values}]\n  values:\n    image: {repository: nginx}\n---\n" +
-		"apiVersion: v1\nkind: " + kind + "\nmetadata: {name: web-values, namespace: shop}\n" + field + ":\n  values.yaml: |\n    " + values + "\n"
+		webValues(kind, field, values)
+}
+
+// webValues is the ConfigMap or Secret (kind, its data field) shop/web-values
+// holding values.
+func webValues(kind, field, values string) string {
+	return "apiVersion: v1\nkind: " + kind + "\nmetadata: {name: web-values, namespace: shop}\n" + field + ":\n  values.yaml: |\n    " + values + "\n"
+}
+
+// releaseApart is helmReleaseOfWeb of a values object of kind without the
+// object, which another unit applies.
+func releaseApart(kind string) string {
+	return strings.Split(helmReleaseOfWeb("shop", kind, "data", ""), "---\n")[0]
+}
+
+// fluxKustomization is fluxApps named name.
+func fluxKustomization(name, spec string) string {
+	return strings.Replace(fluxApps(spec), "name: apps", "name: "+name, 1)
 }
 
 // helmReleaseWithValues is helmReleaseOfWeb in namespace shop, with an
@@ -347,6 +365,75 @@ func TestGitOpsViews_HelmChart(t *testing.T) {
 			files: map[string]string{
 				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {other: x}"),
 				"apps/web.yaml":         helmReleaseWithValues(`serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+		},
+		{
+			// Flux substitutes its postBuild variables in every object it
+			// applies: in a values ConfigMap's data too.
+			name: "FluxValuesFromDataWithPostBuildVariables",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"apps/web.yaml":         helmReleaseOfWeb("shop", "ConfigMap", "data", `serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
+			note: "runs as ServiceAccount \"ghost\", which is not defined in namespace shop; the API server will reject every pod the Deployment controller creates (FailedCreate) (rendered by Helm from serviceAccount.create from ConfigMap shop/web-values, serviceAccount.name from ConfigMap shop/web-values)",
+		},
+		{
+			name: "FluxValuesFromDataWithAnUnresolvedVariable",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {other: x}"),
+				"apps/web.yaml":         helmReleaseOfWeb("shop", "ConfigMap", "data", `serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+		},
+		{
+			// The values ConfigMap is substituted by the Kustomization
+			// that applies it, not by the HelmRelease's.
+			name: "FluxValuesFromDataWithTheVariablesOfTheKustomizationApplyingIt",
+			files: map[string]string{
+				"clusters/eu/apps.yaml":   fluxApps("  path: ./apps"),
+				"clusters/eu/values.yaml": fluxKustomization("values", "  path: ./values\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"apps/web.yaml":           releaseApart("ConfigMap"),
+				"values/web.yaml":         webValues("ConfigMap", "data", `serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
+			note: "Deployment shop/web runs as ServiceAccount \"ghost\"",
+		},
+		{
+			name: "FluxValuesFromDataNotSubstitutedByTheHelmReleasesKustomization",
+			files: map[string]string{
+				"clusters/eu/apps.yaml":   fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"clusters/eu/values.yaml": fluxKustomization("values", "  path: ./values"),
+				"apps/web.yaml":           releaseApart("ConfigMap"),
+				"values/web.yaml":         webValues("ConfigMap", "data", `serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+		},
+		{
+			// A values ConfigMap no Kustomization applies is read as
+			// written: nothing substitutes it.
+			name: "FluxValuesFromDataNoKustomizationApplies",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"apps/web.yaml":         releaseApart("ConfigMap"),
+				"values/web.yaml":       webValues("ConfigMap", "data", `serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+		},
+		{
+			// A Secret's stringData is substituted, and what it gives is
+			// never printed; its data is base64, which holds no ${var}.
+			name: "FluxValuesFromSecretStringDataWithPostBuildVariables",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: leaf-secret-name}"),
+				"apps/web.yaml":         helmReleaseOfWeb("shop", "Secret", "stringData", `serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
+			note: `runs as ServiceAccount "<redacted>"`,
+		},
+		{
+			name: "FluxValuesFromSecretDataIsNotSubstituted",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"apps/web.yaml": strings.Replace(helmReleaseOfWeb("shop", "Secret", "data", "X"), "values.yaml: |\n    X",
+					"values.yaml: "+base64.StdEncoding.EncodeToString([]byte(`serviceAccount: {create: false, name: "${web_account}"}`)), 1),
 			},
 		},
 		{

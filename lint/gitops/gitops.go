@@ -186,8 +186,8 @@ type discoverer struct {
 	repos []string
 	held  []string // heldPaths, once needed
 	// data memoizes objectData by cluster directory, kind, namespace and
-	// name; nil: not found.
-	data map[string]map[string]string
+	// name.
+	data map[string]dataObject
 	out  Discovery
 }
 

@@ -239,7 +239,7 @@ func (d *discoverer) helmReleaseUnits(releases [][]*model.Object, objects []*mod
 				// with its postBuild variables substituted (values too).
 				hr, _ := by.Apply(in)
 				u := &Unit{Tool: Flux, Object: in, Origin: in.Pos(chart.Value), Path: chart.String(), Dir: dir}
-				u.Helm = d.helmReleaseSource(hr, hr.Namespace, model.Get(hr.Node, "spec").Value, filepath.Join(d.root, filepath.FromSlash(name)))
+				u.Helm = d.helmReleaseSource(hr, hr.Namespace, model.Get(hr.Node, "spec").Value, filepath.Join(d.root, filepath.FromSlash(name)), views[name].Units)
 				views[name].Units = append(views[name].Units, u)
 				break
 			}
@@ -300,7 +300,7 @@ func (d *discoverer) releaseCharts(objects []*model.Object) func(o *model.Object
 // read or built, see helmReleases) that u applies when u is a Flux
 // Kustomization's unit; nil when it applies none.
 func (u *Unit) fluxInstance(instances []*model.Object) *model.Object {
-	if u.Tool != Flux || u.Helm != nil {
+	if !u.fluxKustomization() {
 		return nil
 	}
 	holds := map[string]bool{}
@@ -315,6 +315,9 @@ func (u *Unit) fluxInstance(instances []*model.Object) *model.Object {
 	}
 	return nil
 }
+
+// fluxKustomization reports whether u is a Flux Kustomization's unit.
+func (u *Unit) fluxKustomization() bool { return u.Tool == Flux && u.Helm == nil }
 
 // helmReleases are the input's Flux HelmReleases, each as the instances
 // of one source document: the object a plain file holds, or each object
@@ -341,11 +344,12 @@ func helmReleases(files []*model.File) [][]*model.Object {
 }
 
 // helmReleaseSource is how Flux renders HelmRelease o, applied in
-// namespace ns, of the cluster directory cluster: release
-// [targetNamespace-]name unless releaseName, in targetNamespace else ns;
-// valuesFrom in order (ConfigMaps and Secrets of the input in ns), then
-// spec.values.
-func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.Node, cluster string) *HelmSource {
+// namespace ns, of the cluster directory cluster whose units are units:
+// release [targetNamespace-]name unless releaseName, in targetNamespace
+// else ns; valuesFrom in order (ConfigMaps and Secrets of the input in
+// ns, as the Kustomization of units that applies each substitutes it),
+// then spec.values.
+func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.Node, cluster string, units []*Unit) *HelmSource {
 	target := model.Get(spec, "targetNamespace").String()
 	out := &HelmSource{ReleaseName: model.Get(spec, "releaseName").String(), Namespace: target}
 	if out.Namespace == "" {
@@ -364,7 +368,11 @@ func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.No
 			key = "values.yaml"
 		}
 		label := fmt.Sprintf("%s %s/%s", kind, ns, name)
-		data, found := d.objectData(kind, ns, name, cluster)
+		obj, found := d.objectData(kind, ns, name, cluster)
+		var data map[string]string
+		if found {
+			data = obj.data(kind, substitution(units, obj.file))
+		}
 		text, has := data[key]
 		if !found || !has {
 			if optional, _ := model.Get(from, "optional").Bool(); !optional {
@@ -388,4 +396,19 @@ func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.No
 		out.Values = append(out.Values, Values{Doc: v.Value, File: o.Source.Path, From: fmt.Sprintf("values (%s)", o.Pos(v.Value))})
 	}
 	return out
+}
+
+// substitution is the postBuild substitution of the Flux Kustomization of
+// units that applies file; nil when none applies it (what it holds is as
+// written) or it has no variables.
+func substitution(units []*Unit, file string) func(string) string {
+	for _, u := range units {
+		if u.fluxKustomization() && u.Holds(file, "") {
+			if len(u.Substitute) == 0 {
+				return nil
+			}
+			return u.Expand
+		}
+	}
+	return nil
 }
