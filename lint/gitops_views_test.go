@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"encoding/base64"
 	"fmt"
 	"maps"
 	"slices"
@@ -243,7 +244,24 @@ func helmReleaseOfWeb(ns, kind, field, values string) string {
 	return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: " + ns + "}\nspec:\n" +
 		"  chart:\n    spec: {chart: ./charts/web, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}\n" +
 		"  valuesFrom: [{kind: " + kind + ", name: web-values}]\n  values:\n    image: {repository: nginx}\n---\n" +
-		"apiVersion: v1\nkind: " + kind + "\nmetadata: {name: web-values, namespace: shop}\n" + field + ":\n  values.yaml: |\n    " + values + "\n"
+		webValues(kind, field, values)
+}
+
+// webValues is the ConfigMap or Secret (kind, its data field) shop/web-values
+// holding values.
+func webValues(kind, field, values string) string {
+	return "apiVersion: v1\nkind: " + kind + "\nmetadata: {name: web-values, namespace: shop}\n" + field + ":\n  values.yaml: |\n    " + values + "\n"
+}
+
+// releaseApart is helmReleaseOfWeb of a values object of kind without the
+// object, which another unit applies.
+func releaseApart(kind string) string {
+	return strings.Split(helmReleaseOfWeb("shop", kind, "data", ""), "---\n")[0]
+}
+
+// fluxKustomization is fluxApps named name.
+func fluxKustomization(name, spec string) string {
+	return strings.Replace(fluxApps(spec), "name: apps", "name: "+name, 1)
 }
 
 // helmReleaseWithValues is helmReleaseOfWeb in namespace shop, with an
@@ -350,6 +368,75 @@ func TestGitOpsViews_HelmChart(t *testing.T) {
 			},
 		},
 		{
+			// Flux substitutes its postBuild variables in every object it
+			// applies: in a values ConfigMap's data too.
+			name: "FluxValuesFromDataWithPostBuildVariables",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"apps/web.yaml":         helmReleaseOfWeb("shop", "ConfigMap", "data", `serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
+			note: "runs as ServiceAccount \"ghost\", which is not defined in namespace shop; the API server will reject every pod the Deployment controller creates (FailedCreate) (rendered by Helm from serviceAccount.create from ConfigMap shop/web-values, serviceAccount.name from ConfigMap shop/web-values)",
+		},
+		{
+			name: "FluxValuesFromDataWithAnUnresolvedVariable",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {other: x}"),
+				"apps/web.yaml":         helmReleaseOfWeb("shop", "ConfigMap", "data", `serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+		},
+		{
+			// The values ConfigMap is substituted by the Kustomization
+			// that applies it, not by the HelmRelease's.
+			name: "FluxValuesFromDataWithTheVariablesOfTheKustomizationApplyingIt",
+			files: map[string]string{
+				"clusters/eu/apps.yaml":   fluxApps("  path: ./apps"),
+				"clusters/eu/values.yaml": fluxKustomization("values", "  path: ./values\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"apps/web.yaml":           releaseApart("ConfigMap"),
+				"values/web.yaml":         webValues("ConfigMap", "data", `serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
+			note: "Deployment shop/web runs as ServiceAccount \"ghost\"",
+		},
+		{
+			name: "FluxValuesFromDataNotSubstitutedByTheHelmReleasesKustomization",
+			files: map[string]string{
+				"clusters/eu/apps.yaml":   fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"clusters/eu/values.yaml": fluxKustomization("values", "  path: ./values"),
+				"apps/web.yaml":           releaseApart("ConfigMap"),
+				"values/web.yaml":         webValues("ConfigMap", "data", `serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+		},
+		{
+			// A values ConfigMap no Kustomization applies is read as
+			// written: nothing substitutes it.
+			name: "FluxValuesFromDataNoKustomizationApplies",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"apps/web.yaml":         releaseApart("ConfigMap"),
+				"values/web.yaml":       webValues("ConfigMap", "data", `serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+		},
+		{
+			// A Secret's stringData is substituted, and what it gives is
+			// never printed; its data is base64, which holds no ${var}.
+			name: "FluxValuesFromSecretStringDataWithPostBuildVariables",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: leaf-secret-name}"),
+				"apps/web.yaml":         helmReleaseOfWeb("shop", "Secret", "stringData", `serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
+			note: `runs as ServiceAccount "<redacted>"`,
+		},
+		{
+			name: "FluxValuesFromSecretDataIsNotSubstituted",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"apps/web.yaml": strings.Replace(helmReleaseOfWeb("shop", "Secret", "data", "X"), "values.yaml: |\n    X",
+					"values.yaml: "+base64.StdEncoding.EncodeToString([]byte(`serviceAccount: {create: false, name: "${web_account}"}`)), 1),
+			},
+		},
+		{
 			// A value read from a Secret is never printed, wherever the
 			// render puts it.
 			name: "FluxValuesFromASecretAreNeverPrinted",
@@ -376,6 +463,120 @@ func TestGitOpsViews_HelmChart(t *testing.T) {
 			for _, f := range res.Findings {
 				if f.Rule == "missing-service-account" && !strings.Contains(f.Text(), tt.note) {
 					t.Errorf("finding %q, want it to name the values: %q", f.Text(), tt.note)
+				}
+			}
+		})
+	}
+}
+
+// fleetOfWeb is a Flux fleet whose clusters staging and production each
+// apply their overlay of apps/base, which holds a HelmRelease of
+// charts/web in namespace shop (its values: values); overlays maps an
+// overlay's name to the files below it (kustomization.yaml included).
+func fleetOfWeb(values string, overlays map[string]map[string]string) map[string]string {
+	files := webChart("")
+	files["apps/base/kustomization.yaml"] = "resources: [web.yaml]\n"
+	files["apps/base/web.yaml"] = "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: shop}\nspec:\n" +
+		"  chart:\n    spec: {chart: ./charts/web, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}\n" +
+		"  values:\n    image: {repository: nginx}\n    serviceAccount: " + values + "\n"
+	for cluster, own := range overlays {
+		files["clusters/"+cluster+"/apps.yaml"] = fluxApps("  path: ./apps/" + cluster)
+		for name, content := range own {
+			files["apps/"+cluster+"/"+name] = content
+		}
+	}
+	return files
+}
+
+// accountPatch is a kustomization of ../base (and sa.yaml, when the
+// overlay defines the account) whose patch names the chart's account.
+func accountPatch(name string, withAccount bool) map[string]string {
+	out := map[string]string{"kustomization.yaml": "resources: [../base]\npatches:\n- patch: |\n" +
+		"    apiVersion: helm.toolkit.fluxcd.io/v2\n    kind: HelmRelease\n    metadata: {name: web, namespace: shop}\n" +
+		"    spec: {values: {serviceAccount: {name: " + name + "}}}\n"}
+	if withAccount {
+		out["kustomization.yaml"] = strings.Replace(out["kustomization.yaml"], "[../base]", "[../base, sa.yaml]", 1)
+		out["sa.yaml"] = inNamespace(account(name, ""), "shop")
+	}
+	return out
+}
+
+// TestGitOpsViews_HelmReleaseOfASharedBase: overlays of one base each
+// build its HelmRelease, the same (twins) or patched apart; every view
+// whose Kustomization applies an overlay renders the chart as that
+// overlay built the HelmRelease, and nothing is lost.
+func TestGitOpsViews_HelmReleaseOfASharedBase(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string // rule@file:line views
+		note  string   // in the finding's message
+	}{
+		{
+			// Both overlays build the same HelmRelease, kept as
+			// production's (the first root built); staging's is the base
+			// alone (every object it builds a twin) and lacks the account
+			// production defines.
+			name: "TwinsRenderInEachView",
+			files: fleetOfWeb("{create: false, name: web-sa}", map[string]map[string]string{
+				"staging":    {"kustomization.yaml": "resources: [../base]\n"},
+				"production": {"kustomization.yaml": "resources: [../base, sa.yaml]\n", "sa.yaml": inNamespace(account("web-sa", ""), "shop")},
+			}),
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/staging"},
+			note: `Deployment shop/web runs as ServiceAccount "web-sa"`,
+		},
+		{
+			name: "TwinsWithTheAccountInBothOverlays",
+			files: fleetOfWeb("{create: false, name: web-sa}", map[string]map[string]string{
+				"staging":    {"kustomization.yaml": "resources: [../base, sa.yaml]\n", "sa.yaml": inNamespace(account("web-sa", ""), "shop")},
+				"production": {"kustomization.yaml": "resources: [../base, sa.yaml]\n", "sa.yaml": inNamespace(account("web-sa", ""), "shop")},
+			}),
+		},
+		{
+			// Each overlay patches the account's name: production's
+			// render runs as its own, which it does not define.
+			name: "PatchedApartEachRendersItsOwn",
+			files: fleetOfWeb("{create: false}", map[string]map[string]string{
+				"staging":    accountPatch("web-staging", true),
+				"production": accountPatch("web-production", false),
+			}),
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/production"},
+			note: `Deployment shop/web runs as ServiceAccount "web-production"`,
+		},
+		{
+			name: "PatchedApartStagingLacksIts",
+			files: fleetOfWeb("{create: false}", map[string]map[string]string{
+				"staging":    accountPatch("web-staging", false),
+				"production": accountPatch("web-production", true),
+			}),
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/staging"},
+			note: `Deployment shop/web runs as ServiceAccount "web-staging"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, tt.files)
+			if got := findingsIn(t, dir); !slices.Equal(got, tt.want) {
+				t.Errorf("findings\n got %q\nwant %q", got, tt.want)
+			}
+			res, err := Run(Options{Input: Input{Paths: []string{"."}, Prune: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var views []string
+			for _, v := range res.Views {
+				views = append(views, v.Name)
+			}
+			// The Kustomizations themselves are synced by none.
+			if want := []string{"clusters/production", "clusters/staging", NotSyncedView}; !slices.Equal(views, want) {
+				t.Errorf("views %q, want %q", views, want)
+			}
+			for _, n := range res.Notices {
+				t.Errorf("notice %v, want none", n)
+			}
+			for _, f := range res.Findings {
+				if !strings.Contains(f.Text(), tt.note) {
+					t.Errorf("finding %q, want it to say %q", f.Text(), tt.note)
 				}
 			}
 		})

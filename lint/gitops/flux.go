@@ -120,14 +120,14 @@ func (d *discoverer) substitutions(o *model.Object, postBuild *yaml.Node, cluste
 	vars := map[string]string{}
 	for _, from := range model.Get(postBuild, "substituteFrom").Items() {
 		kind, name := model.Get(from, "kind").String(), model.Get(from, "name").String()
-		data, found := d.objectData(kind, o.Namespace, name, cluster)
+		obj, found := d.objectData(kind, o.Namespace, name, cluster)
 		if !found {
 			if optional, _ := model.Get(from, "optional").Bool(); !optional {
 				d.notice(o, from, "%s substitutes variables from %s %s/%s, which is not in the input: the variables it sets stay unresolved", o, kind, o.Namespace, name)
 			}
 			continue
 		}
-		maps.Copy(vars, data)
+		maps.Copy(vars, obj.data(kind, nil))
 	}
 	maps.Copy(vars, model.Get(postBuild, "substitute").StringMap())
 	if len(vars) == 0 {
@@ -136,50 +136,60 @@ func (d *discoverer) substitutions(o *model.Object, postBuild *yaml.Node, cluste
 	return vars
 }
 
-// objectData is the data of ConfigMap or Secret ns/name of the input (a
-// Secret's decoded), read again from its source: the model keeps neither
-// (ConfigMaps are not parsed; pruning empties Secrets). An object without
-// a namespace lands in the one it is applied to, so it matches any.
-// Clusters of a fleet define objects of the same name: the one below the
-// cluster directory is taken first. Found once per cluster and object:
-// Kustomizations of a cluster share theirs.
-func (d *discoverer) objectData(kind, ns, name, cluster string) (map[string]string, bool) {
-	key := cluster + "\x00" + kind + "/" + ns + "/" + name
-	if v, ok := d.data[key]; ok {
-		return v, v != nil
-	}
-	v, found := d.findObjectData(kind, ns, name, cluster)
-	if !found {
-		v = nil
-	} else if v == nil {
-		v = map[string]string{}
-	}
-	if d.data == nil {
-		d.data = map[string]map[string]string{}
-	}
-	d.data[key] = v
-	return v, found
+// A dataObject is a ConfigMap or Secret of the input as written: the
+// file holding it and its node; a nil node when it is not in the input.
+type dataObject struct {
+	file string
+	node *yaml.Node
 }
 
-func (d *discoverer) findObjectData(kind, ns, name, cluster string) (map[string]string, bool) {
+// values are the object's data, a Secret's decoded, with expand (when
+// not nil) applied to what Flux substitutes as it applies the object:
+// a ConfigMap's data, a Secret's stringData (its data is base64, which
+// holds no ${var}).
+func (v dataObject) data(kind string, expand func(string) string) map[string]string {
+	return objectValues(v.node, kind, expand)
+}
+
+// objectData is ConfigMap or Secret ns/name of the input, read again
+// from its source: the model keeps neither (ConfigMaps are not parsed;
+// pruning empties Secrets). An object without a namespace lands in the
+// one it is applied to, so it matches any. Clusters of a fleet define
+// objects of the same name: the one below the cluster directory is
+// taken first. Found once per cluster and object: Kustomizations of a
+// cluster share theirs.
+func (d *discoverer) objectData(kind, ns, name, cluster string) (dataObject, bool) {
+	key := cluster + "\x00" + kind + "/" + ns + "/" + name
+	if v, ok := d.data[key]; ok {
+		return v, v.node != nil
+	}
+	v := d.findObjectData(kind, ns, name, cluster)
+	if d.data == nil {
+		d.data = map[string]dataObject{}
+	}
+	d.data[key] = v
+	return v, v.node != nil
+}
+
+func (d *discoverer) findObjectData(kind, ns, name, cluster string) dataObject {
 	if kind != "ConfigMap" && kind != model.KindSecret {
-		return nil, false
+		return dataObject{}
 	}
 	for _, near := range []bool{true, false} {
 		for _, f := range d.files {
 			if near != within(cluster, absPath(f.Source.Path)) || f.Built || !d.mayHold(f, kind, name) || f.Source.Load() != nil {
 				continue
 			}
-			if v, ok := dataIn(f.Source, kind, ns, name); ok {
-				return v, true
+			if n := objectIn(f.Source, kind, ns, name); n != nil {
+				return dataObject{file: f.Source.Path, node: n}
 			}
 		}
 	}
-	return nil, false
+	return dataObject{}
 }
 
-// dataIn is the data of the object kind ns/name in src (objectValues).
-func dataIn(src *model.Source, kind, ns, name string) (map[string]string, bool) {
+// objectIn is the node of the object kind ns/name in src, nil when none.
+func objectIn(src *model.Source, kind, ns, name string) *yaml.Node {
 	data := src.Bytes()
 	for _, r := range src.Documents() {
 		if k, _ := model.SniffKind(data[r.Start:r.End]); k != kind {
@@ -197,9 +207,9 @@ func dataIn(src *model.Source, kind, ns, name string) (map[string]string, bool) 
 		if objNS := model.Get(meta, "namespace").String(); objNS != "" && objNS != ns {
 			continue
 		}
-		return objectValues(n, kind), true
+		return n
 	}
-	return nil, false
+	return nil
 }
 
 // mayHold reports whether f may hold the object, to read again only
@@ -217,11 +227,20 @@ func (d *discoverer) mayHold(f *model.File, kind, name string) bool {
 }
 
 // objectValues are a ConfigMap's data, or a Secret's data (decoded) and
-// stringData.
-func objectValues(n *yaml.Node, kind string) map[string]string {
+// stringData; expand, when not nil, applies to the values written as
+// they are (see dataObject.data).
+func objectValues(n *yaml.Node, kind string, expand func(string) string) map[string]string {
+	expanded := func(m map[string]string) map[string]string {
+		if expand != nil {
+			for k, v := range m {
+				m[k] = expand(v)
+			}
+		}
+		return m
+	}
 	out := model.Get(n, "data").StringMap()
 	if kind != model.KindSecret {
-		return out
+		return expanded(out)
 	}
 	for k, v := range out {
 		if b, err := base64.StdEncoding.DecodeString(v); err == nil {
@@ -233,6 +252,6 @@ func objectValues(n *yaml.Node, kind string) map[string]string {
 	if out == nil {
 		out = map[string]string{}
 	}
-	maps.Copy(out, model.Get(n, "stringData").StringMap())
+	maps.Copy(out, expanded(model.Get(n, "stringData").StringMap()))
 	return out
 }

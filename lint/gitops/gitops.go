@@ -159,7 +159,7 @@ func Discover(files []*model.File, root string) *Discovery {
 			d.notice(o, nil, "%s is not expanded: the Applications it generates are not read as cluster views", o)
 		}
 	}
-	d.helmReleaseUnits(objects, views)
+	d.helmReleaseUnits(helmReleases(files), objects, views)
 	for _, name := range slices.Sorted(maps.Keys(views)) {
 		d.out.Views = append(d.out.Views, views[name])
 		for _, u := range views[name].Units {
@@ -186,8 +186,8 @@ type discoverer struct {
 	repos []string
 	held  []string // heldPaths, once needed
 	// data memoizes objectData by cluster directory, kind, namespace and
-	// name; nil: not found.
-	data map[string]map[string]string
+	// name.
+	data map[string]dataObject
 	out  Discovery
 }
 
@@ -205,7 +205,7 @@ func gitopsObjects(files []*model.File) []*model.Object {
 			if !isGitOpsKind(o) {
 				continue
 			}
-			key := fmt.Sprintf("%s\x00%d\x00%s", o.Source.Path, o.DocIndex, o.FieldPrefix)
+			key := documentKey(o)
 			if !seen[key] {
 				seen[key] = true
 				out = append(out, o)
@@ -213,6 +213,11 @@ func gitopsObjects(files []*model.File) []*model.Object {
 		}
 	}
 	return out
+}
+
+// documentKey names the source document o was read or built from.
+func documentKey(o *model.Object) string {
+	return fmt.Sprintf("%s\x00%d\x00%s", o.Source.Path, o.DocIndex, o.FieldPrefix)
 }
 
 func isGitOpsKind(o *model.Object) bool {
@@ -257,7 +262,11 @@ func heldPaths(files []*model.File) []string {
 		add(f.Source.Path)
 		for _, o := range f.Objects {
 			if o.Built != nil {
+				// An overlay of a base alone builds twins only.
 				add(o.Built.Root)
+				for _, t := range o.Built.Twins {
+					add(t.Built.Root)
+				}
 			}
 		}
 	}

@@ -215,70 +215,141 @@ func (h *HelmSource) String() string {
 	return b.String()
 }
 
-// helmReleaseUnits are the units of the Flux HelmReleases of objects
-// whose chart is a chart directory of this repository (a GitRepository
-// path), each in the views whose units apply the HelmRelease; what
-// cannot be followed is said in notices.
-func (d *discoverer) helmReleaseUnits(objects []*model.Object, views map[string]*View) {
-	for _, o := range objects {
-		if o.Kind != "HelmRelease" || o.Group() != fluxHelmGroup {
-			continue
-		}
-		spec := model.Get(o.Node, "spec").Value
-		chartSpec := model.Lookup(spec, "chart", "spec").Value
-		chart := model.Get(chartSpec, "chart")
-		if chartSpec == nil || model.Lookup(chartSpec, "sourceRef", "kind").String() != "GitRepository" {
-			at := model.Get(spec, "chart").Value
-			if at == nil {
-				at = model.Get(spec, "chartRef").Value
-			}
-			d.notice(o, at, "%s installs a chart that needs the network: its objects are not judged", o)
-			continue
-		}
-		if !d.fluxSourceHere(o, chartSpec, objects) {
-			continue
-		}
-		dir, ok := d.inInput(chart.String())
-		if !ok || !isChartDir(dir) {
-			d.notice(o, chart.Value, "%s installs chart %q, which is no chart directory of the input: its objects are not judged", o, chart.String())
-			continue
-		}
+// helmReleaseUnits are the units of the Flux HelmReleases of the input
+// (releases, see helmReleases) whose chart is a chart directory of this
+// repository (a GitRepository path), each in the views whose units apply
+// the HelmRelease, as the unit applies its instance; what cannot be
+// followed is said in notices. objects are the input's GitOps objects.
+func (d *discoverer) helmReleaseUnits(releases [][]*model.Object, objects []*model.Object, views map[string]*View) {
+	for _, instances := range releases {
+		chartOf := d.releaseCharts(objects)
 		applied := false
 		for _, name := range slices.Sorted(maps.Keys(views)) {
 			for _, by := range views[name].Units {
-				if by.Tool != Flux || !by.appliesObject(o) {
+				in := by.fluxInstance(instances)
+				if in == nil {
 					continue
 				}
 				applied = true
+				chart, dir, ok := chartOf(in)
+				if !ok {
+					break
+				}
 				// As the Kustomization applies it: in its targetNamespace,
 				// with its postBuild variables substituted (values too).
-				hr, _ := by.Apply(o)
-				u := &Unit{Tool: Flux, Object: o, Origin: o.Pos(chart.Value), Path: chart.String(), Dir: dir}
-				u.Helm = d.helmReleaseSource(hr, hr.Namespace, model.Get(hr.Node, "spec").Value, filepath.Join(d.root, filepath.FromSlash(name)))
+				hr, _ := by.Apply(in)
+				u := &Unit{Tool: Flux, Object: in, Origin: in.Pos(chart.Value), Path: chart.String(), Dir: dir}
+				u.Helm = d.helmReleaseSource(hr, hr.Namespace, model.Get(hr.Node, "spec").Value, filepath.Join(d.root, filepath.FromSlash(name)), views[name].Units)
 				views[name].Units = append(views[name].Units, u)
 				break
 			}
 		}
 		if !applied {
-			d.notice(o, chart.Value, "%s is applied by no Flux Kustomization of the input: its chart is not rendered", o)
+			if chart, _, ok := chartOf(instances[0]); ok {
+				d.notice(instances[0], chart.Value, "%s is applied by no Flux Kustomization of the input: its chart is not rendered", instances[0])
+			}
 		}
 	}
 }
 
-// appliesObject reports whether the unit applies object o.
-func (u *Unit) appliesObject(o *model.Object) bool {
-	if o.Built != nil {
-		return u.Holds("", o.Built.Root)
+// releaseCharts says, for an instance of one HelmRelease, its chart
+// field and the chart directory of the input it names; ok is false
+// when there is none (said in a notice, once for the instances that
+// name the same chart).
+func (d *discoverer) releaseCharts(objects []*model.Object) func(o *model.Object) (chart model.Field, dir string, ok bool) {
+	type result struct {
+		dir string
+		ok  bool
 	}
-	return u.Holds(o.Source.Path, "")
+	seen := map[string]result{}
+	return func(o *model.Object) (model.Field, string, bool) {
+		spec := model.Get(o.Node, "spec").Value
+		chartSpec := model.Lookup(spec, "chart", "spec").Value
+		chart := model.Get(chartSpec, "chart")
+		ref := model.Get(chartSpec, "sourceRef").Value
+		key := strings.Join([]string{model.Get(ref, "kind").String(), model.Get(ref, "namespace").String(), model.Get(ref, "name").String(), chart.String()}, "\x00")
+		if chartSpec == nil {
+			key = ""
+		}
+		if r, ok := seen[key]; ok {
+			return chart, r.dir, r.ok
+		}
+		var r result
+		switch {
+		case chartSpec == nil || model.Get(ref, "kind").String() != "GitRepository":
+			at := model.Get(spec, "chart").Value
+			if at == nil {
+				at = model.Get(spec, "chartRef").Value
+			}
+			d.notice(o, at, "%s installs a chart that needs the network: its objects are not judged", o)
+		case !d.fluxSourceHere(o, chartSpec, objects): // said in a notice
+		default:
+			var inInput bool
+			r.dir, inInput = d.inInput(chart.String())
+			r.ok = inInput && isChartDir(r.dir)
+			if !r.ok {
+				d.notice(o, chart.Value, "%s installs chart %q, which is no chart directory of the input: its objects are not judged", o, chart.String())
+			}
+		}
+		seen[key] = r
+		return chart, r.dir, r.ok
+	}
+}
+
+// fluxInstance is the instance of instances (one document's objects as
+// read or built, see helmReleases) that u applies when u is a Flux
+// Kustomization's unit; nil when it applies none.
+func (u *Unit) fluxInstance(instances []*model.Object) *model.Object {
+	if !u.fluxKustomization() {
+		return nil
+	}
+	holds := map[string]bool{}
+	for _, o := range instances {
+		if o.Built == nil {
+			if u.Holds(o.Source.Path, "") {
+				return o
+			}
+		} else if in := builtInstance(u, o, holds); in != nil {
+			return in
+		}
+	}
+	return nil
+}
+
+// fluxKustomization reports whether u is a Flux Kustomization's unit.
+func (u *Unit) fluxKustomization() bool { return u.Tool == Flux && u.Helm == nil }
+
+// helmReleases are the input's Flux HelmReleases, each as the instances
+// of one source document: the object a plain file holds, or each object
+// kustomize roots built from the document (overlays that patch it apart
+// build several; the twins of each are found through it).
+func helmReleases(files []*model.File) [][]*model.Object {
+	index := map[string]int{}
+	var out [][]*model.Object
+	for _, f := range files {
+		for _, o := range f.Objects {
+			if o.Kind != "HelmRelease" || o.Group() != fluxHelmGroup {
+				continue
+			}
+			key := documentKey(o)
+			if i, ok := index[key]; ok {
+				out[i] = append(out[i], o)
+				continue
+			}
+			index[key] = len(out)
+			out = append(out, []*model.Object{o})
+		}
+	}
+	return out
 }
 
 // helmReleaseSource is how Flux renders HelmRelease o, applied in
-// namespace ns, of the cluster directory cluster: release
-// [targetNamespace-]name unless releaseName, in targetNamespace else ns;
-// valuesFrom in order (ConfigMaps and Secrets of the input in ns), then
-// spec.values.
-func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.Node, cluster string) *HelmSource {
+// namespace ns, of the cluster directory cluster whose units are units:
+// release [targetNamespace-]name unless releaseName, in targetNamespace
+// else ns; valuesFrom in order (ConfigMaps and Secrets of the input in
+// ns, as the Kustomization of units that applies each substitutes it),
+// then spec.values.
+func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.Node, cluster string, units []*Unit) *HelmSource {
 	target := model.Get(spec, "targetNamespace").String()
 	out := &HelmSource{ReleaseName: model.Get(spec, "releaseName").String(), Namespace: target}
 	if out.Namespace == "" {
@@ -297,7 +368,11 @@ func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.No
 			key = "values.yaml"
 		}
 		label := fmt.Sprintf("%s %s/%s", kind, ns, name)
-		data, found := d.objectData(kind, ns, name, cluster)
+		obj, found := d.objectData(kind, ns, name, cluster)
+		var data map[string]string
+		if found {
+			data = obj.data(kind, substitution(units, obj.file))
+		}
 		text, has := data[key]
 		if !found || !has {
 			if optional, _ := model.Get(from, "optional").Bool(); !optional {
@@ -321,4 +396,19 @@ func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.No
 		out.Values = append(out.Values, Values{Doc: v.Value, File: o.Source.Path, From: fmt.Sprintf("values (%s)", o.Pos(v.Value))})
 	}
 	return out
+}
+
+// substitution is the postBuild substitution of the Flux Kustomization of
+// units that applies file; nil when none applies it (what it holds is as
+// written) or it has no variables.
+func substitution(units []*Unit, file string) func(string) string {
+	for _, u := range units {
+		if u.fluxKustomization() && u.Holds(file, "") {
+			if len(u.Substitute) == 0 {
+				return nil
+			}
+			return u.Expand
+		}
+	}
+	return nil
 }
