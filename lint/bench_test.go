@@ -54,7 +54,7 @@ func lintInput(tb testing.TB, dir string, in lint.Input) *lint.Result {
 // bareDecode is the baseline (bench.Decode) after the same walk. It
 // returns the number of documents decoded.
 func bareDecode(tb testing.TB, dir string) int {
-	paths, _, _, _ := lint.Collect([]string{dir})
+	paths, _, _, _, _ := lint.Collect([]string{dir})
 	docs, err := bench.Decode(paths)
 	if err != nil {
 		tb.Error(err)

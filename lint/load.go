@@ -93,8 +93,9 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 	if in.Open == nil {
 		in.Open = os.Open
 	}
-	paths, kustDirs, charts, walkErrs := collect(in.Paths)
+	paths, kustDirs, charts, templates, walkErrs := collect(in.Paths)
 	var pending *kustomize.Pending
+	var inflated map[string]bool // chart directories kustomize builds render
 	var skipped []string
 	var files []*model.File
 	read := false
@@ -111,7 +112,7 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 		// The files the builds read are known at once; the others are
 		// read while kustomize runs (for a focus, before: it weighs them).
 		plan := kustomize.Prepare(kustDirs, opts)
-		inflated := plan.Charts()
+		inflated = plan.Charts()
 		charts = slices.DeleteFunc(charts, func(c string) bool { return inflated[absPath(c)] })
 		paths = slices.DeleteFunc(paths, func(p string) bool {
 			if p != StdinPath && plan.Consumes(p) {
@@ -149,6 +150,18 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 		files = append(files, readAll(slices.DeleteFunc(skipped, res.Consumes), in, current)...)
 		built = res.Files
 		addFailedBuildSecrets(built, consumed, current, in)
+	}
+	rendersChart := map[string]bool{}
+	for _, c := range charts {
+		rendersChart[absPath(c)] = true
+	}
+	for _, t := range templates {
+		// A template named on its own (a changed file, with --root) is
+		// reported on through its chart's render when the run renders
+		// the chart anyway; otherwise nothing reads it.
+		if !rendersChart[absPath(t.chart)] && !inflated[absPath(t.chart)] {
+			walkErrs = append(walkErrs, helmNotice(t.path, t.chart))
+		}
 	}
 	out = append(append(walkErrs, files...), built...)
 	for _, r := range rendered {
@@ -205,9 +218,7 @@ func addFailedBuildSecrets(built []*model.File, consumed []string, current map[s
 // directories that hold a kustomization and the Helm chart directories
 // (rendered, not read). Explicitly named files are read whatever their
 // extension.
-func collect(args []string) ([]string, []string, []string, []*model.File) {
-	var paths, kustDirs, charts []string
-	var errs []*model.File
+func collect(args []string) (paths, kustDirs, charts []string, templates []template, errs []*model.File) {
 	fail := func(path string, err error) {
 		errs = append(errs, errorFile(path, err))
 	}
@@ -223,7 +234,7 @@ func collect(args []string) ([]string, []string, []string, []*model.File) {
 		}
 		if !info.IsDir() {
 			if chart := helmChartOf(arg); chart != "" {
-				errs = append(errs, helmNotice(arg, chart))
+				templates = append(templates, template{path: arg, chart: chart})
 				continue
 			}
 			if kustomize.IsKustomizationFile(filepath.Base(arg)) {
@@ -281,7 +292,7 @@ func collect(args []string) ([]string, []string, []string, []*model.File) {
 		}
 		paths = append(paths, found...)
 	}
-	return dedupe(paths), kustDirs, dedupe(charts), errs
+	return dedupe(paths), kustDirs, dedupe(charts), templates, errs
 }
 
 // helmChartOf returns the chart directory when file lies in a Helm chart's
@@ -299,6 +310,9 @@ func helmChartOf(file string) string {
 		dir = parent
 	}
 }
+
+// template is a file of a Helm chart's templates named as a PATH.
+type template struct{ path, chart string }
 
 // helmNotice says that Helm templates were left out: they are Go templates,
 // not manifests, and only their rendered output can be linted.

@@ -325,8 +325,12 @@ func (r *relay) template(args []string) (*chartRender, error) {
 		return nil, err
 	}
 	req := ChartRequest{ReleaseName: t.release, Namespace: t.namespace, KubeVersion: t.kubeVersion, APIVersions: t.apiVersions}
+	// The values files are kustomize's temporary copies, named anew on
+	// every build: the key holds what they say, so that the twin builds
+	// of one chart (overlays of a base, a build run again annotated)
+	// share one render, and its marks.
 	key := sha256.New()
-	fmt.Fprintf(key, "%q\x00", args)
+	fmt.Fprintf(key, "%q\x00", []any{t.release, t.chart, t.namespace, t.kubeVersion, t.apiVersions, t.noHooks, t.skipTests})
 	for _, f := range t.values {
 		data, by, err := r.valuesOf(f, t.chart)
 		if err != nil {

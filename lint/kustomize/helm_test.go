@@ -10,87 +10,129 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
+// fakeRenderer renders one Pod, located in the chart's template (and its
+// labels in a helper), and records what it was asked.
+type fakeRenderer struct {
+	template, helpers string
+	got               []ChartRequest
+}
+
+const fakePod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {app: web}\nspec:\n  serviceAccountName: sa\n  containers: [{name: c, image: nginx}]\n"
+
+func newFakeRenderer(chart string) *fakeRenderer {
+	return &fakeRenderer{template: filepath.Join(chart, "templates/pod.yaml"), helpers: filepath.Join(chart, "templates/_helpers.tpl")}
+}
+
+func (r *fakeRenderer) render(chart string, req ChartRequest) ([]*model.File, map[string]string) {
+	r.got = append(r.got, req)
+	f := model.Read(model.NewSource(r.template, []byte(fakePod)))
+	o := f.Objects[0]
+	labels := model.Lookup(o.Node, "metadata", "labels").Value
+	o.Built = &model.Built{Root: chart, Chart: chart, Via: []string{r.template},
+		Elsewhere: map[*yaml.Node]model.Position{labels: {File: r.helpers, Line: 3, Col: 5}},
+		Notes:     map[model.Position]string{{File: r.template, Line: 7, Col: 3}: "from values"},
+		NoFix:     "rendered"}
+	f.Source = model.NewSource(r.template, []byte("{{/* the template */}}\n"))
+	return []*model.File{f}, map[string]string{r.template: fakePod}
+}
+
+// pods are the built Pods of res, and the problems it reports.
+func pods(res *Result) (out []*model.Object, problems []string) {
+	for _, f := range res.Files {
+		for _, e := range append(f.Errors, f.Notices...) {
+			problems = append(problems, e.Error())
+		}
+		for _, o := range f.Objects {
+			if o.Kind == "Pod" {
+				out = append(out, o)
+			}
+		}
+	}
+	return out, problems
+}
+
 // A helmCharts entry is inflated by kustomize with the renderer given:
 // it gets the entry's release, namespace and values, and each built
 // object lands on the lines of the File the renderer located it in,
 // helper lines (Elsewhere) included; a patch after the chart is
-// attributed to the patch.
+// attributed to the patch. The same holds when the build cannot be
+// marked and runs with origin annotations (buildMetadata).
 func TestBuild_HelmChartsRenderThroughTheRelay(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
-		"kustomization.yaml": "helmCharts:\n- name: web\n  releaseName: rel\n  namespace: shop\n  additionalValuesFiles: [more.yaml]\n" +
-			"patches:\n- target: {kind: Pod}\n  patch: |\n    - {op: replace, path: /spec/serviceAccountName, value: patched}\n",
-		"more.yaml":              "b: 2\n",
-		"charts/web/Chart.yaml":  "apiVersion: v2\nname: web\nversion: 0.1.0\n",
-		"charts/web/values.yaml": "a: 1\n",
-	})
-	template := filepath.Join(dir, "charts/web/templates/pod.yaml")
-	helpers := filepath.Join(dir, "charts/web/templates/_helpers.tpl")
-	text := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {app: web}\nspec:\n  serviceAccountName: sa\n  containers: [{name: c, image: nginx}]\n"
-	var got []ChartRequest
-	render := func(chart string, req ChartRequest) ([]*model.File, map[string]string) {
-		got = append(got, req)
-		src := model.NewSource(template, []byte("{{/* the template */}}\n"))
-		f := model.Read(model.NewSource(template, []byte(text)))
-		o := f.Objects[0]
-		labels := model.Lookup(o.Node, "metadata", "labels").Value
-		o.Built = &model.Built{Root: chart, Chart: chart, Via: []string{template},
-			Elsewhere: map[*yaml.Node]model.Position{labels: {File: helpers, Line: 3, Col: 5}},
-			Notes:     map[model.Position]string{{File: template, Line: 7, Col: 3}: "from values"},
-			NoFix:     "rendered"}
-		f.Source = src
-		return []*model.File{f}, map[string]string{template: text}
-	}
-	res := Build([]string{dir}, Options{RenderChart: render})
-	for _, f := range res.Files {
-		for _, e := range append(f.Errors, f.Notices...) {
-			t.Fatalf("unexpected: %s", e.Error())
+	for _, annotated := range []bool{false, true} {
+		more := ""
+		if annotated {
+			more = "buildMetadata: [originAnnotations]\n"
 		}
-	}
-	if len(got) != 1 {
-		t.Fatalf("rendered %d times, want once (the marked build)", len(got))
-	}
-	req := got[0]
-	if req.ReleaseName != "rel" || req.Namespace != "shop" || len(req.Values) != 2 {
-		t.Fatalf("request %+v", req)
-	}
-	if by := req.Values[0].By; by != filepath.Join(dir, "charts/web/values.yaml") {
-		t.Errorf("values[0] by %q: want the chart's values.yaml, which kustomize copied", by)
-	}
-	if by, line := req.Values[1].By, req.Values[1].Doc.Content[0].Line; by != filepath.Join(dir, "more.yaml") || line != 1 {
-		t.Errorf("values[1] by %q line %d: want more.yaml:1", by, line)
-	}
-	var pod *model.Object
-	for _, f := range res.Files {
-		for _, o := range f.Objects {
-			if o.Kind == "Pod" {
-				pod = o
+		dir := writeFiles(t, map[string]string{
+			"kustomization.yaml": more + "helmCharts:\n- name: web\n  releaseName: rel\n  namespace: shop\n  additionalValuesFiles: [more.yaml]\n" +
+				"patches:\n- target: {kind: Pod}\n  patch: |\n    - {op: replace, path: /spec/serviceAccountName, value: patched}\n",
+			"more.yaml":              "b: 2\n",
+			"charts/web/Chart.yaml":  "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+			"charts/web/values.yaml": "a: 1\n",
+		})
+		fake := newFakeRenderer(filepath.Join(dir, "charts/web"))
+		res := Build([]string{dir}, Options{RenderChart: fake.render})
+		all, problems := pods(res)
+		if len(problems) > 0 || len(all) != 1 {
+			t.Fatalf("annotated %v: %d Pods, problems %q", annotated, len(all), problems)
+		}
+		if len(fake.got) != 1 {
+			t.Fatalf("rendered %d times, want once", len(fake.got))
+		}
+		req := fake.got[0]
+		if req.ReleaseName != "rel" || req.Namespace != "shop" || len(req.Values) != 2 {
+			t.Fatalf("request %+v", req)
+		}
+		if by := req.Values[0].By; by != filepath.Join(dir, "charts/web/values.yaml") {
+			t.Errorf("values[0] by %q: want the chart's values.yaml, which kustomize copied", by)
+		}
+		if by, line := req.Values[1].By, req.Values[1].Doc.Content[0].Line; by != filepath.Join(dir, "more.yaml") || line != 1 {
+			t.Errorf("values[1] by %q line %d: want more.yaml:1", by, line)
+		}
+		pod := all[0]
+		if pod.Source.Path != fake.template || pod.Built.NoFix != "rendered" || pod.Built.Chart == "" {
+			t.Errorf("Pod from %s (NoFix %q, Chart %q): want the template's, unfixable", pod.Source.Path, pod.Built.NoFix, pod.Built.Chart)
+		}
+		if n := model.Get(pod.Node, "kind").Value; n.Line != 2 {
+			t.Errorf("kind at line %d, want the template's line 2", n.Line)
+		}
+		labels := model.Lookup(pod.Node, "metadata", "labels").Value
+		if pos := pod.Built.Elsewhere[labels]; pos.File != fake.helpers || pos.Line != 3 {
+			t.Errorf("labels at %v, want the helper's line", pos)
+		}
+		sa := model.Lookup(pod.Node, "spec", "serviceAccountName").Value
+		if sa.Value != "patched" {
+			t.Fatalf("serviceAccountName %q: the patch was not applied", sa.Value)
+		}
+		if pos := pod.Built.Elsewhere[sa]; !strings.HasSuffix(pos.File, "kustomization.yaml") {
+			t.Errorf("patched value at %v, want the patch in kustomization.yaml", pos)
+		}
+		for i := 0; i+1 < len(pod.Node.Content); i += 2 {
+			if strings.HasPrefix(pod.Node.Content[i].Value, relayMarkKey) {
+				t.Errorf("the mark %s stayed in the object", pod.Node.Content[i].Value)
 			}
 		}
 	}
-	if pod == nil {
-		t.Fatal("no Pod built")
+}
+
+// Overlays of a base that inflates a chart each build it: the chart is
+// rendered once, and each overlay has its object (a twin).
+func TestBuild_HelmChartsOfASharedBaseRenderOnce(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"base/kustomization.yaml":     "helmCharts:\n- name: web\n",
+		"base/charts/web/Chart.yaml":  "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"base/charts/web/values.yaml": "a: 1\n",
+		"a/kustomization.yaml":        "resources: [../base]\n",
+		"b/kustomization.yaml":        "resources: [../base]\n",
+	})
+	fake := newFakeRenderer(filepath.Join(dir, "base/charts/web"))
+	res := Build([]string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}, Options{RenderChart: fake.render})
+	all, problems := pods(res)
+	if len(problems) > 0 || len(all) != 1 || len(all[0].Built.Twins) != 1 {
+		t.Fatalf("Pods %d (twins %v), problems %q: want one, with the other root's twin", len(all), all, problems)
 	}
-	if pod.Source.Path != template || pod.Built.NoFix != "rendered" || pod.Built.Chart == "" {
-		t.Errorf("Pod from %s (NoFix %q, Chart %q): want the template's, unfixable", pod.Source.Path, pod.Built.NoFix, pod.Built.Chart)
-	}
-	if n := model.Get(pod.Node, "kind").Value; n.Line != 2 {
-		t.Errorf("kind at line %d, want the template's line 2", n.Line)
-	}
-	labels := model.Lookup(pod.Node, "metadata", "labels").Value
-	if pos := pod.Built.Elsewhere[labels]; pos.File != helpers || pos.Line != 3 {
-		t.Errorf("labels at %v, want the helper's line", pos)
-	}
-	sa := model.Lookup(pod.Node, "spec", "serviceAccountName").Value
-	if sa.Value != "patched" {
-		t.Fatalf("serviceAccountName %q: the patch was not applied", sa.Value)
-	}
-	if pos := pod.Built.Elsewhere[sa]; !strings.HasSuffix(pos.File, "kustomization.yaml") {
-		t.Errorf("patched value at %v, want the patch in kustomization.yaml", pos)
-	}
-	for i := 0; i+1 < len(pod.Node.Content); i += 2 {
-		if strings.HasPrefix(pod.Node.Content[i].Value, relayMarkKey) {
-			t.Errorf("the mark %s stayed in the object", pod.Node.Content[i].Value)
-		}
+	if len(fake.got) != 1 {
+		t.Errorf("rendered %d times, want once", len(fake.got))
 	}
 }
 
