@@ -410,7 +410,7 @@ func (r *relay) valuesOf(f, chart string) ([]byte, valuesFrom, error) {
 		if c.inline != nil {
 			// kustomize merges valuesInline into valuesFile unless told
 			// to replace it; its copy keeps neither's lines.
-			by := "valuesInline at " + c.k.line(c.inline)
+			by := c.inline.Value + " at " + c.k.line(c.inline)
 			if model.Get(c.node, "valuesMerge").String() != "replace" {
 				by = r.b.display(c.valuesFile) + " with " + by
 			}
@@ -505,39 +505,58 @@ type chartEntry struct {
 	inline     *yaml.Node // valuesInline's key
 }
 
-// chartEntries are the helmCharts entries of the Build that inflate the
-// chart directory abs (all of them when abs is "").
+// chartFields names the fields of a chart entry: helmCharts', or those
+// of the older helmChartInflationGenerator, which kustomize still reads
+// (types.SplitHelmParameters) and which names its chart home per entry.
+type chartFields struct {
+	list, name, home, version, repo, valuesFile, valuesInline string
+}
+
+var chartLists = []chartFields{
+	{"helmCharts", "name", "", "version", "repo", "valuesFile", "valuesInline"},
+	{"helmChartInflationGenerator", "chartName", "chartHome", "chartVersion", "chartRepoUrl", "values", "valuesLocal"},
+}
+
+// chartEntries are the chart entries of the Build's kustomizations that
+// inflate the chart directory abs (all of them when abs is "").
 func (b *builder) chartEntries(abs string) []chartEntry {
 	var out []chartEntry
 	for _, k := range slices.SortedFunc(maps.Values(b.kusts), func(x, y *kustFile) int { return strings.Compare(x.abs, y.abs) }) {
 		home := model.Lookup(k.root, "helmGlobals", "chartHome").String()
+		for _, item := range model.Get(k.root, "helmChartInflationGenerator").Items() {
+			if h := model.Get(item, "chartHome").String(); h != "" {
+				home = h // the last one set, as kustomize takes it
+			}
+		}
 		if home == "" {
 			home = "charts"
 		}
 		if !filepath.IsAbs(home) {
 			home = filepath.Join(k.abs, home)
 		}
-		for _, item := range model.Get(k.root, "helmCharts").Items() {
-			name := model.Get(item, "name").String()
-			if name == "" {
-				continue
+		for _, f := range chartLists {
+			for _, item := range model.Get(k.root, f.list).Items() {
+				name := model.Get(item, f.name).String()
+				if name == "" {
+					continue
+				}
+				dir := home
+				if v, repo := model.Get(item, f.version).String(), model.Get(item, f.repo).String(); v != "" && repo != "" {
+					dir = filepath.Join(dir, name+"-"+v)
+				}
+				dir = filepath.Join(dir, name)
+				if abs != "" && dir != abs {
+					continue
+				}
+				c := chartEntry{k: k, node: item, chart: dir, valuesFile: model.Get(item, f.valuesFile).String(), inline: model.Get(item, f.valuesInline).Key}
+				switch {
+				case c.valuesFile == "":
+					c.valuesFile = filepath.Join(dir, "values.yaml")
+				case !filepath.IsAbs(c.valuesFile):
+					c.valuesFile = filepath.Join(k.abs, c.valuesFile)
+				}
+				out = append(out, c)
 			}
-			dir := home
-			if v, repo := model.Get(item, "version").String(), model.Get(item, "repo").String(); v != "" && repo != "" {
-				dir = filepath.Join(dir, name+"-"+v)
-			}
-			dir = filepath.Join(dir, name)
-			if abs != "" && dir != abs {
-				continue
-			}
-			c := chartEntry{k: k, node: item, chart: dir, valuesFile: model.Get(item, "valuesFile").String(), inline: model.Get(item, "valuesInline").Key}
-			switch {
-			case c.valuesFile == "":
-				c.valuesFile = filepath.Join(dir, "values.yaml")
-			case !filepath.IsAbs(c.valuesFile):
-				c.valuesFile = filepath.Join(k.abs, c.valuesFile)
-			}
-			out = append(out, c)
 		}
 	}
 	return out

@@ -92,8 +92,8 @@ func networkNotice(root *kustFile, kusts []*kustFile, err error) (notice *model.
 	default:
 		return nil, false
 	}
-	if k, item := chartPulled(kusts, what); item != nil {
-		return networkError(root, k.pos(item), fmt.Sprintf("helmCharts pulls %s", what)), true
+	if k, item, list := chartPulled(kusts, what); item != nil {
+		return networkError(root, k.pos(item), fmt.Sprintf("%s pulls %s", list, what)), true
 	}
 	if k, item, field := pluginConfig(kusts, what); item != nil {
 		return networkError(root, k.pos(item), fmt.Sprintf("its %s config fetches %s", field, what)), true
@@ -137,17 +137,18 @@ func pluginConfig(kusts []*kustFile, s string) (*kustFile, *yaml.Node, string) {
 	return nil, nil, ""
 }
 
-// chartPulled finds the helmCharts entry whose chart `helm pull` would
-// fetch from url (see pulled): its repo field.
-func chartPulled(kusts []*kustFile, url string) (*kustFile, *yaml.Node) {
+// chartPulled finds the chart entry whose chart `helm pull` would fetch
+// from url (see pulled): its repo field, and the list it is in.
+func chartPulled(kusts []*kustFile, url string) (*kustFile, *yaml.Node, string) {
 	for _, k := range kusts {
-		for _, item := range model.Get(k.root, "helmCharts").Items() {
-			repo := model.Get(item, "repo")
-			if repo.Present() && pulled([]string{"--repo", repo.String(), model.Get(item, "name").String()}) == url ||
-				pulled([]string{strings.TrimSuffix(repo.String(), "/") + "/" + model.Get(item, "name").String()}) == url {
-				return k, repo.Value
+		for _, f := range chartLists {
+			for _, item := range model.Get(k.root, f.list).Items() {
+				repo, name := model.Get(item, f.repo), model.Get(item, f.name).String()
+				if repo.Present() && (pulled([]string{"--repo", repo.String(), name}) == url || pulled([]string{repo.String() + "/" + name}) == url) {
+					return k, repo.Value, f.list
+				}
 			}
 		}
 	}
-	return nil, nil
+	return nil, nil, ""
 }
