@@ -410,7 +410,7 @@ func (r *relay) valuesOf(f, chart string) ([]byte, valuesFrom, error) {
 		if c.inline != nil {
 			// kustomize merges valuesInline into valuesFile unless told
 			// to replace it; its copy keeps neither's lines.
-			by := c.inline.Value + " at " + c.k.line(c.inline)
+			by := c.inline.Value + " at " + c.line(c.inline)
 			if model.Get(c.node, "valuesMerge").String() != "replace" {
 				by = r.b.display(c.valuesFile) + " with " + by
 			}
@@ -431,16 +431,21 @@ func valuesDoc(data []byte, lined bool) (*yaml.Node, error) {
 		return nil, err
 	}
 	if !lined {
-		var clear func(*yaml.Node)
-		clear = func(n *yaml.Node) {
-			n.Line, n.Column = 0, 0
-			for _, c := range n.Content {
-				clear(c)
-			}
-		}
-		clear(doc)
+		shiftLines(doc, -1<<30)
 	}
 	return doc, nil
+}
+
+// shiftLines adds by to the lines of n and the nodes below it; a line
+// that falls below 1 is cleared, with its column.
+func shiftLines(n *yaml.Node, by int) {
+	n.Line += by
+	if n.Line < 1 {
+		n.Line, n.Column = 0, 0
+	}
+	for _, c := range n.Content {
+		shiftLines(c, by)
+	}
 }
 
 // keptDocuments drops the hooks helm template leaves out with --no-hooks,
@@ -496,26 +501,34 @@ func (r *relay) marked(node *yaml.Node) bool {
 	return false
 }
 
-// chartEntry is one helmCharts entry of a kustomization of the Build.
+// chartEntry is one chart entry of a kustomization of the Build.
 type chartEntry struct {
 	k          *kustFile
+	file       string     // the file holding the entry, as the user reaches it
 	node       *yaml.Node // the entry
 	chart      string     // the chart directory it inflates
 	valuesFile string     // absolute
 	inline     *yaml.Node // valuesInline's key
 }
 
-// chartFields names the fields of a chart entry: helmCharts', or those
-// of the older helmChartInflationGenerator, which kustomize still reads
+// line names a line of the entry's file.
+func (c chartEntry) line(n *yaml.Node) string { return fmt.Sprintf("%s:%d", c.file, n.Line) }
+
+// chartFields names the fields of a chart entry: helmCharts', those of a
+// HelmChartInflationGenerator config that generators names, or those of
+// the older helmChartInflationGenerator, which kustomize still reads
 // (types.SplitHelmParameters) and which names its chart home per entry.
 type chartFields struct {
 	list, name, home, version, repo, valuesFile, valuesInline string
 }
 
-var chartLists = []chartFields{
-	{"helmCharts", "name", "", "version", "repo", "valuesFile", "valuesInline"},
-	{"helmChartInflationGenerator", "chartName", "chartHome", "chartVersion", "chartRepoUrl", "values", "valuesLocal"},
-}
+var (
+	helmChartFields = chartFields{"helmCharts", "name", "chartHome", "version", "repo", "valuesFile", "valuesInline"}
+	chartLists      = []chartFields{
+		helmChartFields,
+		{"helmChartInflationGenerator", "chartName", "chartHome", "chartVersion", "chartRepoUrl", "values", "valuesLocal"},
+	}
+)
 
 // chartEntries are the chart entries of the Build's kustomizations that
 // inflate the chart directory abs (all of them when abs is "").
@@ -528,38 +541,64 @@ func (b *builder) chartEntries(abs string) []chartEntry {
 				home = h // the last one set, as kustomize takes it
 			}
 		}
-		if home == "" {
-			home = "charts"
-		}
-		if !filepath.IsAbs(home) {
-			home = filepath.Join(k.abs, home)
-		}
 		for _, f := range chartLists {
 			for _, item := range model.Get(k.root, f.list).Items() {
-				name := model.Get(item, f.name).String()
-				if name == "" {
+				out = appendChartEntry(out, chartEntry{k: k, file: k.src.Path, node: item}, f, home, abs)
+			}
+		}
+		for _, e := range k.entries {
+			if e.field != "generators" || !e.exists || e.dir {
+				continue
+			}
+			src, err := b.read(e.abs, filepath.Join(k.dir, e.value))
+			if err != nil {
+				continue
+			}
+			data := src.Bytes()
+			for _, d := range src.Documents() {
+				// Not a kind the model reads: parsed here, lines kept.
+				n, err := parseDoc(data[d.Start:d.End])
+				if err != nil || model.Get(n, "kind").String() != "HelmChartInflationGenerator" {
 					continue
 				}
-				dir := home
-				if v, repo := model.Get(item, f.version).String(), model.Get(item, f.repo).String(); v != "" && repo != "" {
-					dir = filepath.Join(dir, name+"-"+v)
-				}
-				dir = filepath.Join(dir, name)
-				if abs != "" && dir != abs {
-					continue
-				}
-				c := chartEntry{k: k, node: item, chart: dir, valuesFile: model.Get(item, f.valuesFile).String(), inline: model.Get(item, f.valuesInline).Key}
-				switch {
-				case c.valuesFile == "":
-					c.valuesFile = filepath.Join(dir, "values.yaml")
-				case !filepath.IsAbs(c.valuesFile):
-					c.valuesFile = filepath.Join(k.abs, c.valuesFile)
-				}
-				out = append(out, c)
+				shiftLines(n, d.Line-1)
+				// A plugin config holds its own chartHome.
+				out = appendChartEntry(out, chartEntry{k: k, file: src.Path, node: n}, helmChartFields, model.Get(n, "chartHome").String(), abs)
 			}
 		}
 	}
 	return out
+}
+
+// appendChartEntry completes c (whose node holds fields f) with the chart
+// it inflates from home, and appends it to out when that is abs (or abs
+// is "").
+func appendChartEntry(out []chartEntry, c chartEntry, f chartFields, home, abs string) []chartEntry {
+	name := model.Get(c.node, f.name).String()
+	if name == "" {
+		return out
+	}
+	if home == "" {
+		home = "charts"
+	}
+	if !filepath.IsAbs(home) {
+		home = filepath.Join(c.k.abs, home)
+	}
+	if v, repo := model.Get(c.node, f.version).String(), model.Get(c.node, f.repo).String(); v != "" && repo != "" {
+		home = filepath.Join(home, name+"-"+v)
+	}
+	c.chart = filepath.Join(home, name)
+	if abs != "" && c.chart != abs {
+		return out
+	}
+	c.valuesFile, c.inline = model.Get(c.node, f.valuesFile).String(), model.Get(c.node, f.valuesInline).Key
+	switch {
+	case c.valuesFile == "":
+		c.valuesFile = filepath.Join(c.chart, "values.yaml")
+	case !filepath.IsAbs(c.valuesFile):
+		c.valuesFile = filepath.Join(c.k.abs, c.valuesFile)
+	}
+	return append(out, c)
 }
 
 // display is abs as the user reaches it: from the directory of the
