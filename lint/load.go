@@ -514,9 +514,19 @@ func sortErrors(errs []model.Error) {
 // renderForKustomize renders a chart for kustomize's helmCharts (see
 // lint/kustomize/helm.go): with the values kustomize hands helm, and
 // nothing of the run's --values and --set, which are for the charts
-// salint renders itself.
+// salint renders itself. When every values file is one the user has,
+// they are rendered as values files, which a fix may edit (as it edits
+// them: Source); values kustomize merged are given as documents.
 func renderForKustomize(dir string, req kustomize.ChartRequest) ([]*model.File, map[string]string) {
 	opts := helm.Options{ReleaseName: req.ReleaseName, Namespace: req.Namespace, KubeVersion: req.KubeVersion, APIVersions: req.APIVersions}
+	if !slices.ContainsFunc(req.Values, func(v kustomize.ChartValues) bool { return v.Source == nil }) {
+		opts.Edited = map[string]*model.Source{}
+		for _, v := range req.Values {
+			opts.ValuesFiles = append(opts.ValuesFiles, v.Source.Path)
+			opts.Edited[v.Source.Path] = v.Source
+		}
+		return helm.RenderText(dir, opts)
+	}
 	for _, v := range req.Values {
 		opts.Given = append(opts.Given, helm.Given{By: v.By, Doc: v.Doc})
 	}

@@ -55,6 +55,10 @@ type ChartRequest struct {
 type ChartValues struct {
 	By  string
 	Doc *yaml.Node
+	// Source is the user's file Doc was read from (as Options.Sources
+	// holds it, when it does), nil for values kustomize merged: a fix
+	// may set a value in it.
+	Source *model.Source
 }
 
 const (
@@ -338,12 +342,12 @@ func (r *relay) template(args []string) (*chartRender, error) {
 		}
 		key.Write(data)
 		key.Write([]byte{0})
-		doc, err := valuesDoc(data, by.lined)
+		doc, err := valuesDoc(data, by.source != nil)
 		if err != nil {
 			return nil, fmt.Errorf("values %s: %w", by.name, err)
 		}
 		if doc != nil {
-			req.Values = append(req.Values, ChartValues{By: by.name, Doc: doc})
+			req.Values = append(req.Values, ChartValues{By: by.name, Doc: doc, Source: by.source})
 		}
 	}
 	id := string(key.Sum(nil))
@@ -386,8 +390,10 @@ func (r *relay) template(args []string) (*chartRender, error) {
 
 // valuesFrom says where the values of a --values file were set.
 type valuesFrom struct {
-	name  string
-	lined bool // the document's lines are name's
+	name string
+	// source is the user's file when the values are its bytes (the
+	// document's lines are its lines); nil for a copy kustomize merged.
+	source *model.Source
 }
 
 // valuesOf reads values file f of a render of chart: a file of the input
@@ -395,18 +401,18 @@ type valuesFrom struct {
 // valuesFile, or of it merged with valuesInline, in a directory of its
 // own. A copy is named by the file it copies when it is one.
 func (r *relay) valuesOf(f, chart string) ([]byte, valuesFrom, error) {
-	src, err := r.b.read(f, f)
+	src, err := r.b.read(f, r.b.display(f))
 	if err != nil {
 		return nil, valuesFrom{}, fmt.Errorf("values file: %w", err)
 	}
 	data := src.Bytes()
 	if !strings.HasSuffix(f, "-kustomize-values.yaml") {
-		return data, valuesFrom{name: r.b.display(f), lined: true}, nil
+		return data, valuesFrom{name: src.Path, source: src}, nil
 	}
 	var inline []string
 	for _, c := range r.b.chartEntries(chart) {
-		if own, err := r.b.read(c.valuesFile, c.valuesFile); err == nil && bytes.Equal(own.Bytes(), data) {
-			return data, valuesFrom{name: r.b.display(c.valuesFile), lined: true}, nil
+		if own, err := r.b.read(c.valuesFile, r.b.display(c.valuesFile)); err == nil && bytes.Equal(own.Bytes(), data) {
+			return data, valuesFrom{name: own.Path, source: own}, nil
 		}
 		if c.inline != nil {
 			// kustomize merges valuesInline into valuesFile unless told

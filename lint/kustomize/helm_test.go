@@ -28,10 +28,15 @@ func (r *fakeRenderer) render(chart string, req ChartRequest) ([]*model.File, ma
 	f := model.Read(model.NewSource(r.template, []byte(fakePod)))
 	o := f.Objects[0]
 	labels := model.Lookup(o.Node, "metadata", "labels").Value
+	values := model.NewSource(filepath.Join(chart, "values.yaml"), []byte("name: p\nsa: sa\n"))
 	o.Built = &model.Built{Root: chart, Chart: chart, Via: []string{r.template},
 		Elsewhere: map[*yaml.Node]model.Position{labels: {File: r.helpers, Line: 3, Col: 5}},
 		Notes:     map[model.Position]string{{File: r.template, Line: 7, Col: 3}: "from values"},
-		NoFix:     "rendered"}
+		NoFix:     "rendered",
+		Values: map[*yaml.Node]model.ValueSpot{
+			model.Lookup(o.Node, "metadata", "name").Value:           {Source: values, Key: "name", Start: 6, End: 7},
+			model.Lookup(o.Node, "spec", "serviceAccountName").Value: {Source: values, Key: "sa", Start: 12, End: 14},
+		}}
 	f.Source = model.NewSource(r.template, []byte("{{/* the template */}}\n"))
 	return []*model.File{f}, map[string]string{r.template: fakePod}
 }
@@ -106,6 +111,14 @@ func TestBuild_HelmChartsRenderThroughTheRelay(t *testing.T) {
 		}
 		if pos := pod.Built.Elsewhere[sa]; !strings.HasSuffix(pos.File, "kustomization.yaml") {
 			t.Errorf("patched value at %v, want the patch in kustomization.yaml", pos)
+		}
+		// A fix may set a value in the values file only where the build
+		// left the rendered value alone.
+		if _, ok := pod.Built.Values[sa]; ok {
+			t.Error("the patched serviceAccountName keeps its values-file spot")
+		}
+		if v, ok := pod.Built.Values[model.Lookup(pod.Node, "metadata", "name").Value]; !ok || v.Key != "name" || len(pod.Built.Values) != 1 {
+			t.Errorf("Values %v: want metadata.name's spot only", pod.Built.Values)
 		}
 		for i := 0; i+1 < len(pod.Node.Content); i += 2 {
 			if strings.HasPrefix(pod.Node.Content[i].Value, relayMarkKey) {

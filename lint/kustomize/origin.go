@@ -142,7 +142,8 @@ func (b *builder) addObject(root *kustFile, r *yaml.RNode, origin *resource.Orig
 	mp := &mapper{b: b, root: root, built: built, srcFile: sf.src.Path, kind: kind, srcName: srcObj.Name, name: name}
 	if rendered != nil {
 		mp.chain = b.chain(root, b.inflatedBy(root, rendered.render.abs))
-		mp.srcElsewhere = srcObj.Built.Elsewhere
+		mp.srcElsewhere, mp.srcValues = srcObj.Built.Elsewhere, srcObj.Built.Values
+		built.Values = map[*yaml.Node]model.ValueSpot{}
 		fromRender(built, srcObj.Built)
 	} else {
 		mp.chain = b.chain(root, filepath.Join(root.abs, origin.Path))
@@ -366,7 +367,10 @@ type mapper struct {
 	srcFile string      // the source's path: where nodes not in Elsewhere are
 	// srcElsewhere are the source's own nodes found in other files: a
 	// rendered object's, in the helpers a template includes.
-	srcElsewhere  map[*yaml.Node]model.Position
+	srcElsewhere map[*yaml.Node]model.Position
+	// srcValues are the source's values a fix may set in a values file
+	// (a rendered object's, model.Built.Values).
+	srcValues     map[*yaml.Node]model.ValueSpot
 	kind          string
 	srcName, name string
 }
@@ -385,6 +389,11 @@ func (m *mapper) walk(kb, bn, sn *yaml.Node, path []step) {
 	bn.Line, bn.Column = sn.Line, sn.Column
 	if pos, ok := m.srcElsewhere[sn]; ok {
 		m.built.Elsewhere[bn] = pos
+	}
+	if spot, ok := m.srcValues[sn]; ok && bn.Kind == yaml.ScalarNode && bn.Value == sn.Value {
+		// Rendered as it is from a values file, and left alone by the
+		// build: a fix may set it there.
+		m.built.Values[bn] = spot
 	}
 	if bn.Kind != sn.Kind {
 		m.changed(kb, bn, sn, path)
