@@ -300,6 +300,7 @@ type builder struct {
 	seen     map[string][]*kept     // objects added, by source document (see keep)
 	chains   map[string][]*kustFile // see chain
 	relay    *relay                 // serves helm to the builds; nil without Helm charts
+	relayErr error                  // why no relay could start
 	reported map[string]bool        // errors already recorded (see fail)
 	attempts map[string]*attempt    // roots built ahead, by directory
 	guarded  map[string]verdict     // see builder.guard
@@ -416,7 +417,7 @@ func (b *builder) buildRoot(root *kustFile) bool {
 	}
 	if a.err != nil {
 		// Not built (see offline.go): the files are read as written.
-		if n, ok := networkNotice(root, a.kusts, a.err); ok {
+		if n, ok := networkNotice(root, a.kusts, a.err, b.relayErr); ok {
 			b.notice(root, n.Pos, n.Message)
 			return true
 		}

@@ -149,32 +149,46 @@ type renderedFile struct {
 }
 
 // startRelay starts serving helm commands when any kustomization of the
-// Build names a Helm chart; nil when none does or no relay can run (the
-// build then fails as one without helm, with its notice).
+// Build names a Helm chart; nil when none does, or when no relay can run
+// (b.relayErr says why; the builds then fail as without helm, and the
+// notice says why).
 func (b *builder) startRelay() *relay {
 	if b.opts.RenderChart == nil || !slices.ContainsFunc(slices.Collect(maps.Values(b.kusts)), (*kustFile).inflates) {
 		return nil
 	}
-	exe, err := os.Executable()
+	r, err := b.newRelay(os.TempDir())
+	if err != nil && os.TempDir() != "/tmp" {
+		// A socket's path is short (108 bytes on Linux): a long TMPDIR
+		// may not hold one.
+		r, err = b.newRelay("/tmp")
+	}
 	if err != nil {
-		return nil
-	}
-	dir, err := os.MkdirTemp("", relayDirPrefix)
-	if err != nil {
-		return nil
-	}
-	r := &relay{b: b, dir: dir, command: filepath.Join(dir, relayLink), nonce: newNonce(), renders: map[string]*chartRender{}}
-	r.key = relayMarkKey + "-" + r.nonce
-	if err := os.Symlink(exe, r.command); err != nil {
-		_ = os.RemoveAll(dir)
-		return nil
-	}
-	if r.ln, err = net.Listen("unix", filepath.Join(dir, relaySocket)); err != nil {
-		_ = os.RemoveAll(dir)
+		b.relayErr = err
 		return nil
 	}
 	go r.accept()
 	return r
+}
+
+func (b *builder) newRelay(tmp string) (*relay, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(tmp, relayDirPrefix)
+	if err != nil {
+		return nil, err
+	}
+	r := &relay{b: b, dir: dir, command: filepath.Join(dir, relayLink), nonce: newNonce(), renders: map[string]*chartRender{}}
+	r.key = relayMarkKey + "-" + r.nonce
+	if err = os.Symlink(exe, r.command); err == nil {
+		r.ln, err = net.Listen("unix", filepath.Join(dir, relaySocket))
+	}
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	return r, nil
 }
 
 // inflates reports a kustomization that names Helm charts.

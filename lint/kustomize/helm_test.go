@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"errors"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -229,5 +230,21 @@ func TestPulled(t *testing.T) {
 		if got := pulled(strings.Fields(args)); got != want {
 			t.Errorf("pulled(%s) = %q, want %q", args, got, want)
 		}
+	}
+}
+
+// When no relay can start (no symlinks, no sockets), a chart's build
+// says why rather than that it needs the network.
+func TestNetworkNotice_NoRelay(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"kustomization.yaml": "resources: []\nhelmCharts:\n- name: web\n"})
+	k := readKustFile(dir, dir)
+	err := errors.New("trouble configuring builtin HelmChartInflationGenerator: must specify --enable-helm")
+	n, ok := networkNotice(k, []*kustFile{k}, err, errors.New("symlink: not permitted"))
+	want := "kustomization " + dir + " not built: its Helm charts cannot be inflated here (helmCharts: symlink: not permitted); its files are read as written"
+	if !ok || n.Message != want || n.Pos.Line != 2 {
+		t.Errorf("notice %v (ok %v), want %q at line 2", n, ok, want)
+	}
+	if n, _ := networkNotice(k, []*kustFile{k}, err, nil); !strings.Contains(n.Message, "needs network (helmCharts inflates Helm charts)") {
+		t.Errorf("without a relay error: %q", n.Message)
 	}
 }

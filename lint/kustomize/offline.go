@@ -65,8 +65,9 @@ const (
 )
 
 // networkNotice is the notice for root's build that failed with err
-// because it needs the network; ok is false for any other failure.
-func networkNotice(root *kustFile, kusts []*kustFile, err error) (notice *model.Error, ok bool) {
+// because it needs the network (or Helm, which salint could not give it:
+// relayErr); ok is false for any other failure.
+func networkNotice(root *kustFile, kusts []*kustFile, err, relayErr error) (notice *model.Error, ok bool) {
 	msg := err.Error()
 	var what string
 	var r *refusal
@@ -81,6 +82,9 @@ func networkNotice(root *kustFile, kusts []*kustFile, err error) (notice *model.
 		for _, k := range kusts {
 			for _, f := range []string{"helmCharts", "helmChartInflationGenerator"} {
 				if key := model.Get(k.root, f).Key; key != nil {
+					if relayErr != nil {
+						return &model.Error{Pos: k.pos(key), Message: fmt.Sprintf("kustomization %s not built: its Helm charts cannot be inflated here (%s: %v); its files are read as written", root.dir, f, relayErr)}, true
+					}
 					return networkError(root, k.pos(key), f+" inflates Helm charts"), true
 				}
 			}
