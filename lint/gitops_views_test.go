@@ -488,6 +488,31 @@ func fleetOfWeb(values string, overlays map[string]map[string]string) map[string
 	return files
 }
 
+// lintFleet lints files, which must give findings want (rule@file:line
+// views), the views named views and no notice; it returns the result of
+// a pruned read.
+func lintFleet(t *testing.T, files map[string]string, want, views []string) *Result {
+	t.Helper()
+	if got := findingsIn(t, writeFiles(t, files)); !slices.Equal(got, want) {
+		t.Errorf("findings\n got %q\nwant %q", got, want)
+	}
+	res, err := Run(Options{Input: Input{Paths: []string{"."}, Prune: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range res.Views {
+		got = append(got, v.Name)
+	}
+	if !slices.Equal(got, views) {
+		t.Errorf("views %q, want %q", got, views)
+	}
+	for _, n := range res.Notices {
+		t.Errorf("notice %v, want none", n)
+	}
+	return res
+}
+
 // accountPatch is a kustomization of ../base (and sa.yaml, when the
 // overlay defines the account) whose patch names the chart's account.
 func accountPatch(name string, withAccount bool) map[string]string {
@@ -555,30 +580,134 @@ func TestGitOpsViews_HelmReleaseOfASharedBase(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := writeFiles(t, tt.files)
-			if got := findingsIn(t, dir); !slices.Equal(got, tt.want) {
-				t.Errorf("findings\n got %q\nwant %q", got, tt.want)
-			}
-			res, err := Run(Options{Input: Input{Paths: []string{"."}, Prune: true}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var views []string
-			for _, v := range res.Views {
-				views = append(views, v.Name)
-			}
 			// The Kustomizations themselves are synced by none.
-			if want := []string{"clusters/production", "clusters/staging", NotSyncedView}; !slices.Equal(views, want) {
-				t.Errorf("views %q, want %q", views, want)
-			}
-			for _, n := range res.Notices {
-				t.Errorf("notice %v, want none", n)
-			}
+			res := lintFleet(t, tt.files, tt.want, []string{"clusters/production", "clusters/staging", NotSyncedView})
 			for _, f := range res.Findings {
 				if !strings.Contains(f.Text(), tt.note) {
 					t.Errorf("finding %q, want it to say %q", f.Text(), tt.note)
 				}
 			}
+		})
+	}
+}
+
+// gitopsPatch is a kustomization of ../base (and of more, when given)
+// patching the GitOps object of kind and name in namespace ns with spec.
+func gitopsPatch(apiVersion, kind, ns, name, spec string, more ...string) string {
+	out := "resources: [" + strings.Join(append([]string{"../base"}, more...), ", ") + "]\n"
+	if spec == "" {
+		return out
+	}
+	return out + "patches:\n- patch: |\n    apiVersion: " + apiVersion + "\n    kind: " + kind + "\n" +
+		"    metadata: {name: " + name + ", namespace: " + ns + "}\n    spec: " + spec + "\n"
+}
+
+// TestGitOpsViews_GitOpsObjectsOfASharedBase: a Flux Kustomization or an
+// Argo CD Application in a kustomize base that several overlays build
+// names its unit in each overlay's view, as that overlay built it: the
+// same (twins) or patched apart; nothing is lost.
+func TestGitOpsViews_GitOpsObjectsOfASharedBase(t *testing.T) {
+	runsAsAPI := web("serviceAccountName: api\n      containers: [{name: web, image: nginx}]")
+	const fluxAPI = "kustomize.toolkit.fluxcd.io/v1"
+	// flux: clusters staging and production each build clusters/base,
+	// whose Kustomizations sync apps/web (a Deployment running as api)
+	// and accounts/ (api, in shop) into namespace shop, and apps/other
+	// (running as other) when an overlay syncs it; overlays maps a
+	// cluster to its kustomization.
+	flux := func(overlays map[string]string) map[string]string {
+		files := map[string]string{
+			"clusters/base/kustomization.yaml": "resources: [apps.yaml, accounts.yaml]\n",
+			"clusters/base/apps.yaml":          fluxApps("  path: ./apps/web\n  targetNamespace: shop"),
+			"clusters/base/accounts.yaml":      fluxKustomization("accounts", "  path: ./accounts"),
+			"apps/web/web.yaml":                runsAsAPI,
+			"accounts/sa.yaml":                 inNamespace(account("api", ""), "shop"),
+		}
+		for cluster, k := range overlays {
+			files["clusters/"+cluster+"/kustomization.yaml"] = k
+			if strings.Contains(k, "apps/other") {
+				files["apps/other/web.yaml"] = strings.Replace(runsAsAPI, "serviceAccountName: api", "serviceAccountName: other", 1)
+			}
+		}
+		return files
+	}
+	// argo: argocd/staging and argocd/production each build argocd/base,
+	// whose Application syncs web/ (a Deployment running as api, and api
+	// in shop) to destination namespace shop; overlays maps an overlay
+	// to its kustomization.
+	argo := func(overlays map[string]string) map[string]string {
+		files := map[string]string{
+			"argocd/base/kustomization.yaml": "resources: [web.yaml]\n",
+			"argocd/base/web.yaml":           argoApp("  source: {path: web}\n  destination: {name: in-cluster, namespace: shop}"),
+			"web/web.yaml":                   runsAsAPI,
+			"web/sa.yaml":                    inNamespace(account("api", ""), "shop"),
+		}
+		for overlay, k := range overlays {
+			files["argocd/"+overlay+"/kustomization.yaml"] = k
+		}
+		return files
+	}
+	argoPatch := func(spec string) string {
+		return gitopsPatch("argoproj.io/v1alpha1", "Application", "argocd", "web", spec)
+	}
+	tests := []struct {
+		name  string
+		files map[string]string
+		views []string
+		want  []string // rule@file:line views
+	}{
+		{
+			// The Kustomizations themselves are synced by none.
+			name: "FluxTwinsSyncInEachCluster",
+			files: flux(map[string]string{
+				"staging":    gitopsPatch(fluxAPI, "Kustomization", "flux-system", "apps", ""),
+				"production": gitopsPatch(fluxAPI, "Kustomization", "flux-system", "apps", ""),
+			}),
+			views: []string{"clusters/production", "clusters/staging", NotSyncedView},
+		},
+		{
+			// staging's apps land in shop-staging, where api is not (and
+			// api, in shop, is used by none).
+			name: "FluxTargetNamespacePatchedInOneCluster",
+			files: flux(map[string]string{
+				"staging":    gitopsPatch(fluxAPI, "Kustomization", "flux-system", "apps", "{targetNamespace: shop-staging}"),
+				"production": gitopsPatch(fluxAPI, "Kustomization", "flux-system", "apps", ""),
+			}),
+			views: []string{"clusters/production", "clusters/staging", NotSyncedView},
+			want:  []string{"unused-service-account@accounts/sa.yaml:4 clusters/staging", "missing-service-account@apps/web/web.yaml:8 clusters/staging"},
+		},
+		{
+			// production, the first root built, syncs another path;
+			// staging, the base's.
+			name: "FluxPathPatchedInTheFirstCluster",
+			files: flux(map[string]string{
+				"staging":    gitopsPatch(fluxAPI, "Kustomization", "flux-system", "apps", ""),
+				"production": gitopsPatch(fluxAPI, "Kustomization", "flux-system", "apps", "{path: ./apps/other}"),
+			}),
+			views: []string{"clusters/production", "clusters/staging", NotSyncedView},
+			want:  []string{"unused-service-account@accounts/sa.yaml:4 clusters/production", "missing-service-account@apps/other/web.yaml:8 clusters/production"},
+		},
+		{
+			// Two Argo CD instances, each applying its overlay: the same
+			// Application, one view.
+			name:  "ArgoTwinsAreOneUnit",
+			files: argo(map[string]string{"staging": argoPatch(""), "production": argoPatch("")}),
+			views: []string{"in-cluster", NotSyncedView},
+		},
+		{
+			// staging's Application syncs to its own cluster, in a
+			// namespace where web's account is not.
+			name: "ArgoDestinationPatchedInOneOverlay",
+			files: argo(map[string]string{
+				"staging":    argoPatch("{destination: {name: staging, namespace: shop-staging}}"),
+				"production": argoPatch(""),
+			}),
+			views: []string{"in-cluster", "staging", NotSyncedView},
+			want:  []string{"unused-service-account@web/sa.yaml:4 staging", "missing-service-account@web/web.yaml:8 staging"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lintFleet(t, tt.files, tt.want, tt.views)
 		})
 	}
 }

@@ -3,7 +3,6 @@ package gitops
 import (
 	"encoding/base64"
 	"maps"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -33,22 +32,26 @@ func (d *discoverer) fluxClusterDirs(objects []*model.Object) []string {
 }
 
 // clusterDir names the view of Flux Kustomization o: the cluster
-// directory holding its file (a flux-system sync's, else the first
-// directory under clusters/), else its file's directory; relative to
-// the repository root.
+// directory holding its file, or the root that built it (a
+// flux-system sync's, else the first directory under clusters/), else
+// that directory; relative to the repository root.
 func (d *discoverer) clusterDir(o *model.Object, syncDirs []string) string {
-	file := absPath(o.Source.Path)
-	for _, dir := range syncDirs {
-		if within(dir, file) {
-			return d.rel(dir)
+	dir := filepath.Dir(absPath(o.Source.Path))
+	if o.Built != nil {
+		// Flux applies what the root builds, from a base of any place.
+		dir = absPath(o.Built.Root)
+	}
+	for _, sync := range syncDirs {
+		if within(sync, dir) {
+			return d.rel(sync)
 		}
 	}
-	rel := d.rel(file)
+	rel := d.rel(dir)
 	parts := strings.Split(rel, "/")
-	if i := slices.Index(parts, "clusters"); i >= 0 && i+2 < len(parts) {
+	if i := slices.Index(parts, "clusters"); i >= 0 && i+1 < len(parts) {
 		return strings.Join(parts[:i+2], "/")
 	}
-	return path.Dir(rel)
+	return rel
 }
 
 // fluxUnit is the unit Flux Kustomization o of cluster directory cluster

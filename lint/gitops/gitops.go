@@ -124,7 +124,13 @@ func Discover(files []*model.File, root string) *Discovery {
 		root = abs
 	}
 	d := &discoverer{root: root, files: files, repos: originURLs(root)}
-	objects := gitopsObjects(files)
+	docs := documents(files, isGitOpsKind)
+	// objects holds each GitOps object once, as the first root built it:
+	// what the others refer to (sources, app of apps) is not patched apart.
+	objects := make([]*model.Object, 0, len(docs))
+	for _, instances := range docs {
+		objects = append(objects, instances[0])
+	}
 	for _, o := range objects {
 		if o.Kind == "GitRepository" && o.Name == "flux-system" {
 			// flux bootstrap points the flux-system source at the
@@ -143,23 +149,28 @@ func Discover(files []*model.File, root string) *Discovery {
 		v.Units = append(v.Units, u)
 	}
 	syncDirs := d.fluxClusterDirs(objects)
-	for _, o := range objects {
-		switch {
+	for _, instances := range docs {
+		switch o := instances[0]; {
 		case o.Kind == "Kustomization" && o.Group() == fluxKustomizeGroup:
-			dir := d.clusterDir(o, syncDirs)
-			if u := d.fluxUnit(o, objects, filepath.Join(d.root, filepath.FromSlash(dir))); u != nil {
-				add(dir, "Flux cluster directory "+dir, u)
+			// Applied from the cluster directory of the root that built it.
+			for _, in := range perView(instances, func(in *model.Object) string { return d.clusterDir(in, syncDirs) }) {
+				if u := d.fluxUnit(in.object, objects, filepath.Join(d.root, filepath.FromSlash(in.view))); u != nil {
+					add(in.view, "Flux cluster directory "+in.view, u)
+				}
 			}
 		case o.Kind == "Application" && o.Group() == argoGroup:
-			name := destination(model.Lookup(o.Node, "spec", "destination").Value)
-			for _, u := range d.argoUnits(o) {
-				add(name, "Argo CD destination "+name, u)
+			for _, in := range perView(instances, func(in *model.Object) string {
+				return destination(model.Lookup(in.Node, "spec", "destination").Value)
+			}) {
+				for _, u := range d.argoUnits(in.object) {
+					add(in.view, "Argo CD destination "+in.view, u)
+				}
 			}
 		case o.Kind == "ApplicationSet" && o.Group() == argoGroup:
 			d.notice(o, nil, "%s is not expanded: the Applications it generates are not read as cluster views", o)
 		}
 	}
-	d.helmReleaseUnits(helmReleases(files), objects, views)
+	d.helmReleaseUnits(documents(files, isHelmRelease), objects, views)
 	for _, name := range slices.Sorted(maps.Keys(views)) {
 		d.out.Views = append(d.out.Views, views[name])
 		for _, u := range views[name].Units {
@@ -191,24 +202,67 @@ type discoverer struct {
 	out  Discovery
 }
 
+// notice says what could not be followed, once: twins of a GitOps object
+// in several views say the same at the same place.
 func (d *discoverer) notice(o *model.Object, n *yaml.Node, format string, args ...any) {
-	d.out.Notices = append(d.out.Notices, model.Error{Pos: o.Pos(n), Message: fmt.Sprintf(format, args...)})
+	e := model.Error{Pos: o.Pos(n), Message: fmt.Sprintf(format, args...)}
+	if slices.Contains(d.out.Notices, e) {
+		return
+	}
+	d.out.Notices = append(d.out.Notices, e)
 }
 
-// gitopsObjects lists the input's GitOps objects once each (a document
-// several kustomize roots build is read from its first).
-func gitopsObjects(files []*model.File) []*model.Object {
-	seen := map[string]bool{}
-	var out []*model.Object
+// documents are the input's objects of the kinds is selects, each as the
+// instances of one source document: the object a plain file holds, or
+// each object kustomize roots built from the document (overlays that
+// patch it apart build several; the twins of each are found through it,
+// see withTwins).
+func documents(files []*model.File, is func(*model.Object) bool) [][]*model.Object {
+	index := map[string]int{}
+	var out [][]*model.Object
 	for _, f := range files {
 		for _, o := range f.Objects {
-			if !isGitOpsKind(o) {
+			if !is(o) {
 				continue
 			}
 			key := documentKey(o)
-			if !seen[key] {
-				seen[key] = true
-				out = append(out, o)
+			if i, ok := index[key]; ok {
+				out[i] = append(out[i], o)
+				continue
+			}
+			index[key] = len(out)
+			out = append(out, []*model.Object{o})
+		}
+	}
+	return out
+}
+
+// withTwins is o and, when kustomize built it, the twins other roots
+// built (model.Built.Twins): one text, each as its root built it.
+func withTwins(o *model.Object) []*model.Object {
+	if o.Built == nil {
+		return []*model.Object{o}
+	}
+	return append([]*model.Object{o}, o.Built.Twins...)
+}
+
+// A viewInstance is an instance of a GitOps object and the view it lands in.
+type viewInstance struct {
+	view   string
+	object *model.Object
+}
+
+// perView are the instances of one document (see documents) with the
+// view each lands in (viewOf): each root's, twins included, as that root
+// built it; twins (one text) landing in one view name it once.
+func perView(instances []*model.Object, viewOf func(*model.Object) string) []viewInstance {
+	var out []viewInstance
+	for _, o := range instances {
+		seen := map[string]bool{}
+		for _, in := range withTwins(o) {
+			if v := viewOf(in); !seen[v] {
+				seen[v] = true
+				out = append(out, viewInstance{view: v, object: in})
 			}
 		}
 	}
@@ -227,6 +281,10 @@ func isGitOpsKind(o *model.Object) bool {
 		}
 	}
 	return false
+}
+
+func isHelmRelease(o *model.Object) bool {
+	return o.Kind == "HelmRelease" && o.Group() == fluxHelmGroup
 }
 
 // inInput resolves path (as a GitOps object writes it, relative to the

@@ -216,7 +216,7 @@ func (h *HelmSource) String() string {
 }
 
 // helmReleaseUnits are the units of the Flux HelmReleases of the input
-// (releases, see helmReleases) whose chart is a chart directory of this
+// (releases, see documents) whose chart is a chart directory of this
 // repository (a GitRepository path), each in the views whose units apply
 // the HelmRelease, as the unit applies its instance; what cannot be
 // followed is said in notices. objects are the input's GitOps objects.
@@ -297,7 +297,7 @@ func (d *discoverer) releaseCharts(objects []*model.Object) func(o *model.Object
 }
 
 // fluxInstance is the instance of instances (one document's objects as
-// read or built, see helmReleases) that u applies when u is a Flux
+// read or built, see documents) that u applies when u is a Flux
 // Kustomization's unit; nil when it applies none.
 func (u *Unit) fluxInstance(instances []*model.Object) *model.Object {
 	if !u.fluxKustomization() {
@@ -318,30 +318,6 @@ func (u *Unit) fluxInstance(instances []*model.Object) *model.Object {
 
 // fluxKustomization reports whether u is a Flux Kustomization's unit.
 func (u *Unit) fluxKustomization() bool { return u.Tool == Flux && u.Helm == nil }
-
-// helmReleases are the input's Flux HelmReleases, each as the instances
-// of one source document: the object a plain file holds, or each object
-// kustomize roots built from the document (overlays that patch it apart
-// build several; the twins of each are found through it).
-func helmReleases(files []*model.File) [][]*model.Object {
-	index := map[string]int{}
-	var out [][]*model.Object
-	for _, f := range files {
-		for _, o := range f.Objects {
-			if o.Kind != "HelmRelease" || o.Group() != fluxHelmGroup {
-				continue
-			}
-			key := documentKey(o)
-			if i, ok := index[key]; ok {
-				out[i] = append(out[i], o)
-				continue
-			}
-			index[key] = len(out)
-			out = append(out, []*model.Object{o})
-		}
-	}
-	return out
-}
 
 // helmReleaseSource is how Flux renders HelmRelease o, applied in
 // namespace ns, of the cluster directory cluster whose units are units:

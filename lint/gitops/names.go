@@ -94,7 +94,7 @@ func builtInstance(u *Unit, o *model.Object, holds map[string]bool) *model.Objec
 	if o.Built == nil {
 		return nil
 	}
-	for _, in := range append([]*model.Object{o}, o.Built.Twins...) {
+	for _, in := range withTwins(o) {
 		root := in.Built.Root
 		h, ok := holds[root]
 		if !ok {
