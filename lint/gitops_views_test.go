@@ -711,3 +711,41 @@ func TestGitOpsViews_GitOpsObjectsOfASharedBase(t *testing.T) {
 		})
 	}
 }
+
+// TestGitOpsViews_NamePrefixLeavesRoleRef pins what Argo CD's namePrefix
+// does not follow: kustomize renames a Role the unit defines and the
+// roleRef naming it, salint reads no Role and leaves the roleRef as
+// written. No verdict depends on it (rules judge a binding's subjects,
+// never its role): the findings are those without the prefix, and only
+// the role's name quoted in a message is as written.
+func TestGitOpsViews_NamePrefixLeavesRoleRef(t *testing.T) {
+	const role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: reader}\nrules: []\n"
+	binding := strings.Replace(bindingOf("ghost"), "{kind: ClusterRole, name: view,", "{kind: Role, name: reader,", 1)
+	for _, prefix := range []string{"", "prod-"} {
+		t.Run("prefix="+prefix, func(t *testing.T) {
+			kustomize := ""
+			if prefix != "" {
+				kustomize = ", kustomize: {namePrefix: " + prefix + "}"
+			}
+			t.Chdir(writeFiles(t, map[string]string{
+				"argocd/web.yaml":        argoApp("  source: {path: web" + kustomize + "}\n  destination: {name: prod, namespace: shop}"),
+				"web/kustomization.yaml": "resources: [role.yaml, rb.yaml]\n",
+				"web/role.yaml":          role,
+				"web/rb.yaml":            binding,
+			}))
+			res, err := Run(Options{Input: Input{Paths: []string{"."}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, fmt.Sprintf("%s@%s:%d %s", f.Rule, f.Pos.File, f.Pos.Line, f.Message))
+			}
+			want := []string{"missing-rbac-subject@web/rb.yaml:5 RoleBinding shop/" + prefix + "view grants Role reader to ServiceAccount shop/ghost, " +
+				"which is not defined in namespace shop; the API server accepts the binding and it grants nothing"}
+			if !slices.Equal(got, want) {
+				t.Errorf("findings\n got %q\nwant %q", got, want)
+			}
+		})
+	}
+}

@@ -364,7 +364,7 @@ func TestUnit_ApplyAgreesWithKustomize(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Chdir(t.TempDir())
-			base := kustomizeBuild(t, tt.own)
+			base := kustomizeBuild(t, tt.own, kustomizeResources)
 			u := tt.unit
 			u.Object, u.Dir, u.kustomized = &model.Object{Kind: "Application", Name: "app"}, absPath("app"), true
 			u.setLayer([]*model.File{base})
@@ -374,7 +374,7 @@ func TestUnit_ApplyAgreesWithKustomize(t *testing.T) {
 				got = append(got, readFields(applied))
 			}
 			var want []string
-			for _, o := range kustomizeBuild(t, tt.own+tt.options).Objects {
+			for _, o := range kustomizeBuild(t, tt.own+tt.options, kustomizeResources).Objects {
 				want = append(want, readFields(o))
 			}
 			slices.Sort(got)
@@ -386,15 +386,53 @@ func TestUnit_ApplyAgreesWithKustomize(t *testing.T) {
 	}
 }
 
-// kustomizeBuild builds kustomizeResources with kustomization lines
+// TestUnit_ApplyLeavesRoleRef pins a known difference from kustomize:
+// its namePrefix renames a Role the unit defines and the roleRef naming
+// it; Apply, which reads no Role, leaves the roleRef as written (no rule
+// judges a roleRef, see docs/cluster-views.md).
+func TestUnit_ApplyLeavesRoleRef(t *testing.T) {
+	const resources = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: app}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: read, namespace: app}
+subjects: [{kind: ServiceAccount, name: api}]
+roleRef: {kind: Role, name: reader, apiGroup: rbac.authorization.k8s.io}
+`
+	// roleRef is the binding's name and the role it names.
+	roleRef := func(f *model.File) string {
+		for _, o := range f.Objects {
+			if o.Kind == model.KindRoleBinding {
+				return model.Lookup(o.Node, "metadata", "name").String() + " -> " + model.Lookup(o.Node, "roleRef", "name").String()
+			}
+		}
+		return ""
+	}
+	if got := roleRef(kustomizeBuild(t, "namePrefix: prod-\n", resources)); got != "prod-read -> prod-reader" {
+		t.Fatalf("kustomize builds %q, want prod-read -> prod-reader", got)
+	}
+	built := kustomizeBuild(t, "", resources)
+	u := Unit{Tool: ArgoCD, NamePrefix: "prod-", Object: &model.Object{Kind: "Application", Name: "app"}, Dir: absPath("app"), kustomized: true}
+	u.setLayer([]*model.File{built})
+	for i, o := range built.Objects {
+		built.Objects[i], _ = u.Apply(o)
+	}
+	if got := roleRef(built); got != "prod-read -> reader" {
+		t.Errorf("Apply gives %q, want the roleRef as written: prod-read -> reader", got)
+	}
+}
+
+// kustomizeBuild builds resources with kustomization lines
 // kustomization, read as the plain file app/built.yaml.
-func kustomizeBuild(t *testing.T, kustomization string) *model.File {
+func kustomizeBuild(t *testing.T, kustomization, resources string) *model.File {
 	t.Helper()
 	fs := filesys.MakeFsInMemory()
 	if err := fs.WriteFile("/app/kustomization.yaml", []byte(kustomization+"resources: [r.yaml]\n")); err != nil {
 		t.Fatal(err)
 	}
-	if err := fs.WriteFile("/app/r.yaml", []byte(kustomizeResources)); err != nil {
+	if err := fs.WriteFile("/app/r.yaml", []byte(resources)); err != nil {
 		t.Fatal(err)
 	}
 	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, "/app")
