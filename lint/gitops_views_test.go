@@ -103,6 +103,24 @@ func TestGitOpsViews(t *testing.T) {
 			want:  []string{"missing-service-account@web/web.yaml:8 clusters/eu"},
 		},
 		{
+			// Flux substitutes in the text and parses it again: a plain
+			// ${var} takes the type of its value (the boolean false;
+			// null, unset, for ""), a quoted one stays a string, which
+			// the API server refuses.
+			name: "FluxVariablesAreSubstitutedInTheText",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./web\n  postBuild: {substitute: {automount: \"false\", empty: \"\"}}"),
+				"web/sa.yaml": account("api", "automountServiceAccountToken: ${automount}\n") + "---\n" +
+					account("quoted", "automountServiceAccountToken: \"${automount}\"\n") + "---\n" +
+					account("unset", "automountServiceAccountToken: ${empty}\n"),
+				"web/web.yaml": web("serviceAccountName: api\n      containers: [{name: web, image: nginx}]") + "---\n" +
+					named(web("serviceAccountName: quoted\n      containers: [{name: web, image: nginx}]"), "quoted") + "---\n" +
+					named(web("serviceAccountName: unset\n      containers: [{name: web, image: nginx}]"), "unset"),
+			},
+			views: []string{"clusters/eu@Flux cluster directory clusters/eu", "unsynced@synced by no GitOps object of the input"},
+			want:  []string{"automount-conflict@web/sa.yaml:11 clusters/eu"},
+		},
+		{
 			name: "WhatNoneSyncsIsJudgedInTheUnsyncedView",
 			files: map[string]string{
 				"clusters/eu/apps.yaml": fluxApps("  path: ./web"),
@@ -354,6 +372,17 @@ func TestGitOpsViews_HelmChart(t *testing.T) {
 			files: map[string]string{
 				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: ghost}"),
 				"apps/web.yaml":         helmReleaseWithValues(`serviceAccount: {create: false, name: "${web_account}"}`),
+			},
+			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
+			note: "Deployment shop/web runs as ServiceAccount \"ghost\"",
+		},
+		{
+			// A plain ${create} reads as the boolean its value is (Flux
+			// substitutes in the text): the chart creates no account.
+			name: "FluxHelmReleaseValuesWithABooleanVariable",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {create: \"false\"}"),
+				"apps/web.yaml":         helmReleaseWithValues("serviceAccount:\n      create: ${create}\n      name: ghost"),
 			},
 			want: []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/eu"},
 			note: "Deployment shop/web runs as ServiceAccount \"ghost\"",

@@ -145,7 +145,7 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 			if substituted != "" && out.Kind == yaml.ScalarNode {
 				// An unresolved ${var} stays as written.
 				if v := u.Expand(out.Value); v != out.Value {
-					out = withValue(out, v)
+					out = substitutedScalar(out, v)
 					block(n, substituted)
 				}
 			}
@@ -163,6 +163,25 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 		}
 	}
 	return applied, fixBlocked
+}
+
+// substitutedScalar is scalar n, at its place, holding text v that Flux
+// substituted into it, read as Flux reads it: Flux substitutes in the
+// YAML text and parses it again, so a plain scalar takes the type of its
+// new text ("false" a boolean, "" null, "5" a number) and a quoted, block
+// or tagged one stays a string. Text that is no scalar stays as it reads.
+func substitutedScalar(n *yaml.Node, v string) *yaml.Node {
+	out := withValue(n, v)
+	var doc yaml.Node
+	if n.Style != 0 || yaml.Unmarshal([]byte(v), &doc) != nil {
+		return out
+	}
+	if len(doc.Content) == 0 { // nothing but spaces or a comment
+		out.Value, out.Tag = "", "!!null"
+	} else if p := doc.Content[0]; p.Kind == yaml.ScalarNode {
+		out.Value, out.Tag, out.Style = p.Value, p.Tag, p.Style
+	}
+	return out
 }
 
 // CleanPath is the unit's path relative to the repository root, as

@@ -140,6 +140,53 @@ spec:
 	}
 }
 
+// TestUnit_ApplySubstitutesText: Flux substitutes its postBuild
+// variables in the YAML text and parses it again, so a plain scalar
+// takes the type of its new text; a quoted or block one stays a string.
+func TestUnit_ApplySubstitutesText(t *testing.T) {
+	u := &Unit{Tool: Flux, Object: &model.Object{Kind: "Kustomization", Name: "apps", Namespace: "flux-system"}}
+	tests := []struct {
+		written, value string
+		wantTag        string
+		wantValue      string
+		wantBool       string // Field.Bool: "true", "false" or "" when not a boolean
+	}{
+		{"${v}", "false", "!!bool", "false", "false"},
+		{"${v}", "true", "!!bool", "true", "true"},
+		{`"${v}"`, "false", "!!str", "false", ""},
+		{"'${v}'", "false", "!!str", "false", ""},
+		{"|\n  ${v}", "false", "!!str", "false\n", ""},
+		{"!!str ${v}", "false", "!!str", "false", ""},
+		{"${v}", "", "!!null", "", ""},
+		{"${v}", "null", "!!null", "null", ""},
+		{"${v}", "5", "!!int", "5", ""},
+		{"${v}", `"5"`, "!!str", "5", ""},
+		{"x-${v}", "5", "!!str", "x-5", ""},
+		{"${v}", "web", "!!str", "web", ""},
+		{"${v}", "[a]", "!!str", "[a]", ""}, // no scalar: the text is kept as it reads
+		{"${unset}", "false", "!!str", "${unset}", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.written+"="+tt.value, func(t *testing.T) {
+			doc := "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api}\nautomountServiceAccountToken: " + tt.written + "\n"
+			o := model.Read(model.NewSource("sa.yaml", []byte(doc))).Objects[0]
+			u.Substitute = map[string]string{"v": tt.value}
+			applied, _ := u.Apply(o)
+			f := model.Get(applied.Node, "automountServiceAccountToken")
+			gotBool := ""
+			if b, ok := f.Bool(); ok {
+				gotBool = strconv.FormatBool(b)
+			}
+			if f.Value.Tag != tt.wantTag || f.Value.Value != tt.wantValue || gotBool != tt.wantBool {
+				t.Errorf("%s with v=%q: tag %s, value %q, bool %q; want %s, %q, %q", tt.written, tt.value, f.Value.Tag, f.Value.Value, gotBool, tt.wantTag, tt.wantValue, tt.wantBool)
+			}
+			if f.Value.Line != 4 {
+				t.Errorf("value at line %d, want 4, where it is written", f.Value.Line)
+			}
+		})
+	}
+}
+
 // TestUnit_ApplyKustomizeLayer states, object by object of
 // kustomizeResources read as a plain file, what kustomize does on top of
 // the unit's own build with the tool's options: Argo CD's namePrefix
