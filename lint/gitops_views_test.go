@@ -778,3 +778,26 @@ func TestGitOpsViews_NamePrefixLeavesRoleRef(t *testing.T) {
 		})
 	}
 }
+
+// TestGitOpsViews_TwinsSayANoticeOnce: what the twins of a base's
+// Kustomization cannot follow is said once, not once per cluster.
+func TestGitOpsViews_TwinsSayANoticeOnce(t *testing.T) {
+	t.Chdir(writeFiles(t, map[string]string{
+		"clusters/base/kustomization.yaml":       "resources: [apps.yaml]\n",
+		"clusters/base/apps.yaml":                fluxApps("  path: ./apps/gone"),
+		"clusters/staging/kustomization.yaml":    "resources: [../base]\n",
+		"clusters/production/kustomization.yaml": "resources: [../base]\n",
+	}))
+	res, err := Run(Options{Input: Input{Paths: []string{"."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range res.Notices {
+		got = append(got, n.Error())
+	}
+	want := []string{`clusters/base/apps.yaml:5:9: Kustomization flux-system/apps syncs path "./apps/gone", which is not in the input: its objects are not judged`}
+	if !slices.Equal(got, want) {
+		t.Errorf("notices\n got %q\nwant %q", got, want)
+	}
+}
