@@ -168,8 +168,10 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 // substitutedScalar is scalar n, at its place, holding text v that Flux
 // substituted into it, read as Flux reads it: Flux substitutes in the
 // YAML text and parses it again, so a plain scalar takes the type of its
-// new text ("false" a boolean, "" null, "5" a number) and a quoted, block
-// or tagged one stays a string. Text that is no scalar stays as it reads.
+// new text ("false" a boolean, "" null, "5" a number); a quoted, block
+// or tagged one keeps its type (a string, unless tagged otherwise). Text
+// that parses as no scalar is kept as a string: the model cannot grow
+// a new structure there.
 func substitutedScalar(n *yaml.Node, v string) *yaml.Node {
 	out := withValue(n, v)
 	var doc yaml.Node

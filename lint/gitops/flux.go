@@ -31,14 +31,14 @@ func (d *discoverer) fluxClusterDirs(objects []*model.Object) []string {
 	return dirs
 }
 
-// clusterDir names the view of Flux Kustomization o: the cluster
-// directory holding its file, or the root that built it (a
-// flux-system sync's, else the first directory under clusters/), else
-// that directory; relative to the repository root.
+// clusterDir names the view of Flux Kustomization o after the directory
+// Flux reads it from (its file's, or the root that built it from a base
+// anywhere): the cluster directory holding that (a flux-system sync's,
+// else the first directory under clusters/), else the directory itself;
+// relative to the repository root.
 func (d *discoverer) clusterDir(o *model.Object, syncDirs []string) string {
 	dir := filepath.Dir(absPath(o.Source.Path))
 	if o.Built != nil {
-		// Flux applies what the root builds, from a base of any place.
 		dir = absPath(o.Built.Root)
 	}
 	for _, sync := range syncDirs {
