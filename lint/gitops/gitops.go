@@ -171,6 +171,7 @@ func Discover(files []*model.File, root string) *Discovery {
 		}
 	}
 	d.helmReleaseUnits(documents(files, isHelmRelease), objects, views)
+	d.dropHelmInflating(views)
 	for _, name := range slices.Sorted(maps.Keys(views)) {
 		d.out.Views = append(d.out.Views, views[name])
 		for _, u := range views[name].Units {
@@ -361,4 +362,42 @@ func posLess(a, b model.Position) bool {
 		return a.Line < b.Line
 	}
 	return a.Col < b.Col
+}
+
+// dropHelmInflating takes out of views the Flux Kustomizations whose path
+// builds a kustomization that inflates Helm charts (helmCharts): Flux's
+// kustomize-controller never runs helm, so its build fails and it applies
+// nothing of that path. What no other unit holds is then unsynced.
+func (d *discoverer) dropHelmInflating(views map[string]*View) {
+	inflated := map[string]string{} // built root -> a chart its build inflated
+	for _, f := range d.files {
+		for _, o := range f.Objects {
+			for _, in := range withTwins(o) {
+				if b := in.Built; b != nil && b.Chart != "" && b.Root != b.Chart {
+					if _, seen := inflated[b.Root]; !seen {
+						inflated[b.Root] = b.Chart
+					}
+				}
+			}
+		}
+	}
+	if len(inflated) == 0 {
+		return
+	}
+	roots := slices.Sorted(maps.Keys(inflated))
+	for _, name := range slices.Sorted(maps.Keys(views)) {
+		v := views[name]
+		v.Units = slices.DeleteFunc(v.Units, func(u *Unit) bool {
+			if u.Tool != Flux || u.Helm != nil {
+				return false
+			}
+			for _, root := range roots {
+				if u.Holds("", root) {
+					d.notice(u.Object, model.Lookup(u.Object.Node, "spec", "path").Value, "%s cannot build %s: Flux's kustomize-controller does not inflate Helm charts (kustomization %s inflates %s with helmCharts), so it applies nothing of that path", u.Object, u.Path, root, inflated[root])
+					return true
+				}
+			}
+			return false
+		})
+	}
 }
