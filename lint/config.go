@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -57,7 +58,14 @@ type Config struct {
 	// Ignore entry in it (0 when unknown), for notices about the entries.
 	file        string
 	ignoreLines []int
+	// origin names a config parsed from text (SetOrigin); "config" when unset.
+	origin string
 }
+
+// SetOrigin names where a config parsed from text came from ("functionConfig"
+// for salint fn), for notices about its entries: such text has no line in
+// a file the user could open.
+func (c *Config) SetOrigin(name string) { c.origin = name }
 
 // HelmConfig is the helm: block of the config.
 type HelmConfig struct {
@@ -487,7 +495,7 @@ func (c *Config) unmatchedIgnores(objects []*model.Object, silenced []Suppressio
 			slices.ContainsFunc(objects, func(o *model.Object) bool { return c.selects(ig, o, o.Source.Path) }) {
 			continue
 		}
-		pos := model.Position{File: "config"} // parsed from text that is not a file's (salint fn's functionConfig)
+		pos := model.Position{File: cmp.Or(c.origin, "config")} // parsed from text that is not a file's
 		if c.file != "" && i < len(c.ignoreLines) {
 			pos = model.Position{File: c.file, Line: c.ignoreLines[i]}
 		}

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/salint/salint/rules/rulestest"
@@ -170,5 +171,59 @@ func TestChangedSince_NamesAsGitPrintsThem(t *testing.T) {
 	}
 	if len(changed) != len(names) {
 		t.Errorf("changed = %q, want only the %d new files", changed, len(names))
+	}
+}
+
+// TestSubtractRev_RevisionBuiltWholeIsBuiltOnce: the working tree's run
+// is focused, but the revision's builds everything (there it holds a
+// GitOps object, which the change deleted). That build is the one
+// building everything needs: the revision's tree is read once, and the
+// report is the one building everything in both trees gives.
+func TestSubtractRev_RevisionBuiltWholeIsBuiltOnce(t *testing.T) {
+	repo := unitsRepo{bases: 2, envs: 2}
+	dir := t.TempDir()
+	repo.write(t, dir)
+	rulestest.WriteFiles(t, dir, map[string]string{
+		"plain/app.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: web, namespace: argocd}\nspec:\n  destination: {namespace: app00}\n  source: {repoURL: https://example.com/deploy.git, path: " + repo.overlay(0, 0) + "}\n",
+	})
+	gitCommitAll(t, dir)
+	if err := os.Remove(filepath.Join(dir, "plain/app.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	changed := repo.base(1) + "/deployment.yaml"
+	rulestest.WriteFiles(t, dir, map[string]string{changed: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app01}\nspec:\n  template:\n    spec:\n      serviceAccountName: ghost\n      containers: [{name: web, image: nginx:1.27}]\n"})
+	t.Chdir(dir)
+
+	// The revision's tree is read at absolute paths, the working tree
+	// at relative ones (PATH "."); namespaces.yaml is read as a file
+	// (not by a build) once per read of a tree.
+	var revReads atomic.Int32
+	open := func(name string) (*os.File, error) {
+		if filepath.IsAbs(name) && filepath.Base(name) == "namespaces.yaml" {
+			revReads.Add(1)
+		}
+		return os.Open(name)
+	}
+	opts := Options{Input: Input{Paths: []string{changed, "."}, Prune: true, ReportOnly: true, Open: open}, Only: []string{changed}, Root: ".", Enable: []string{"all"}}
+	opts = opts.ForNewFromRev("HEAD", dir)
+	res, err := Run(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.focus == nil {
+		t.Fatal("the working tree's run built everything: the case tests nothing")
+	}
+	if err := res.SubtractRev(opts, "HEAD", dir); err != nil {
+		t.Fatal(err)
+	}
+	if n := revReads.Load(); n != 1 {
+		t.Errorf("the revision's tree was read %d times, want 1", n)
+	}
+	everything := newFromHEAD(t, dir, []string{changed}, false)
+	if got, want := hookReport(res), hookReport(everything); got != want || res.Known != everything.Known {
+		t.Errorf("reports (%d known)\n%s\nbuilding everything reports (%d known)\n%s", res.Known, got, everything.Known, want)
+	}
+	if len(everything.Findings) == 0 || everything.Known == 0 {
+		t.Errorf("building everything reports %d new findings, %d known: the case compares nothing", len(everything.Findings), everything.Known)
 	}
 }

@@ -144,24 +144,26 @@ func ReadKnown(file string) (Known, error) {
 // index and working tree are left alone.
 func KnownAt(opts Options, rev, repo string) (Known, error) {
 	opts.Changed = nil
-	known, _, err := knownAt(opts, rev, repo, nil)
+	known, _, _, err := knownAt(opts, rev, repo, nil)
 	return known, err
 }
 
 // knownAt is KnownAt; with opts.Changed, the tree is built as focused (a
 // Result's focus, relative to repo) when it agrees, which agreed says.
-func knownAt(opts Options, rev, repo string, focused *hookFocus) (known Known, agreed bool, err error) {
+// whole says the tree was judged whole, as KnownAt judges it: the run
+// fell back to building everything, or there was nothing to build.
+func knownAt(opts Options, rev, repo string, focused *hookFocus) (known Known, agreed, whole bool, err error) {
 	for _, p := range opts.Paths {
 		if p == StdinPath {
-			return Known{}, false, errors.New("standard input has no revision to compare with")
+			return Known{}, false, false, errors.New("standard input has no revision to compare with")
 		}
 	}
 	if strings.HasPrefix(rev, "-") {
-		return Known{}, false, fmt.Errorf("%q is not a revision", rev)
+		return Known{}, false, false, fmt.Errorf("%q is not a revision", rev)
 	}
 	tmp, err := os.MkdirTemp("", "salint-rev-")
 	if err != nil {
-		return Known{}, false, err
+		return Known{}, false, false, err
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
 	tree := filepath.Join(tmp, "tree")
@@ -170,16 +172,16 @@ func knownAt(opts Options, rev, repo string, focused *hookFocus) (known Known, a
 		if _, unborn := git(repo, nil, "symbolic-ref", "--quiet", "HEAD"); rev == "HEAD" && unborn == nil {
 			// The first commit of a repository (the hook's first run):
 			// nothing came before it.
-			return Known{}, true, nil
+			return Known{}, true, true, nil
 		}
-		return Known{}, false, fmt.Errorf("%s is not a commit of the git repository %s", rev, repo)
+		return Known{}, false, false, fmt.Errorf("%s is not a commit of the git repository %s", rev, repo)
 	}
 	index := []string{"GIT_INDEX_FILE=" + filepath.Join(tmp, "index")}
 	if _, err := git(repo, index, "read-tree", commit); err != nil {
-		return Known{}, false, err
+		return Known{}, false, false, err
 	}
 	if _, err := git(repo, index, "checkout-index", "--all", "--prefix="+tree+string(filepath.Separator)); err != nil {
-		return Known{}, false, err
+		return Known{}, false, false, err
 	}
 	at := opts
 	at.Paths, at.Only, at.Changed = nil, nil, nil
@@ -197,7 +199,7 @@ func knownAt(opts Options, rev, repo string, focused *hookFocus) (known Known, a
 	for _, p := range opts.Paths {
 		q, err := inTree(p)
 		if err != nil {
-			return Known{}, false, err
+			return Known{}, false, false, err
 		}
 		if _, err := os.Lstat(q); err == nil {
 			at.Paths = append(at.Paths, q)
@@ -208,7 +210,7 @@ func knownAt(opts Options, rev, repo string, focused *hookFocus) (known Known, a
 		at.Root = tree
 	}
 	if len(at.Paths) == 0 {
-		return Known{}, true, nil // nothing of the PATHs existed at rev
+		return Known{}, true, true, nil // nothing of the PATHs existed at rev
 	}
 	if focused != nil {
 		// The working tree's change, where it is in the revision's, and
@@ -219,9 +221,9 @@ func knownAt(opts Options, rev, repo string, focused *hookFocus) (known Known, a
 	}
 	res, err := Run(at)
 	if err != nil {
-		return Known{}, false, err
+		return Known{}, false, false, err
 	}
-	return KnownOf(res, tree), sameFocus(focused, repo, res.focus, tree), nil
+	return KnownOf(res, tree), sameFocus(focused, repo, res.focus, tree), res.focus == nil, nil
 }
 
 // inTrees is the paths that map into the revision's tree, mapped.
@@ -314,10 +316,12 @@ func changedSince(rev, repo string) ([]string, error) {
 // namespace; their verdicts are the same (the footprint argument of
 // kustomize.Focus), and a fingerprint names no view nor message. When
 // the trees choose differently, or a new finding's message quotes a name
-// a root left out may write (hookFocus), both are judged whole. The
+// a root left out may write (hookFocus), both are judged whole; the
+// revision's tree only once, when its run already built everything (a
+// run that falls back judges what one without Changed judges). The
 // counts (files, objects, known, suppressed) are of what was built.
 func (r *Result) SubtractRev(opts Options, rev, repo string) error {
-	known, agreed, err := knownAt(opts, rev, repo, r.focus)
+	known, agreed, revWhole, err := knownAt(opts, rev, repo, r.focus)
 	if err != nil {
 		return err
 	}
@@ -332,8 +336,10 @@ func (r *Result) SubtractRev(opts Options, rev, repo string) error {
 	if err != nil {
 		return err
 	}
-	if known, err = KnownAt(opts, rev, repo); err != nil {
-		return err
+	if !revWhole {
+		if known, err = KnownAt(opts, rev, repo); err != nil {
+			return err
+		}
 	}
 	*r = *whole
 	r.Subtract(known, repo)

@@ -16,7 +16,7 @@ var AutomountConflict = &Rule{
 	Severity: Warning,
 	Check:    checkAutomountConflict,
 	FixFlag:  "--automount=account",
-	Fix:      "removes the pod's automountServiceAccountToken: true so that its ServiceAccount's false applies (the pods lose their API token)",
+	Fix:      "makes the pod's ServiceAccount's false apply (the pods lose their API token): removes the pod's automountServiceAccountToken: true or, for a pod rendered from a Helm values key, sets that key to false",
 }
 
 func checkAutomountConflict(pass *Pass) {

@@ -47,7 +47,7 @@ func runFix(args []string, e *env) int {
 	showDiff := fs.Bool("diff", false, "print a unified diff instead of writing files")
 	failOn := fs.String("fail-on", "warning", "lowest `SEVERITY` of a remaining finding that makes the exit code 1: error, warning or info")
 	createAccounts := fs.Bool("create-missing-accounts", false, "missing-service-account: add a ServiceAccount document for a missing account (not when a close name suggests a typo)")
-	automount := fs.String("automount", "", "automount-conflict: `MODE` \"account\" (the only one) removes the pod's automountServiceAccountToken: true so the account's false applies")
+	automount := fs.String("automount", "", "automount-conflict: `MODE` \"account\" (the only one) makes the account's false apply: removes the pod's automountServiceAccountToken: true, or sets the Helm values key it is rendered from to false")
 	var known knownFlags
 	known.register(fs, false)
 	if code, done := parseFlags(fs, args, e); done {

@@ -21,7 +21,9 @@ ResourceList on standard input and writes it to standard output with one
 result per finding (severity, message, resourceRef, field path, and the file
 and index of the item when kpt's path annotations or kustomize's origin
 annotation name them). Findings are also printed on standard error, which is
-all kustomize shows.
+all kustomize shows. Input errors and notices (an ignore: entry that selects
+no item) are results too, and on standard error; a notice about the
+functionConfig is at it (resourceRef), as no runner passes its file and line.
 
 The functionConfig is either
 

@@ -14,7 +14,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// docBlock is a fenced code block of docs/integrations.md marked
+// docBlock is a fenced code block of a document marked
 // <!-- tested: WHAT -->.
 type docBlock struct {
 	what, text string
@@ -24,7 +24,14 @@ var testedBlock = regexp.MustCompile("(?s)<!-- tested: ([^>]+?) -->\n```[a-z]*\n
 
 func integrationDocBlocks(t *testing.T) []docBlock {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "integrations.md"))
+	return testedDocBlocks(t, filepath.Join("docs", "integrations.md"))
+}
+
+// testedDocBlocks are the marked blocks of the document at doc, relative
+// to the repository's root.
+func testedDocBlocks(t *testing.T, doc string) []docBlock {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), doc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +40,7 @@ func integrationDocBlocks(t *testing.T) []docBlock {
 		blocks = append(blocks, docBlock{what: m[1], text: m[2]})
 	}
 	if n := strings.Count(string(data), "<!-- tested:"); n != len(blocks) {
-		t.Fatalf("%d tested markers but %d marked blocks: a marker must directly precede its fenced block", n, len(blocks))
+		t.Fatalf("%s: %d tested markers but %d marked blocks: a marker must directly precede its fenced block", doc, n, len(blocks))
 	}
 	return blocks
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -299,7 +300,13 @@ func runLint(args []string, e *env) int {
 			return usageErr(err)
 		}
 		if summary := e.getenv("GITHUB_STEP_SUMMARY"); summary != "" && w.spec.format == "github" {
-			if err := appendSummary(summary, w.rep); err != nil {
+			err := appendSummary(summary, w.rep)
+			switch {
+			case errors.Is(err, errSummaryLink):
+				// Refused, not failed: the annotations carry the findings,
+				// so the lint's verdict stands.
+				fmt.Fprintf(e.stderr, "salint lint: GITHUB_STEP_SUMMARY: %s\n", safetext.Escape(err.Error()))
+			case err != nil:
 				return usageErr(fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err))
 			}
 		}
@@ -318,10 +325,21 @@ func runLint(args []string, e *env) int {
 	return exitOK
 }
 
+// errSummaryLink is appendSummary's refusal of a symbolic link.
+var errSummaryLink = errors.New("salint does not append the step summary through one (it could point anywhere): not written")
+
 // appendSummary appends the Markdown job summary to file, as GitHub
-// Actions expects of every step that writes one.
+// Actions expects of every step that writes one. The runner names the
+// file, but a link at that path (planted by a job in a self-hosted
+// runner's workspace) would make salint append wherever it points: a link
+// is refused, and on unix the open does not follow one put there after
+// the check.
 func appendSummary(file string, r report.Report) error {
-	f, err := os.OpenFile(filepath.Clean(file), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	file = filepath.Clean(file)
+	if info, err := os.Lstat(file); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("%s is a symbolic link; %w", file, errSummaryLink)
+	}
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY|oNoFollow, 0o600)
 	if err != nil {
 		return err
 	}

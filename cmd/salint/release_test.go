@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -65,5 +66,46 @@ func TestRelease_SnapshotStampsVersion(t *testing.T) {
 	}
 	if wantLine := hex.EncodeToString(sum[:]) + "  " + filepath.Base(bin) + "\n"; string(sums) != wantLine {
 		t.Errorf("SHA256SUMS = %q, want %q", sums, wantLine)
+	}
+}
+
+// TestReadme_InstallFromACheckout runs the README's install commands as
+// written, in this checkout, with a temporary GOBIN first on PATH: go
+// install builds salint there (the build cache warm from the tests), and
+// salint version names the commit Go stamped the build with (a
+// pseudo-version, or dev with the commit), or says dev where Go stamps
+// none (GOFLAGS=-buildvcs=false, a git worktree).
+func TestReadme_InstallFromACheckout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and installs salint")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("the README's commands are for a POSIX shell")
+	}
+	blocks := testedDocBlocks(t, "README.md")
+	if len(blocks) != 1 || blocks[0].what != "install" {
+		t.Fatalf("README.md: want one tested block, install; got %q", blocks)
+	}
+	root, gobin := repoRoot(t), t.TempDir()
+	cmd := exec.Command("sh", "-e", "-c", blocks[0].text)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOBIN="+gobin, "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("README install commands: %v\n%s", err, out)
+	}
+	meta, err := exec.Command("go", "version", "-m", filepath.Join(gobin, "salint")).Output()
+	if err != nil {
+		t.Fatalf("go install put no salint in GOBIN: %v\n%s", err, out)
+	}
+	said := strings.TrimSuffix(string(out), "\n")
+	rev := regexp.MustCompile(`(?m)^\s+build\s+vcs\.revision=([0-9a-f]{12})`).FindStringSubmatch(string(meta))
+	switch {
+	case strings.Contains(said, "\n") || !strings.HasPrefix(said, "salint "):
+		t.Errorf("README install commands printed %q, want one line: salint VERSION", out)
+	case rev == nil && said != "salint dev":
+		t.Errorf("salint version = %q for a build without VCS data, want %q", said, "salint dev")
+	case rev != nil && !strings.Contains(said, rev[1]):
+		t.Errorf("salint version = %q, want it to name the commit the build was stamped with, %s", said, rev[1])
 	}
 }

@@ -36,6 +36,11 @@ func (c *FunctionConfig) settings() rules.Settings {
 	return rules.Settings{CreateMissingAccounts: c.CreateMissingAccounts, AutomountFix: c.Automount}
 }
 
+// FunctionConfigOrigin is where notices about the functionConfig's
+// entries are: kustomize and kpt hand the function its config without the
+// file it came from, and kustomize re-encodes it, so no line would be right.
+const FunctionConfigOrigin = "functionConfig"
+
 var lineNumbers = regexp.MustCompile(`line \d+: `)
 
 // Keys the function reads beside those of .salint.yaml.
@@ -79,6 +84,7 @@ func ParseFunctionConfig(n *yaml.RNode) (*FunctionConfig, error) {
 		return nil, fmt.Errorf("functionConfig: %s", lineNumbers.ReplaceAllString(err.Error(), ""))
 	}
 	cfg.Config = *lc
+	cfg.SetOrigin(FunctionConfigOrigin)
 	if m, ok := extra["mode"]; ok {
 		if m != ModeValidate && m != ModeFix {
 			return nil, fmt.Errorf("functionConfig: mode %q: want %s or %s", m, ModeValidate, ModeFix)

@@ -122,8 +122,12 @@ func process(rl *framework.ResourceList, cfg *FunctionConfig, log io.Writer, fix
 	outcome := Outcome{Findings: len(res.Findings)}
 	for _, e := range res.Errors {
 		outcome.Failed = true
-		rl.Results = append(rl.Results, &framework.Result{Message: e.Message, Severity: framework.Error, File: items.fileOf(items.itemOf(nil, e.Pos.File))})
+		rl.Results = append(rl.Results, items.inputResult(e, framework.Error, rl.FunctionConfig))
 		fmt.Fprintf(log, "%s: error: %s\n", safetext.Escape(e.Pos.File), safetext.Escape(e.Message))
+	}
+	for _, n := range res.Notices {
+		rl.Results = append(rl.Results, items.inputResult(n, framework.Info, rl.FunctionConfig))
+		fmt.Fprintf(log, "%s: notice: %s\n", safetext.Escape(n.Pos.File), safetext.Escape(n.Message))
 	}
 	for _, f := range res.Findings {
 		if f.Severity >= cfg.failOn {
@@ -284,6 +288,21 @@ func where(file, field string) string {
 		return file + ": " + field
 	}
 	return file
+}
+
+// inputResult is the result for an input error or notice: at the item
+// its file names, or at the functionConfig for one about the config.
+func (it *items) inputResult(e model.Error, sev framework.Severity, functionConfig *yaml.RNode) *framework.Result {
+	r := &framework.Result{Message: e.Message, Severity: sev}
+	if e.Pos.File != FunctionConfigOrigin || functionConfig == nil {
+		r.File = it.fileOf(it.itemOf(nil, e.Pos.File))
+		return r
+	}
+	r.ResourceRef = &yaml.ResourceIdentifier{
+		TypeMeta: yaml.TypeMeta{APIVersion: functionConfig.GetApiVersion(), Kind: functionConfig.GetKind()},
+		NameMeta: yaml.NameMeta{Name: functionConfig.GetName(), Namespace: functionConfig.GetNamespace()},
+	}
+	return r
 }
 
 func (it *items) result(f rules.Finding) *framework.Result {
