@@ -126,14 +126,15 @@ type relay struct {
 	key     string // marks' field: relayMarkKey and the nonce
 	nonce   string
 
-	mu      sync.Mutex
+	mu      sync.Mutex              // guards renders and files
 	renders map[string]*chartRender // by request, rendered once per Build
 	files   []*renderedFile         // by mark
 }
 
 // chartRender is one render a helmCharts entry asked for.
 type chartRender struct {
-	chart  string // the chart directory as the user reaches it
+	done   chan struct{} // closed once the rest is set
+	chart  string        // the chart directory as the user reaches it
 	abs    string
 	files  []*model.File // as the renderer returned them
 	failed bool
@@ -366,11 +367,16 @@ func (r *relay) template(args []string) (*chartRender, error) {
 	}
 	id := string(key.Sum(nil))
 	r.mu.Lock()
-	defer r.mu.Unlock() // renders run one at a time: each is a bounded child of its own
 	if c := r.renders[id]; c != nil {
+		r.mu.Unlock()
+		<-c.done
 		return c, nil
 	}
-	c := &chartRender{abs: t.chart, chart: r.b.display(t.chart)}
+	c := &chartRender{abs: t.chart, chart: r.b.display(t.chart), done: make(chan struct{})}
+	r.renders[id] = c
+	r.mu.Unlock()
+	defer close(c.done)
+	// Builds run in parallel, and so do the renders of different charts.
 	files, texts := r.b.opts.RenderChart(c.chart, req)
 	c.files = files
 	var out bytes.Buffer
@@ -383,8 +389,10 @@ func (r *relay) template(args []string) (*chartRender, error) {
 		if !ok {
 			continue
 		}
+		r.mu.Lock()
 		mark := len(r.files)
 		r.files = append(r.files, &renderedFile{render: c, file: f})
+		r.mu.Unlock()
 		kept := keptDocuments([]byte(text), t.noHooks, t.skipTests)
 		line := []byte(r.key + ": " + strconv.Itoa(mark) + "-" + r.nonce + "\n")
 		// As serve: a hash of the object would hash the mark too.
@@ -398,7 +406,6 @@ func (r *relay) template(args []string) (*chartRender, error) {
 		}
 	}
 	c.output = out.Bytes()
-	r.renders[id] = c
 	return c, nil
 }
 
