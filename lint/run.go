@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint/kustomize"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
@@ -87,8 +88,9 @@ type Result struct {
 
 	focus *hookFocus // what a run with Options.Changed built, when not everything
 
-	secrets model.SecretValues // of every input, read or not in scope
-	viewErr error              // a --view no view has
+	secrets       model.SecretValues  // of every input, read or not in scope
+	outputSecrets *model.SecretValues // secrets as writers escape them, made by ScrubOutput
+	viewErr       error               // a --view no view has
 }
 
 // Run lints the inputs. The error is for the user's own mistakes (an
@@ -292,9 +294,19 @@ func (r *Result) scrub() {
 	}
 }
 
-// Scrub takes every Secret value of the input out of msg: for messages
-// about the inputs that do not pass through the Result (admit's).
-func (r *Result) Scrub(msg string) string { return r.secrets.Scrub(msg) }
+// ScrubOutput takes every Secret value of the input out of the whole
+// output of a command that prints what the input holds (admit's objects,
+// accounts' names): as read, and as the writers escape it
+// (safetext.Escape, a JSON string). One scrub of what is written covers
+// every field of every format, however a value reached it (a render or
+// a postBuild substitution may put one in a name). It is not safe for
+// concurrent use.
+func (r *Result) ScrubOutput(out string) string {
+	if r.outputSecrets == nil {
+		r.outputSecrets = r.secrets.Encoded(safetext.Escape, safetext.JSONString)
+	}
+	return r.outputSecrets.Scrub(out)
+}
 
 // unknownIgnored says of each rule id in an ignore annotation (of an
 // object or a pod template, in scope) that no rule of the catalog has,

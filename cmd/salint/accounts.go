@@ -65,11 +65,14 @@ func runAccounts(args []string, e *env) int {
 	if output.format != "json" { // JSON carries them inside, as lint's does
 		report.WriteInputs(e.stderr, res, false)
 	}
-	out, closeOut, abortOut, err := output.writer(e)
+	to, closeOut, abortOut, err := output.writer(e)
 	if err != nil {
 		return usageErr(err)
 	}
 	defer abortOut()
+	// A name may come from a Secret (a rendered valuesFrom, a substituted
+	// variable): every format is scrubbed as a whole.
+	out := scrubbedWriter(to, res)
 	// A section per cluster view when there are several: each is judged,
 	// so shown, on its own. None when --view names none: the error says so.
 	clusters := make([]accounts.Cluster, 0, len(res.Views))
@@ -83,6 +86,9 @@ func runAccounts(args []string, e *env) int {
 		write = func(w io.Writer, v *accounts.View, _ string) error { return accounts.WriteTable(w, v) }
 	}
 	if err := write(out, view, output.format); err != nil {
+		return usageErr(err)
+	}
+	if err := out.flush(); err != nil {
 		return usageErr(err)
 	}
 	if err := closeOut(); err != nil {

@@ -72,11 +72,15 @@ func runAdmit(args []string, e *env) int {
 	if output.format == "json" && len(res.Views) > 1 {
 		return usageErr(fmt.Errorf("the input forms %d cluster views and --format json previews one: choose it with --view (salint views lists them)", len(res.Views)))
 	}
-	w, commit, abort, err := output.writer(e)
+	to, commit, abort, err := output.writer(e)
 	if err != nil {
 		return usageErr(err)
 	}
 	defer abort()
+	// Objects are printed as the input has them: a value from a Secret
+	// (a rendered valuesFrom, a substituted variable) may be anywhere in
+	// them, so everything admit prints goes through the scrub.
+	w, errOut := scrubbedWriter(to, res), scrubbedWriter(e.stderr, res)
 	// Each cluster view is admitted on its own: what one cluster
 	// receives. Several are told apart by a comment before each.
 	var outs []*admit.Result
@@ -94,9 +98,9 @@ func runAdmit(args []string, e *env) int {
 		}
 		switch {
 		case output.format == "json":
-			err = admit.WriteJSON(w, out, res.Errors, res.Notices, res.Scrub)
+			err = admit.WriteJSON(w, out, res.Errors, res.Notices)
 		case *showDiff:
-			err = writeAdmitDiffs(w, out, res.Scrub)
+			err = writeAdmitDiffs(w, out)
 		default:
 			_, err = w.Write(out.Output)
 		}
@@ -104,24 +108,30 @@ func runAdmit(args []string, e *env) int {
 			return usageErr(err)
 		}
 	}
+	if err := w.flush(); err != nil {
+		return usageErr(err)
+	}
 	if err := commit(); err != nil {
 		return usageErr(err)
 	}
 	if output.format == "json" { // JSON carries them all
 		return admitExit(res, outs)
 	}
-	report.WriteInputs(e.stderr, res, false)
+	report.WriteInputs(errOut, res, false)
 	for i, out := range outs {
 		in := ""
 		if len(res.Views) > 1 {
 			in = " (in " + res.Views[i].Name + ")"
 		}
 		for _, n := range out.Notes {
-			fmt.Fprintf(e.stderr, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(res.Scrub(n.Message)+in))
+			fmt.Fprintf(errOut, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(n.Message+in))
 		}
 		for _, r := range out.Rejections {
-			fmt.Fprintf(e.stderr, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(r.Object.String()), safetext.Escape(res.Scrub(r.Message)+in))
+			fmt.Fprintf(errOut, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(r.Object.String()), safetext.Escape(r.Message+in))
 		}
+	}
+	if err := errOut.flush(); err != nil {
+		return usageErr(err)
 	}
 	return admitExit(res, outs)
 }
@@ -138,12 +148,11 @@ func admitExit(res *lint.Result, outs []*admit.Result) int {
 
 // writeAdmitDiffs writes, per admitted object, the diff from the object as
 // written to the object as admitted. mutate.Diff leaves Secret value lines
-// out (admission changes only pods), and scrub takes out any value of the
-// input's Secrets.
-func writeAdmitDiffs(w io.Writer, out *admit.Result, scrub func(string) string) error {
+// out (admission changes only pods).
+func writeAdmitDiffs(w io.Writer, out *admit.Result) error {
 	for _, a := range out.Admitted {
 		d := mutate.Diff(mutate.Change{Path: a.Pos.File + " (" + a.Object.String() + ")", Old: a.Before, New: a.After})
-		if _, err := io.WriteString(w, scrub(string(d))); err != nil {
+		if _, err := w.Write(d); err != nil {
 			return err
 		}
 	}

@@ -18,7 +18,7 @@ var everyOutput = [][]string{
 	{"lint"}, {"lint", "-f", "json"}, {"lint", "-f", "sarif"}, {"lint", "-f", "github"}, {"lint", "-f", "gitlab"},
 	{"lint", "--enable", "all"},
 	{"admit"}, {"admit", "--diff"}, {"admit", "-f", "json"},
-	{"accounts"}, {"accounts", "--wide"}, {"accounts", "-f", "json"},
+	{"accounts"}, {"accounts", "--wide"}, {"accounts", "-f", "json"}, {"accounts", "-f", "dot"}, {"accounts", "-f", "mermaid"},
 	{"fix", "--diff"}, {"fix"},
 }
 
@@ -136,27 +136,8 @@ func TestHelm_FluxValuesFromSecretsNeverInOutput(t *testing.T) {
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	dir := t.TempDir()
 	rulestest.WriteFiles(t, dir, map[string]string{
-		"clusters/eu/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: apps, namespace: flux-system}
-spec:
-  path: ./apps
-  postBuild:
-    substituteFrom: [{kind: Secret, name: vars}]
----
-apiVersion: v1
-kind: Secret
-metadata: {name: vars, namespace: flux-system}
-data: {db_password: ` + b64(fromVar) + `}
-`,
-		"apps/web.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata: {name: web, namespace: shop}
-spec:
-  chart:
-    spec: {chart: ./chart, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}
-  valuesFrom: [{kind: Secret, name: from-data}, {kind: Secret, name: from-string}]
----
+		"clusters/eu/apps.yaml": fluxCluster("db_password", fromVar),
+		"apps/web.yaml": helmRelease("from-data", "from-string") + `---
 apiVersion: v1
 kind: Secret
 metadata: {name: from-data, namespace: shop}
@@ -196,20 +177,107 @@ spec:
 `,
 	})
 	forbidden := []string{fromData, fromString, fromVar, b64(fromData), b64(fromString), b64(fromVar), "fl7x"}
+	everyOutputOfRepo(t, dir, func(what, out string) {
+		if what == "lint" && !strings.Contains(out, `runs as ServiceAccount "substituted"`) {
+			t.Errorf("the substituted value did not reach the render:\n%s", out)
+		}
+		if what == "admit" && !strings.Contains(out, "stringData: {password: "+model.Redacted+", apiKey: "+model.Redacted+"}") {
+			t.Errorf("admit shows no rendered db Secret, redacted:\n%s", out)
+		}
+		for _, f := range forbidden {
+			if strings.Contains(out, f) {
+				t.Errorf("%s shows a secret value %q:\n%s", what, f, out)
+			}
+		}
+	})
+}
+
+// fluxCluster is a Flux cluster directory's Kustomization of ./apps, with
+// one postBuild variable set by the Secret beside it.
+func fluxCluster(variable, value string) string {
+	return `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec:
+  path: ./apps
+  postBuild:
+    substituteFrom: [{kind: Secret, name: vars}]
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: vars, namespace: flux-system}
+data: {` + variable + `: ` + base64.StdEncoding.EncodeToString([]byte(value)) + `}
+`
+}
+
+// helmRelease is a HelmRelease web of the chart ./chart in namespace shop,
+// with its values from the named Secrets.
+func helmRelease(valuesFrom ...string) string {
+	refs := make([]string, len(valuesFrom))
+	for i, name := range valuesFrom {
+		refs[i] = "{kind: Secret, name: " + name + "}"
+	}
+	return `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: web, namespace: shop}
+spec:
+  chart:
+    spec: {chart: ./chart, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}
+  valuesFrom: [` + strings.Join(refs, ", ") + `]
+`
+}
+
+// deployment is a Deployment whose pods run as account.
+func deployment(name, account string) string {
+	return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + name + "}\n" +
+		"spec:\n  template:\n    spec:\n      serviceAccountName: " + account + "\n      containers: [{name: c, image: nginx}]\n"
+}
+
+// everyOutputOfRepo runs every command and format (everyOutput, and
+// views) over the repository dir, standard output and error together.
+func everyOutputOfRepo(t *testing.T, dir string, check func(what, out string)) {
+	t.Helper()
 	for _, args := range append(slices.Clip(everyOutput), []string{"views"}) {
 		var out bytes.Buffer
 		run(append(append(args, "--no-config", "--root", dir), dir), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
-		what := strings.Join(args, " ")
-		if what == "lint" && !strings.Contains(out.String(), `runs as ServiceAccount "substituted"`) {
-			t.Errorf("the substituted value did not reach the render:\n%s", out.String())
-		}
-		if what == "admit" && !strings.Contains(out.String(), "stringData: {password: "+model.Redacted+", apiKey: "+model.Redacted+"}") {
-			t.Errorf("admit shows no rendered db Secret, redacted:\n%s", out.String())
-		}
-		for _, f := range forbidden {
-			if strings.Contains(out.String(), f) {
-				t.Errorf("%s shows a secret value %q:\n%s", what, f, out.String())
-			}
-		}
+		check(strings.Join(args, " "), out.String())
 	}
+}
+
+// TestFlux_AccountNamesFromSecretsNeverInOutput: an account name that
+// comes from a Secret (a HelmRelease's valuesFrom, a Kustomization's
+// postBuild substituteFrom) is a Secret value like any other: no output
+// of any command may show it, whatever prints it (a finding's message, the
+// object admit previews, the account accounts lists).
+func TestFlux_AccountNamesFromSecretsNeverInOutput(t *testing.T) {
+	const (
+		fromValues = "canary-acct-values-3e8b"
+		fromVar    = "canary-acct-subst-7c1d"
+	)
+	dir := t.TempDir()
+	rulestest.WriteFiles(t, dir, map[string]string{
+		"clusters/eu/apps.yaml": fluxCluster("worker_account", fromVar),
+		"apps/worker.yaml":      deployment("worker", "${worker_account}"),
+		"apps/web.yaml": helmRelease("web-values") + `---
+apiVersion: v1
+kind: Secret
+metadata: {name: web-values, namespace: shop}
+stringData:
+  values.yaml: |
+    serviceAccount: {name: ` + fromValues + `}
+`,
+		"chart/Chart.yaml":                "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"chart/values.yaml":               "serviceAccount: {name: web}\n",
+		"chart/templates/deployment.yaml": deployment("web", "{{ .Values.serviceAccount.name }}"),
+	})
+	everyOutputOfRepo(t, dir, func(what, out string) {
+		// Both accounts are in the model, redacted where shown: the
+		// test would pass vacuously if the values never reached it.
+		if (what == "lint" || what == "admit" || what == "accounts") && strings.Count(out, model.Redacted) < 2 {
+			t.Errorf("%s shows no redacted account names:\n%s", what, out)
+		}
+		if strings.Contains(out, "canary-acct") {
+			t.Errorf("%s shows an account name from a Secret:\n%s", what, out)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/salint/salint/internal/safetext"
+	"github.com/salint/salint/lint"
 	"github.com/salint/salint/mutate"
 	"github.com/spf13/pflag"
 )
@@ -180,4 +182,25 @@ func openOutput(file string, e *env) (w io.Writer, commit func() error, abort fu
 		return nil, nil, nil, fmt.Errorf("--output: %w", err)
 	}
 	return f, f.Commit, f.Abort, nil
+}
+
+// scrubbed holds what a command writes and, at flush, writes it to its
+// destination with every Secret value of the run's input taken out: the
+// one scrub of an output that prints what the input holds, whatever
+// field or format a value is in (lint.Result.ScrubOutput).
+type scrubbed struct {
+	bytes.Buffer
+	to  io.Writer
+	res *lint.Result
+}
+
+func scrubbedWriter(to io.Writer, res *lint.Result) *scrubbed {
+	return &scrubbed{to: to, res: res}
+}
+
+// flush writes what was written since the last flush, scrubbed.
+func (s *scrubbed) flush() error {
+	_, err := io.WriteString(s.to, s.res.ScrubOutput(s.String()))
+	s.Reset()
+	return err
 }

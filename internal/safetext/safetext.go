@@ -133,3 +133,11 @@ func WriteJSON(w io.Writer, v any) error {
 	_, err := w.Write(b.Bytes())
 	return err
 }
+
+// JSONString returns s as WriteJSON writes it inside a string, without
+// the quotes.
+func JSONString(s string) string {
+	var b strings.Builder
+	_ = WriteJSON(&b, s) // a string always encodes
+	return strings.TrimSuffix(strings.TrimPrefix(b.String(), `"`), "\"\n")
+}

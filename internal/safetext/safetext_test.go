@@ -67,3 +67,21 @@ func TestWriteJSON_SameValuesNothingATerminalActsOn(t *testing.T) {
 		t.Errorf("decoded %q (%v), want %q", out, err, in)
 	}
 }
+
+// JSONString is a value as WriteJSON writes it in a string: the encoded
+// document holds it between quotes.
+func TestJSONString_AsWriteJSONWritesIt(t *testing.T) {
+	for _, s := range []string{"web", `a"b\c`, "tab\tnl\n", "<&>", "##[error]", "del\x7f\u202e"} {
+		var buf bytes.Buffer
+		if err := WriteJSON(&buf, []string{s}); err != nil {
+			t.Fatal(err)
+		}
+		got := JSONString(s)
+		if !strings.Contains(buf.String(), `"`+got+`"`) {
+			t.Errorf("JSONString(%q) = %q, not in %s", s, got, buf.String())
+		}
+		if s == "web" && got != "web" {
+			t.Errorf("JSONString(%q) = %q", s, got)
+		}
+	}
+}

@@ -10,8 +10,7 @@ import (
 // WriteJSON writes r as one JSON document (salint admit -f json): each pod
 // spec admitted and what admission set in it, the rejections with the API
 // server's messages, the notes, and the run's input errors and notices.
-// Every message passes through scrub (the input's Secret values out).
-func WriteJSON(w io.Writer, r *Result, errs, notices []model.Error, scrub func(string) string) error {
+func WriteJSON(w io.Writer, r *Result, errs, notices []model.Error) error {
 	type object struct {
 		APIVersion string `json:"apiVersion"`
 		Kind       string `json:"kind"`
@@ -26,7 +25,7 @@ func WriteJSON(w io.Writer, r *Result, errs, notices []model.Error, scrub func(s
 		Message string  `json:"message,omitempty"`
 	}
 	at := func(pos model.Position, o *model.Object, msg string) place {
-		p := place{File: pos.File, Line: pos.Line, Column: pos.Col, Message: scrub(msg)}
+		p := place{File: pos.File, Line: pos.Line, Column: pos.Col, Message: msg}
 		if o != nil {
 			p.Object = &object{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.DisplayName()}
 		}

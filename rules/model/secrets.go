@@ -168,6 +168,20 @@ func (s *SecretValues) Merge(o *SecretValues) {
 	s.replacer = nil
 }
 
+// Encoded returns a set of s's values and of each as every encode writes
+// it, where that differs: to scrub a whole output whose writers escape
+// what they print (a terminal line, a JSON string), not each message.
+func (s *SecretValues) Encoded(encodes ...func(string) string) *SecretValues {
+	out := &SecretValues{}
+	out.Merge(s)
+	for v := range s.values {
+		for _, encode := range encodes {
+			out.add(encode(v))
+		}
+	}
+	return out
+}
+
 // Scrub replaces every value of the set in msg by Redacted, the longest
 // first. It is not safe for concurrent use with Add or Merge.
 func (s *SecretValues) Scrub(msg string) string {

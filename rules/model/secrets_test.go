@@ -46,3 +46,26 @@ spec: {encryptedData: {k: sealed-ciphertext}}
 		}
 	}
 }
+
+// Encoded scrubs a value as read and as each encoding writes it; values
+// no encoding changes are scrubbed once, as before.
+func TestSecretValues_EncodedScrubsEachForm(t *testing.T) {
+	f := read(t, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {a: \"pa\\\"ss\\tword\", b: plain-value}\n")
+	quote := func(s string) string { return strings.NewReplacer(`"`, `\"`, "\t", `\t`).Replace(s) }
+	upper := strings.ToUpper
+	v := f.SecretValues().Encoded(quote, upper)
+	for _, tc := range []struct{ in, want string }{
+		{"x pa\"ss\tword y", "x " + Redacted + " y"},
+		{`x pa\"ss\tword y`, "x " + Redacted + " y"},
+		{"x PA\"SS\tWORD y", "x " + Redacted + " y"},
+		{"x plain-value PLAIN-VALUE y", "x " + Redacted + " " + Redacted + " y"},
+		{`x pa"ss y`, `x pa"ss y`}, // a part of a value is not one
+	} {
+		if got := v.Scrub(tc.in); got != tc.want {
+			t.Errorf("Scrub(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := f.SecretValues().Scrub(`x pa\"ss\tword`); got != `x pa\"ss\tword` {
+		t.Errorf("the set Encoded was made from changed: %q", got)
+	}
+}
