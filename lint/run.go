@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/salint/salint/internal/safetext"
+	"github.com/salint/salint/lint/gitops"
 	"github.com/salint/salint/lint/kustomize"
 	"github.com/salint/salint/rules"
 	"github.com/salint/salint/rules/model"
@@ -124,12 +125,13 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 		ExternalAccounts: cfg.ExternalAccounts,
 		ExternalSecrets:  cfg.ExternalSecrets,
 	}
+	views, notices, viewErr := opts.views(cfg, files)
+	files = withoutValuesFiles(files, opts.valuesFiles(views))
 	b := model.Build(files, modelOpts)
 	settings := opts.Settings
 	settings.PrivateRegistries = append(slices.Clone(cfg.PrivateRegistries), settings.PrivateRegistries...)
 
 	res := &Result{Bundle: b}
-	views, notices, viewErr := opts.views(cfg, files)
 	res.Views = views
 	if viewErr != nil {
 		res.viewErr = viewErr
@@ -197,6 +199,44 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	}
 	res.scrub()
 	return res
+}
+
+// valuesFiles are the files the run renders Helm charts with, by
+// absolute path: --values, the config's helm.charts values, and the
+// valueFiles of the charts the views render (an Argo CD Application's).
+func (o Options) valuesFiles(views []*ClusterView) map[string]bool {
+	set := map[string]bool{}
+	add := func(paths []string) {
+		for _, p := range paths {
+			set[absPath(p)] = true
+		}
+	}
+	add(o.Helm.ValuesFiles)
+	for _, chart := range o.HelmCharts {
+		add(chart.ValuesFiles)
+	}
+	for _, v := range views {
+		for _, u := range v.Units {
+			if unit, ok := u.Source.(*gitops.Unit); ok && unit.Helm != nil {
+				add(unit.Helm.ValueFiles)
+			}
+		}
+	}
+	return set
+}
+
+// withoutValuesFiles leaves out of files those read from a values file:
+// values, not manifests, wherever they are in the PATHs, as a chart's
+// values.yaml (helm.IsChartFile). No command reads them as documents
+// (admit would print their passwords as it passes documents other than
+// objects through) nor counts them.
+func withoutValuesFiles(files []*model.File, values map[string]bool) []*model.File {
+	if len(values) == 0 {
+		return files
+	}
+	return slices.DeleteFunc(slices.Clone(files), func(f *model.File) bool {
+		return !f.Built && f.Source.Path != StdinPath && values[absPath(f.Source.Path)]
+	})
 }
 
 // config is the run's config, empty when there is none.

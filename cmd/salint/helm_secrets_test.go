@@ -281,3 +281,65 @@ stringData:
 		}
 	})
 }
+
+// TestHelm_ValuesFilesAreNotManifests: a file the run renders a chart
+// with (--values, the config's helm.charts values, an Argo CD
+// Application's valueFiles) is values, not manifests, wherever it is in
+// the PATHs, as a chart's values.yaml is: no command reads it as a
+// document (admit would print it as it passes documents other than
+// objects through), and it is not counted among the files read.
+func TestHelm_ValuesFilesAreNotManifests(t *testing.T) {
+	// A key no template reads: a value that reaches a rendered Secret is
+	// scrubbed as that Secret's (TestHelm_SecretValuesNeverInOutput).
+	const values = "password: rendered-into-db\nsmtpPassword: CANARY-va1ues-file-2f9c\n"
+	const canary = "CANARY-va1ues-file-2f9c"
+	chart := map[string]string{
+		"chart/Chart.yaml":                "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"chart/values.yaml":               "password: \"\"\n",
+		"chart/templates/secret.yaml":     "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: {{ .Values.password | quote }}}\n",
+		"chart/templates/deployment.yaml": deployment("web", "web"),
+	}
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		args  []string // before the repository's directory
+		lint  string   // lint's summary
+	}{
+		{"--values", map[string]string{"envs/prod.yaml": values},
+			[]string{"--no-config", "--values", "DIR/envs/prod.yaml"}, "in 2 files"},
+		{"config", map[string]string{"envs/prod.yaml": values, ".salint.yaml": "helm: {charts: {chart: {values: [envs/prod.yaml]}}}\n"},
+			[]string{"--config", "DIR/.salint.yaml"}, "in 3 files"}, // the config is a file of the PATH
+		{"argocd", map[string]string{"chart/values-prod.yaml": values, "argocd/web.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web, namespace: argocd}
+spec:
+  source: {path: chart, helm: {valueFiles: [values-prod.yaml]}}
+  destination: {name: prod, namespace: shop}
+`}, []string{"--no-config", "--root", "DIR"}, "in 3 files"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			rulestest.WriteFiles(t, dir, chart)
+			rulestest.WriteFiles(t, dir, tc.files)
+			args := make([]string, len(tc.args))
+			for i, a := range tc.args {
+				args[i] = strings.ReplaceAll(a, "DIR", dir)
+			}
+			for _, cmd := range everyOutput {
+				var out bytes.Buffer
+				code := run(append(append(append(slices.Clip(cmd), args...), "--"), dir), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
+				what := strings.Join(cmd, " ")
+				// admit -f json previews one view of argocd's two.
+				if code == exitError && !strings.Contains(out.String(), "--format json previews one") {
+					t.Errorf("%s: exit %d:\n%s", what, code, out.String())
+				}
+				if strings.Contains(out.String(), canary) {
+					t.Errorf("%s shows the values file:\n%s", what, out.String())
+				}
+				if what == "lint" && !strings.Contains(out.String(), tc.lint) {
+					t.Errorf("lint does not say %q:\n%s", tc.lint, out.String())
+				}
+			}
+		})
+	}
+}
