@@ -343,3 +343,57 @@ spec:
 		})
 	}
 }
+
+// TestHelm_RenderErrorsNeverShowSecretValues: Helm's own error messages
+// quote what a template hands them (fail, required, tpl). A value from a
+// Secret (a HelmRelease's valuesFrom) is scrubbed from them as from every
+// message; a plain values file is not a Secret and is shown as Helm shows
+// it (docs/helm.md).
+func TestHelm_RenderErrorsNeverShowSecretValues(t *testing.T) {
+	const (
+		fromSecret = "CANARY-f4il-secret-6d0a"
+		fromFile   = "plain-f4il-file-1b7e"
+	)
+	chart := map[string]string{
+		"clusters/eu/apps.yaml":           fluxCluster("unused", "unused-variable"),
+		"chart/Chart.yaml":                "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"chart/values.yaml":               "password: \"\"\ntemplate: \"\"\n",
+		"chart/templates/deployment.yaml": deployment("web", "web"),
+		"chart/templates/fail.yaml":       "{{ if .Values.password }}{{ fail (printf \"bad password %s\" .Values.password) }}{{ end }}\n",
+		"chart/templates/tpl.yaml":        "{{ if .Values.template }}{{ tpl .Values.template . }}{{ end }}\n",
+	}
+	// Helm stops at the first template that fails: one at a time.
+	for _, tc := range []struct{ values, message string }{
+		{"password: " + fromSecret, "bad password " + model.Redacted},
+		{"template: \"{{ .Values.missing.key }} " + fromSecret + "\"", `error during tpl function execution for "` + model.Redacted + `"`},
+	} {
+		dir := t.TempDir()
+		rulestest.WriteFiles(t, dir, chart)
+		rulestest.WriteFiles(t, dir, map[string]string{"apps/web.yaml": helmRelease("web-values") + `---
+apiVersion: v1
+kind: Secret
+metadata: {name: web-values, namespace: shop}
+stringData:
+  values.yaml: |
+    ` + tc.values + "\n"})
+		everyOutputOfRepo(t, dir, func(what, out string) {
+			if what == "lint" && !strings.Contains(out, tc.message) {
+				t.Errorf("lint does not say %q:\n%s", tc.message, out)
+			}
+			if strings.Contains(out, "f4il-secret") {
+				t.Errorf("%s shows a value from a Secret:\n%s", what, out)
+			}
+		})
+	}
+
+	// The chart on its own, with a plain values file: Helm's message as
+	// Helm gives it.
+	dir := t.TempDir()
+	rulestest.WriteFiles(t, dir, chart)
+	rulestest.WriteFiles(t, dir, map[string]string{"plain.yaml": "password: " + fromFile + "\n"})
+	var out bytes.Buffer
+	run([]string{"lint", "--no-config", "--values", filepath.Join(dir, "plain.yaml"), filepath.Join(dir, "chart")}, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
+	if !strings.Contains(out.String(), "bad password "+fromFile) {
+		t.Errorf("lint of the chart with a plain values file does not show Helm's message:\n%s", out.String())
+	}
+}
