@@ -24,7 +24,8 @@ view: a heading in text, a "views" list in JSON, a cluster or subgraph in
 DOT and Mermaid; --view NAME shows one. Formats: text (a list per
 namespace that fits 100 columns; --wide: one table, a line per item), json (schema in
 docs/accounts.md), dot (Graphviz: pipe into 'dot -Tsvg') and mermaid (for
-Markdown renderers such as GitHub's).
+Markdown renderers such as GitHub's). A name that came from a Secret (a chart's
+values from a Flux valuesFrom Secret) is shown as <redacted>.
 
 Examples:
   salint accounts deploy/

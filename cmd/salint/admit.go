@@ -22,7 +22,8 @@ at /var/run/secrets/kubernetes.io/serviceaccount. The suffix is derived from
 the pod's identity (the API server's is random), so the output is stable.
 Mirror pods are left alone; other documents pass through byte for byte,
 except Secrets, whose data and stringData values and last-applied annotation
-are shown as <redacted>.
+are shown as <redacted>, as is a Secret's value anywhere else in the output
+(an account name a chart took from a Flux valuesFrom Secret).
 
 A Pod the API server would reject is not printed; every rejection (of a Pod,
 or of the pods a template's controller would create, named as the controller
