@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -89,9 +90,10 @@ type Result struct {
 
 	focus *hookFocus // what a run with Options.Changed built, when not everything
 
-	secrets       model.SecretValues  // of every input, read or not in scope
-	outputSecrets *model.SecretValues // secrets as writers escape them, made by ScrubOutput
-	viewErr       error               // a --view no view has
+	// secrets are the Secret values of every input, read or not in
+	// scope, each also as messages quote it and writers escape it.
+	secrets *model.SecretValues
+	viewErr error // a --view no view has
 }
 
 // Run lints the inputs. The error is for the user's own mistakes (an
@@ -194,9 +196,13 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	}
 	sortErrors(res.Errors)
 	sortErrors(res.Notices)
+	secrets := &model.SecretValues{}
 	for _, f := range append(slices.Clip(files), renderedFiles...) {
-		res.secrets.Merge(f.SecretValues())
+		secrets.Merge(f.SecretValues())
 	}
+	// A message may quote a value (%q), a writer escape it: each form is
+	// scrubbed.
+	res.secrets = secrets.Encoded(goQuoted, safetext.Escape, safetext.JSONString)
 	res.scrub()
 	return res
 }
@@ -334,18 +340,23 @@ func (r *Result) scrub() {
 	}
 }
 
-// ScrubOutput takes every Secret value of the input out of the whole
-// output of a command that prints what the input holds (admit's objects,
-// accounts' names): as read, and as the writers escape it
-// (safetext.Escape, a JSON string). One scrub of what is written covers
-// every field of every format, however a value reached it (a render or
-// a postBuild substitution may put one in a name). It is not safe for
-// concurrent use.
-func (r *Result) ScrubOutput(out string) string {
-	if r.outputSecrets == nil {
-		r.outputSecrets = r.secrets.Encoded(safetext.Escape, safetext.JSONString)
+// OutputScrub returns the scrub of the whole output of a command that
+// prints what the input holds (admit's objects, accounts' names): every
+// Secret value of the input, as read, quoted, escaped by safetext and by
+// the JSON encoder, and as each of escapes writes it. One scrub of what
+// is written covers every field of every format, however a value reached
+// it (a render or a postBuild substitution may put one in a name).
+func (r *Result) OutputScrub(escapes ...func(string) string) func(string) string {
+	if len(escapes) == 0 {
+		return r.secrets.Scrub
 	}
-	return r.outputSecrets.Scrub(out)
+	return r.secrets.Encoded(escapes...).Scrub
+}
+
+// goQuoted is s as %q writes it, without the quotes.
+func goQuoted(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 // unknownIgnored says of each rule id in an ignore annotation (of an

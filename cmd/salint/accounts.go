@@ -73,7 +73,7 @@ func runAccounts(args []string, e *env) int {
 	defer abortOut()
 	// A name may come from a Secret (a rendered valuesFrom, a substituted
 	// variable): every format is scrubbed as a whole.
-	out := scrubbedWriter(to, res)
+	out := &scrubbed{to: to, scrub: res.OutputScrub(accounts.LabelEscapes...)}
 	// A section per cluster view when there are several: each is judged,
 	// so shown, on its own. None when --view names none: the error says so.
 	clusters := make([]accounts.Cluster, 0, len(res.Views))

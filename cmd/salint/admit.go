@@ -81,7 +81,8 @@ func runAdmit(args []string, e *env) int {
 	// Objects are printed as the input has them: a value from a Secret
 	// (a rendered valuesFrom, a substituted variable) may be anywhere in
 	// them, so everything admit prints goes through the scrub.
-	w, errOut := scrubbedWriter(to, res), scrubbedWriter(e.stderr, res)
+	scrub := res.OutputScrub()
+	w, errOut := &scrubbed{to: to, scrub: scrub}, &scrubbed{to: e.stderr, scrub: scrub}
 	// Each cluster view is admitted on its own: what one cluster
 	// receives. Several are told apart by a comment before each.
 	var outs []*admit.Result

@@ -252,7 +252,9 @@ func everyOutputOfRepo(t *testing.T, dir string, check func(what, out string)) {
 func TestFlux_AccountNamesFromSecretsNeverInOutput(t *testing.T) {
 	const (
 		fromValues = "canary-acct-values-3e8b"
-		fromVar    = "canary-acct-subst-7c1d"
+		// Not a valid name, reported all the same, in characters the
+		// outputs escape: a quote (%q, JSON, DOT), # % < (Mermaid).
+		fromVar = `canary-acct-"subst"-7c1d#%<x>`
 	)
 	dir := t.TempDir()
 	rulestest.WriteFiles(t, dir, map[string]string{

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/salint/salint/internal/safetext"
-	"github.com/salint/salint/lint"
 	"github.com/salint/salint/mutate"
 	"github.com/spf13/pflag"
 )
@@ -185,22 +184,18 @@ func openOutput(file string, e *env) (w io.Writer, commit func() error, abort fu
 }
 
 // scrubbed holds what a command writes and, at flush, writes it to its
-// destination with every Secret value of the run's input taken out: the
-// one scrub of an output that prints what the input holds, whatever
-// field or format a value is in (lint.Result.ScrubOutput).
+// destination through scrub (lint.Result.OutputScrub): the one scrub of an
+// output that prints what the input holds, whatever field or format a
+// Secret's value is in.
 type scrubbed struct {
 	bytes.Buffer
-	to  io.Writer
-	res *lint.Result
-}
-
-func scrubbedWriter(to io.Writer, res *lint.Result) *scrubbed {
-	return &scrubbed{to: to, res: res}
+	to    io.Writer
+	scrub func(string) string
 }
 
 // flush writes what was written since the last flush, scrubbed.
 func (s *scrubbed) flush() error {
-	_, err := io.WriteString(s.to, s.res.ScrubOutput(s.String()))
+	_, err := io.WriteString(s.to, s.scrub(s.String()))
 	s.Reset()
 	return err
 }

@@ -173,6 +173,9 @@ func (s *SecretValues) Merge(o *SecretValues) {
 // what they print (a terminal line, a JSON string), not each message.
 func (s *SecretValues) Encoded(encodes ...func(string) string) *SecretValues {
 	out := &SecretValues{}
+	if s == nil {
+		return out
+	}
 	out.Merge(s)
 	for v := range s.values {
 		for _, encode := range encodes {
