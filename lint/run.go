@@ -340,17 +340,18 @@ func (r *Result) scrub() {
 	}
 }
 
-// OutputScrub returns the scrub of the whole output of a command that
-// prints what the input holds (admit's objects, accounts' names): every
-// Secret value of the input, as read, quoted, escaped by safetext and by
-// the JSON encoder, and as each of escapes writes it. One scrub of what
-// is written covers every field of every format, however a value reached
-// it (a render or a postBuild substitution may put one in a name).
-func (r *Result) OutputScrub(escapes ...func(string) string) func(string) string {
-	if len(escapes) == 0 {
-		return r.secrets.Scrub
-	}
-	return r.secrets.Encoded(escapes...).Scrub
+// Scrub takes every Secret value of the input out of s (as read, quoted,
+// and escaped by safetext and the JSON encoder): for the outputs that
+// print what the input holds (admit's objects, accounts' names), which
+// scrub their data whole, however a value reached it (a render or a
+// postBuild substitution may put one in a name).
+func (r *Result) Scrub(s string) string { return r.secrets.Scrub(s) }
+
+// OutputSecrets are the values Scrub takes out, to scrub a whole output
+// as it is written (model.SecretValues.WriteScrubbed), leaving each of
+// keep whole (model.SecretValues.Keeping).
+func (r *Result) OutputSecrets(keep ...string) *model.SecretValues {
+	return r.secrets.Keeping(keep...)
 }
 
 // goQuoted is s as %q writes it, without the quotes.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/lint"
 	"github.com/salint/salint/lint/accounts"
 	"github.com/salint/salint/lint/report"
@@ -66,14 +67,11 @@ func runAccounts(args []string, e *env) int {
 	if output.format != "json" { // JSON carries them inside, as lint's does
 		report.WriteInputs(e.stderr, res, false)
 	}
-	to, closeOut, abortOut, err := output.writer(e)
+	out, closeOut, abortOut, err := output.writer(e)
 	if err != nil {
 		return usageErr(err)
 	}
 	defer abortOut()
-	// A name may come from a Secret (a rendered valuesFrom, a substituted
-	// variable): every format is scrubbed as a whole.
-	out := &scrubbed{to: to, scrub: res.OutputScrub(accounts.LabelEscapes...)}
 	// A section per cluster view when there are several: each is judged,
 	// so shown, on its own. None when --view names none: the error says so.
 	clusters := make([]accounts.Cluster, 0, len(res.Views))
@@ -82,14 +80,14 @@ func runAccounts(args []string, e *env) int {
 	}
 	view := accounts.BuildClusters(clusters)
 	view.SetInputs(res.Errors, res.Notices)
+	// A name may come from a Secret (a rendered valuesFrom, a substituted
+	// variable): the view is scrubbed whole, for every format.
+	safetext.MapStrings(view, res.Scrub)
 	write := accounts.Write
 	if *wide {
 		write = func(w io.Writer, v *accounts.View, _ string) error { return accounts.WriteTable(w, v) }
 	}
 	if err := write(out, view, output.format); err != nil {
-		return usageErr(err)
-	}
-	if err := out.flush(); err != nil {
 		return usageErr(err)
 	}
 	if err := closeOut(); err != nil {

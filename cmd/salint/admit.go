@@ -80,9 +80,9 @@ func runAdmit(args []string, e *env) int {
 	defer abort()
 	// Objects are printed as the input has them: a value from a Secret
 	// (a rendered valuesFrom, a substituted variable) may be anywhere in
-	// them, so everything admit prints goes through the scrub.
-	scrub := res.OutputScrub()
-	w, errOut := &scrubbed{to: to, scrub: scrub}, &scrubbed{to: e.stderr, scrub: scrub}
+	// them, so the YAML and the diffs go through the scrub whole.
+	secrets := res.OutputSecrets(admit.Added...)
+	w, errOut := scrubbed{to: to, secrets: secrets}, scrubbed{to: e.stderr, secrets: secrets}
 	// Each cluster view is admitted on its own: what one cluster
 	// receives. Several are told apart by a comment before each.
 	var outs []*admit.Result
@@ -99,8 +99,9 @@ func runAdmit(args []string, e *env) int {
 			fmt.Fprintf(w, "# view: %s\n", safetext.Escape(v.Name))
 		}
 		switch {
-		case output.format == "json":
-			err = admit.WriteJSON(w, out, res.Errors, res.Notices)
+		case output.format == "json": // one view: nothing else is written
+			// Its data is scrubbed, not its keys, which are salint's.
+			err = admit.WriteJSON(to, out, res.Errors, res.Notices, res.Scrub)
 		case *showDiff:
 			err = writeAdmitDiffs(w, out)
 		default:
@@ -109,9 +110,6 @@ func runAdmit(args []string, e *env) int {
 		if err != nil {
 			return usageErr(err)
 		}
-	}
-	if err := w.flush(); err != nil {
-		return usageErr(err)
 	}
 	if err := commit(); err != nil {
 		return usageErr(err)
@@ -131,9 +129,6 @@ func runAdmit(args []string, e *env) int {
 		for _, r := range out.Rejections {
 			fmt.Fprintf(errOut, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(r.Object.String()), safetext.Escape(r.Message+in))
 		}
-	}
-	if err := errOut.flush(); err != nil {
-		return usageErr(err)
 	}
 	return admitExit(res, outs)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -397,5 +398,41 @@ stringData:
 	run([]string{"lint", "--no-config", "--values", filepath.Join(dir, "plain.yaml"), filepath.Join(dir, "chart")}, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
 	if !strings.Contains(out.String(), "bad password "+fromFile) {
 		t.Errorf("lint of the chart with a plain values file does not show Helm's message:\n%s", out.String())
+	}
+}
+
+// TestSecretValues_DoNotStrikeSalintsOwnWords: a Secret value that is
+// also one of salint's own words (a label, a JSON key) is scrubbed from
+// what the input holds, not from what salint writes around it: accounts'
+// labels, every JSON key and the token volume admission adds stay.
+func TestSecretValues_DoNotStrikeSalintsOwnWords(t *testing.T) {
+	dir := t.TempDir()
+	rulestest.WriteFiles(t, dir, map[string]string{"shop.yaml": `apiVersion: v1
+kind: Secret
+metadata: {name: words, namespace: shop}
+stringData: {a: secrets, b: namespaces, c: serviceAccountName, d: defined, e: accounts, f: secret}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+---
+` + strings.Replace(deployment("web", "web"), "{name: web}", "{name: web, namespace: shop}", 1)})
+	salint := func(args ...string) string {
+		var out bytes.Buffer
+		run(append(append(args, "--no-config"), dir), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
+		return out.String()
+	}
+	if out := salint("accounts"); !strings.Contains(out, "pull secrets") || !strings.Contains(out, "defined ") {
+		t.Errorf("accounts struck its own labels:\n%s", out)
+	}
+	if out := salint("admit"); !strings.Contains(out, "mountPath: /var/run/secrets/kubernetes.io/serviceaccount\n") || !strings.Contains(out, "a: <redacted>") {
+		t.Errorf("admit struck the token volume, or showed the Secret:\n%s", out)
+	}
+	for _, tc := range []struct{ cmd, key string }{{"accounts", "namespaces"}, {"admit", "serviceAccountName"}} {
+		out := salint(tc.cmd, "-f", "json")
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(out), &doc); err != nil || !strings.Contains(out, `"`+tc.key+`":`) || !strings.Contains(out, `"status": "defined"`) && tc.cmd == "accounts" {
+			t.Errorf("%s -f json struck its own words (%v):\n%s", tc.cmd, err, out)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/mutate"
+	"github.com/salint/salint/rules/model"
 	"github.com/spf13/pflag"
 )
 
@@ -183,19 +183,20 @@ func openOutput(file string, e *env) (w io.Writer, commit func() error, abort fu
 	return f, f.Commit, f.Abort, nil
 }
 
-// scrubbed holds what a command writes and, at flush, writes it to its
-// destination through scrub (lint.Result.OutputScrub): the one scrub of an
-// output that prints what the input holds, whatever field or format a
-// Secret's value is in.
+// scrubbed writes what a command writes as text (admit's YAML, diffs and
+// standard error) to its destination with the Secret values of the input
+// taken out (lint.Result.OutputSecrets): the one scrub of an output that
+// prints what the input holds, whatever part of it a value is in. Each
+// Write is scrubbed whole: the writers write whole units (a view's
+// documents, a diff, a line).
 type scrubbed struct {
-	bytes.Buffer
-	to    io.Writer
-	scrub func(string) string
+	to      io.Writer
+	secrets *model.SecretValues
 }
 
-// flush writes what was written since the last flush, scrubbed.
-func (s *scrubbed) flush() error {
-	_, err := io.WriteString(s.to, s.scrub(s.String()))
-	s.Reset()
-	return err
+func (s scrubbed) Write(p []byte) (int, error) {
+	if err := s.secrets.WriteScrubbed(s.to, string(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -140,4 +141,61 @@ func JSONString(s string) string {
 	var b strings.Builder
 	_ = WriteJSON(&b, s) // a string always encodes
 	return strings.TrimSuffix(strings.TrimPrefix(b.String(), `"`), "\"\n")
+}
+
+// MapStrings replaces, in place, every value of type string reachable from
+// v (a pointer) through pointers, exported struct fields, slices, arrays,
+// maps (keys too) and interfaces by f of it: a writer's data made safe
+// whole (a Secret's value taken out) before any format writes it, so that
+// a field added later is covered and the writer's own words (labels, JSON
+// keys) are not. Named string types (an enumeration of the writer's own
+// words) are left as they are.
+func MapStrings(v any, f func(string) string) {
+	seen := map[uintptr]bool{}
+	plain := reflect.TypeFor[string]()
+	var walk func(x reflect.Value)
+	walk = func(x reflect.Value) {
+		switch x.Kind() {
+		case reflect.String:
+			if x.Type() == plain && x.CanSet() {
+				x.SetString(f(x.String()))
+			}
+		case reflect.Pointer:
+			if x.IsNil() || seen[x.Pointer()] {
+				return
+			}
+			seen[x.Pointer()] = true
+			walk(x.Elem())
+		case reflect.Interface:
+			if x.IsNil() || !x.CanSet() {
+				return
+			}
+			e := reflect.New(x.Elem().Type()).Elem() // the value inside is not settable
+			e.Set(x.Elem())
+			walk(e)
+			x.Set(e)
+		case reflect.Struct:
+			for i := range x.NumField() {
+				if x.Type().Field(i).IsExported() {
+					walk(x.Field(i))
+				}
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range x.Len() {
+				walk(x.Index(i))
+			}
+		case reflect.Map:
+			for _, k := range x.MapKeys() {
+				val := reflect.New(x.Type().Elem()).Elem()
+				val.Set(x.MapIndex(k))
+				walk(val)
+				key := reflect.New(k.Type()).Elem()
+				key.Set(k)
+				walk(key)
+				x.SetMapIndex(k, reflect.Value{})
+				x.SetMapIndex(key, val)
+			}
+		}
+	}
+	walk(reflect.ValueOf(v))
 }

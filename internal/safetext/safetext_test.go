@@ -85,3 +85,37 @@ func TestJSONString_AsWriteJSONWritesIt(t *testing.T) {
 		}
 	}
 }
+
+// MapStrings reaches every plain string of a writer's data, in place, and
+// leaves named string types (the writer's own words).
+func TestMapStrings_EveryPlainStringOnce(t *testing.T) {
+	type word string
+	type item struct {
+		Name   string
+		Status word
+		hidden string
+	}
+	shared := &item{Name: "x", Status: "x"}
+	data := struct {
+		Items  []*item
+		Array  [1]string
+		Map    map[string]string
+		Any    any
+		Twice  *item
+		Nil    *item
+		NilAny any
+	}{
+		Items: []*item{shared, {Name: "x", hidden: "x"}},
+		Array: [1]string{"x"},
+		Map:   map[string]string{"x": "x"},
+		Any:   "x",
+		Twice: shared,
+	}
+	MapStrings(&data, func(s string) string { return s + "!" })
+	if shared.Name != "x!" || shared.Status != "x" || data.Items[1].Name != "x!" || data.Items[1].hidden != "x" {
+		t.Errorf("items: %+v %+v", *shared, *data.Items[1])
+	}
+	if data.Array[0] != "x!" || data.Map["x!"] != "x!" || len(data.Map) != 1 || data.Any != "x!" {
+		t.Errorf("array %q, map %q, any %q", data.Array, data.Map, data.Any)
+	}
+}

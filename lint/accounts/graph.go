@@ -146,7 +146,7 @@ func (p *part) addAccount(ns string, a *Account) {
 	case Missing:
 		state, label = absent, "ServiceAccount (missing)"
 	case Implicit, External:
-		state, label = assumed, "ServiceAccount ("+a.Status+")"
+		state, label = assumed, "ServiceAccount ("+string(a.Status)+")"
 	}
 	acct := p.node(ns, "sa/"+ns+"/"+a.Name, accountNode, label, a.Name, state)
 	for _, s := range a.PullSecrets {
@@ -255,19 +255,12 @@ func dotNode(n *node) string {
 // break inside a line (from input) is escaped, as every control character.
 func dotQuote(lines ...string) string {
 	for i, l := range lines {
-		lines[i] = dotText(l)
+		lines[i] = dotEscaper.Replace(safetext.Escape(l))
 	}
 	return `"` + strings.Join(lines, `\n`) + `"`
 }
 
-// dotText is s as a DOT quoted string holds it.
-func dotText(s string) string { return dotEscaper.Replace(safetext.Escape(s)) }
-
 var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
-
-// LabelEscapes are how DOT and Mermaid write a value in a label: for a
-// caller that must find a value in their output (a Secret's, to scrub).
-var LabelEscapes = []func(string) string{dotText, mermaidText}
 
 // WriteMermaid writes the view as a Mermaid flowchart, which GitHub renders
 // in Markdown inside a ```mermaid block.
@@ -340,10 +333,9 @@ func mermaidClass(n *node) string {
 // mermaidQuote makes s a quoted Mermaid label. Mermaid has no backslash
 // escapes: quotes and the characters its Markdown labels treat specially
 // become HTML entities, which it renders.
-func mermaidQuote(s string) string { return `"` + mermaidText(s) + `"` }
-
-// mermaidText is s as a quoted Mermaid label holds it.
-func mermaidText(s string) string { return mermaidEscaper.Replace(safetext.Escape(s)) }
+func mermaidQuote(s string) string {
+	return `"` + mermaidEscaper.Replace(safetext.Escape(s)) + `"`
+}
 
 // '#' and '%' are escaped too: Mermaid reads "#name;" as an entity, and
 // "%%{...}%%" as a directive that configures the whole diagram (its theme,

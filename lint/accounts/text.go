@@ -355,7 +355,7 @@ func accountColumns(ns string, a *Account) columns {
 	case Missing:
 		c.defined = []string{"MISSING"}
 	default:
-		c.defined = []string{a.Status}
+		c.defined = []string{string(a.Status)}
 	}
 	for _, s := range a.PullSecrets {
 		c.pulls = append(c.pulls, secretText(s))

@@ -99,10 +99,14 @@ type Namespace struct {
 	Accounts []*Account `json:"accounts"`
 }
 
+// Status is where an account comes from: salint's word, not the input's
+// (safetext.MapStrings leaves it).
+type Status string
+
 // Account statuses.
 const (
 	// Defined accounts have a ServiceAccount object in the files.
-	Defined = "defined"
+	Defined Status = "defined"
 	// Implicit is the namespace's default account, which the cluster makes
 	// whether or not the files define it (spec §3).
 	Implicit = "implicit"
@@ -116,7 +120,7 @@ const (
 // Account is one ServiceAccount and what refers to it.
 type Account struct {
 	Name   string `json:"name"`
-	Status string `json:"status"`
+	Status Status `json:"status"`
 	// DefinedAt locates every definition (more than one is a conflict).
 	DefinedAt []model.Position `json:"definedAt"`
 	// Automount is the account's own automountServiceAccountToken: what

@@ -34,6 +34,11 @@ const (
 	projectedDefaultMode = 420
 )
 
+// Added are the texts admission adds to a pod whatever the input (the
+// token volume's): a scrub of the preview leaves them whole, or a Secret
+// value such as "secret" would strike the mount path.
+var Added = []string{AccessMountPath, TokenVolumePrefix, "serviceAccountToken", "expirationSeconds", "kube-root-ca.crt", "metadata.namespace"}
+
 // Rejection is a pod the API server would refuse.
 type Rejection struct {
 	Pos    model.Position

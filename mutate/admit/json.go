@@ -10,7 +10,8 @@ import (
 // WriteJSON writes r as one JSON document (salint admit -f json): each pod
 // spec admitted and what admission set in it, the rejections with the API
 // server's messages, the notes, and the run's input errors and notices.
-func WriteJSON(w io.Writer, r *Result, errs, notices []model.Error) error {
+// Every string of it passes through scrub (the input's Secret values out).
+func WriteJSON(w io.Writer, r *Result, errs, notices []model.Error, scrub func(string) string) error {
 	type object struct {
 		APIVersion string `json:"apiVersion"`
 		Kind       string `json:"kind"`
@@ -70,5 +71,6 @@ func WriteJSON(w io.Writer, r *Result, errs, notices []model.Error) error {
 		out.Notices = append(out.Notices, at(n.Pos, nil, n.Message))
 	}
 	out.Summary.Admitted, out.Summary.Rejected = len(r.Admitted), len(r.Rejections)
+	safetext.MapStrings(&out, scrub)
 	return safetext.WriteJSON(w, out)
 }
