@@ -285,6 +285,39 @@ stringData:
 	})
 }
 
+// TestFlux_SubstitutedConfigMapValuesNeverInOutput: a postBuild variable
+// from a Secret, substituted into the data of a valuesFrom ConfigMap (no
+// Secret itself), names the chart's account: it is still that Secret's
+// value, and no output may show it.
+func TestFlux_SubstitutedConfigMapValuesNeverInOutput(t *testing.T) {
+	const fromVar = "canary-cm-subst-5d2e"
+	dir := t.TempDir()
+	rulestest.WriteFiles(t, dir, map[string]string{
+		"clusters/eu/apps.yaml": fluxCluster("acct", fromVar),
+		"apps/web.yaml": strings.Replace(helmRelease("web-values"), "kind: Secret", "kind: ConfigMap", 1) + `---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-values, namespace: shop}
+data:
+  values.yaml: |
+    serviceAccount: {name: "x-${acct}"}
+`,
+		"chart/Chart.yaml":                "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"chart/values.yaml":               "serviceAccount: {name: web}\n",
+		"chart/templates/deployment.yaml": deployment("web", "{{ .Values.serviceAccount.name }}"),
+	})
+	everyOutputOfRepo(t, dir, func(what, out string) {
+		// The substituted name reaches the model, redacted where shown:
+		// else the test would pass without the substitution.
+		if (what == "lint" || what == "admit" || what == "accounts") && !strings.Contains(out, "x-"+model.Redacted) {
+			t.Errorf("%s shows no redacted substituted account name:\n%s", what, out)
+		}
+		if strings.Contains(out, "canary-cm") {
+			t.Errorf("%s shows a Secret's value substituted into a ConfigMap:\n%s", what, out)
+		}
+	})
+}
+
 // TestHelm_ValuesFilesAreNotManifests: a file the run renders a chart
 // with (--values, the config's helm.charts values, an Argo CD
 // Application's valueFiles) is values, not manifests, wherever it is in
