@@ -96,6 +96,7 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 	paths, kustDirs, charts, templates, walkErrs := collect(in.Paths)
 	var pending *kustomize.Pending
 	var inflated map[string]bool // chart directories kustomize builds render
+	var walked []string          // every chart found, before those left out
 	var skipped []string
 	var files []*model.File
 	read := false
@@ -113,6 +114,7 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 		// read while kustomize runs (for a focus, before: it weighs them).
 		plan := kustomize.Prepare(kustDirs, opts)
 		inflated = plan.Charts()
+		walked = slices.Clone(charts)
 		charts = slices.DeleteFunc(charts, func(c string) bool { return inflated[absPath(c)] })
 		paths = slices.DeleteFunc(paths, func(p string) bool {
 			if p != StdinPath && plan.Consumes(p) {
@@ -132,10 +134,14 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 	if !read {
 		files = readAll(paths, in, current)
 	}
-	rendered := make([][]*model.File, len(charts))
-	model.Parallel(len(charts), func(i int) {
-		rendered[i] = helm.Render(charts[i], in.HelmCharts[absPath(charts[i])].Over(in.Helm).Editing(current))
-	})
+	render := func(charts []string) []*model.File {
+		rendered := make([][]*model.File, len(charts))
+		model.Parallel(len(charts), func(i int) {
+			rendered[i] = helm.Render(charts[i], in.HelmCharts[absPath(charts[i])].Over(in.Helm).Editing(current))
+		})
+		return slices.Concat(rendered...)
+	}
+	rendered := render(charts)
 	var built []*model.File
 	if pending != nil {
 		res := pending.Wait()
@@ -150,24 +156,27 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 		files = append(files, readAll(slices.DeleteFunc(skipped, res.Consumes), in, current)...)
 		built = res.Files
 		addFailedBuildSecrets(built, consumed, current, in)
+		// A chart a kustomization names but no build rendered (that
+		// kustomization needs the network, failed, or was left out) is
+		// rendered on its own, as any chart of the input.
+		rendered = append(rendered, render(slices.DeleteFunc(slices.Clone(walked), func(c string) bool {
+			return !inflated[absPath(c)] || res.Inflated(absPath(c))
+		}))...)
 	}
-	rendersChart := map[string]bool{}
-	for _, c := range charts {
-		rendersChart[absPath(c)] = true
+	// Every chart the walk found is rendered, on its own or by a build.
+	renders := map[string]bool{}
+	for _, c := range append(walked, charts...) {
+		renders[absPath(c)] = true
 	}
 	for _, t := range templates {
 		// A template named on its own (a changed file, with --root) is
 		// reported on through its chart's render when the run renders
 		// the chart anyway; otherwise nothing reads it.
-		if !rendersChart[absPath(t.chart)] && !inflated[absPath(t.chart)] {
+		if !renders[absPath(t.chart)] {
 			walkErrs = append(walkErrs, helmNotice(t.path, t.chart))
 		}
 	}
-	out = append(append(walkErrs, files...), built...)
-	for _, r := range rendered {
-		out = append(out, r...)
-	}
-	return out, partial
+	return slices.Concat(walkErrs, files, built, rendered), partial
 }
 
 // readAll reads paths; workers take the next file from a shared counter

@@ -64,6 +64,7 @@ type Result struct {
 	Roots []string
 
 	consumed map[string]bool   // absolute paths read by a build
+	inflated map[string]bool   // chart directories builds rendered (Inflated)
 	owned    map[string]bool   // directories of the kustomizations built
 	how      map[string]string // root directory -> builtMarked or builtAnnotated
 }
@@ -227,7 +228,7 @@ func (p *Plan) Start(only map[string]bool) *Pending {
 		// that needs the network owns nothing.
 		b.res.consumed, b.res.owned = map[string]bool{}, map[string]bool{}
 		b.tryAll(candidates, referenced, skip)
-		b.relay.renderProblems(b.res)
+		b.relay.report(b.res)
 	}()
 	return pending
 }
@@ -301,10 +302,15 @@ type builder struct {
 	chains   map[string][]*kustFile // see chain
 	relay    *relay                 // serves helm to the builds; nil without Helm charts
 	relayErr error                  // why no relay could start
-	reported map[string]bool        // errors already recorded (see fail)
-	attempts map[string]*attempt    // roots built ahead, by directory
-	guarded  map[string]verdict     // see builder.guard
-	res      *Result
+	// charts are the chart entries of the input's kustomizations, by
+	// chart directory (allChartEntries).
+	charts       map[string][]chartEntry
+	chartsByReal map[string]string // a chart directory, links resolved -> as charts names it
+	chartsOnce   sync.Once
+	reported     map[string]bool     // errors already recorded (see fail)
+	attempts     map[string]*attempt // roots built ahead, by directory
+	guarded      map[string]verdict  // see builder.guard
+	res          *Result
 }
 
 func newBuilder(opts Options) *builder {
@@ -570,8 +576,10 @@ func (b *builder) run(root *kustFile, mk *marking) (m resmap.ResMap, err error) 
 		opts.PluginConfig.FnpLoadingOptions.EnableExec = true
 	}
 	if b.relay != nil {
-		opts.PluginConfig.HelmConfig.Enabled = true
-		opts.PluginConfig.HelmConfig.Command = b.relay.command
+		if helm, err := b.relay.command(root); err == nil {
+			opts.PluginConfig.HelmConfig.Enabled = true
+			opts.PluginConfig.HelmConfig.Command = helm
+		}
 	}
 	fs := newOverlayFS(root.abs, newInputFS(b.opts.Sources))
 	fs.marks = mk

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -79,14 +80,22 @@ const (
 	maxRelayMessage  = 64 << 20
 )
 
+// A relay's link is <relay dir>/<root number>/helm: one per root built,
+// so that the relay knows which build asks (kustomize passes helm nothing
+// that says), and the socket is <relay dir>/socket.
 func init() {
-	if len(os.Args) > 1 && filepath.Base(os.Args[0]) == relayLink &&
-		strings.HasPrefix(filepath.Base(filepath.Dir(os.Args[0])), relayDirPrefix) {
-		os.Exit(relayMain(filepath.Join(filepath.Dir(os.Args[0]), relaySocket), os.Args[1:], os.Stdout, os.Stderr))
+	if len(os.Args) > 1 && filepath.Base(os.Args[0]) == relayLink {
+		rootDir := filepath.Dir(os.Args[0])
+		if dir := filepath.Dir(rootDir); strings.HasPrefix(filepath.Base(dir), relayDirPrefix) {
+			os.Exit(relayMain(filepath.Join(dir, relaySocket), filepath.Base(rootDir), os.Args[1:], os.Stdout, os.Stderr))
+		}
 	}
 }
 
-type relayRequest struct{ Args []string }
+type relayRequest struct {
+	Root string // the root's number
+	Args []string
+}
 
 type relayResponse struct {
 	Stdout []byte
@@ -96,7 +105,7 @@ type relayResponse struct {
 
 // relayMain is the relay process: it asks the building process and says
 // what it answers.
-func relayMain(socket string, args []string, stdout, stderr io.Writer) int {
+func relayMain(socket, root string, args []string, stdout, stderr io.Writer) int {
 	conn, err := net.Dial("unix", socket) //nolint:gosec // the socket beside this process's own link (see init)
 	if err != nil {
 		fmt.Fprintln(stderr, "salint helm relay:", err)
@@ -104,7 +113,7 @@ func relayMain(socket string, args []string, stdout, stderr io.Writer) int {
 	}
 	defer func() { _ = conn.Close() }()
 	var resp relayResponse
-	err = json.NewEncoder(conn).Encode(relayRequest{Args: args})
+	err = json.NewEncoder(conn).Encode(relayRequest{Root: root, Args: args})
 	if err == nil {
 		err = json.NewDecoder(io.LimitReader(conn, maxRelayMessage)).Decode(&resp)
 	}
@@ -119,16 +128,20 @@ func relayMain(socket string, args []string, stdout, stderr io.Writer) int {
 
 // relay serves the helm commands of one Build's kustomizations.
 type relay struct {
-	b       *builder
-	dir     string // the private directory
-	command string // the helm link kustomize runs
-	ln      net.Listener
-	key     string // marks' field: relayMarkKey and the nonce
-	nonce   string
+	b     *builder
+	dir   string // the private directory
+	ln    net.Listener
+	key   string // marks' field: relayMarkKey and the nonce
+	nonce string
+	// input maps a kustomization directory as kustomize resolves its
+	// root's links to the directory as the input names it.
+	input map[string]string
 
-	mu      sync.Mutex              // guards renders and files
+	mu      sync.Mutex              // guards what follows
 	renders map[string]*chartRender // by request, rendered once per Build
 	files   []*renderedFile         // by mark
+	roots   []*kustFile             // by link number
+	links   map[*kustFile]string    // root -> its helm link
 }
 
 // chartRender is one render a helmCharts entry asked for.
@@ -164,32 +177,87 @@ func (b *builder) startRelay() *relay {
 		r, err = b.newRelay("/tmp")
 	}
 	if err != nil {
-		b.relayErr = err
+		b.relayErr = withoutPath(err)
 		return nil
 	}
 	go r.accept()
 	return r
 }
 
-func (b *builder) newRelay(tmp string) (*relay, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
+// withoutPath is err without the (temporary, random) path it names, so
+// that a message quoting it is the same on every run.
+func withoutPath(err error) error {
+	var pathErr *os.PathError
+	var linkErr *os.LinkError
+	var netErr *net.OpError
+	switch {
+	case errors.As(err, &pathErr):
+		return fmt.Errorf("%s: %w", pathErr.Op, pathErr.Err)
+	case errors.As(err, &linkErr):
+		return fmt.Errorf("%s: %w", linkErr.Op, linkErr.Err)
+	case errors.As(err, &netErr):
+		return fmt.Errorf("%s: %w", netErr.Op, netErr.Err)
 	}
+	return err
+}
+
+func (b *builder) newRelay(tmp string) (*relay, error) {
 	dir, err := os.MkdirTemp(tmp, relayDirPrefix)
 	if err != nil {
 		return nil, err
 	}
-	r := &relay{b: b, dir: dir, command: filepath.Join(dir, relayLink), nonce: newNonce(), renders: map[string]*chartRender{}}
+	r := &relay{b: b, dir: dir, nonce: newNonce(), renders: map[string]*chartRender{}, input: map[string]string{}, links: map[*kustFile]string{}}
 	r.key = relayMarkKey + "-" + r.nonce
-	if err = os.Symlink(exe, r.command); err == nil {
-		r.ln, err = net.Listen("unix", filepath.Join(dir, relaySocket))
-	}
-	if err != nil {
+	if r.ln, err = net.Listen("unix", filepath.Join(dir, relaySocket)); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
+	for abs := range b.kusts {
+		if real, err := filepath.EvalSymlinks(abs); err == nil && real != abs {
+			r.input[real] = abs
+		}
+	}
 	return r, nil
+}
+
+// command is the helm kustomize runs for root's build: a link to this
+// executable, made on first use; "" when none can be made.
+func (r *relay) command(root *kustFile) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if link, ok := r.links[root]; ok {
+		return link, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(r.dir, strconv.Itoa(len(r.roots)))
+	link := filepath.Join(dir, relayLink)
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return "", err
+	}
+	if err := os.Symlink(exe, link); err != nil {
+		return "", err
+	}
+	r.roots = append(r.roots, root)
+	r.links[root] = link
+	return link, nil
+}
+
+// inputPath is p, a path kustomize passed helm, as the input names it:
+// kustomize resolves the links of a root's directory.
+func (r *relay) inputPath(p string) string {
+	best := ""
+	for real := range r.input {
+		if within(p, real) && len(real) > len(best) {
+			best = real
+		}
+	}
+	if best == "" {
+		return p
+	}
+	return r.input[best] + strings.TrimPrefix(p, best)
 }
 
 // inflates reports a kustomization that names Helm charts.
@@ -227,18 +295,27 @@ func (r *relay) serveConn(conn net.Conn) {
 	if err := json.NewDecoder(io.LimitReader(conn, maxRelayMessage)).Decode(&req); err != nil {
 		return
 	}
-	_ = json.NewEncoder(conn).Encode(r.answer(req.Args))
+	_ = json.NewEncoder(conn).Encode(r.answer(req.Root, req.Args))
 }
 
-// answer does what helm would do with args, or refuses.
-func (r *relay) answer(args []string) relayResponse {
+// answer does what helm would do with args for the build of the root
+// numbered root, or refuses.
+func (r *relay) answer(root string, args []string) relayResponse {
+	r.mu.Lock()
+	n, err := strconv.Atoi(root)
+	if err != nil || n < 0 || n >= len(r.roots) {
+		r.mu.Unlock()
+		return relayResponse{Stderr: relayErrorText + "no such build\n", Code: 1}
+	}
+	k := r.roots[n]
+	r.mu.Unlock()
 	switch {
 	case len(args) > 0 && args[0] == "version":
 		return relayResponse{Stdout: []byte(relayVersion + "\n")}
 	case len(args) > 0 && args[0] == "pull":
 		return relayResponse{Stderr: refusedText + pulled(args[1:]) + "\n", Code: 1}
 	case len(args) > 0 && args[0] == "template":
-		c, err := r.template(args[1:])
+		c, err := r.template(k, args[1:])
 		switch {
 		case err != nil:
 			return relayResponse{Stderr: relayErrorText + err.Error() + "\n", Code: 1}
@@ -338,10 +415,18 @@ func parseTemplateArgs(args []string) (*templateArgs, error) {
 
 // template renders as `helm template args` would, once per Build for
 // the same arguments and values.
-func (r *relay) template(args []string) (*chartRender, error) {
+func (r *relay) template(root *kustFile, args []string) (*chartRender, error) {
 	t, err := parseTemplateArgs(args)
 	if err != nil {
 		return nil, err
+	}
+	// kustomize resolves the links of the root's directory: the chart is
+	// named as the input's entries name it.
+	r.b.allChartEntries()
+	if chart, ok := r.b.chartsByReal[t.chart]; ok {
+		t.chart = chart
+	} else {
+		t.chart = r.inputPath(t.chart)
 	}
 	req := ChartRequest{ReleaseName: t.release, Namespace: t.namespace, KubeVersion: t.kubeVersion, APIVersions: t.apiVersions}
 	// The values files are kustomize's temporary copies, named anew on
@@ -351,10 +436,12 @@ func (r *relay) template(args []string) (*chartRender, error) {
 	key := sha256.New()
 	fmt.Fprintf(key, "%q\x00", []any{t.release, t.chart, t.namespace, t.kubeVersion, t.apiVersions, t.noHooks, t.skipTests})
 	for _, f := range t.values {
-		data, by, err := r.valuesOf(f, t.chart)
+		data, by, err := r.valuesOf(root, f, t.chart)
 		if err != nil {
 			return nil, err
 		}
+		// What the values say and where: a fix edits that file.
+		fmt.Fprintf(key, "%q\x00", by.name)
 		key.Write(data)
 		key.Write([]byte{0})
 		doc, err := valuesDoc(data, by.source != nil)
@@ -417,23 +504,32 @@ type valuesFrom struct {
 	source *model.Source
 }
 
-// valuesOf reads values file f of a render of chart: a file of the input
-// (additionalValuesFiles), or the copy kustomize writes of the entry's
-// valuesFile, or of it merged with valuesInline, in a directory of its
-// own. A copy is named by the file it copies when it is one.
-func (r *relay) valuesOf(f, chart string) ([]byte, valuesFrom, error) {
+// valuesOf reads values file f of a render of chart for root's build: a
+// file of the input (additionalValuesFiles), or the copy kustomize writes
+// of the entry's valuesFile, or of it merged with valuesInline, in a
+// directory of its own. A copy is named by the file it copies when it is
+// one, among the entries of root's build that inflate the chart; when
+// several such files hold the same bytes, by none.
+func (r *relay) valuesOf(root *kustFile, f, chart string) ([]byte, valuesFrom, error) {
+	copied := isKustomizeCopy(f)
+	if !copied {
+		f = r.inputPath(f)
+	}
 	src, err := r.b.read(f, r.b.display(f))
 	if err != nil {
 		return nil, valuesFrom{}, fmt.Errorf("values file: %w", err)
 	}
 	data := src.Bytes()
-	if !strings.HasSuffix(f, "-kustomize-values.yaml") {
+	if !copied {
 		return data, valuesFrom{name: src.Path, source: src}, nil
 	}
+	var same []*model.Source
 	var inline []string
-	for _, c := range r.b.chartEntries(chart) {
+	for _, c := range r.b.chartEntries(root, chart) {
 		if own, err := r.b.read(c.valuesFile, r.b.display(c.valuesFile)); err == nil && bytes.Equal(own.Bytes(), data) {
-			return data, valuesFrom{name: own.Path, source: own}, nil
+			if !slices.ContainsFunc(same, func(s *model.Source) bool { return s.Path == own.Path }) {
+				same = append(same, own)
+			}
 		}
 		if c.inline != nil {
 			// kustomize merges valuesInline into valuesFile unless told
@@ -445,10 +541,19 @@ func (r *relay) valuesOf(f, chart string) ([]byte, valuesFrom, error) {
 			inline = append(inline, by)
 		}
 	}
-	if len(inline) == 1 {
+	switch {
+	case len(same) == 1:
+		return data, valuesFrom{name: same[0].Path, source: same[0]}, nil
+	case len(same) == 0 && len(inline) == 1:
 		return data, valuesFrom{name: inline[0]}, nil
 	}
 	return data, valuesFrom{name: "the values kustomize merged for " + r.b.display(chart)}, nil
+}
+
+// isKustomizeCopy reports the values file kustomize writes for helm: in
+// a directory of its own (os.MkdirTemp "kustomize-helm-").
+func isKustomizeCopy(f string) bool {
+	return strings.HasPrefix(filepath.Base(filepath.Dir(f)), "kustomize-helm-") && strings.HasSuffix(f, "-kustomize-values.yaml")
 }
 
 // valuesDoc parses a values document; without lined, its lines are
@@ -558,50 +663,89 @@ var (
 	}
 )
 
-// chartEntries are the chart entries of the Build's kustomizations that
-// inflate the chart directory abs (all of them when abs is "").
-func (b *builder) chartEntries(abs string) []chartEntry {
+// chartEntries are the chart entries of the kustomizations of root's
+// build that inflate the chart directory abs.
+func (b *builder) chartEntries(root *kustFile, abs string) []chartEntry {
 	var out []chartEntry
-	for _, k := range slices.SortedFunc(maps.Values(b.kusts), func(x, y *kustFile) int { return strings.Compare(x.abs, y.abs) }) {
-		home := model.Lookup(k.root, "helmGlobals", "chartHome").String()
-		for _, item := range model.Get(k.root, "helmChartInflationGenerator").Items() {
-			if h := model.Get(item, "chartHome").String(); h != "" {
-				home = h // the last one set, as kustomize takes it
-			}
-		}
-		for _, f := range chartLists {
-			for _, item := range model.Get(k.root, f.list).Items() {
-				out = appendChartEntry(out, chartEntry{k: k, file: k.src.Path, node: item}, f, home, abs)
-			}
-		}
-		for _, e := range k.entries {
-			if e.field != "generators" || !e.exists || e.dir {
-				continue
-			}
-			src, err := b.read(e.abs, filepath.Join(k.dir, e.value))
-			if err != nil {
-				continue
-			}
-			data := src.Bytes()
-			for _, d := range src.Documents() {
-				// Not a kind the model reads: parsed here, lines kept.
-				n, err := parseDoc(data[d.Start:d.End])
-				if err != nil || model.Get(n, "kind").String() != "HelmChartInflationGenerator" {
-					continue
-				}
-				shiftLines(n, d.Line-1)
-				// A plugin config holds its own chartHome.
-				out = appendChartEntry(out, chartEntry{k: k, file: src.Path, node: n}, helmChartFields, model.Get(n, "chartHome").String(), abs)
-			}
+	for _, c := range b.allChartEntries()[abs] {
+		if b.chain(root, c.k.file()) != nil {
+			out = append(out, c)
 		}
 	}
 	return out
 }
 
+// allChartEntries are the chart entries of every kustomization of the
+// input, by the chart directory they inflate; read once.
+func (b *builder) allChartEntries() map[string][]chartEntry {
+	b.chartsOnce.Do(func() {
+		b.charts, b.chartsByReal = map[string][]chartEntry{}, map[string]string{}
+		for _, k := range slices.SortedFunc(maps.Values(b.kusts), func(x, y *kustFile) int { return strings.Compare(x.abs, y.abs) }) {
+			for _, c := range b.kustChartEntries(k) {
+				b.charts[c.chart] = append(b.charts[c.chart], c)
+				if real, err := filepath.EvalSymlinks(c.chart); err == nil {
+					b.chartsByReal[real] = c.chart
+				}
+			}
+		}
+	})
+	return b.charts
+}
+
+// kustChartEntries are k's chart entries: its helmCharts, its older
+// helmChartInflationGenerator (whose chartHome kustomize takes, the last
+// one set, only without helmGlobals), and the HelmChartInflationGenerator
+// configs its generators name.
+func (b *builder) kustChartEntries(k *kustFile) []chartEntry {
+	var out []chartEntry
+	home := model.Lookup(k.root, "helmGlobals", "chartHome").String()
+	if !model.Get(k.root, "helmGlobals").Present() {
+		for _, item := range model.Get(k.root, "helmChartInflationGenerator").Items() {
+			if h := model.Get(item, "chartHome").String(); h != "" {
+				home = h
+			}
+		}
+	}
+	for _, f := range chartLists {
+		for _, item := range model.Get(k.root, f.list).Items() {
+			out = appendChartEntry(out, chartEntry{k: k, file: k.src.Path, node: item}, f, home)
+		}
+	}
+	for _, e := range k.entries {
+		if e.field != "generators" || !e.exists || e.dir {
+			continue
+		}
+		src, err := b.read(e.abs, filepath.Join(k.dir, e.value))
+		if err != nil {
+			continue
+		}
+		for _, n := range helmGeneratorConfigs(src) {
+			// A plugin config holds its own chartHome.
+			out = appendChartEntry(out, chartEntry{k: k, file: src.Path, node: n}, helmChartFields, model.Get(n, "chartHome").String())
+		}
+	}
+	return out
+}
+
+// helmGeneratorConfigs are the HelmChartInflationGenerator configs in
+// src, parsed here (not a kind the model reads), with src's lines.
+func helmGeneratorConfigs(src *model.Source) []*yaml.Node {
+	var out []*yaml.Node
+	data := src.Bytes()
+	for _, d := range src.Documents() {
+		n, err := parseDoc(data[d.Start:d.End])
+		if err != nil || model.Get(n, "kind").String() != "HelmChartInflationGenerator" {
+			continue
+		}
+		shiftLines(n, d.Line-1)
+		out = append(out, n)
+	}
+	return out
+}
+
 // appendChartEntry completes c (whose node holds fields f) with the chart
-// it inflates from home, and appends it to out when that is abs (or abs
-// is "").
-func appendChartEntry(out []chartEntry, c chartEntry, f chartFields, home, abs string) []chartEntry {
+// it inflates from home, and appends it to out.
+func appendChartEntry(out []chartEntry, c chartEntry, f chartFields, home string) []chartEntry {
 	name := model.Get(c.node, f.name).String()
 	if name == "" {
 		return out
@@ -616,9 +760,6 @@ func appendChartEntry(out []chartEntry, c chartEntry, f chartFields, home, abs s
 		home = filepath.Join(home, name+"-"+v)
 	}
 	c.chart = filepath.Join(home, name)
-	if abs != "" && c.chart != abs {
-		return out
-	}
 	c.valuesFile, c.inline = model.Get(c.node, f.valuesFile).String(), model.Get(c.node, f.valuesInline).Key
 	switch {
 	case c.valuesFile == "":
@@ -660,10 +801,8 @@ func (b *builder) renderedSource(rf *renderedFile) *sourceFile {
 // inflatedBy is the kustomization file of root's build whose helmCharts
 // inflate the chart directory abs (root's own when none is found).
 func (b *builder) inflatedBy(root *kustFile, abs string) string {
-	for _, c := range b.chartEntries(abs) {
-		if b.chain(root, c.k.file()) != nil {
-			return c.k.file()
-		}
+	if c := b.chartEntries(root, abs); len(c) > 0 {
+		return c[0].k.file()
 	}
 	return root.file()
 }
@@ -677,19 +816,19 @@ func fromRender(built, rendered *model.Built) {
 	built.NoFixAt = maps.Clone(rendered.NoFixAt)
 }
 
-// renderProblems adds to the result what the renders said beside their
-// objects: errors (a chart that did not render fails its build, which
-// says so at the kustomization) and notices, each once.
-func (r *relay) renderProblems(res *Result) {
+// report adds to the result the charts the builds rendered and what the
+// renders said beside their objects: errors (a chart that did not render
+// fails its build, which says so at the kustomization) and notices, each
+// once.
+func (r *relay) report(res *Result) {
 	if r == nil {
 		return
 	}
+	res.inflated = map[string]bool{}
 	seen := map[string]bool{}
 	for _, c := range slices.SortedFunc(maps.Values(r.renders), func(x, y *chartRender) int { return strings.Compare(x.chart, y.chart) }) {
+		res.inflated[c.abs] = true
 		for _, f := range c.files {
-			if len(f.Objects) > 0 || len(f.Errors)+len(f.Notices) == 0 {
-				continue
-			}
 			out := &model.File{Source: f.Source, Built: true}
 			for _, e := range f.Errors {
 				if !seen[e.Error()] {
@@ -710,6 +849,11 @@ func (r *relay) renderProblems(res *Result) {
 	}
 }
 
+// Inflated reports whether a build rendered the chart in directory dir
+// (absolute) for helmCharts. A chart Plan.Charts names that no build
+// rendered (its kustomization was not built) is rendered on its own.
+func (r *Result) Inflated(dir string) bool { return r.inflated[dir] }
+
 // renderFailure is the error of a build that failed because the relay
 // refused it, in the relay's words rather than kustomize's (which quote
 // the relay's temporary paths): at the first helmCharts entry of kusts.
@@ -721,16 +865,19 @@ func renderFailure(kusts []*kustFile, err error) (model.Error, bool) {
 		return model.Error{}, false
 	}
 	what, _, _ := strings.Cut(msg[i+len(relayErrorText):], "\n")
-	text := "kustomize build failed: helmCharts: " + what
-	if strings.HasPrefix(what, renderFailedText) {
-		text = "kustomize build failed: a Helm chart of helmCharts did not render (its error is reported at the chart)"
-	}
-	pos := kusts[0].pos(nil)
+	pos, field := kusts[0].pos(nil), "helmCharts"
+found:
 	for _, k := range kusts {
-		if f := model.Get(k.root, "helmCharts"); f.Present() {
-			pos = k.pos(f.Key)
-			break
+		for _, f := range []string{chartLists[0].list, chartLists[1].list, "generators"} {
+			if fl := model.Get(k.root, f); fl.Present() {
+				pos, field = k.pos(fl.Key), f
+				break found
+			}
 		}
+	}
+	text := fmt.Sprintf("kustomize build failed: %s: %s", field, what)
+	if strings.HasPrefix(what, renderFailedText) {
+		text = fmt.Sprintf("kustomize build failed: a Helm chart of %s did not render (its error is reported at the chart)", field)
 	}
 	return model.Error{Pos: pos, Message: text}, true
 }
@@ -740,8 +887,8 @@ func renderFailure(kusts []*kustFile, err error) (model.Error, bool) {
 // are not rendered again on their own.
 func (p *Plan) Charts() map[string]bool {
 	out := map[string]bool{}
-	for _, c := range p.b.chartEntries("") {
-		out[c.chart] = true
+	for chart := range p.b.allChartEntries() {
+		out[chart] = true
 	}
 	return out
 }

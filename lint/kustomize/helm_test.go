@@ -2,6 +2,8 @@ package kustomize
 
 import (
 	"errors"
+	"net"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -154,19 +156,42 @@ func TestBuild_HelmChartsOfASharedBaseRenderOnce(t *testing.T) {
 // not render it again on its own.
 func TestPlan_Charts(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
-		"a/kustomization.yaml":    "helmGlobals: {chartHome: ../shared}\nhelmCharts:\n- name: web\n- name: db\n  repo: https://x\n  version: 1.0.0\n",
-		"shared/web/Chart.yaml":   "apiVersion: v2\nname: web\nversion: 0.1.0\n",
-		"b/kustomization.yaml":    "helmCharts:\n- name: own\n",
-		"b/charts/own/Chart.yaml": "apiVersion: v2\nname: own\nversion: 0.1.0\n",
+		"a/kustomization.yaml":  "helmGlobals: {chartHome: ../shared}\nhelmCharts:\n- name: web\n- name: db\n  repo: https://x\n  version: 1.0.0\n",
+		"shared/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"b/kustomization.yaml":  "helmCharts:\n- name: own\n",
+		// The older field's chartHome, the last one set, for every entry.
+		"c/kustomization.yaml": "helmChartInflationGenerator:\n- chartName: old\n  chartHome: first\n- chartName: older\n  chartHome: legacy\nhelmCharts:\n- name: new\n",
+		// ... but only without helmGlobals, which kustomize takes instead.
+		"d/kustomization.yaml": "helmGlobals: {configHome: /tmp}\nhelmChartInflationGenerator:\n- chartName: old\n  chartHome: legacy\n",
+		// A generator config holds its own chartHome.
+		"e/kustomization.yaml": "generators: [helm.yaml]\n",
+		"e/helm.yaml":          "apiVersion: builtin\nkind: HelmChartInflationGenerator\nmetadata: {name: g}\nname: gen\nchartHome: home\n",
 	})
-	got := Prepare([]string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}, Options{}).Charts()
-	want := map[string]bool{
-		filepath.Join(dir, "shared/web"):         true,
-		filepath.Join(dir, "shared/db-1.0.0/db"): true,
-		filepath.Join(dir, "b/charts/own"):       true,
+	var dirs []string
+	for _, d := range []string{"a", "b", "c", "d", "e"} {
+		dirs = append(dirs, filepath.Join(dir, d))
+	}
+	got := Prepare(dirs, Options{}).Charts()
+	want := map[string]bool{}
+	for _, c := range []string{"shared/web", "shared/db-1.0.0/db", "b/charts/own", "c/legacy/old", "c/legacy/older", "c/legacy/new", "d/charts/old", "e/home/gen"} {
+		want[filepath.Join(dir, c)] = true
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Charts() = %v, want %v", got, want)
+	}
+}
+
+// A relay that cannot start says why without its temporary path, which
+// differs on every run.
+func TestWithoutPath(t *testing.T) {
+	for _, err := range []error{
+		&os.LinkError{Op: "symlink", Old: "/usr/bin/salint", New: "/tmp/salint-helm-relay-123/0/helm", Err: os.ErrPermission},
+		&os.PathError{Op: "mkdir", Path: "/tmp/salint-helm-relay-123", Err: os.ErrExist},
+		&net.OpError{Op: "listen", Net: "unix", Addr: &net.UnixAddr{Name: "/tmp/salint-helm-relay-123/socket"}, Err: os.ErrInvalid},
+	} {
+		if got := withoutPath(err).Error(); strings.Contains(got, "/tmp") || !strings.Contains(got, ": ") {
+			t.Errorf("withoutPath(%v) = %q", err, got)
+		}
 	}
 }
 
@@ -218,6 +243,21 @@ func TestKeptDocuments(t *testing.T) {
 	} {
 		if got := kinds(keptDocuments([]byte(text), tc.noHooks, tc.skipTests)); got != tc.want {
 			t.Errorf("noHooks %v skipTests %v: kept %s, want %s", tc.noHooks, tc.skipTests, got, tc.want)
+		}
+	}
+}
+
+// A chart to pull is named at its repo field, whichever form names it.
+func TestChartPulled(t *testing.T) {
+	for _, tc := range []struct{ kustomization, url string }{
+		{"helmCharts:\n- name: web\n  repo: https://x/\n", "https://x/web"},
+		{"helmCharts:\n- name: web\n  repo: oci://r.io/c/\n", "oci://r.io/c/web"},
+		{"helmChartInflationGenerator:\n- chartName: web\n  chartRepoUrl: https://x\n", "https://x/web"},
+	} {
+		dir := writeFiles(t, map[string]string{"kustomization.yaml": tc.kustomization})
+		k := readKustFile(dir, dir)
+		if _, item, _ := chartPulled([]*kustFile{k}, tc.url); item == nil || item.Line != 3 {
+			t.Errorf("%q: repo of %s not found at line 3 (%v)", tc.kustomization, tc.url, item)
 		}
 	}
 }

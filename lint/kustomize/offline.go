@@ -148,7 +148,9 @@ func chartPulled(kusts []*kustFile, url string) (*kustFile, *yaml.Node, string) 
 		for _, f := range chartLists {
 			for _, item := range model.Get(k.root, f.list).Items() {
 				repo, name := model.Get(item, f.repo), model.Get(item, f.name).String()
-				if repo.Present() && (pulled([]string{"--repo", repo.String(), name}) == url || pulled([]string{repo.String() + "/" + name}) == url) {
+				// As HelmChart.pullCommand names it: an oci:// repo without
+				// its trailing slash, then the name; else --repo and the name.
+				if repo.Present() && (pulled([]string{"--repo", repo.String(), name}) == url || pulled([]string{strings.TrimSuffix(repo.String(), "/") + "/" + name}) == url) {
 					return k, repo.Value, f.list
 				}
 			}

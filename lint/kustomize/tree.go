@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -165,12 +166,28 @@ func (k *kustFile) collect() {
 		}
 	}
 	add("openapi", model.Lookup(k.root, "openapi", "path").Value, entryFile)
-	for _, item := range model.Get(k.root, "helmCharts").Items() {
-		// The values files helm gets (the chart's own values.yaml is
-		// the chart's, and not read as a manifest anyway).
-		add("helmCharts", model.Get(item, "valuesFile").Value, entryFile)
+	// The values files helm gets (the chart's own values.yaml is the
+	// chart's, and not read as a manifest anyway), of every form of chart
+	// entry (see chartLists).
+	chartValues := func(field string, item *yaml.Node, f chartFields) {
+		add(field, model.Get(item, f.valuesFile).Value, entryFile)
 		for _, n := range model.Get(item, "additionalValuesFiles").Items() {
-			add("helmCharts", n, entryFile)
+			add(field, n, entryFile)
+		}
+	}
+	for _, f := range chartLists {
+		for _, item := range model.Get(k.root, f.list).Items() {
+			chartValues(f.list, item, f)
+		}
+	}
+	for _, e := range slices.Clone(k.entries) {
+		if e.field != "generators" || !e.exists || e.dir {
+			continue
+		}
+		if data, err := os.ReadFile(e.abs); err == nil {
+			for _, n := range helmGeneratorConfigs(model.NewSource(e.abs, data)) {
+				chartValues("generators", n, helmChartFields)
+			}
 		}
 	}
 	for _, f := range []string{"configMapGenerator", "secretGenerator"} {
