@@ -103,22 +103,27 @@ func TestGitOpsViews(t *testing.T) {
 			want:  []string{"missing-service-account@web/web.yaml:8 clusters/eu"},
 		},
 		{
-			// Flux substitutes in the text and parses it again: a plain
-			// ${var} takes the type of its value (the boolean false;
-			// null, unset, for ""), a quoted one stays a string, which
-			// the API server refuses.
+			// Flux writes the object as YAML, substitutes in that text and
+			// reads it back: ${var} takes the type of its value whether
+			// the source quoted it or not (the boolean false; YAML 1.1's
+			// off too; null, unset, for ""); only a value the emitter
+			// quotes stays a string, which the API server refuses.
 			name: "FluxVariablesAreSubstitutedInTheText",
 			files: map[string]string{
-				"clusters/eu/apps.yaml": fluxApps("  path: ./web\n  postBuild: {substitute: {automount: \"false\", empty: \"\"}}"),
+				"clusters/eu/apps.yaml": fluxApps("  path: ./web\n  postBuild: {substitute: {automount: \"false\", off: \"off\", empty: \"\"}}"),
 				"web/sa.yaml": account("api", "automountServiceAccountToken: ${automount}\n") + "---\n" +
 					account("quoted", "automountServiceAccountToken: \"${automount}\"\n") + "---\n" +
-					account("unset", "automountServiceAccountToken: ${empty}\n"),
+					account("unset", "automountServiceAccountToken: ${empty}\n") + "---\n" +
+					account("yaml11", "automountServiceAccountToken: ${off}\n") + "---\n" +
+					account("colon", "automountServiceAccountToken: \"x: ${automount}\"\n"),
 				"web/web.yaml": web("serviceAccountName: api\n      containers: [{name: web, image: nginx}]") + "---\n" +
 					named(web("serviceAccountName: quoted\n      containers: [{name: web, image: nginx}]"), "quoted") + "---\n" +
-					named(web("serviceAccountName: unset\n      containers: [{name: web, image: nginx}]"), "unset"),
+					named(web("serviceAccountName: unset\n      containers: [{name: web, image: nginx}]"), "unset") + "---\n" +
+					named(web("serviceAccountName: yaml11\n      containers: [{name: web, image: nginx}]"), "yaml11") + "---\n" +
+					named(web("serviceAccountName: colon\n      containers: [{name: web, image: nginx}]"), "colon"),
 			},
 			views: []string{"clusters/eu@Flux cluster directory clusters/eu", "unsynced@synced by no GitOps object of the input"},
-			want:  []string{"automount-conflict@web/sa.yaml:11 clusters/eu"},
+			want:  []string{"automount-conflict@web/sa.yaml:29 clusters/eu"},
 		},
 		{
 			name: "WhatNoneSyncsIsJudgedInTheUnsyncedView",

@@ -1,13 +1,16 @@
 package gitops
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/salint/salint/rules/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // Holds reports whether the unit applies what the input gives from file:
@@ -144,8 +147,8 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 			}
 			if substituted != "" && out.Kind == yaml.ScalarNode {
 				// An unresolved ${var} stays as written.
-				if v := u.Expand(out.Value); v != out.Value {
-					out = substitutedScalar(out, v)
+				if v, ok := u.substitutedScalar(out); ok {
+					out = v
 					block(n, substituted)
 				}
 			}
@@ -165,25 +168,58 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 	return applied, fixBlocked
 }
 
-// substitutedScalar is scalar n, at its place, holding text v that Flux
-// substituted into it, read as Flux reads it: Flux substitutes in the
-// YAML text and parses it again, so a plain scalar takes the type of its
-// new text ("false" a boolean, "" null, "5" a number); a quoted, block
-// or tagged one keeps its type (a string, unless tagged otherwise). Text
-// that parses as no scalar is kept as a string: the model cannot grow
-// a new structure there.
-func substitutedScalar(n *yaml.Node, v string) *yaml.Node {
-	out := withValue(n, v)
-	var doc yaml.Node
-	if n.Style != 0 || yaml.Unmarshal([]byte(v), &doc) != nil {
-		return out
+// substitutedScalar is scalar n, at its place, with the unit's
+// postBuild variables substituted as Flux substitutes them, and typed as
+// the object Flux then applies types it; ok is false when n holds no
+// variable the unit resolves. Flux writes the object as YAML text with
+// sigs.k8s.io/yaml, whose emitter quotes a string by its value, not by
+// how the source wrote it, substitutes in that text and reads it back
+// with YAML 1.1 (yes and no are booleans): so "${v}" quoted in the source
+// with v=false becomes the boolean false, while a value the emitter
+// quotes or writes as a block ("x: ${v}") stays a string.
+func (u *Unit) substitutedScalar(n *yaml.Node) (out *yaml.Node, ok bool) {
+	if !strings.Contains(n.Value, "${") {
+		return n, false
 	}
-	if len(doc.Content) == 0 { // nothing but spaces or a comment
+	text, err := sigsyaml.Marshal(n.Value)
+	if err != nil {
+		return n, false
+	}
+	expanded := u.Expand(string(text))
+	if expanded == string(text) {
+		return n, false
+	}
+	asString := withValue(n, u.Expand(n.Value))
+	asString.Tag, asString.Style = "!!str", yaml.DoubleQuotedStyle
+	js, err := sigsyaml.YAMLToJSON([]byte(expanded))
+	if err != nil || len(js) == 0 {
+		// Flux fails the build; what it would have applied is the text.
+		return asString, true
+	}
+	out = withValue(n, string(js))
+	switch out.Style = 0; js[0] {
+	case 't', 'f':
+		out.Tag = "!!bool"
+	case 'n':
 		out.Value, out.Tag = "", "!!null"
-	} else if p := doc.Content[0]; p.Kind == yaml.ScalarNode {
-		out.Value, out.Tag, out.Style = p.Value, p.Tag, p.Style
+	case '"':
+		var s string
+		if json.Unmarshal(js, &s) != nil {
+			return asString, true
+		}
+		asString.Value = s
+		return asString, true
+	case '{', '[':
+		// A map or list: the model cannot grow a new structure at a
+		// scalar's place, so the text stays, as a string.
+		return asString, true
+	default:
+		out.Tag = "!!float"
+		if _, err := strconv.ParseInt(out.Value, 10, 64); err == nil {
+			out.Tag = "!!int"
+		}
 	}
-	return out
+	return out, true
 }
 
 // CleanPath is the unit's path relative to the repository root, as

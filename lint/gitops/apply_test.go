@@ -140,9 +140,11 @@ spec:
 	}
 }
 
-// TestUnit_ApplySubstitutesText: Flux substitutes its postBuild
-// variables in the YAML text and parses it again, so a plain scalar
-// takes the type of its new text; a quoted or block one stays a string.
+// TestUnit_ApplySubstitutesText: Flux writes the object as YAML with
+// sigs.k8s.io/yaml, substitutes its postBuild variables in that text and
+// reads it back (YAML 1.1): the emitter quotes by the string's value, so
+// how the source quoted it does not matter; only a value the emitter
+// quotes or writes as a block stays a string.
 func TestUnit_ApplySubstitutesText(t *testing.T) {
 	u := &Unit{Tool: Flux, Object: &model.Object{Kind: "Kustomization", Name: "apps", Namespace: "flux-system"}}
 	tests := []struct {
@@ -153,17 +155,26 @@ func TestUnit_ApplySubstitutesText(t *testing.T) {
 	}{
 		{"${v}", "false", "!!bool", "false", "false"},
 		{"${v}", "true", "!!bool", "true", "true"},
-		{`"${v}"`, "false", "!!str", "false", ""},
-		{"'${v}'", "false", "!!str", "false", ""},
-		{"|\n  ${v}", "false", "!!str", "false\n", ""},
-		{"!!str ${v}", "false", "!!str", "false", ""},
+		{`"${v}"`, "false", "!!bool", "false", "false"}, // the source's quotes are gone in the emitted text
+		{"'${v}'", "false", "!!bool", "false", "false"},
+		{"!!str ${v}", "false", "!!bool", "false", "false"}, // so is the tag
+		{"${v}", "no", "!!bool", "false", "false"},          // YAML 1.1
+		{`"${v}"`, "on", "!!bool", "true", "true"},
+		{"|\n  ${v}", "false", "!!str", "false\n", ""},  // the emitter writes a block
+		{`"x: ${v}"`, "false", "!!str", "x: false", ""}, // the emitter quotes it
+		{`"${v} "`, "false", "!!str", "false ", ""},
 		{"${v}", "", "!!null", "", ""},
-		{"${v}", "null", "!!null", "null", ""},
+		{"${v}", "null", "!!null", "", ""},
 		{"${v}", "5", "!!int", "5", ""},
+		{"${v}", "0x10", "!!int", "16", ""}, // YAML 1.1 hexadecimal
+		{"${v}", "1.5", "!!float", "1.5", ""},
 		{"${v}", `"5"`, "!!str", "5", ""},
+		{"${v}", `"false"`, "!!str", "false", ""},
 		{"x-${v}", "5", "!!str", "x-5", ""},
 		{"${v}", "web", "!!str", "web", ""},
-		{"${v}", "[a]", "!!str", "[a]", ""}, // no scalar: the text is kept as it reads
+		{"${v}", "[a]", "!!str", "[a]", ""},   // a list: the text is kept as a string
+		{"${v}", "a: b", "!!str", "a: b", ""}, // a map: likewise
+		{"${v}", "'", "!!str", "'", ""},       // no YAML: Flux fails; the text is kept
 		{"${unset}", "false", "!!str", "${unset}", ""},
 	}
 	for _, tt := range tests {
