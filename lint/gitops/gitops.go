@@ -170,8 +170,10 @@ func Discover(files []*model.File, root string) *Discovery {
 			d.notice(o, nil, "%s is not expanded: the Applications it generates are not read as cluster views", o)
 		}
 	}
-	d.helmReleaseUnits(documents(files, isHelmRelease), objects, views)
+	// First: a unit Flux cannot build applies no HelmRelease and
+	// substitutes in no valuesFrom object.
 	d.dropHelmInflating(views)
+	d.helmReleaseUnits(documents(files, isHelmRelease), objects, views)
 	for _, name := range slices.Sorted(maps.Keys(views)) {
 		d.out.Views = append(d.out.Views, views[name])
 		for _, u := range views[name].Units {
