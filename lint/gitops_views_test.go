@@ -413,6 +413,25 @@ func TestGitOpsViews_HelmChart(t *testing.T) {
 			note: "runs as ServiceAccount \"ghost\", which is not defined in namespace shop; the API server will reject every pod the Deployment controller creates (FailedCreate) (rendered by Helm from serviceAccount.create from ConfigMap shop/web-values, serviceAccount.name from ConfigMap shop/web-values)",
 		},
 		{
+			// An object labelled or annotated
+			// kustomize.toolkit.fluxcd.io/substitute: disabled is applied
+			// as written: the name holds a variable, never judged.
+			name: "FluxHelmReleaseLabelledSubstituteDisabled",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"apps/web.yaml": strings.Replace(helmReleaseWithValues(`serviceAccount: {create: false, name: "${web_account}"}`),
+					"metadata: {name: web, namespace: shop}", "metadata: {name: web, namespace: shop, labels: {kustomize.toolkit.fluxcd.io/substitute: disabled}}", 1),
+			},
+		},
+		{
+			name: "FluxValuesFromDataAnnotatedSubstituteDisabled",
+			files: map[string]string{
+				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {web_account: ghost}"),
+				"apps/web.yaml": strings.Replace(helmReleaseOfWeb("shop", "ConfigMap", "data", `serviceAccount: {create: false, name: "${web_account}"}`),
+					"metadata: {name: web-values, namespace: shop}", "metadata: {name: web-values, namespace: shop, annotations: {kustomize.toolkit.fluxcd.io/substitute: disabled}}", 1),
+			},
+		},
+		{
 			name: "FluxValuesFromDataWithAnUnresolvedVariable",
 			files: map[string]string{
 				"clusters/eu/apps.yaml": fluxApps("  path: ./apps\n  postBuild:\n    substitute: {other: x}"),

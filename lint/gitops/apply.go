@@ -112,16 +112,18 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 		return o, nil
 	}
 	written := o
-	if len(u.Substitute) > 0 || u.layer.rewrites(o) {
+	substitutes := len(u.Substitute) > 0
+	if substitutes || u.layer.rewrites(o) {
 		// A pruned tree lost what it defines beyond what rules reach
-		// through it, and a changed copy reads that again.
+		// through it (labels too), and a changed copy reads that again.
 		o = o.Whole()
 	}
+	substitutes = substitutes && !substitutionDisabled(o.Node)
 	var edits map[*yaml.Node]*yaml.Node
 	if u.layer != nil {
 		edits = u.layer.edits(o)
 	}
-	if ns == "" && len(u.Substitute) == 0 && len(edits) == 0 {
+	if ns == "" && !substitutes && len(edits) == 0 {
 		return written, nil
 	}
 	block := func(n *yaml.Node, why string) {
@@ -131,12 +133,12 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 		fixBlocked[o.Pos(n)] = why
 	}
 	var replace func(n *yaml.Node) *yaml.Node // nil: only the namespace changes
-	if len(edits) > 0 || len(u.Substitute) > 0 {
+	if len(edits) > 0 || substitutes {
 		var renamed, substituted string
 		if len(edits) > 0 {
 			renamed = u.layer.why(u)
 		}
-		if len(u.Substitute) > 0 {
+		if substitutes {
 			substituted = fmt.Sprintf("%s (%s) substitutes its postBuild variables in this value when it applies it", u.Object, u.Origin)
 		}
 		replace = func(n *yaml.Node) *yaml.Node {
@@ -166,6 +168,19 @@ func (u *Unit) Apply(o *model.Object) (applied *model.Object, fixBlocked map[mod
 		}
 	}
 	return applied, fixBlocked
+}
+
+// substitutionDisabled reports whether object n is labelled or annotated
+// kustomize.toolkit.fluxcd.io/substitute: disabled, which Flux applies
+// without substituting its postBuild variables.
+func substitutionDisabled(n *yaml.Node) bool {
+	meta := model.Get(n, "metadata").Value
+	for _, field := range []string{"labels", "annotations"} {
+		if model.Get(meta, field).StringMap()["kustomize.toolkit.fluxcd.io/substitute"] == "disabled" {
+			return true
+		}
+	}
+	return false
 }
 
 // substitutedScalar is scalar n, at its place, with the unit's

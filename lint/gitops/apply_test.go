@@ -96,6 +96,9 @@ spec:
 		wantBlocked   []string // positions whose fix is blocked
 	}{
 		{"FluxTargetNamespaceAndVariables", doc, flux, "target", "api", []string{"test.yaml:7:27"}},
+		{"FluxSubstituteDisabledByLabel", strings.Replace(doc, "namespace: written}", "namespace: written, labels: {kustomize.toolkit.fluxcd.io/substitute: disabled}}", 1), flux, "target", "${account}", nil},
+		{"FluxSubstituteDisabledByAnnotation", strings.Replace(doc, "namespace: written}", "namespace: written, annotations: {kustomize.toolkit.fluxcd.io/substitute: disabled}}", 1), flux, "target", "${account}", nil},
+		{"FluxSubstituteNotDisabledByAnotherValue", strings.Replace(doc, "namespace: written}", "namespace: written, labels: {kustomize.toolkit.fluxcd.io/substitute: enabled}}", 1), flux, "target", "api", []string{"test.yaml:7:27"}},
 		{"FluxClusterScopedKeepsNoNamespace", clusterScoped, &Unit{Tool: Flux, Namespace: "target"}, "", "", nil},
 		{"ArgoDefaultNamespaceForObjectsWithout", unset, argo, "dest", "", nil},
 		{"ArgoDefaultNamespaceLeavesWritten", doc, argo, "", "${account}", nil},

@@ -273,20 +273,21 @@ func TestDiscover(t *testing.T) {
 }
 
 // TestDiscover_SubstitutionValues checks the variables' values: from
-// ConfigMaps and Secrets (decoded) in order, substitute winning; and that
-// no notice or description holds a Secret's value.
+// ConfigMaps and Secrets (decoded) in order, substitute winning, each
+// without its line breaks (Flux strips them); and that no notice or
+// description holds a Secret's value.
 func TestDiscover_SubstitutionValues(t *testing.T) {
 	writeTree(t, map[string]string{
 		"clusters/eu/apps.yaml": fluxKustomization("apps", `  path: ./apps
   postBuild:
-    substitute: {region: eu-1}
+    substitute: {region: "eu-\n1"}
     substituteFrom:
       - {kind: ConfigMap, name: vars}
       - {kind: Secret, name: creds}
       - {kind: Secret, name: absent}`),
-		"clusters/eu/vars.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: flux-system}\ndata: {region: us-1, tier: gold, account: from-configmap}\n" +
+		"clusters/eu/vars.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: flux-system}\ndata: {region: us-1, tier: \"gold\\n\", account: from-configmap}\n" +
 			"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: other}\ndata: {tier: wrong-namespace}\n",
-		"clusters/eu/creds.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata: {account: czNjcjN0LWFjY291bnQ=}\nstringData: {token: hunter2}\n",
+		"clusters/eu/creds.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata: {account: czNjcjN0LWFjY291bnQK}\nstringData: {token: \"hun\\nter2\\n\"}\n",
 		"apps/web.yaml":          deployment,
 	})
 	d := Discover(readTree(t), ".")

@@ -136,6 +136,9 @@ func (d *discoverer) substitutions(o *model.Object, postBuild *yaml.Node, cluste
 	if len(vars) == 0 {
 		return nil
 	}
+	for k, v := range vars {
+		vars[k] = strings.ReplaceAll(v, "\n", "") // as Flux reads every value
+	}
 	return vars
 }
 
@@ -146,11 +149,14 @@ type dataObject struct {
 	node *yaml.Node
 }
 
-// values are the object's data, a Secret's decoded, with expand (when
-// not nil) applied to what Flux substitutes as it applies the object:
-// a ConfigMap's data, a Secret's stringData (its data is base64, which
-// holds no ${var}).
+// data is the object's data, a Secret's decoded, with expand (when not
+// nil) applied to what Flux substitutes as it applies the object: a
+// ConfigMap's data, a Secret's stringData (its data is base64, which
+// holds no ${var}); none when the object disables substitution.
 func (v dataObject) data(kind string, expand func(string) string) map[string]string {
+	if substitutionDisabled(v.node) {
+		expand = nil
+	}
 	return objectValues(v.node, kind, expand)
 }
 
@@ -195,7 +201,8 @@ func (d *discoverer) findObjectData(kind, ns, name, cluster string) dataObject {
 func objectIn(src *model.Source, kind, ns, name string) *yaml.Node {
 	data := src.Bytes()
 	for _, r := range src.Documents() {
-		if k, _ := model.SniffKind(data[r.Start:r.End]); k != kind {
+		// An uncertain sniff (a quoted "\n" is enough) says nothing: parse.
+		if k, certain := model.SniffKind(data[r.Start:r.End]); certain && k != kind {
 			continue
 		}
 		var doc yaml.Node
@@ -204,7 +211,7 @@ func objectIn(src *model.Source, kind, ns, name string) *yaml.Node {
 		}
 		n := doc.Content[0]
 		meta := model.Get(n, "metadata").Value
-		if model.Get(n, "apiVersion").String() != "v1" || model.Get(meta, "name").String() != name {
+		if model.Get(n, "kind").String() != kind || model.Get(n, "apiVersion").String() != "v1" || model.Get(meta, "name").String() != name {
 			continue
 		}
 		if objNS := model.Get(meta, "namespace").String(); objNS != "" && objNS != ns {
