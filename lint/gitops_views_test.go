@@ -541,6 +541,27 @@ func fleetOfWeb(values string, overlays map[string]map[string]string) map[string
 	return files
 }
 
+// TestGitOpsViews_ValuesFromTheConfigTheClusterApplies: each cluster
+// applies its own config directory outside clusters/, both defining the
+// HelmRelease's values ConfigMap; each view renders with its own
+// cluster's (production names a missing account, staging one it defines).
+func TestGitOpsViews_ValuesFromTheConfigTheClusterApplies(t *testing.T) {
+	files := webChart("")
+	files["apps/web.yaml"] = releaseApart("ConfigMap")
+	for c, account := range map[string]string{"production": "ghost", "staging": "api"} {
+		files["clusters/"+c+"/apps.yaml"] = fluxApps("  path: ./apps") + "---\n" + fluxKustomization("config", "  path: ./config/"+c)
+		files["config/"+c+"/values.yaml"] = webValues("ConfigMap", "data", "serviceAccount: {create: false, name: "+account+"}\n    image: {repository: nginx}")
+	}
+	files["config/staging/sa.yaml"] = inNamespace(account("api", ""), "shop")
+	res := lintFleet(t, files, []string{"missing-service-account@charts/web/templates/deployment.yaml:9 clusters/production"},
+		[]string{"clusters/production", "clusters/staging", NotSyncedView})
+	for _, f := range res.Findings {
+		if !strings.Contains(f.Message, `ServiceAccount "ghost"`) {
+			t.Errorf("finding %s, want it to name ghost", f.Message)
+		}
+	}
+}
+
 // lintFleet lints files, which must give findings want (rule@file:line
 // views), the views named views and no notice; it returns the result of
 // a pruned read.

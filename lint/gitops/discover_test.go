@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -330,22 +331,37 @@ func TestNormalizeRepo(t *testing.T) {
 
 // TestDiscover_SubstitutionFromTheClusterItsKustomizationIsIn: clusters
 // of a fleet each define cluster-vars in flux-system; each Kustomization
-// takes its own cluster's.
+// takes its own cluster's: the one a Kustomization of its cluster applies
+// (a config directory outside clusters/), else the one below its cluster
+// directory; never the first found.
 func TestDiscover_SubstitutionFromTheClusterItsKustomizationIsIn(t *testing.T) {
-	files := map[string]string{"apps/web.yaml": deployment}
-	for _, c := range []string{"staging", "production"} {
-		files["clusters/"+c+"/apps.yaml"] = fluxKustomization("apps", "  path: ./apps\n  postBuild:\n    substituteFrom: [{kind: ConfigMap, name: cluster-vars}]")
-		files["clusters/"+c+"/vars.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cluster-vars, namespace: flux-system}\ndata: {env: " + c + "}\n"
-	}
-	writeTree(t, files)
-	d := Discover(readTree(t), ".")
-	if len(d.Views) != 2 || len(d.Notices) != 0 {
-		t.Fatalf("views %v, notices %v", d.Views, d.Notices)
-	}
-	for _, v := range d.Views {
-		if got, want := v.Units[0].Substitute["env"], strings.TrimPrefix(v.Name, "clusters/"); got != want {
-			t.Errorf("view %s: env = %q, want %q", v.Name, got, want)
-		}
+	const vars = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cluster-vars, namespace: flux-system}\ndata: {env: %s}\n"
+	for name, layout := range map[string]func(files map[string]string, cluster string){
+		"BelowTheClusterDirectory": func(files map[string]string, c string) {
+			files["clusters/"+c+"/vars.yaml"] = fmt.Sprintf(vars, c)
+		},
+		"AppliedByAKustomizationOfTheCluster": func(files map[string]string, c string) {
+			files["clusters/"+c+"/apps.yaml"] += fluxKustomization("config", "  path: ./config/"+c)
+			files["config/"+c+"/vars.yaml"] = fmt.Sprintf(vars, c)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			files := map[string]string{"apps/web.yaml": deployment}
+			for _, c := range []string{"production", "staging"} {
+				files["clusters/"+c+"/apps.yaml"] = fluxKustomization("apps", "  path: ./apps\n  postBuild:\n    substituteFrom: [{kind: ConfigMap, name: cluster-vars}]")
+				layout(files, c)
+			}
+			writeTree(t, files)
+			d := Discover(readTree(t), ".")
+			if len(d.Views) != 2 || len(d.Notices) != 0 {
+				t.Fatalf("views %v, notices %v", d.Views, d.Notices)
+			}
+			for _, v := range d.Views {
+				if got, want := v.Units[0].Substitute["env"], strings.TrimPrefix(v.Name, "clusters/"); got != want {
+					t.Errorf("view %s: env = %q, want %q", v.Name, got, want)
+				}
+			}
+		})
 	}
 }
 

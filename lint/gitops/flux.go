@@ -54,9 +54,10 @@ func (d *discoverer) clusterDir(o *model.Object, syncDirs []string) string {
 	return rel
 }
 
-// fluxUnit is the unit Flux Kustomization o of cluster directory cluster
-// names, or nil when its content is not in the input (said in a notice).
-func (d *discoverer) fluxUnit(o *model.Object, objects []*model.Object, cluster string) *Unit {
+// fluxUnit is the unit Flux Kustomization o names, or nil when its
+// content is not in the input (said in a notice). Its postBuild variables
+// are read once its view's units are known (see substitutions).
+func (d *discoverer) fluxUnit(o *model.Object, objects []*model.Object) *Unit {
 	spec := model.Get(o.Node, "spec").Value
 	if !d.fluxSourceHere(o, spec, objects) {
 		return nil
@@ -76,7 +77,6 @@ func (d *discoverer) fluxUnit(o *model.Object, objects []*model.Object, cluster 
 	u := &Unit{
 		Tool: Flux, Object: o, Origin: origin, Path: p, Dir: dir, Recurse: true, kustomized: true,
 		Namespace: target.String(), NamespaceAt: o.Pos(target.Value),
-		Substitute: d.substitutions(o, model.Get(spec, "postBuild").Value, cluster),
 	}
 	for _, dep := range model.Get(spec, "dependsOn").Items() {
 		ns := model.Get(dep, "namespace").String()
@@ -117,13 +117,16 @@ func (d *discoverer) fluxSourceHere(o *model.Object, spec *yaml.Node, objects []
 	return true
 }
 
-// substitutions are the postBuild variables of Flux Kustomization o:
-// substituteFrom in order (a later source wins), then substitute.
-func (d *discoverer) substitutions(o *model.Object, postBuild *yaml.Node, cluster string) map[string]string {
+// substitutions are the postBuild variables of the Flux Kustomization of
+// u, one of view's units: substituteFrom in order (a later source wins),
+// then substitute.
+func (d *discoverer) substitutions(u *Unit, view *View) map[string]string {
+	o := u.Object
+	postBuild := model.Lookup(o.Node, "spec", "postBuild").Value
 	vars := map[string]string{}
 	for _, from := range model.Get(postBuild, "substituteFrom").Items() {
 		kind, name := model.Get(from, "kind").String(), model.Get(from, "name").String()
-		obj, found := d.objectData(kind, o.Namespace, name, cluster)
+		obj, found := d.objectData(kind, o.Namespace, name, view)
 		if !found {
 			if optional, _ := model.Get(from, "optional").Bool(); !optional {
 				d.notice(o, from, "%s substitutes variables from %s %s/%s, which is not in the input: the variables it sets stay unresolved", o, kind, o.Namespace, name)
@@ -160,19 +163,20 @@ func (v dataObject) data(kind string, expand func(string) string) map[string]str
 	return objectValues(v.node, kind, expand)
 }
 
-// objectData is ConfigMap or Secret ns/name of the input, read again
-// from its source: the model keeps neither (ConfigMaps are not parsed;
-// pruning empties Secrets). An object without a namespace lands in the
-// one it is applied to, so it matches any. Clusters of a fleet define
-// objects of the same name: the one below the cluster directory is
-// taken first. Found once per cluster and object: Kustomizations of a
-// cluster share theirs.
-func (d *discoverer) objectData(kind, ns, name, cluster string) (dataObject, bool) {
-	key := cluster + "\x00" + kind + "/" + ns + "/" + name
+// objectData is ConfigMap or Secret ns/name of the input as view's
+// cluster receives it, read again from its source: the model keeps
+// neither (ConfigMaps are not parsed; pruning empties Secrets). An object
+// without a namespace lands in the one it is applied to, so it matches
+// any. Clusters of a fleet define objects of the same name: the one a
+// Flux Kustomization of the view applies is taken first, then one below
+// the cluster directory (a Flux view is named by it), then any. Found
+// once per view and object: Kustomizations of a view share theirs.
+func (d *discoverer) objectData(kind, ns, name string, view *View) (dataObject, bool) {
+	key := view.Name + "\x00" + kind + "/" + ns + "/" + name
 	if v, ok := d.data[key]; ok {
 		return v, v.node != nil
 	}
-	v := d.findObjectData(kind, ns, name, cluster)
+	v := d.findObjectData(kind, ns, name, view)
 	if d.data == nil {
 		d.data = map[string]dataObject{}
 	}
@@ -180,13 +184,23 @@ func (d *discoverer) objectData(kind, ns, name, cluster string) (dataObject, boo
 	return v, v.node != nil
 }
 
-func (d *discoverer) findObjectData(kind, ns, name, cluster string) dataObject {
+func (d *discoverer) findObjectData(kind, ns, name string, view *View) dataObject {
 	if kind != "ConfigMap" && kind != model.KindSecret {
 		return dataObject{}
 	}
-	for _, near := range []bool{true, false} {
+	cluster := filepath.Join(d.root, filepath.FromSlash(view.Name))
+	rank := func(file string) int {
+		switch {
+		case slices.ContainsFunc(view.Units, func(u *Unit) bool { return u.fluxKustomization() && u.Holds(file, "") }):
+			return 0
+		case within(cluster, absPath(file)):
+			return 1
+		}
+		return 2
+	}
+	for r := range 3 {
 		for _, f := range d.files {
-			if near != within(cluster, absPath(f.Source.Path)) || f.Built || !d.mayHold(f, kind, name) || f.Source.Load() != nil {
+			if f.Built || !d.mayHold(f, kind, name) || rank(f.Source.Path) != r || f.Source.Load() != nil {
 				continue
 			}
 			if n := objectIn(f.Source, kind, ns, name); n != nil {

@@ -154,7 +154,7 @@ func Discover(files []*model.File, root string) *Discovery {
 		case o.Kind == "Kustomization" && o.Group() == fluxKustomizeGroup:
 			// Applied from the cluster directory of the root that built it.
 			for _, in := range perView(instances, func(in *model.Object) string { return d.clusterDir(in, syncDirs) }) {
-				if u := d.fluxUnit(in.object, objects, filepath.Join(d.root, filepath.FromSlash(in.view))); u != nil {
+				if u := d.fluxUnit(in.object, objects); u != nil {
 					add(in.view, "Flux cluster directory "+in.view, u)
 				}
 			}
@@ -173,6 +173,14 @@ func Discover(files []*model.File, root string) *Discovery {
 	// First: a unit Flux cannot build applies no HelmRelease and
 	// substitutes in no valuesFrom object.
 	d.dropHelmInflating(views)
+	// Then the variables, which may come from what the view's units apply.
+	for _, name := range slices.Sorted(maps.Keys(views)) {
+		for _, u := range views[name].Units {
+			if u.fluxKustomization() {
+				u.Substitute = d.substitutions(u, views[name])
+			}
+		}
+	}
 	d.helmReleaseUnits(documents(files, isHelmRelease), objects, views)
 	for _, name := range slices.Sorted(maps.Keys(views)) {
 		d.out.Views = append(d.out.Views, views[name])
@@ -199,8 +207,7 @@ type discoverer struct {
 	// and then every repoURL is taken to be this one.
 	repos []string
 	held  []string // heldPaths, once needed
-	// data memoizes objectData by cluster directory, kind, namespace and
-	// name.
+	// data memoizes objectData by view, kind, namespace and name.
 	data map[string]dataObject
 	out  Discovery
 }

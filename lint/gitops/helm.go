@@ -239,7 +239,7 @@ func (d *discoverer) helmReleaseUnits(releases [][]*model.Object, objects []*mod
 				// with its postBuild variables substituted (values too).
 				hr, _ := by.Apply(in)
 				u := &Unit{Tool: Flux, Object: in, Origin: in.Pos(chart.Value), Path: chart.String(), Dir: dir}
-				u.Helm = d.helmReleaseSource(hr, hr.Namespace, model.Get(hr.Node, "spec").Value, filepath.Join(d.root, filepath.FromSlash(name)), views[name].Units)
+				u.Helm = d.helmReleaseSource(hr, hr.Namespace, model.Get(hr.Node, "spec").Value, views[name])
 				views[name].Units = append(views[name].Units, u)
 				break
 			}
@@ -320,12 +320,12 @@ func (u *Unit) fluxInstance(instances []*model.Object) *model.Object {
 func (u *Unit) fluxKustomization() bool { return u.Tool == Flux && u.Helm == nil }
 
 // helmReleaseSource is how Flux renders HelmRelease o, applied in
-// namespace ns, of the cluster directory cluster whose units are units:
+// namespace ns, of view:
 // release [targetNamespace-]name unless releaseName, in targetNamespace
 // else ns; valuesFrom in order (ConfigMaps and Secrets of the input in
 // ns, as the Kustomization of units that applies each substitutes it),
 // then spec.values.
-func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.Node, cluster string, units []*Unit) *HelmSource {
+func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.Node, view *View) *HelmSource {
 	target := model.Get(spec, "targetNamespace").String()
 	out := &HelmSource{ReleaseName: model.Get(spec, "releaseName").String(), Namespace: target}
 	if out.Namespace == "" {
@@ -344,10 +344,10 @@ func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.No
 			key = "values.yaml"
 		}
 		label := fmt.Sprintf("%s %s/%s", kind, ns, name)
-		obj, found := d.objectData(kind, ns, name, cluster)
+		obj, found := d.objectData(kind, ns, name, view)
 		var data map[string]string
 		if found {
-			data = obj.data(kind, substitution(units, obj.file))
+			data = obj.data(kind, substitution(view.Units, obj.file))
 		}
 		text, has := data[key]
 		if !found || !has {
