@@ -15,12 +15,12 @@ import (
 
 // Holds reports whether the unit applies what the input gives from file:
 // a plain manifest (builtRoot "") read from file, or an object built from
-// the kustomization directory builtRoot. Flux reads its path with every
-// subdirectory (a kustomization below it is built whole: the
-// kustomization Flux generates lists it); Argo CD builds the
-// kustomization at its path, or reads the plain files there, and those
-// of subdirectories only with directory.recurse; a chart it renders is
-// its whole directory (crds/ too).
+// the kustomization directory builtRoot. Both tools build the
+// kustomization at their path, or read the plain files there; those of
+// subdirectories Flux reads when its path holds no kustomization (a
+// kustomization below it is built whole: the kustomization Flux
+// generates lists it), Argo CD only with directory.recurse; a chart
+// Argo CD renders is its whole directory (crds/ too).
 func (u *Unit) Holds(file, builtRoot string) bool {
 	if builtRoot != "" {
 		root := absPath(builtRoot)

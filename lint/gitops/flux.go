@@ -74,8 +74,12 @@ func (d *discoverer) fluxUnit(o *model.Object, objects []*model.Object) *Unit {
 		return nil
 	}
 	target := model.Get(spec, "targetNamespace")
+	// kustomize-controller builds the kustomization at the path alone;
+	// where there is none it generates one listing the path's files and
+	// subdirectories.
+	_, own := readKustomization(dir)
 	u := &Unit{
-		Tool: Flux, Object: o, Origin: origin, Path: p, Dir: dir, Recurse: true, kustomized: true,
+		Tool: Flux, Object: o, Origin: origin, Path: p, Dir: dir, Recurse: !own, kustomized: true,
 		Namespace: target.String(), NamespaceAt: o.Pos(target.Value),
 	}
 	for _, dep := range model.Get(spec, "dependsOn").Items() {

@@ -35,8 +35,8 @@ type Unit struct {
 	// repository root.
 	Path, Dir string
 	// Recurse is true when the tool reads a plain directory's
-	// subdirectories too: always for Flux, with directory.recurse for
-	// Argo CD.
+	// subdirectories too: for Flux when the path holds no kustomization
+	// file, with directory.recurse for Argo CD.
 	Recurse bool
 	// Namespace, when set, is the namespace of every namespaced object
 	// (Flux targetNamespace, Argo CD source.kustomize.namespace);
