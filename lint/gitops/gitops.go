@@ -124,7 +124,7 @@ func Discover(files []*model.File, root string) *Discovery {
 		root = abs
 	}
 	d := &discoverer{root: root, files: files, repos: originURLs(root)}
-	docs := documents(files, isGitOpsKind)
+	docs := documents(files)
 	// objects holds each GitOps object once, as the first root built it:
 	// what the others refer to (sources, app of apps) is not patched apart.
 	objects := make([]*model.Object, 0, len(docs))
@@ -149,6 +149,7 @@ func Discover(files []*model.File, root string) *Discovery {
 		v.Units = append(v.Units, u)
 	}
 	syncDirs := d.fluxClusterDirs(objects)
+	var releases [][]*model.Object // HelmReleases, found once the units that apply them are known
 	for _, instances := range docs {
 		switch o := instances[0]; {
 		case o.Kind == "Kustomization" && o.Group() == fluxKustomizeGroup:
@@ -168,6 +169,8 @@ func Discover(files []*model.File, root string) *Discovery {
 			}
 		case o.Kind == "ApplicationSet" && o.Group() == argoGroup:
 			d.notice(o, nil, "%s is not expanded: the Applications it generates are not read as cluster views", o)
+		case isHelmRelease(o):
+			releases = append(releases, instances)
 		}
 	}
 	// First: a unit Flux cannot build applies no HelmRelease and
@@ -181,7 +184,7 @@ func Discover(files []*model.File, root string) *Discovery {
 			}
 		}
 	}
-	d.helmReleaseUnits(documents(files, isHelmRelease), objects, views)
+	d.helmReleaseUnits(releases, objects, views)
 	for _, name := range slices.Sorted(maps.Keys(views)) {
 		d.out.Views = append(d.out.Views, views[name])
 		for _, u := range views[name].Units {
@@ -222,17 +225,16 @@ func (d *discoverer) notice(o *model.Object, n *yaml.Node, format string, args .
 	d.out.Notices = append(d.out.Notices, e)
 }
 
-// documents are the input's objects of the kinds is selects, each as the
-// instances of one source document: the object a plain file holds, or
-// each object kustomize roots built from the document (overlays that
-// patch it apart build several; the twins of each are found through it,
-// see withTwins).
-func documents(files []*model.File, is func(*model.Object) bool) [][]*model.Object {
+// documents are the input's GitOps objects, each as the instances of one
+// source document: the object a plain file holds, or each object
+// kustomize roots built from the document (overlays that patch it apart
+// build several; the twins of each are found through it, see withTwins).
+func documents(files []*model.File) [][]*model.Object {
 	index := map[string]int{}
 	var out [][]*model.Object
 	for _, f := range files {
 		for _, o := range f.Objects {
-			if !is(o) {
+			if !isGitOpsKind(o) {
 				continue
 			}
 			key := documentKey(o)
