@@ -134,3 +134,25 @@ func TestValuesHelmCannotRead(t *testing.T) {
 		}
 	}
 }
+
+// A fix sets a value in a values file of one document, not in one of
+// several: another document may set the key too, and Helm merges them.
+func TestValueFixOnlyInAOneDocumentFile(t *testing.T) {
+	for _, tc := range []struct {
+		values string
+		fix    bool
+	}{
+		{"sa: web\n", true},
+		{"sa: web\n---\nother: 1\n", false},
+	} {
+		dir := writeChart(t, map[string]string{
+			"Chart.yaml":        "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+			"values.yaml":       tc.values,
+			"templates/sa.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Values.sa }}\n",
+		})
+		o := renderedKind(t, dir, Options{}, "ServiceAccount")
+		if got := len(o.Built.Values) > 0; got != tc.fix {
+			t.Errorf("values %q: a fix may edit them: %v, want %v", tc.values, got, tc.fix)
+		}
+	}
+}
