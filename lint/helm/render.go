@@ -277,7 +277,9 @@ func capabilities(opts Options) (*common.Capabilities, error) {
 		}
 		caps.KubeVersion = *v
 	}
-	caps.APIVersions = append(caps.APIVersions, opts.APIVersions...)
+	// A new slice: Copy shares the defaults' array, which every render
+	// (in parallel) reads.
+	caps.APIVersions = slices.Concat(caps.APIVersions, opts.APIVersions)
 	return caps, nil
 }
 

@@ -4,8 +4,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"helm.sh/helm/v4/pkg/chart/common"
 
 	"github.com/salint/salint/rules/model"
 	"github.com/salint/salint/rules/rulestest"
@@ -288,5 +292,66 @@ func TestUserValuesGiven(t *testing.T) {
 	}
 	if _, _, err := userValues(Options{Given: []Given{{By: "app.yaml:3", Set: "noequals"}}}); err == nil || !strings.HasPrefix(err.Error(), "app.yaml:3: ") {
 		t.Errorf("bad parameter: error %v, want one at its place", err)
+	}
+}
+
+// --kube-version and --api-versions change .Capabilities as in helm
+// template; without them, Helm's defaults.
+func TestRenderCapabilities(t *testing.T) {
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+		"templates/sa.yaml": `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: caps
+  annotations:
+    minor: {{ .Capabilities.KubeVersion.Minor | quote }}
+    foo: {{ .Capabilities.APIVersions.Has "foo/v1" | quote }}
+    apps: {{ .Capabilities.APIVersions.Has "apps/v1" | quote }}
+`,
+	})
+	for _, tc := range []struct {
+		name       string
+		opts       Options
+		minor, foo string
+	}{
+		{"defaults", Options{}, common.DefaultCapabilities.KubeVersion.Minor, "false"},
+		{"kube version and API versions", Options{KubeVersion: "v1.29.3", APIVersions: []string{"foo/v1"}}, "29", "true"},
+		{"API versions alone", Options{APIVersions: []string{"foo/v1"}}, common.DefaultCapabilities.KubeVersion.Minor, "true"},
+	} {
+		sa := renderedKind(t, dir, tc.opts, "ServiceAccount")
+		data := model.Get(model.Get(sa.Node, "metadata").Value, "annotations").Value
+		for key, want := range map[string]string{"minor": tc.minor, "foo": tc.foo, "apps": "true"} {
+			if got := model.Get(data, key).String(); got != want {
+				t.Errorf("%s: %s %q, want %q", tc.name, key, got, want)
+			}
+		}
+	}
+	files := Render(dir, Options{KubeVersion: "one"})
+	if len(files) != 1 || len(files[0].Errors) != 1 || !strings.Contains(files[0].Errors[0].Message, `invalid kube version "one"`) {
+		t.Errorf("a bad kube version: %v, want one error", files)
+	}
+}
+
+// Each render's API versions are its own: Helm's defaults, which every
+// render (in parallel) starts from, are left as they were.
+func TestCapabilitiesLeaveTheDefaults(t *testing.T) {
+	defaults := slices.Clone(common.DefaultCapabilities.APIVersions)
+	var wg sync.WaitGroup
+	for _, extra := range []string{"a/v1", "b/v1", "c/v1", "d/v1"} {
+		wg.Go(func() {
+			caps, err := capabilities(Options{APIVersions: []string{extra}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if got := caps.APIVersions[len(caps.APIVersions)-1]; got != extra || len(caps.APIVersions) != len(defaults)+1 {
+				t.Errorf("API versions end with %s (%d), want %s (%d)", got, len(caps.APIVersions), extra, len(defaults)+1)
+			}
+		})
+	}
+	wg.Wait()
+	if !slices.Equal(common.DefaultCapabilities.APIVersions, defaults) {
+		t.Error("Helm's default API versions changed")
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"helm.sh/helm/v4/pkg/chart/common"
 	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -57,9 +56,10 @@ func (f *valueFiles) doc(path string) *valuesDoc {
 	var d *valuesDoc
 	if src != nil {
 		d = &valuesDoc{src: src}
-		var n yaml.Node
-		if yaml.Unmarshal(src.Bytes(), &n) == nil && len(n.Content) == 1 {
-			d.root = n.Content[0]
+		// A file of several documents: a key's spot in one is not what
+		// Helm ends with when another sets it too.
+		if docs := valuesDocs(src.Bytes()); len(docs) == 1 {
+			d.root = docs[0]
 		}
 	}
 	f.read[path] = d
@@ -126,7 +126,7 @@ func useEditedValues(ch *chartv2.Chart, dir string, data map[string][]byte) erro
 	if !ok {
 		return nil
 	}
-	vals, err := common.ReadValues(b)
+	vals, err := readValues(b)
 	if err != nil {
 		return fmt.Errorf("%s as edited: %w", path, err)
 	}

@@ -1,15 +1,20 @@
 package helm
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
 	"helm.sh/helm/v4/pkg/strvals"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // maxValuesFile bounds a values file read for a render.
@@ -45,8 +50,8 @@ func userValues(opts Options) (map[string]any, map[string]origin, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		m := map[string]any{}
-		if err := yaml.Unmarshal(data, &m); err != nil {
+		m, err := readValues(data)
+		if err != nil {
 			return nil, nil, fmt.Errorf("values file %s: %w", file, err)
 		}
 		vals = mergeValues(vals, m, true)
@@ -54,8 +59,8 @@ func userValues(opts Options) (map[string]any, map[string]origin, error) {
 	}
 	for _, g := range opts.Given {
 		if g.Doc != nil {
-			m := map[string]any{}
-			if err := g.Doc.Decode(&m); err != nil {
+			m, err := givenValues(g.Doc)
+			if err != nil {
 				return nil, nil, fmt.Errorf("%s: values: %w", g.By, err)
 			}
 			vals = mergeValues(vals, m, true)
@@ -77,6 +82,68 @@ func userValues(opts Options) (map[string]any, map[string]origin, error) {
 		}
 	}
 	return vals, origins, nil
+}
+
+// readValues reads a values file as Helm reads values.yaml and each
+// --values file (its loader's LoadValues): every document of it, merged;
+// YAML 1.1 through sigs.k8s.io/yaml, so a plain no, off or n is false and
+// a key n is "false"; numbers are float64, 0777 is 511.
+func readValues(data []byte) (map[string]any, error) {
+	vals, err := loader.LoadValues(bytes.NewReader(data))
+	if err != nil {
+		return nil, valuesError(err, func() []*yaml.Node { return valuesDocs(data) })
+	}
+	return vals, nil
+}
+
+// givenValues reads a values document a GitOps object gives in place as
+// the tool reads its text: every way to the render ends in a YAML 1.1
+// reader (kubectl's and Argo CD's of the object, helm's of the values file
+// Argo CD or kustomize writes, helm-controller's of a valuesFrom key), so
+// the node is written back as the text it was and read as helm reads it.
+func givenValues(doc *yaml.Node) (map[string]any, error) {
+	text, err := yaml.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := loader.LoadValues(bytes.NewReader(text))
+	if err != nil {
+		return nil, valuesError(err, func() []*yaml.Node { return []*yaml.Node{doc} })
+	}
+	return vals, nil
+}
+
+// valuesError is Helm's error reading values, without its wrapping and
+// without what sigs.k8s.io/yaml quotes of a key JSON cannot hold: the
+// value under it, which may be a password. Such a key is located in the
+// documents (their lines those of the values' file).
+func valuesError(err error, docs func() []*yaml.Node) error {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "converting YAML to JSON: "); i >= 0 {
+		msg = msg[i+len("converting YAML to JSON: "):]
+	}
+	if !strings.HasPrefix(msg, "unsupported map key") && !strings.HasPrefix(msg, "yaml: invalid map key") {
+		return errors.New(msg)
+	}
+	msg = "a key is null, a list or a table, which Helm cannot read"
+	var find func(n *yaml.Node) *yaml.Node
+	find = func(n *yaml.Node) *yaml.Node {
+		for i, c := range n.Content {
+			if n.Kind == yaml.MappingNode && i%2 == 0 && (c.Kind != yaml.ScalarNode || c.Style == 0 && c.ShortTag() == "!!null") {
+				return c
+			}
+			if k := find(c); k != nil {
+				return k
+			}
+		}
+		return nil
+	}
+	for _, d := range docs() {
+		if k := find(d); k != nil && k.Line > 0 {
+			return fmt.Errorf("line %d: %s", k.Line, msg)
+		}
+	}
+	return errors.New(msg)
 }
 
 // setValue applies the strvals assignment s to vals (its value a string
@@ -220,18 +287,64 @@ func leafPaths(prefix string, m map[string]any) []string {
 }
 
 // indexValues records the line of each dotted path set in a values file's
-// bytes: where a value came from, for a finding's note.
+// bytes (each of its documents, the later over the earlier, as
+// readValues merges them): where a value came from, for a finding's note.
 func indexValues(file, prefix string, data []byte, origins map[string]origin) {
-	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
-		return
+	for _, doc := range valuesDocs(data) {
+		indexNode(file, prefix, doc, origins)
 	}
-	indexNode(file, prefix, doc.Content[0], origins)
 }
+
+// valuesDocs are the documents of a values file, as nodes with their
+// lines; nil when it does not parse.
+func valuesDocs(data []byte) []*yaml.Node {
+	var docs []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			if !errors.Is(err, io.EOF) {
+				return nil
+			}
+			return docs
+		}
+		if len(doc.Content) > 0 {
+			docs = append(docs, doc.Content[0])
+		}
+	}
+}
+
+// helmKey is the key Helm's reader makes of a mapping key: YAML 1.1
+// resolves a plain one (n, on, 0777, 1.50) to a boolean or number, which
+// the conversion to JSON writes as a string ("false", "true", "511",
+// "1.5"). Read by that reader itself, as a one-key mapping, once per text
+// (read holds what it made); a plain key that starts with none of the
+// characters go-yaml v2 resolves from is a string as it is.
+func helmKey(k *yaml.Node, read map[string]string) string {
+	if k.Kind != yaml.ScalarNode || k.Style != 0 || k.Value == "" || !strings.ContainsRune(yaml11Starts, rune(k.Value[0])) {
+		return k.Value
+	}
+	if key, ok := read[k.Value]; ok {
+		return key
+	}
+	key := k.Value
+	var m map[string]any
+	if sigsyaml.Unmarshal([]byte(k.Value+": 0"), &m) == nil && len(m) == 1 {
+		for key = range m {
+		}
+	}
+	read[k.Value] = key
+	return key
+}
+
+// yaml11Starts are the first characters of a plain scalar that go-yaml v2
+// may resolve to something other than a string.
+const yaml11Starts = "+-0123456789.yYnNtTfFoO~"
 
 // indexNode records the line of each dotted path set in the values
 // document n of file, below prefix.
 func indexNode(file, prefix string, n *yaml.Node, origins map[string]origin) {
+	keys := map[string]string{}
 	var walk func(prefix string, n *yaml.Node)
 	walk = func(prefix string, n *yaml.Node) {
 		at := func(key string, pos, v *yaml.Node) {
@@ -245,7 +358,7 @@ func indexNode(file, prefix string, n *yaml.Node, origins map[string]origin) {
 		switch n.Kind {
 		case yaml.MappingNode:
 			for i := 0; i+1 < len(n.Content); i += 2 {
-				at(n.Content[i].Value, n.Content[i], n.Content[i+1])
+				at(helmKey(n.Content[i], keys), n.Content[i], n.Content[i+1])
 			}
 		case yaml.SequenceNode: // "ports.0", for a schema's failure in a list
 			for i, item := range n.Content {
