@@ -43,9 +43,11 @@ func KnownOf(r *Result, baseDir string) Known {
 		f := r.Findings[i]
 		e := KnownEntry{Fingerprint: fp, Rule: f.Rule, File: paths.Of(f.Pos.File).Name, Message: f.Message}
 		if f.Object != nil {
-			e.Object = f.Object.Kind + " " + f.Object.DisplayName()
+			// A baseline is committed: a name a Secret's variable set
+			// must not be in it.
+			e.Object = f.Object.Kind + " " + r.Scrub(f.Object.DisplayName())
 			if f.Object.Namespace != "" {
-				e.Object = f.Object.Kind + " " + f.Object.Namespace + "/" + f.Object.DisplayName()
+				e.Object = f.Object.Kind + " " + r.Scrub(f.Object.Namespace+"/"+f.Object.DisplayName())
 			}
 		}
 		k.Entries = append(k.Entries, e)

@@ -46,7 +46,9 @@ func runViews(args []string, e *env) int {
 		}
 		fmt.Fprintf(e.stdout, "%s (%s)\n", safetext.Escape(name), safetext.Escape(v.Origin))
 		for _, u := range v.Units {
-			fmt.Fprintf(e.stdout, "  %s\n", safetext.Escape(u.String()))
+			// A unit's options may hold a Secret's value (a release
+			// name from a postBuild variable).
+			fmt.Fprintf(e.stdout, "  %s\n", safetext.Escape(res.Scrub(u.String())))
 		}
 	}
 	if len(res.Errors) > 0 {

@@ -244,8 +244,10 @@ type jsonObject struct {
 	Name       string `json:"name"`
 }
 
-func objectOf(o *model.Object) jsonObject {
-	return jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.DisplayName()}
+// objectOf names o as the JSON formats do, its namespace and name
+// scrubbed: a postBuild variable from a Secret may have set them.
+func objectOf(o *model.Object, scrub func(string) string) jsonObject {
+	return jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: scrub(o.Namespace), Name: scrub(o.DisplayName())}
 }
 
 type jsonError struct {
@@ -274,7 +276,7 @@ type jsonSummary struct {
 	Known int `json:"known,omitempty"`
 }
 
-func jsonFindingOf(f rules.Finding) jsonFinding {
+func jsonFindingOf(f rules.Finding, scrub func(string) string) jsonFinding {
 	jf := jsonFinding{
 		Rule: f.Rule, Severity: f.Severity.String(), Message: f.Text(), Views: f.Views,
 		File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
@@ -284,7 +286,7 @@ func jsonFindingOf(f rules.Finding) jsonFinding {
 		jf.Related = append(jf.Related, jsonRelated{File: rel.Pos.File, Line: rel.Pos.Line, Column: rel.Pos.Col, Message: rel.Message})
 	}
 	if f.Object != nil {
-		jf.Object = objectOf(f.Object)
+		jf.Object = objectOf(f.Object, scrub)
 	}
 	return jf
 }
@@ -301,10 +303,10 @@ func WriteJSON(w io.Writer, r Report) error {
 		},
 	}
 	for _, f := range r.Findings {
-		out.Findings = append(out.Findings, jsonFindingOf(f))
+		out.Findings = append(out.Findings, jsonFindingOf(f, r.Scrub))
 	}
 	for _, s := range r.Silenced {
-		js := jsonSuppressed{jsonFinding: jsonFindingOf(s.Finding), By: "config", Reason: s.Reason}
+		js := jsonSuppressed{jsonFinding: jsonFindingOf(s.Finding, r.Scrub), By: "config", Reason: s.Reason}
 		if s.InSource {
 			js.By = "annotation"
 		}

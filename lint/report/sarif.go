@@ -195,7 +195,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 			res.RelatedLocations = append(res.RelatedLocations, loc)
 		}
 		if f.Object != nil {
-			o := objectOf(f.Object)
+			o := objectOf(f.Object, r.Scrub)
 			res.Properties.Object = &o
 		}
 		return res
