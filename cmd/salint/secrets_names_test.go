@@ -46,8 +46,8 @@ spec:
   chart:
     spec: {chart: ./chart, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}
 `,
-		"chart/Chart.yaml":                "apiVersion: v2\nname: web\nversion: 0.1.0\n",
-		"chart/values.yaml":               "account: ghost2\n",
+		"chart/Chart.yaml":  "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"chart/values.yaml": "account: ghost2\n",
 		"chart/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n" +
 			"spec:\n  template:\n    spec:\n      serviceAccountName: {{ .Values.account }}\n      containers: [{name: c, image: nginx}]\n",
 	})
