@@ -222,7 +222,14 @@ func prepare(dir string, opts Options) (*loaded, *problem) {
 	}
 	ch, err := loader.LoadDir(dir)
 	if err != nil {
-		return nil, &problem{msg: err.Error()}
+		if !strings.Contains(err.Error(), "values.yaml") {
+			return nil, &problem{msg: err.Error()}
+		}
+		// The loader reads values.yaml too: its error may quote a value.
+		return nil, &problem{msg: "values.yaml: " + valuesError(err, func() []*yaml.Node {
+			data, _ := readBounded(filepath.Join(dir, "values.yaml"))
+			return valuesDocs(data)
+		}).Error()}
 	}
 	if err := useEditedValues(ch, dir, opts.ValuesData); err != nil {
 		return nil, &problem{msg: err.Error()}

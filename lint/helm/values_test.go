@@ -135,6 +135,33 @@ func TestValuesHelmCannotRead(t *testing.T) {
 	}
 }
 
+// The chart's own values.yaml, which Helm's loader reads, gets the same
+// error, never quoting the value either; other loader errors stand.
+func TestChartValuesHelmCannotRead(t *testing.T) {
+	for values, want := range map[string]string{
+		"a:\n  ~: {password: hunter2}\n": "values.yaml: line 2: a key is null, a list or a table, which Helm cannot read",
+		"a: [\n":                         "values.yaml: yaml: line 1: did not find expected node content",
+	} {
+		dir := t.TempDir()
+		for name, text := range map[string]string{"Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n", "values.yaml": values} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, bad := prepare(dir, Options{})
+		if bad == nil || bad.msg != want {
+			t.Errorf("%q: %+v, want %q", values, bad, want)
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Chart.yaml"), []byte("name: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, bad := prepare(dir, Options{}); bad == nil || !strings.HasPrefix(bad.msg, "cannot load Chart.yaml") {
+		t.Errorf("a bad Chart.yaml: %+v", bad)
+	}
+}
+
 // A fix sets a value in a values file of one document, not in one of
 // several: another document may set the key too, and Helm merges them.
 func TestValueFixOnlyInAOneDocumentFile(t *testing.T) {
