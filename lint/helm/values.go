@@ -324,6 +324,11 @@ func helmKey(k *yaml.Node, read map[string]string) string {
 	if k.Kind != yaml.ScalarNode || k.Style != 0 || k.Value == "" || !strings.ContainsRune(yaml11Starts, rune(k.Value[0])) {
 		return k.Value
 	}
+	if c := k.Value[0]; (c < '0' || c > '9') && !strings.ContainsRune("+-.~", rune(c)) && !yaml11Words[strings.ToLower(k.Value)] {
+		// A word (tolerations, fullnameOverride) that is none of
+		// YAML 1.1's booleans or null: read by no reader, which costs.
+		return k.Value
+	}
 	if key, ok := read[k.Value]; ok {
 		return key
 	}
@@ -338,8 +343,11 @@ func helmKey(k *yaml.Node, read map[string]string) string {
 }
 
 // yaml11Starts are the first characters of a plain scalar that go-yaml v2
-// may resolve to something other than a string.
+// may resolve to something other than a string; of words, only
+// yaml11Words (in some of their cases) resolve.
 const yaml11Starts = "+-0123456789.yYnNtTfFoO~"
+
+var yaml11Words = map[string]bool{"y": true, "yes": true, "n": true, "no": true, "true": true, "false": true, "on": true, "off": true, "null": true}
 
 // indexNode records the line of each dotted path set in the values
 // document n of file, below prefix.

@@ -1,6 +1,7 @@
 package helm
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -181,5 +182,20 @@ func TestValueFixOnlyInAOneDocumentFile(t *testing.T) {
 		if got := len(o.Built.Values) > 0; got != tc.fix {
 			t.Errorf("values %q: a fix may edit them: %v, want %v", tc.values, got, tc.fix)
 		}
+	}
+}
+
+// BenchmarkIndexValues indexes a values file of 6,000 keys, most of them
+// words that start like YAML 1.1's booleans (tolerations, nodeSelector,
+// fullnameOverride): what helmKey must not send through a reader each.
+func BenchmarkIndexValues(b *testing.B) {
+	var text strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&text, "tolerations%d: {nodeSelector: x, fullnameOverride%d: y}\n", i, i)
+	}
+	data := []byte(text.String())
+	b.ReportAllocs()
+	for b.Loop() {
+		indexValues("values.yaml", "", data, map[string]origin{})
 	}
 }
