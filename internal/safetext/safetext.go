@@ -149,9 +149,16 @@ func JSONString(s string) string {
 // whole (a Secret's value taken out) before any format writes it, so that
 // a field added later is covered and the writer's own words (labels, JSON
 // keys) are not. Named string types (an enumeration of the writer's own
-// words) are left as they are.
+// words) are left as they are, and so is a struct field tagged
+// `scrub:"-"` (an input file's path, which holds no value of the input).
 func MapStrings(v any, f func(string) string) {
-	seen := map[uintptr]bool{}
+	// A pointer to a struct and one to its first field share an address:
+	// seen by address alone, the second would not be walked.
+	type visit struct {
+		at uintptr
+		to reflect.Type
+	}
+	seen := map[visit]bool{}
 	plain := reflect.TypeFor[string]()
 	var walk func(x reflect.Value)
 	walk = func(x reflect.Value) {
@@ -161,10 +168,11 @@ func MapStrings(v any, f func(string) string) {
 				x.SetString(f(x.String()))
 			}
 		case reflect.Pointer:
-			if x.IsNil() || seen[x.Pointer()] {
+			at := visit{x.Pointer(), x.Type()}
+			if x.IsNil() || seen[at] {
 				return
 			}
-			seen[x.Pointer()] = true
+			seen[at] = true
 			walk(x.Elem())
 		case reflect.Interface:
 			if x.IsNil() || !x.CanSet() {
@@ -176,7 +184,7 @@ func MapStrings(v any, f func(string) string) {
 			x.Set(e)
 		case reflect.Struct:
 			for i := range x.NumField() {
-				if x.Type().Field(i).IsExported() {
+				if field := x.Type().Field(i); field.IsExported() && field.Tag.Get("scrub") != "-" {
 					walk(x.Field(i))
 				}
 			}

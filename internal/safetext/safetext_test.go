@@ -119,3 +119,32 @@ func TestMapStrings_EveryPlainStringOnce(t *testing.T) {
 		t.Errorf("array %q, map %q, any %q", data.Array, data.Map, data.Any)
 	}
 }
+
+// A field tagged `scrub:"-"` (an input path) is left, at any depth; a
+// struct reached through a pointer after a pointer to its first field
+// (the same address) is walked still. That field is mapped twice: the
+// price of not walking it never.
+func TestMapStrings_OptOutAndSharedAddress(t *testing.T) {
+	type place struct {
+		File string `scrub:"-"`
+		Name string
+	}
+	type item struct {
+		First, Second string
+	}
+	shared := &item{First: "x", Second: "x"}
+	data := struct {
+		At       place
+		Places   []place
+		First    *string
+		Item     *item
+		Untagged string
+	}{At: place{File: "x", Name: "x"}, Places: []place{{File: "x", Name: "x"}}, First: &shared.First, Item: shared, Untagged: "x"}
+	MapStrings(&data, func(s string) string { return s + "!" })
+	if data.At != (place{File: "x", Name: "x!"}) || data.Places[0] != (place{File: "x", Name: "x!"}) {
+		t.Errorf("places: %+v %+v, want File left, Name mapped", data.At, data.Places[0])
+	}
+	if !strings.HasPrefix(shared.First, "x!") || shared.Second != "x!" || data.Untagged != "x!" {
+		t.Errorf("item %+v, untagged %q: want each mapped", *shared, data.Untagged)
+	}
+}

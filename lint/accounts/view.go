@@ -73,7 +73,7 @@ func BuildClusters(cs []Cluster) *View {
 
 // InputError is one located input error, as in salint lint's JSON.
 type InputError struct {
-	File    string `json:"file"`
+	File    string `json:"file" scrub:"-"`
 	Line    int    `json:"line"`
 	Column  int    `json:"column,omitempty"`
 	Message string `json:"message"`
@@ -181,7 +181,7 @@ type Workload struct {
 	At         model.Position `json:"at"`
 	// BuiltBy is the kustomization directory whose build produced it, when
 	// one did (several overlays may each produce the same workload).
-	BuiltBy string `json:"builtBy,omitempty"`
+	BuiltBy string `json:"builtBy,omitempty" scrub:"-"`
 	// Rejected is true when its account is missing: the API server rejects
 	// its pods (spec §1.4), so they get nothing.
 	Rejected bool `json:"rejected"`

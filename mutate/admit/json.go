@@ -19,7 +19,7 @@ func WriteJSON(w io.Writer, r *Result, errs, notices []model.Error, scrub func(s
 		Name       string `json:"name"`
 	}
 	type place struct {
-		File    string  `json:"file"`
+		File    string  `json:"file" scrub:"-"`
 		Line    int     `json:"line"`
 		Column  int     `json:"column,omitempty"`
 		Object  *object `json:"object,omitempty"`

@@ -50,7 +50,7 @@ type Source struct {
 // Position is a 1-based, file-absolute location. Col counts characters, as
 // the YAML parser does.
 type Position struct {
-	File string `json:"file"`
+	File string `json:"file" scrub:"-"` // an input path holds no Secret value
 	Line int    `json:"line"`
 	Col  int    `json:"column"`
 }
