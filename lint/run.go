@@ -347,13 +347,6 @@ func (r *Result) scrub() {
 // postBuild substitution may put one in a name).
 func (r *Result) Scrub(s string) string { return r.secrets.Scrub(s) }
 
-// OutputSecrets are the values Scrub takes out, to scrub a whole output
-// as it is written (model.SecretValues.WriteScrubbed), leaving each of
-// keep whole (model.SecretValues.Keeping).
-func (r *Result) OutputSecrets(keep ...string) *model.SecretValues {
-	return r.secrets.Keeping(keep...)
-}
-
 // goQuoted is s as %q writes it, without the quotes.
 func goQuoted(s string) string {
 	q := strconv.Quote(s)

@@ -22,8 +22,9 @@ at /var/run/secrets/kubernetes.io/serviceaccount. The suffix is derived from
 the pod's identity (the API server's is random), so the output is stable.
 Mirror pods are left alone; other documents pass through byte for byte,
 except Secrets, whose data and stringData values and last-applied annotation
-are shown as <redacted>, as is a Secret's value anywhere else in the output
-(an account name a chart took from a Flux valuesFrom Secret).
+are shown as <redacted>, as is a Secret's value in any other value or comment
+(an account name a chart took from a Flux valuesFrom Secret; its document is
+then re-encoded). Keys are left: the output stays manifests.
 
 A Pod the API server would reject is not printed; every rejection (of a Pod,
 or of the pods a template's controller would create, named as the controller
@@ -78,16 +79,15 @@ func runAdmit(args []string, e *env) int {
 		return usageErr(err)
 	}
 	defer abort()
-	// Objects are printed as the input has them: a value from a Secret
-	// (a rendered valuesFrom, a substituted variable) may be anywhere in
-	// them, so the YAML and the diffs go through the scrub whole.
-	secrets := res.OutputSecrets(admit.Added...)
-	w, errOut := scrubbed{to: to, secrets: secrets}, scrubbed{to: e.stderr, secrets: secrets}
+	// A value from a Secret (a rendered valuesFrom, a substituted
+	// variable) may be anywhere in what the input holds: Admit scrubs the
+	// values of the objects it prints, and each line here what it quotes.
+	w, errOut := to, e.stderr
 	// Each cluster view is admitted on its own: what one cluster
 	// receives. Several are told apart by a comment before each.
 	var outs []*admit.Result
 	for i, v := range res.Views {
-		out, err := admit.Admit(v.Bundle, opts.InScope())
+		out, err := admit.Admit(v.Bundle, opts.InScope(), res.Scrub)
 		if err != nil {
 			return usageErr(err)
 		}
@@ -96,14 +96,14 @@ func runAdmit(args []string, e *env) int {
 			if i > 0 && !*showDiff {
 				fmt.Fprint(w, "---\n") // the view's documents start anew
 			}
-			fmt.Fprintf(w, "# view: %s\n", safetext.Escape(v.Name))
+			fmt.Fprintf(w, "# view: %s\n", safetext.Escape(res.Scrub(v.Name)))
 		}
 		switch {
 		case output.format == "json": // one view: nothing else is written
 			// Its data is scrubbed, not its keys, which are salint's.
 			err = admit.WriteJSON(to, out, res.Errors, res.Notices, res.Scrub)
 		case *showDiff:
-			err = writeAdmitDiffs(w, out)
+			err = writeAdmitDiffs(w, out, res.Scrub)
 		default:
 			_, err = w.Write(out.Output)
 		}
@@ -124,10 +124,10 @@ func runAdmit(args []string, e *env) int {
 			in = " (in " + res.Views[i].Name + ")"
 		}
 		for _, n := range out.Notes {
-			fmt.Fprintf(errOut, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(n.Message+in))
+			fmt.Fprintf(errOut, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(res.Scrub(n.Message+in)))
 		}
 		for _, r := range out.Rejections {
-			fmt.Fprintf(errOut, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(r.Object.String()), safetext.Escape(r.Message+in))
+			fmt.Fprintf(errOut, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(res.Scrub(r.Object.String())), safetext.Escape(res.Scrub(r.Message+in)))
 		}
 	}
 	return admitExit(res, outs)
@@ -144,11 +144,12 @@ func admitExit(res *lint.Result, outs []*admit.Result) int {
 }
 
 // writeAdmitDiffs writes, per admitted object, the diff from the object as
-// written to the object as admitted. mutate.Diff leaves Secret value lines
-// out (admission changes only pods).
-func writeAdmitDiffs(w io.Writer, out *admit.Result) error {
+// written to the object as admitted, both scrubbed by Admit; scrub takes
+// the Secret values out of the object's name. mutate.Diff leaves Secret
+// value lines out (admission changes only pods).
+func writeAdmitDiffs(w io.Writer, out *admit.Result, scrub func(string) string) error {
 	for _, a := range out.Admitted {
-		d := mutate.Diff(mutate.Change{Path: a.Pos.File + " (" + a.Object.String() + ")", Old: a.Before, New: a.After})
+		d := mutate.Diff(mutate.Change{Path: a.Pos.File + " (" + scrub(a.Object.String()) + ")", Old: a.Before, New: a.After})
 		if _, err := w.Write(d); err != nil {
 			return err
 		}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/salint/salint/rules/model"
 	"github.com/salint/salint/rules/rulestest"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // everyOutput are the commands and formats a canary test runs: each
@@ -466,6 +469,97 @@ metadata: {name: web, namespace: shop}
 		var doc map[string]any
 		if err := json.Unmarshal([]byte(out), &doc); err != nil || !strings.Contains(out, `"`+tc.key+`":`) || !strings.Contains(out, `"status": "defined"`) && tc.cmd == "accounts" {
 			t.Errorf("%s -f json struck its own words (%v):\n%s", tc.cmd, err, out)
+		}
+	}
+}
+
+// TestSecretValues_ScrubValuesNotKeys: admit scrubs the values of what it
+// prints, not the keys, so that a Secret holding a common word ("secret",
+// "serviceAccountName") leaves valid manifests, and a value that starts
+// with a word admission writes (the token volume's) is redacted whole.
+// No output strikes an input's path ("secrets.yaml").
+func TestSecretValues_ScrubValuesNotKeys(t *testing.T) {
+	dir := t.TempDir()
+	rulestest.WriteFiles(t, dir, map[string]string{"secrets.yaml": `apiVersion: v1
+kind: Secret
+metadata: {name: words, namespace: shop}
+stringData:
+  a: secret
+  b: serviceAccountName
+  c: kube-root-ca.crt-CANARY99
+  d: kube-api-access-CANARY98
+  e: /var/run/secrets/kubernetes.io/serviceaccount-CANARY97
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: passed, namespace: shop}
+data: {ca: kube-root-ca.crt-CANARY99} # kube-api-access-CANARY98
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      containers:
+      - name: c
+        image: nginx
+        env:
+        - {name: TOKEN, valueFrom: {secretKeyRef: {name: words, key: a}}}
+        - {name: MOUNT, value: /var/run/secrets/kubernetes.io/serviceaccount-CANARY97}
+      volumes:
+      - name: s
+        secret: {secretName: words}
+`})
+	salint := func(args ...string) string {
+		var out bytes.Buffer
+		run(append(append(args, "--no-config"), dir), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
+		return out.String()
+	}
+	leaks := func(what, out string) {
+		t.Helper()
+		if strings.Contains(out, "CANARY") {
+			t.Errorf("%s shows a Secret value:\n%s", what, out)
+		}
+	}
+	out := salint("admit")
+	leaks("admit", out)
+	for _, want := range []string{
+		"secretKeyRef:", "secretName: words\n", "  secret:\n", "serviceAccountName: default\n",
+		"mountPath: /var/run/secrets/kubernetes.io/serviceaccount\n", "name: kube-root-ca.crt\n",
+		"value: <redacted>\n", "a: <redacted>\n",
+		"kind: ServiceAccount\nmetadata: {name: web, namespace: shop}\n", // no value of a Secret: as written
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("admit lacks %q:\n%s", want, out)
+		}
+	}
+	for dec := yaml.NewDecoder(strings.NewReader(out)); ; {
+		var doc map[string]any
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if _, struck := doc["<redacted>"]; err != nil || struck || doc["kind"] == nil {
+			t.Fatalf("admit printed a document that is no manifest (%v): %v\n%s", err, doc, out)
+		}
+	}
+	out = salint("admit", "--diff")
+	leaks("admit --diff", out)
+	for _, want := range []string{"+      serviceAccountName: default\n", "+        - mountPath: /var/run/secrets/kubernetes.io/serviceaccount\n", "          secretName: words\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("admit --diff lacks %q:\n%s", want, out)
+		}
+	}
+	for _, args := range [][]string{{"admit", "-f", "json"}, {"accounts"}, {"accounts", "-f", "json"}} {
+		out := salint(args...)
+		leaks(strings.Join(args, " "), out)
+		if !strings.Contains(out, "secrets.yaml") || strings.Contains(out, "<redacted>s.yaml") {
+			t.Errorf("%s struck the input's path:\n%s", strings.Join(args, " "), out)
 		}
 	}
 }

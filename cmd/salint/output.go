@@ -9,7 +9,6 @@ import (
 
 	"github.com/salint/salint/internal/safetext"
 	"github.com/salint/salint/mutate"
-	"github.com/salint/salint/rules/model"
 	"github.com/spf13/pflag"
 )
 
@@ -181,22 +180,4 @@ func openOutput(file string, e *env) (w io.Writer, commit func() error, abort fu
 		return nil, nil, nil, fmt.Errorf("--output: %w", err)
 	}
 	return f, f.Commit, f.Abort, nil
-}
-
-// scrubbed writes what a command writes as text (admit's YAML, diffs and
-// standard error) to its destination with the Secret values of the input
-// taken out (lint.Result.OutputSecrets): the one scrub of an output that
-// prints what the input holds, whatever part of it a value is in. Each
-// Write is scrubbed whole: the writers write whole units (a view's
-// documents, a diff, a line).
-type scrubbed struct {
-	to      io.Writer
-	secrets *model.SecretValues
-}
-
-func (s scrubbed) Write(p []byte) (int, error) {
-	if err := s.secrets.WriteScrubbed(s.to, string(p)); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }

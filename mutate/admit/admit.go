@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strings"
 
@@ -33,11 +34,6 @@ const (
 	// projectedDefaultMode is 0644, written in decimal as the API returns it.
 	projectedDefaultMode = 420
 )
-
-// Added are the texts admission adds to a pod whatever the input (the
-// token volume's): a scrub of the preview leaves them whole, or a Secret
-// value such as "secret" would strike the mount path.
-var Added = []string{AccessMountPath, TokenVolumePrefix, "serviceAccountToken", "expirationSeconds", "kube-root-ca.crt", "metadata.namespace"}
 
 // Rejection is a pod the API server would refuse.
 type Rejection struct {
@@ -85,19 +81,27 @@ type Result struct {
 type admitter struct {
 	b       *model.Bundle
 	show    func(file string) bool
+	scrub   func(string) string
 	changed map[*model.Object]bool
 	dropped map[*model.Object]bool
+	// written are the nodes whose values admission writes whatever the
+	// input (the token volume's): the scrub leaves them.
+	written map[*yaml.Node]bool
 	res     *Result
 }
 
 // Admit runs the admission preview over bundle b. show picks the files
 // whose documents and rejections are reported (nil: all); the others only
-// inform the model.
-func Admit(b *model.Bundle, show func(file string) bool) (*Result, error) {
+// inform the model. scrub (nil: none) takes the input's Secret values out
+// of a text: Output, Before and After have it applied to every scalar
+// value and comment, so that a value from a Secret (a rendered valuesFrom,
+// a substituted variable) is not printed wherever it is.
+func Admit(b *model.Bundle, show func(file string) bool, scrub func(string) string) (*Result, error) {
 	if show == nil {
 		show = func(string) bool { return true }
 	}
-	a := &admitter{b: b, show: show, changed: map[*model.Object]bool{}, dropped: map[*model.Object]bool{}, res: &Result{}}
+	a := &admitter{b: b, show: show, scrub: scrub, changed: map[*model.Object]bool{}, dropped: map[*model.Object]bool{},
+		written: map[*yaml.Node]bool{}, res: &Result{}}
 	for _, p := range b.Pods {
 		if show(p.Object.Source.Path) {
 			a.pod(p)
@@ -239,10 +243,10 @@ func (a *admitter) pod(p *model.PodSpec) {
 	spec := p.Node
 	blockStyle(spec, false) // new fields cannot go inside flow collections
 	adm := Admission{Pos: p.Object.Pos(p.Node), Object: p.Object, Path: p.Path, ServiceAccountName: name,
-		AccountDefaulted: p.ServiceAccountName.String() == "", PullSecretsCopied: copied, Before: encode(p.Object.Node)}
+		AccountDefaulted: p.ServiceAccountName.String() == "", PullSecretsCopied: copied, Before: a.encode(p.Object.Node)}
 	setAccount(spec, name)
 	if mount {
-		adm.TokenVolume = mountToken(spec, TokenVolumePrefix+suffix(p))
+		adm.TokenVolume = a.mountToken(spec, TokenVolumePrefix+suffix(p))
 	}
 	if len(copied) > 0 {
 		items := make([]*yaml.Node, len(copied))
@@ -251,19 +255,63 @@ func (a *admitter) pod(p *model.PodSpec) {
 		}
 		setValue(spec, "imagePullSecrets", seq(items...))
 	}
-	adm.After = encode(p.Object.Node)
+	adm.After = a.encode(p.Object.Node)
 	a.res.Admitted = append(a.res.Admitted, adm)
 	a.changed[p.Object] = true
 }
 
-// encode is n as YAML, for Admission's Before and After: "" when it does
-// not encode (the output's render reports that).
-func encode(n *yaml.Node) []byte {
+// encode is n scrubbed, as YAML, for Admission's Before and After: ""
+// when it does not encode (the output's render reports that).
+func (a *admitter) encode(n *yaml.Node) []byte {
 	var b bytes.Buffer
-	if err := yaml.NewEncoder(&b).Encode(n); err != nil {
+	if err := yaml.NewEncoder(&b).Encode(a.scrubbed(n, false)); err != nil {
 		return nil
 	}
 	return b.Bytes()
+}
+
+// scrubbed returns n with a.scrub applied to every scalar value and
+// comment, a copy of the nodes where one changes (n itself when none
+// does). Mapping keys (key: n is one) are the schema's, not data, and
+// stay: the output remains manifests. So do the values admission writes
+// (a.written), which a Secret value that is part of them ("secret") would
+// otherwise strike.
+func (a *admitter) scrubbed(n *yaml.Node, key bool) *yaml.Node {
+	if n == nil || a.scrub == nil {
+		return n
+	}
+	var c *yaml.Node // n's copy, made at the first change
+	edit := func() *yaml.Node {
+		if c == nil {
+			copied := *n
+			copied.Content = slices.Clone(n.Content)
+			c = &copied
+		}
+		return c
+	}
+	for _, comment := range []func(*yaml.Node) *string{
+		func(n *yaml.Node) *string { return &n.HeadComment },
+		func(n *yaml.Node) *string { return &n.LineComment },
+		func(n *yaml.Node) *string { return &n.FootComment },
+	} {
+		if s := a.scrub(*comment(n)); s != *comment(n) {
+			*comment(edit()) = s
+		}
+	}
+	if n.Kind == yaml.ScalarNode && !key && !a.written[n] {
+		if s := a.scrub(n.Value); s != n.Value {
+			edit().Value, c.Tag = s, "!!str" // no longer an !!int, a !!bool
+		}
+	}
+	for i, child := range n.Content {
+		if s := a.scrubbed(child, n.Kind == yaml.MappingNode && i%2 == 0); s != child {
+			edit().Content[i] = s
+		}
+	}
+	if c == nil {
+		return n
+	}
+	return c
 }
 
 // mirror applies the checks on mirror pods (spec §1.2).
@@ -351,7 +399,7 @@ func suffix(p *model.PodSpec) string {
 // container without a mount at the token path gets a read-only one; the
 // projected volume is added when some container needs it. It returns the
 // volume the containers mount.
-func mountToken(spec *yaml.Node, newName string) string {
+func (a *admitter) mountToken(spec *yaml.Node, newName string) string {
 	volName, hasVolume := newName, false
 	for _, v := range model.Get(spec, "volumes").Items() {
 		if n := model.Get(v, "name").String(); strings.HasPrefix(n, TokenVolumePrefix) {
@@ -373,15 +421,29 @@ func mountToken(spec *yaml.Node, newName string) string {
 				}
 			}
 			if !mounted {
-				appendItem(c, "volumeMounts", mapping("mountPath", str(AccessMountPath), "name", str(volName), "readOnly", boolean(true)))
+				name := str(volName)
+				if !hasVolume {
+					a.writes(name) // the name made of the suffix, not the input's
+				}
+				appendItem(c, "volumeMounts", mapping("mountPath", a.writes(str(AccessMountPath)), "name", name, "readOnly", boolean(true)))
 				needed = true
 			}
 		}
 	}
 	if needed && !hasVolume {
-		appendItem(spec, "volumes", tokenVolume(volName))
+		appendItem(spec, "volumes", a.writes(tokenVolume(volName)))
 	}
 	return volName
+}
+
+// writes records n and every node below it as written by admission
+// whatever the input, and returns n.
+func (a *admitter) writes(n *yaml.Node) *yaml.Node {
+	a.written[n] = true
+	for _, c := range n.Content {
+		a.writes(c)
+	}
+	return n
 }
 
 // tokenVolume is TokenVolumeSource() as the API returns it (keys sorted).
@@ -479,9 +541,9 @@ func appendItem(m *yaml.Node, key string, item *yaml.Node) {
 	setValue(m, key, seq(item))
 }
 
-// render writes the bundle: documents without a change byte for byte, the
-// others re-encoded in block style (straight into the output: an error
-// discards all of it).
+// render writes the bundle, scrubbed: documents without a change byte for
+// byte, the others re-encoded in block style (straight into the output: an
+// error discards all of it).
 func (a *admitter) render() ([]byte, error) {
 	var out bytes.Buffer
 	first := true
@@ -504,7 +566,7 @@ func (a *admitter) render() ([]byte, error) {
 					continue
 				}
 				sep()
-				if err := yaml.NewEncoder(&out).Encode(o.Node); err != nil {
+				if err := yaml.NewEncoder(&out).Encode(a.scrubbed(o.Node, false)); err != nil {
 					return nil, fmt.Errorf("%s: %w", o.Pos(nil), err)
 				}
 			}
@@ -524,7 +586,20 @@ func (a *admitter) render() ([]byte, error) {
 			for _, o := range byDoc[d] {
 				touched = touched || a.changed[o] || a.dropped[o]
 			}
-			if !touched {
+			var root *yaml.Node
+			if touched {
+				var err error
+				if root, err = a.document(raw, byDoc[d]); err != nil {
+					return nil, fmt.Errorf("%s:%d: %w", src.Path, r.Line, err)
+				}
+				if root == nil {
+					continue // a rejected Pod
+				}
+				if json := bytes.TrimLeft(raw, " \t\r\n"); len(json) > 0 && json[0] == '{' {
+					blockStyle(root, true) // JSON in, YAML out
+				}
+				root = a.scrubbed(root, false)
+			} else if root, raw = a.passed(raw); root == nil {
 				if !bytes.HasPrefix(raw, []byte("---")) {
 					sep()
 				} else {
@@ -536,16 +611,6 @@ func (a *admitter) render() ([]byte, error) {
 				}
 				continue
 			}
-			root, err := a.document(raw, byDoc[d])
-			if err != nil {
-				return nil, fmt.Errorf("%s:%d: %w", src.Path, r.Line, err)
-			}
-			if root == nil {
-				continue // a rejected Pod
-			}
-			if json := bytes.TrimLeft(raw, " \t\r\n"); len(json) > 0 && json[0] == '{' {
-				blockStyle(root, true) // JSON in, YAML out
-			}
 			sep()
 			if err := yaml.NewEncoder(&out).Encode(root); err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", src.Path, r.Line, err)
@@ -553,6 +618,24 @@ func (a *admitter) render() ([]byte, error) {
 		}
 	}
 	return out.Bytes(), nil
+}
+
+// passed returns a document admission does not change, to print: its raw
+// bytes when the scrub changes nothing in it, else its root scrubbed, to
+// encode in the style it was written (JSON stays JSON). A document that does not parse (an input error already
+// reported) is scrubbed as text: it is no manifest to keep valid.
+func (a *admitter) passed(raw []byte) (*yaml.Node, []byte) {
+	if a.scrub == nil {
+		return nil, raw
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil || len(doc.Content) == 0 {
+		return nil, []byte(a.scrub(string(raw)))
+	}
+	if s := a.scrubbed(&doc, false); s != &doc {
+		return s, nil
+	}
+	return nil, raw
 }
 
 // document returns the root to encode for a document holding objs: the

@@ -19,6 +19,9 @@ type admitCase struct {
 	rejected []string
 	// same: the output is the input byte for byte.
 	same bool
+	// secrets are the Secret values to scrub (none: no scrub); notWant
+	// applies to the diffs' Before and After too.
+	secrets []string
 }
 
 const accounts = `apiVersion: v1
@@ -47,12 +50,23 @@ func runAdmitCases(t *testing.T, cases []admitCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			b := model.BuildText(model.Options{DefaultNamespace: "shop", ExternalAccounts: []string{"shop/ext"}}, "in.yaml", c.in)
-			res, err := Admit(b, nil)
+			var scrub func(string) string
+			if len(c.secrets) > 0 {
+				var pairs []string
+				for _, v := range c.secrets {
+					pairs = append(pairs, v, model.Redacted)
+				}
+				scrub = strings.NewReplacer(pairs...).Replace
+			}
+			res, err := Admit(b, nil, scrub)
 			if err != nil {
 				t.Fatal(err)
 			}
 			out := string(res.Output)
-			if c.same && out != c.in {
+			for _, a := range res.Admitted {
+				out += "\n" + string(a.Before) + "\n" + string(a.After)
+			}
+			if c.same && string(res.Output) != c.in {
 				t.Errorf("output differs from input:\n%s", out)
 			}
 			for _, w := range c.want {
@@ -140,7 +154,7 @@ func TestAdmit_SuffixIsStableAndFromTheAPIServerAlphabet(t *testing.T) {
 	in := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: x}]\n"
 	var names []string
 	for range 2 {
-		res, err := Admit(model.BuildText(model.Options{}, "d.yaml", in), nil)
+		res, err := Admit(model.BuildText(model.Options{}, "d.yaml", in), nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,7 +241,7 @@ func TestAdmit_PassesOtherDocumentsThroughByteForByte(t *testing.T) {
 	in := "# header comment\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}   # odd   spacing\ndata: {k: 'v'}\n---\n" +
 		pod("p", "  containers: [{name: a, image: x}]\n") +
 		"---\napiVersion: v1\nkind: Service\nmetadata:\n    name: s\n"
-	res, err := Admit(model.BuildText(model.Options{}, "in.yaml", in), nil)
+	res, err := Admit(model.BuildText(model.Options{}, "in.yaml", in), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,11 +254,37 @@ func TestAdmit_PassesOtherDocumentsThroughByteForByte(t *testing.T) {
 
 func TestAdmit_JSONBecomesYAML(t *testing.T) {
 	in := `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "a", "image": "x"}]}}`
-	res, err := Admit(model.BuildText(model.Options{}, "p.json", in), nil)
+	res, err := Admit(model.BuildText(model.Options{}, "p.json", in), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if out := string(res.Output); !strings.Contains(out, "spec:\n  serviceAccountName: default\n") || strings.Contains(out, "{") {
 		t.Fatalf("not block YAML:\n%s", out)
 	}
+}
+
+// The scrub takes Secret values out of every value and comment the preview
+// prints, not out of keys, nor out of what admission writes (the token
+// volume), so that the output stays manifests; a value that starts with
+// such a word is redacted whole.
+func TestAdmit_ScrubsValuesNotKeys(t *testing.T) {
+	words := []string{"secret", "serviceAccountName", "kube-root-ca.crt-CANARY", "kube-api-access-CANARY", "123456"}
+	runAdmitCases(t, []admitCase{
+		{name: "NoValuePassesThroughByteForByte", secrets: words, same: true,
+			in: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}   # odd   spacing\ndata: {k: 'v'}\n"},
+		{name: "PassedThroughValuesAndComments", secrets: words,
+			in:      "# kube-api-access-CANARY\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {secret: kube-root-ca.crt-CANARY, n: 123456} # secret\n",
+			want:    []string{"# <redacted>\n", "data: {secret: <redacted>, n: <redacted>} # <redacted>\n"},
+			notWant: []string{"CANARY", "!!int"}},
+		{name: "AdmittedPodKeepsKeysAndTokenVolume", secrets: words,
+			in: pod("p", "  containers:\n  - name: a\n    image: x\n    env:\n    - {name: A, value: kube-root-ca.crt-CANARY}\n"+
+				"    - {name: B, valueFrom: {secretKeyRef: {name: s, key: k}}}\n  volumes:\n  - {name: v, secret: {secretName: s}}\n"),
+			want: []string{"  serviceAccountName: default\n", "value: <redacted>\n", "secretKeyRef:\n", "secret:\n", "secretName: s\n",
+				mount, "name: kube-root-ca.crt\n", "- serviceAccountToken:\n"},
+			notWant: []string{"CANARY", "<redacted>:", "<redacted>KeyRef", "<redacted>Name"}},
+		{name: "ReusedTokenVolumeNameIsTheInputs", secrets: []string{"kube-api-access-CANARY"},
+			in:      pod("p", "  containers: [{name: a, image: x}]\n  volumes: [{name: kube-api-access-CANARY, emptyDir: {}}]\n"),
+			want:    []string{"- mountPath: /var/run/secrets/kubernetes.io/serviceaccount\n      name: <redacted>\n", "- name: <redacted>\n"},
+			notWant: []string{"CANARY"}},
+	})
 }

@@ -27,7 +27,7 @@ func TestAdmitCorpus(t *testing.T) {
 		t.Run(s.Name(), func(t *testing.T) {
 			files := lint.Load(lint.Input{Paths: []string{filepath.Join(corpus, s.Name())}})
 			b := model.Build(files, model.Options{})
-			res, err := admit.Admit(b, nil)
+			res, err := admit.Admit(b, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

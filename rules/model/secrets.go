@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"sort"
 	"strings"
 
@@ -51,7 +50,6 @@ const minScrubbed = 6
 // (a kustomize error quotes the nodes it fails on); it is never printed.
 type SecretValues struct {
 	values   map[string]struct{}
-	keep     []string          // texts Scrub leaves whole (Keeping)
 	replacer *strings.Replacer // made by Scrub once the set is complete
 }
 
@@ -187,16 +185,6 @@ func (s *SecretValues) Encoded(encodes ...func(string) string) *SecretValues {
 	return out
 }
 
-// Keeping returns a copy of the set whose Scrub leaves each of words
-// whole where it starts: the text a writer adds whatever the input (admit's
-// token mount path), which a value that is part of it ("secret") would
-// otherwise strike. A word is no value of the input.
-func (s *SecretValues) Keeping(words ...string) *SecretValues {
-	out := &SecretValues{keep: words}
-	out.Merge(s)
-	return out
-}
-
 // Scrub replaces every value of the set in msg by Redacted, the longest
 // first. It is not safe for concurrent use with Add or Merge.
 func (s *SecretValues) Scrub(msg string) string {
@@ -204,18 +192,6 @@ func (s *SecretValues) Scrub(msg string) string {
 		return msg
 	}
 	return s.scrubber().Replace(msg)
-}
-
-// WriteScrubbed writes text to w as Scrub returns it, without holding the
-// result: for a whole output.
-func (s *SecretValues) WriteScrubbed(w io.Writer, text string) error {
-	var err error
-	if s == nil || len(s.values) == 0 {
-		_, err = io.WriteString(w, text)
-	} else {
-		_, err = s.scrubber().WriteString(w, text)
-	}
-	return err
 }
 
 func (s *SecretValues) scrubber() *strings.Replacer {
@@ -232,10 +208,7 @@ func (s *SecretValues) scrubber() *strings.Replacer {
 			}
 			return values[i] < values[j]
 		})
-		pairs := make([]string, 0, 2*(len(s.keep)+len(values)))
-		for _, w := range s.keep { // first: the Replacer tries them first
-			pairs = append(pairs, w, w)
-		}
+		pairs := make([]string, 0, 2*len(values))
 		for _, v := range values {
 			pairs = append(pairs, v, Redacted)
 		}

@@ -69,21 +69,3 @@ func TestSecretValues_EncodedScrubsEachForm(t *testing.T) {
 		t.Errorf("the set Encoded was made from changed: %q", got)
 	}
 }
-
-// Keeping leaves the words whole where they start, and scrubs the values
-// everywhere else.
-func TestSecretValues_KeepingLeavesTheWords(t *testing.T) {
-	f := read(t, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {a: secret}\n")
-	v := f.SecretValues().Keeping("/var/run/secrets/x")
-	for _, tc := range []struct{ in, want string }{
-		{"mountPath: /var/run/secrets/x", "mountPath: /var/run/secrets/x"},
-		{"password: secret, /var/run/secrets/y", "password: " + Redacted + ", /var/run/" + Redacted + "s/y"},
-	} {
-		if got := v.Scrub(tc.in); got != tc.want {
-			t.Errorf("Scrub(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	if got := f.SecretValues().Scrub("/var/run/secrets/x"); got != "/var/run/"+Redacted+"s/x" {
-		t.Errorf("the set Keeping was made from keeps the word: %q", got)
-	}
-}
