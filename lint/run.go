@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -202,7 +201,7 @@ func Check(files []*model.File, opts Options, active []ActiveRule) *Result {
 	}
 	// A message may quote a value (%q), a writer escape it: each form is
 	// scrubbed.
-	res.secrets = secrets.Encoded(goQuoted, safetext.Escape, safetext.JSONString)
+	res.secrets = secrets.Encoded(safetext.GoQuoted, safetext.Escape, safetext.JSONString)
 	res.scrub()
 	return res
 }
@@ -346,12 +345,6 @@ func (r *Result) scrub() {
 // scrub their data whole, however a value reached it (a render or a
 // postBuild substitution may put one in a name).
 func (r *Result) Scrub(s string) string { return r.secrets.Scrub(s) }
-
-// goQuoted is s as %q writes it, without the quotes.
-func goQuoted(s string) string {
-	q := strconv.Quote(s)
-	return q[1 : len(q)-1]
-}
 
 // unknownIgnored says of each rule id in an ignore annotation (of an
 // object or a pod template, in scope) that no rule of the catalog has,

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -138,9 +139,33 @@ func WriteJSON(w io.Writer, v any) error {
 // JSONString returns s as WriteJSON writes it inside a string, without
 // the quotes.
 func JSONString(s string) string {
+	if printableASCII(s) && !strings.Contains(s, "##[") {
+		return s // what the encoder and WriteJSON leave: most values
+	}
 	var b strings.Builder
 	_ = WriteJSON(&b, s) // a string always encodes
 	return strings.TrimSuffix(strings.TrimPrefix(b.String(), `"`), "\"\n")
+}
+
+// printableASCII reports whether s holds only printable ASCII but for a
+// double quote and a backslash: what a Go or JSON string literal writes as
+// it is.
+func printableASCII(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// GoQuoted returns s as %q writes it, without the quotes.
+func GoQuoted(s string) string {
+	if printableASCII(s) {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 // MapStrings replaces, in place, every value of type string reachable from

@@ -3,6 +3,7 @@ package safetext
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -71,7 +72,7 @@ func TestWriteJSON_SameValuesNothingATerminalActsOn(t *testing.T) {
 // JSONString is a value as WriteJSON writes it in a string: the encoded
 // document holds it between quotes.
 func TestJSONString_AsWriteJSONWritesIt(t *testing.T) {
-	for _, s := range []string{"web", `a"b\c`, "tab\tnl\n", "<&>", "##[error]", "del\x7f\u202e"} {
+	for _, s := range []string{"web", `a"b\c`, "tab\tnl\n", "<&>", "##[error]", "del\x7f\u202e", "::x", "ünï", "bad\xe9"} {
 		var buf bytes.Buffer
 		if err := WriteJSON(&buf, []string{s}); err != nil {
 			t.Fatal(err)
@@ -146,5 +147,20 @@ func TestMapStrings_OptOutAndSharedAddress(t *testing.T) {
 	}
 	if !strings.HasPrefix(shared.First, "x!") || shared.Second != "x!" || data.Untagged != "x!" {
 		t.Errorf("item %+v, untagged %q: want each mapped", *shared, data.Untagged)
+	}
+}
+
+// GoQuoted is %q without the quotes; printable ASCII, most values, is
+// returned as it is, without allocating, and so by JSONString.
+func TestGoQuoted_AsQuoteWritesIt(t *testing.T) {
+	for _, s := range []string{"web", "not-a-real-password-7", `a"b\c`, "tab\t", "del\x7f", "ünï", "bad\xe9", "##[x"} {
+		q := strconv.Quote(s)
+		if got := GoQuoted(s); got != q[1:len(q)-1] {
+			t.Errorf("GoQuoted(%q) = %q, want %q", s, got, q[1:len(q)-1])
+		}
+	}
+	plain := "not-a-real-password-7"
+	if n := testing.AllocsPerRun(100, func() { _, _ = GoQuoted(plain), JSONString(plain) }); n != 0 {
+		t.Errorf("GoQuoted and JSONString allocated %v times on printable ASCII, want 0", n)
 	}
 }

@@ -179,7 +179,9 @@ func (s *SecretValues) Encoded(encodes ...func(string) string) *SecretValues {
 	out.Merge(s)
 	for v := range s.values {
 		for _, encode := range encodes {
-			out.add(encode(v))
+			if e := encode(v); e != v {
+				out.add(e)
+			}
 		}
 	}
 	return out
