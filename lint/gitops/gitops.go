@@ -382,13 +382,9 @@ func posLess(a, b model.Position) bool {
 func (d *discoverer) dropHelmInflating(views map[string]*View) {
 	inflated := map[string]string{} // built root -> a chart its build inflated
 	for _, f := range d.files {
-		for _, o := range f.Objects {
-			for _, in := range withTwins(o) {
-				if b := in.Built; b != nil && b.Chart != "" && b.Root != b.Chart {
-					if _, seen := inflated[b.Root]; !seen {
-						inflated[b.Root] = b.Chart
-					}
-				}
+		for root, chart := range f.Inflates {
+			if c, seen := inflated[root]; !seen || chart < c {
+				inflated[root] = chart
 			}
 		}
 	}

@@ -103,6 +103,12 @@ func (b *builder) addObject(root *kustFile, r *yaml.RNode, origin *resource.Orig
 		sf = b.sources[root.file()]
 	}
 	out := b.output(sf)
+	if rendered != nil {
+		if out.Inflates == nil {
+			out.Inflates = map[string]string{}
+		}
+		out.Inflates[root.dir] = rendered.render.chart
+	}
 	if !model.Needed(kind) {
 		out.Skipped++
 		return

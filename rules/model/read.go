@@ -39,6 +39,11 @@ type File struct {
 	// is the file they came from, but what the cluster receives is their
 	// Nodes, not Source.Bytes().
 	Built bool
+	// Inflates, for a file of templates a kustomize build rendered from a
+	// Helm chart (helmCharts), maps each root whose build did so to the
+	// chart's directory: a tool that never runs helm (Flux) cannot build
+	// those roots. Set whatever kinds the templates rendered.
+	Inflates map[string]string
 
 	prune   bool                  // ReadOptions.Prune
 	secrets SecretValues          // of the Secrets read, before pruning empties them
