@@ -129,12 +129,18 @@ func destination(dest *yaml.Node) string {
 // renames says which of the kustomize options that rename objects the
 // unit sets: "namePrefix prod-", "namePrefix a- and nameSuffix -b".
 func (u *Unit) renames() string {
+	return strings.Join(renameOptions(u.NamePrefix, u.NameSuffix), " and ")
+}
+
+// renameOptions names the kustomize options that rename objects, those
+// set: "namePrefix prefix", "nameSuffix suffix".
+func renameOptions(prefix, suffix string) []string {
 	var opts []string
-	if u.NamePrefix != "" {
-		opts = append(opts, "namePrefix "+u.NamePrefix)
+	if prefix != "" {
+		opts = append(opts, "namePrefix "+prefix)
 	}
-	if u.NameSuffix != "" {
-		opts = append(opts, "nameSuffix "+u.NameSuffix)
+	if suffix != "" {
+		opts = append(opts, "nameSuffix "+suffix)
 	}
-	return strings.Join(opts, " and ")
+	return opts
 }

@@ -384,13 +384,7 @@ func scalarsAt(m *yaml.Node, path []string) []*yaml.Node {
 // why says what the layer does to the values it changes, for a finding
 // whose fix must leave them.
 func (l *kustomizeLayer) why(u *Unit) string {
-	var opts []string
-	if l.prefix != "" {
-		opts = append(opts, "namePrefix "+l.prefix)
-	}
-	if l.suffix != "" {
-		opts = append(opts, "nameSuffix "+l.suffix)
-	}
+	opts := renameOptions(l.prefix, l.suffix)
 	if l.namespace != "" {
 		opts = append(opts, "namespace "+l.namespace)
 	}
