@@ -195,7 +195,7 @@ func (d *discoverer) findObjectData(kind, ns, name string, view *View) dataObjec
 	cluster := filepath.Join(d.root, filepath.FromSlash(view.Name))
 	rank := func(file string) int {
 		switch {
-		case slices.ContainsFunc(view.Units, func(u *Unit) bool { return u.fluxKustomization() && u.Holds(file, "") }):
+		case fluxApplying(view.Units, file) != nil:
 			return 0
 		case within(cluster, absPath(file)):
 			return 1

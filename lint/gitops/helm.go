@@ -378,12 +378,18 @@ func (d *discoverer) helmReleaseSource(o *model.Object, ns string, spec *yaml.No
 // units that applies file; nil when none applies it (what it holds is as
 // written) or it has no variables.
 func substitution(units []*Unit, file string) func(string) string {
+	if u := fluxApplying(units, file); u != nil && len(u.Substitute) > 0 {
+		return u.Expand
+	}
+	return nil
+}
+
+// fluxApplying is the first unit of units that is a Flux Kustomization's
+// and applies plain file file; nil when none.
+func fluxApplying(units []*Unit, file string) *Unit {
 	for _, u := range units {
 		if u.fluxKustomization() && u.Holds(file, "") {
-			if len(u.Substitute) == 0 {
-				return nil
-			}
-			return u.Expand
+			return u
 		}
 	}
 	return nil
