@@ -58,16 +58,8 @@ func GitOpsViews(files []*model.File, root string) ([]*ClusterView, []model.Erro
 		u := charts[i].Source.(*gitops.Unit)
 		dir, opts := helmOptions(u, walked)
 		charts[i].Rendered = helm.Render(dir, opts.Editing(edited))
-		// The values files feed every object of the render: a fix to one
-		// must agree in each view that renders from it, and a hook that
-		// changed one judges the render.
-		valuesFiles := opts.ValuesPaths(dir)
-		for _, f := range charts[i].Rendered {
-			for _, o := range f.Objects {
-				o.Built.Via = append(slices.Clip(o.Built.Via), valuesFiles...)
-			}
-		}
 		charts[i].Chart = absPath(u.Dir)
+		valuesFiles := opts.ValuesPaths(dir)
 		secrets := &model.SecretValues{}
 		for _, v := range u.Helm.Values {
 			if v.Secret {
@@ -75,6 +67,12 @@ func GitOpsViews(files []*model.File, root string) ([]*ClusterView, []model.Erro
 			}
 		}
 		for _, f := range charts[i].Rendered {
+			// The values files feed every object of the render: a fix to
+			// one must agree in each view that renders from it, and a hook
+			// that changed one judges the render.
+			for _, o := range f.Objects {
+				o.Built.Via = append(slices.Clip(o.Built.Via), valuesFiles...)
+			}
 			f.AddSecretValues(secrets) // scrubbed from every message of the run
 		}
 	})
