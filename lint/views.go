@@ -205,11 +205,12 @@ func renders(views []*ClusterView) (files []*model.File, charts []string) {
 // problems, which are said at its Chart.yaml): a unit renders the chart
 // with other values, and only that render is what a cluster receives.
 func defaultRender(f *model.File, charts []string) bool {
-	if !f.Built && !helmProblems(f) {
+	if len(charts) == 0 || !f.Built && !helmProblems(f) {
 		return false
 	}
+	abs := absPath(f.Source.Path)
 	for _, c := range charts {
-		if within(absPath(f.Source.Path), c) {
+		if within(abs, c) {
 			return true
 		}
 	}
