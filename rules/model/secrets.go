@@ -193,10 +193,6 @@ func (s *SecretValues) Scrub(msg string) string {
 	if s == nil || len(s.values) == 0 {
 		return msg
 	}
-	return s.scrubber().Replace(msg)
-}
-
-func (s *SecretValues) scrubber() *strings.Replacer {
 	if s.replacer == nil {
 		values := make([]string, 0, len(s.values))
 		for v := range s.values {
@@ -216,5 +212,5 @@ func (s *SecretValues) scrubber() *strings.Replacer {
 		}
 		s.replacer = strings.NewReplacer(pairs...)
 	}
-	return s.replacer
+	return s.replacer.Replace(msg)
 }
