@@ -289,14 +289,10 @@ func (a *admitter) scrubbed(n *yaml.Node, key bool) *yaml.Node {
 		}
 		return c
 	}
-	for _, comment := range []func(*yaml.Node) *string{
-		func(n *yaml.Node) *string { return &n.HeadComment },
-		func(n *yaml.Node) *string { return &n.LineComment },
-		func(n *yaml.Node) *string { return &n.FootComment },
-	} {
-		if s := a.scrub(*comment(n)); s != *comment(n) {
-			*comment(edit()) = s
-		}
+	head, line, foot := a.scrub(n.HeadComment), a.scrub(n.LineComment), a.scrub(n.FootComment)
+	if head != n.HeadComment || line != n.LineComment || foot != n.FootComment {
+		e := edit()
+		e.HeadComment, e.LineComment, e.FootComment = head, line, foot
 	}
 	if n.Kind == yaml.ScalarNode && !key && !a.written[n] {
 		if s := a.scrub(n.Value); s != n.Value {
