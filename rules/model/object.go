@@ -87,10 +87,6 @@ func (o *Object) String() string {
 // pruned object must start from Whole to change one.
 func (o *Object) Rewrite(replace func(n *yaml.Node) *yaml.Node) *Object {
 	cp := *o
-	if replace == nil {
-		cp.defs = o.defs.of(&cp)
-		return &cp
-	}
 	copies := map[*yaml.Node]*yaml.Node{}
 	var rewrite func(n *yaml.Node) *yaml.Node
 	rewrite = func(n *yaml.Node) *yaml.Node {
@@ -111,12 +107,13 @@ func (o *Object) Rewrite(replace func(n *yaml.Node) *yaml.Node) *Object {
 				out = &c
 			}
 		default:
-			var content []*yaml.Node
+			var content []*yaml.Node // out.Content's copy, made at the first change
 			for i, child := range out.Content {
-				if r := rewrite(child); r != child && content == nil {
-					content = slices.Clone(out.Content[:i:i])
-					content = append(content, r)
-				} else if content != nil {
+				r := rewrite(child)
+				if r != child && content == nil {
+					content = slices.Clone(out.Content[:i])
+				}
+				if content != nil {
 					content = append(content, r)
 				}
 			}
@@ -129,7 +126,9 @@ func (o *Object) Rewrite(replace func(n *yaml.Node) *yaml.Node) *Object {
 		copies[n] = out
 		return out
 	}
-	cp.Node = rewrite(o.Node)
+	if replace != nil {
+		cp.Node = rewrite(o.Node)
+	}
 	if cp.Node == o.Node {
 		cp.defs = o.defs.of(&cp)
 		return &cp
