@@ -265,9 +265,6 @@ func (l *locator) note(s *span, line string) {
 	a, ok := l.r.advice[key]
 	if !ok {
 		a = l.valueAdvice(s.text.file, s.line, line, refs)
-		if l.r.advice == nil {
-			l.r.advice = map[adviceKey]advice{}
-		}
 		l.r.advice[key] = a
 	}
 	l.built.NoFixAt[model.Position{File: s.text.file, Line: s.line}] = a.text

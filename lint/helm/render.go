@@ -157,7 +157,7 @@ func RenderText(dir string, opts Options) (files []*model.File, texts map[string
 		return []*model.File{(&problem{pos: pos, msg: msg}).file(dir)}, nil
 	}
 	r := &renderer{dir: dir, chartName: c.ch.Name(), namespace: opts.Namespace, templates: templateSources(dir, c.ch), values: index,
-		files: newValueFiles(dir, opts)}
+		files: newValueFiles(dir, opts), advice: map[adviceKey]advice{}}
 	for _, name := range slices.Sorted(maps.Keys(r.templates)) {
 		r.sorted = append(r.sorted, r.templates[name])
 	}
