@@ -197,13 +197,18 @@ func (p *problem) file(dir string) *model.File {
 		p.pos.File = chartFile
 	}
 	f := &model.File{Source: &model.Source{Path: chartFile}}
-	e := model.Error{Pos: p.pos, Message: "Helm chart not rendered: " + p.msg}
+	e := notRendered(p.pos, p.msg)
 	if p.notice {
 		f.Notices = append(f.Notices, e)
 	} else {
 		f.Errors = append(f.Errors, e)
 	}
 	return f
+}
+
+// notRendered is why the chart is not rendered, at pos.
+func notRendered(pos model.Position, why string) model.Error {
+	return model.Error{Pos: pos, Message: "Helm chart not rendered: " + why}
 }
 
 // loaded is a chart with what its templates are executed with.

@@ -58,12 +58,12 @@ const schemaURL = "file:///values.schema.json"
 func checkSchema(file string, schema []byte, prefix string, vals map[string]any, index map[string]origin) (errs, notices []model.Error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema))
 	if err != nil {
-		return []model.Error{{Pos: model.Position{File: file}, Message: "Helm chart not rendered: values.schema.json is not JSON: " + err.Error()}}, nil
+		return []model.Error{notRendered(model.Position{File: file}, "values.schema.json is not JSON: "+err.Error())}, nil
 	}
 	c := jsonschema.NewCompiler()
 	c.UseLoader(noLoader{})
 	if err := c.AddResource(schemaURL, doc); err != nil {
-		return []model.Error{{Pos: model.Position{File: file}, Message: "Helm chart not rendered: " + err.Error()}}, nil
+		return []model.Error{notRendered(model.Position{File: file}, err.Error())}, nil
 	}
 	compiled, err := c.Compile(schemaURL)
 	var load *jsonschema.LoadURLError
@@ -72,7 +72,7 @@ func checkSchema(file string, schema []byte, prefix string, vals map[string]any,
 		return nil, []model.Error{{Pos: model.Position{File: file}, Message: fmt.Sprintf(
 			"values not checked against this schema: it refers to %s, and salint fetches nothing", load.URL)}}
 	case err != nil:
-		return []model.Error{{Pos: model.Position{File: file}, Message: "Helm chart not rendered: values.schema.json: " + strings.TrimPrefix(err.Error(), schemaURL+": ")}}, nil
+		return []model.Error{notRendered(model.Position{File: file}, "values.schema.json: "+strings.TrimPrefix(err.Error(), schemaURL+": "))}, nil
 	}
 	var failed *jsonschema.ValidationError
 	if err := compiled.Validate(vals); !errors.As(err, &failed) {
@@ -142,7 +142,7 @@ func valueError(path string, index map[string]origin, file, why string) model.Er
 		}
 		break
 	}
-	return model.Error{Pos: pos, Message: fmt.Sprintf("Helm chart not rendered: %s rejects %s: %s", file, what, why)}
+	return notRendered(pos, fmt.Sprintf("%s rejects %s: %s", file, what, why))
 }
 
 func parentPath(p string) string {
