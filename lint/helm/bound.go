@@ -171,8 +171,9 @@ func serveRender(in io.Reader, out, errOut io.Writer) int {
 	return 0
 }
 
-// watchMemory ends the child once its runtime maps more than limit bytes. Sampled every 10 ms: even at gigabytes a second of
-// allocation it stops within a few tens of MiB of the bound.
+// watchMemory ends the child once its runtime maps more than limit bytes.
+// Sampled every 10 ms: even at gigabytes a second of allocation it stops
+// within a few tens of MiB of the bound.
 func watchMemory(limit uint64, errOut io.Writer) {
 	sample := []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
 	for range time.Tick(10 * time.Millisecond) {

@@ -618,8 +618,9 @@ func (a *admitter) render() ([]byte, error) {
 
 // passed returns a document admission does not change, to print: its raw
 // bytes when the scrub changes nothing in it, else its root scrubbed, to
-// encode in the style it was written (JSON stays JSON). A document that does not parse (an input error already
-// reported) is scrubbed as text: it is no manifest to keep valid.
+// encode in the style it was written (JSON stays JSON). A document that
+// does not parse (an input error already reported) is scrubbed as text:
+// it is no manifest to keep valid.
 func (a *admitter) passed(raw []byte) (*yaml.Node, []byte) {
 	if a.scrub == nil {
 		return nil, raw
