@@ -262,8 +262,8 @@ func (r *relay) inputPath(p string) string {
 
 // inflates reports a kustomization that names Helm charts.
 func (k *kustFile) inflates() bool {
-	for _, f := range []string{"helmCharts", "helmChartInflationGenerator"} {
-		if model.Get(k.root, f).Present() {
+	for _, f := range chartLists {
+		if model.Get(k.root, f.list).Present() {
 			return true
 		}
 	}

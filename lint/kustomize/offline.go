@@ -80,12 +80,12 @@ func networkNotice(root *kustFile, kusts []*kustFile, err, relayErr error) (noti
 		what = "a git clone"
 	case strings.Contains(msg, noHelmText):
 		for _, k := range kusts {
-			for _, f := range []string{"helmCharts", "helmChartInflationGenerator"} {
-				if key := model.Get(k.root, f).Key; key != nil {
+			for _, f := range chartLists {
+				if key := model.Get(k.root, f.list).Key; key != nil {
 					if relayErr != nil {
-						return &model.Error{Pos: k.pos(key), Message: fmt.Sprintf("kustomization %s not built: its Helm charts cannot be inflated here (%s: %v); its files are read as written", root.dir, f, relayErr)}, true
+						return &model.Error{Pos: k.pos(key), Message: fmt.Sprintf("kustomization %s not built: its Helm charts cannot be inflated here (%s: %v); its files are read as written", root.dir, f.list, relayErr)}, true
 					}
-					return networkError(root, k.pos(key), f+" inflates Helm charts"), true
+					return networkError(root, k.pos(key), f.list+" inflates Helm charts"), true
 				}
 			}
 		}
