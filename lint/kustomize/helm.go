@@ -826,22 +826,21 @@ func (r *relay) report(res *Result) {
 	}
 	res.inflated = map[string]bool{}
 	seen := map[string]bool{}
+	unseen := func(errs []model.Error) []model.Error {
+		var out []model.Error
+		for _, e := range errs {
+			if !seen[e.Error()] {
+				seen[e.Error()] = true
+				out = append(out, e)
+			}
+		}
+		return out
+	}
 	for _, c := range slices.SortedFunc(maps.Values(r.renders), func(x, y *chartRender) int { return strings.Compare(x.chart, y.chart) }) {
 		res.inflated[c.abs] = true
 		for _, f := range c.files {
-			out := &model.File{Source: f.Source, Built: true}
-			for _, e := range f.Errors {
-				if !seen[e.Error()] {
-					seen[e.Error()] = true
-					out.Errors = append(out.Errors, e)
-				}
-			}
-			for _, e := range f.Notices {
-				if !seen[e.Error()] {
-					seen[e.Error()] = true
-					out.Notices = append(out.Notices, e)
-				}
-			}
+			out := &model.File{Source: f.Source, Built: true, Errors: unseen(f.Errors)}
+			out.Notices = unseen(f.Notices) // after the errors: a notice said as an error is kept as the error
 			if len(out.Errors)+len(out.Notices) > 0 {
 				res.Files = append(res.Files, out)
 			}
