@@ -96,7 +96,7 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 	paths, kustDirs, charts, templates, walkErrs := collect(in.Paths)
 	var pending *kustomize.Pending
 	var inflated map[string]bool // chart directories kustomize builds render
-	var walked []string          // every chart found, before those left out
+	walked := charts             // every chart found; charts loses those builds render
 	var skipped []string
 	var files []*model.File
 	read := false
@@ -114,8 +114,7 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 		// read while kustomize runs (for a focus, before: it weighs them).
 		plan := kustomize.Prepare(kustDirs, opts)
 		inflated = plan.Charts()
-		walked = slices.Clone(charts)
-		charts = slices.DeleteFunc(charts, func(c string) bool { return inflated[absPath(c)] })
+		charts = slices.DeleteFunc(slices.Clone(charts), func(c string) bool { return inflated[absPath(c)] })
 		paths = slices.DeleteFunc(paths, func(p string) bool {
 			if p != StdinPath && plan.Consumes(p) {
 				skipped = append(skipped, p)
@@ -165,7 +164,7 @@ func load(in Input, current map[string]*model.File, focus *hookFocus) (out []*mo
 	}
 	// Every chart the walk found is rendered, on its own or by a build.
 	renders := map[string]bool{}
-	for _, c := range append(walked, charts...) {
+	for _, c := range walked {
 		renders[absPath(c)] = true
 	}
 	for _, t := range templates {
