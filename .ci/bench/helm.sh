@@ -15,23 +15,17 @@ cd "$(dirname "$0")/../.."
 rounds=${1:-5}
 charts_dir=../shared/charts
 helm=$(go env GOPATH)/bin/helm
-# A go-installed helm says only "v4.3" of itself; its module version is exact.
-if ! go version -m "$helm" 2>/dev/null | grep -Eq 'mod[[:space:]]+helm.sh/helm/v4[[:space:]]+v4.3.2'; then
-  (cd / && go install helm.sh/helm/v4/cmd/helm@v4.3.2)
-fi
+# shellcheck source=timed.sh
+. .ci/bench/timed.sh
+need_helm "$helm"
 [ -d "$charts_dir" ] || { echo "no charts at $charts_dir" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-salint=${SALINT:-$tmp/salint}
-[ -n "${SALINT:-}" ] || go build -o "$salint" ./cmd/salint
+scratch_and_salint
 # Every chart but subcharts (a chart's charts/NAME), which their parent renders.
 charts=()
 while IFS= read -r dir; do
   [ -f "$(dirname "$(dirname "$dir")")/Chart.yaml" ] || charts+=("$dir")
 done < <(find "$charts_dir" -name Chart.yaml -printf '%h\n' | sort)
 echo "${#charts[@]} charts, $(date -u +%H:%M) UTC, load $(cut -d' ' -f1-3 /proc/loadavg), $(git rev-parse --short HEAD)"
-# shellcheck source=timed.sh
-. .ci/bench/timed.sh
 # Each chart must render with helm, or the comparison is not of the same work.
 for c in "${charts[@]}"; do
   "$helm" template release-name "$c" >/dev/null 2>&1 || { echo "helm template $c failed" >&2; exit 1; }

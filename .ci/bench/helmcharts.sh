@@ -17,17 +17,12 @@ cd "$(dirname "$0")/../.."
 rounds=${1:-5}
 charts_dir=../shared/charts
 gobin=$(go env GOPATH)/bin
-if ! go version -m "$gobin/helm" 2>/dev/null | grep -Eq 'mod[[:space:]]+helm.sh/helm/v4[[:space:]]+v4.3.2'; then
-  (cd / && go install helm.sh/helm/v4/cmd/helm@v4.3.2)
-fi
-if ! "$gobin/kustomize" version 2>/dev/null | grep -q v5.8.2; then
-  (cd / && go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.2)
-fi
+# shellcheck source=timed.sh
+. .ci/bench/timed.sh
+need_helm "$gobin/helm"
+need_kustomize "$gobin/kustomize"
 [ -d "$charts_dir" ] || { echo "no charts at $charts_dir" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-salint=${SALINT:-$tmp/salint}
-[ -n "${SALINT:-}" ] || go build -o "$salint" ./cmd/salint
+scratch_and_salint
 kusts=()
 while IFS= read -r dir; do
   [ -f "$(dirname "$(dirname "$dir")")/Chart.yaml" ] && continue # a subchart
@@ -38,8 +33,6 @@ while IFS= read -r dir; do
   kusts+=("$k")
 done < <(find "$charts_dir" -name Chart.yaml -printf '%h\n' | sort)
 echo "${#kusts[@]} kustomizations, $(date -u +%H:%M) UTC, load $(cut -d' ' -f1-3 /proc/loadavg), $(git rev-parse --short HEAD)"
-# shellcheck source=timed.sh
-. .ci/bench/timed.sh
 # Each must build with the CLI, or the comparison is not of the same work.
 for k in "${kusts[@]}"; do
   "$gobin/kustomize" build --enable-helm --helm-command "$gobin/helm" "$k" >/dev/null 2>&1 || { echo "kustomize build $k failed" >&2; exit 1; }

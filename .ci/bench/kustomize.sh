@@ -13,19 +13,14 @@ cd "$(dirname "$0")/../.."
 rounds=${1:-5}
 corpus=../shared/corpus
 kustomize=$(go env GOPATH)/bin/kustomize
-if ! "$kustomize" version 2>/dev/null | grep -q v5.8.2; then
-  go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.2
-fi
+# shellcheck source=timed.sh
+. .ci/bench/timed.sh
+need_kustomize "$kustomize"
 [ -d "$corpus" ] || { echo "no corpus at $corpus" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-salint=${SALINT:-$tmp/salint}
-[ -n "${SALINT:-}" ] || go build -o "$salint" ./cmd/salint
+scratch_and_salint
 mapfile -t roots < <(go run .ci/bench/roots.go "$corpus")
 echo "${#roots[@]} roots, $(date -u +%H:%M) UTC, load $(cut -d' ' -f1-3 /proc/loadavg), $(git rev-parse --short HEAD)"
 
-# shellcheck source=timed.sh
-. .ci/bench/timed.sh
 # Each root must build with kustomize, or the comparison is not of the same work.
 for r in "${roots[@]}"; do
   "$kustomize" build "$r" >/dev/null 2>&1 || { echo "kustomize build $r failed" >&2; exit 1; }
