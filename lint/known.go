@@ -145,7 +145,6 @@ func ReadKnown(file string) (Known, error) {
 // temporary directory through a temporary index: the repository, its
 // index and working tree are left alone.
 func KnownAt(opts Options, rev, repo string) (Known, error) {
-	opts.Changed = nil
 	known, _, _, err := knownAt(opts, rev, repo, nil)
 	return known, err
 }
