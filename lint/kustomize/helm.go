@@ -481,9 +481,9 @@ func (r *relay) template(root *kustFile, args []string) (*chartRender, error) {
 		r.files = append(r.files, &renderedFile{render: c, file: f})
 		r.mu.Unlock()
 		kept := keptDocuments([]byte(text), t.noHooks, t.skipTests)
-		line := []byte(r.key + ": " + strconv.Itoa(mark) + "-" + r.nonce + "\n")
-		// As serve: a hash of the object would hash the mark too.
-		if marked, ok := markDocuments(kept, line); ok && !bytes.Contains(kept, hashSuffixKey) {
+		// As serve: not marked where a mark could change what a document
+		// says, or where a hash of the object would hash the mark too.
+		if marked, ok := markDocuments(kept, r.key, mark, r.nonce); ok {
 			kept = marked
 		}
 		out.WriteString("---\n")

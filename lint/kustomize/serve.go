@@ -124,15 +124,17 @@ func (b *builder) markable(kusts []*kustFile) *marking {
 // could change what it says, when it may be a List, or when the file
 // names hashSuffixKey.
 func (mk *marking) serve(data []byte, mark int) ([]byte, bool) {
+	return markDocuments(data, mk.key, mark, mk.nonce)
+}
+
+// markDocuments returns data with the mark field key, whose value is id
+// and nonce (as takeMark reads it), in each document that holds an
+// object, as serve says.
+func markDocuments(data []byte, key string, id int, nonce string) ([]byte, bool) {
 	if bytes.Contains(data, hashSuffixKey) {
 		return nil, false
 	}
-	return markDocuments(data, []byte(mk.key+": "+strconv.Itoa(mark)+"-"+mk.nonce+"\n"))
-}
-
-// markDocuments returns data with line (a mark's field) in each document
-// that holds an object, as serve says.
-func markDocuments(data, line []byte) ([]byte, bool) {
+	line := []byte(key + ": " + strconv.Itoa(id) + "-" + nonce + "\n")
 	src := model.NewSource("", data)
 	docs := src.Documents()
 	out := make([]byte, 0, len(data)+len(docs)*32)
