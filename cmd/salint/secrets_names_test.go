@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/base64"
 	"os"
 	"path/filepath"
@@ -57,9 +56,7 @@ spec:
 		{"lint", "--write-baseline", baseline},
 	}
 	for _, args := range runs {
-		var out bytes.Buffer
-		run(append(append(args, "--no-config", "--root", dir), dir), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
-		text := out.String()
+		text, _ := runCombined(append(append(args, "--no-config", "--root", dir), dir)...)
 		if args[len(args)-1] == baseline {
 			data, err := os.ReadFile(baseline)
 			if err != nil {

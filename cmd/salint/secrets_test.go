@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/base64"
 	"os"
 	"path/filepath"
@@ -118,21 +117,16 @@ data:
 			}
 		}
 	}
-	salint := func(args ...string) (string, int) {
-		var out bytes.Buffer
-		code := run(args, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
-		return out.String(), code
-	}
 
 	// admit previews the whole bundle: Secrets are shown with their values
 	// redacted, whether alone, in a stream or inside a List.
-	out, code := salint("admit", "--no-config", dir)
+	out, code := runCombined("admit", "--no-config", dir)
 	if code == exitError {
 		t.Fatalf("admit exit %d:\n%s", code, out)
 	}
 	check("admit", out)
 	for _, args := range [][]string{{"--diff"}, {"-f", "json"}} {
-		out, code := salint(append([]string{"admit", "--no-config"}, append(args, dir)...)...)
+		out, code := runCombined(append([]string{"admit", "--no-config"}, append(args, dir)...)...)
 		if code == exitError || !strings.Contains(out, "serviceAccount") {
 			t.Fatalf("admit %v exit %d:\n%s", args, code, out)
 		}
@@ -142,7 +136,7 @@ data:
 		t.Errorf("admit shows %d redacted values, want one per Secret value:\n%s", n, out)
 	}
 
-	out, code = salint("fix", "--diff", "--no-config", dir)
+	out, code = runCombined("fix", "--diff", "--no-config", dir)
 	if code == exitError {
 		t.Fatalf("fix --diff exit %d:\n%s", code, out)
 	}
@@ -155,7 +149,7 @@ data:
 		}
 	}
 
-	out, code = salint("fix", "--no-config", dir)
+	out, code = runCombined("fix", "--no-config", dir)
 	if code == exitError {
 		t.Fatalf("fix exit %d:\n%s", code, out)
 	}
