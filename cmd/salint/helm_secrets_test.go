@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -37,7 +36,6 @@ func TestHelm_SecretValuesNeverInOutput(t *testing.T) {
 		fromFile = "CANARY-h3lm-file-91c4"
 		pullPass = "CANARY-h3lm-pull-0d7b"
 	)
-	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	dir := t.TempDir()
 	rulestest.WriteFiles(t, dir, map[string]string{
 		"chart/Chart.yaml": "apiVersion: v2\nname: shop\nversion: 0.1.0\n",
@@ -135,7 +133,6 @@ func TestHelm_FluxValuesFromSecretsNeverInOutput(t *testing.T) {
 		fromVar    = "CANARY-fl7x-var-e6a9"
 		varHash    = "0e1873a15c28b257f2c5f30aca9156512adff0ffc469f3ad8b9bcfac5c6c01f8" // sha256 of fromVar
 	)
-	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	dir := t.TempDir()
 	rulestest.WriteFiles(t, dir, map[string]string{
 		"clusters/eu/apps.yaml": fluxCluster("db_password", fromVar),
@@ -208,7 +205,7 @@ spec:
 apiVersion: v1
 kind: Secret
 metadata: {name: vars, namespace: flux-system}
-data: {` + variable + `: ` + base64.StdEncoding.EncodeToString([]byte(value)) + `}
+data: {` + variable + `: ` + b64(value) + `}
 `
 }
 

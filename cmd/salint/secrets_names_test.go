@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,7 +22,6 @@ func TestFlux_ObjectNamesFromSecretsNeverInOutput(t *testing.T) {
 	)
 	dir := t.TempDir()
 	vars := fluxCluster("dname", name)
-	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	vars = strings.Replace(vars, "\ndata: {", "\ndata: {dns: "+b64(ns)+", rel: "+b64(rel)+", ", 1)
 	rulestest.WriteFiles(t, dir, map[string]string{
 		"clusters/eu/apps.yaml": vars,

@@ -8,6 +8,9 @@ import (
 	"testing"
 )
 
+// b64 is s in base64, as a Secret's data holds it.
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
 // TestFix_SecretValuesNeverInOutput extends lint's canary test
 // (lint/catalog_test.go, every lint format) to fix: Secrets right next to
 // the lines a fix changes, so that a diff's context would show them. No
@@ -15,7 +18,6 @@ import (
 // when it writes.
 func TestFixAndAdmit_SecretValuesNeverInOutput(t *testing.T) {
 	const canary = "CANARY-f1x-s3cr3t"
-	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	dockerConfig := `{"auths":{"registry.corp.example":{"auth":"` + b64("u:"+canary) + `"}}}`
 	files := map[string]string{
 		// A one-line Secret right after the fixed line.
