@@ -74,7 +74,7 @@ func runAdmit(args []string, e *env) int {
 	if output.format == "json" && len(res.Views) > 1 {
 		return usageErr(fmt.Errorf("the input forms %d cluster views and --format json previews one: choose it with --view (salint views lists them)", len(res.Views)))
 	}
-	to, commit, abort, err := output.writer(e)
+	w, commit, abort, err := output.writer(e)
 	if err != nil {
 		return usageErr(err)
 	}
@@ -82,7 +82,6 @@ func runAdmit(args []string, e *env) int {
 	// A value from a Secret (a rendered valuesFrom, a substituted
 	// variable) may be anywhere in what the input holds: Admit scrubs the
 	// values of the objects it prints, and each line here what it quotes.
-	w, errOut := to, e.stderr
 	// Each cluster view is admitted on its own: what one cluster
 	// receives. Several are told apart by a comment before each.
 	var outs []*admit.Result
@@ -101,7 +100,7 @@ func runAdmit(args []string, e *env) int {
 		switch {
 		case output.format == "json": // one view: nothing else is written
 			// Its data is scrubbed, not its keys, which are salint's.
-			err = admit.WriteJSON(to, out, res.Errors, res.Notices, res.Scrub)
+			err = admit.WriteJSON(w, out, res.Errors, res.Notices, res.Scrub)
 		case *showDiff:
 			err = writeAdmitDiffs(w, out, res.Scrub)
 		default:
@@ -117,17 +116,17 @@ func runAdmit(args []string, e *env) int {
 	if output.format == "json" { // JSON carries them all
 		return admitExit(res, outs)
 	}
-	report.WriteInputs(errOut, res, false)
+	report.WriteInputs(e.stderr, res, false)
 	for i, out := range outs {
 		in := ""
 		if len(res.Views) > 1 {
 			in = " (in " + res.Views[i].Name + ")"
 		}
 		for _, n := range out.Notes {
-			fmt.Fprintf(errOut, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(res.Scrub(n.Message+in)))
+			fmt.Fprintf(e.stderr, "%s: note: %s\n", safetext.Escape(n.Pos.String()), safetext.Escape(res.Scrub(n.Message+in)))
 		}
 		for _, r := range out.Rejections {
-			fmt.Fprintf(errOut, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(res.Scrub(r.Object.String())), safetext.Escape(res.Scrub(r.Message+in)))
+			fmt.Fprintf(e.stderr, "%s: rejected: %s: %s\n", safetext.Escape(r.Pos.String()), safetext.Escape(res.Scrub(r.Object.String())), safetext.Escape(res.Scrub(r.Message+in)))
 		}
 	}
 	return admitExit(res, outs)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -38,7 +36,6 @@ func TestHelm_SecretValuesNeverInOutput(t *testing.T) {
 		fromFile = "CANARY-h3lm-file-91c4"
 		pullPass = "CANARY-h3lm-pull-0d7b"
 	)
-	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	dir := t.TempDir()
 	rulestest.WriteFiles(t, dir, map[string]string{
 		"chart/Chart.yaml": "apiVersion: v2\nname: shop\nversion: 0.1.0\n",
@@ -104,22 +101,21 @@ spec:
 	values := []string{"--no-config", "-n", "shop", "--set", "db.password=" + fromSet, "--values", filepath.Join(dir, "prod.yaml")}
 	chart := filepath.Join(dir, "chart")
 	for _, args := range everyOutput {
-		var out bytes.Buffer
-		code := run(append(append(args, values...), chart), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
+		out, code := runCombined(append(append(args, values...), chart)...)
 		what := strings.Join(args, " ")
 		// Each command must have read the rendered Secrets: the broken one
 		// is an input error (exit 2), the others are named.
-		if code != exitError || !strings.Contains(out.String(), "broken.yaml") {
-			t.Errorf("%s: exit %d, want %d with the broken template named:\n%s", what, code, exitError, out.String())
+		if code != exitError || !strings.Contains(out, "broken.yaml") {
+			t.Errorf("%s: exit %d, want %d with the broken template named:\n%s", what, code, exitError, out)
 		}
 		// The values did reach the rendered Secrets: admit shows each
 		// redacted (db's three, pull's, token's and broken's two).
-		if what == "admit" && strings.Count(out.String(), "<redacted>") != 7 {
-			t.Errorf("admit shows %d redacted values, want 7:\n%s", strings.Count(out.String(), "<redacted>"), out.String())
+		if what == "admit" && strings.Count(out, "<redacted>") != 7 {
+			t.Errorf("admit shows %d redacted values, want 7:\n%s", strings.Count(out, "<redacted>"), out)
 		}
 		for _, f := range forbidden {
-			if strings.Contains(out.String(), f) {
-				t.Errorf("%s shows a secret value %q:\n%s", what, f, out.String())
+			if strings.Contains(out, f) {
+				t.Errorf("%s shows a secret value %q:\n%s", what, f, out)
 			}
 		}
 	}
@@ -137,7 +133,6 @@ func TestHelm_FluxValuesFromSecretsNeverInOutput(t *testing.T) {
 		fromVar    = "CANARY-fl7x-var-e6a9"
 		varHash    = "0e1873a15c28b257f2c5f30aca9156512adff0ffc469f3ad8b9bcfac5c6c01f8" // sha256 of fromVar
 	)
-	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	dir := t.TempDir()
 	rulestest.WriteFiles(t, dir, map[string]string{
 		"clusters/eu/apps.yaml": fluxCluster("db_password", fromVar),
@@ -210,7 +205,7 @@ spec:
 apiVersion: v1
 kind: Secret
 metadata: {name: vars, namespace: flux-system}
-data: {` + variable + `: ` + base64.StdEncoding.EncodeToString([]byte(value)) + `}
+data: {` + variable + `: ` + b64(value) + `}
 `
 }
 
@@ -242,9 +237,8 @@ func deployment(name, account string) string {
 func everyOutputOfRepo(t *testing.T, dir string, check func(what, out string)) {
 	t.Helper()
 	for _, args := range append(slices.Clip(everyOutput), []string{"views"}) {
-		var out bytes.Buffer
-		run(append(append(args, "--no-config", "--root", dir), dir), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
-		check(strings.Join(args, " "), out.String())
+		out, _ := runCombined(append(append(args, "--no-config", "--root", dir), dir)...)
+		check(strings.Join(args, " "), out)
 	}
 }
 
@@ -365,18 +359,17 @@ spec:
 				args[i] = strings.ReplaceAll(a, "DIR", dir)
 			}
 			for _, cmd := range everyOutput {
-				var out bytes.Buffer
-				code := run(append(append(append(slices.Clip(cmd), args...), "--"), dir), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
+				out, code := runCombined(append(append(append(slices.Clip(cmd), args...), "--"), dir)...)
 				what := strings.Join(cmd, " ")
 				// admit -f json previews one view of argocd's two.
-				if code == exitError && !strings.Contains(out.String(), "--format json previews one") {
-					t.Errorf("%s: exit %d:\n%s", what, code, out.String())
+				if code == exitError && !strings.Contains(out, "--format json previews one") {
+					t.Errorf("%s: exit %d:\n%s", what, code, out)
 				}
-				if strings.Contains(out.String(), canary) {
-					t.Errorf("%s shows the values file:\n%s", what, out.String())
+				if strings.Contains(out, canary) {
+					t.Errorf("%s shows the values file:\n%s", what, out)
 				}
-				if what == "lint" && !strings.Contains(out.String(), tc.lint) {
-					t.Errorf("lint does not say %q:\n%s", tc.lint, out.String())
+				if what == "lint" && !strings.Contains(out, tc.lint) {
+					t.Errorf("lint does not say %q:\n%s", tc.lint, out)
 				}
 			}
 		})
@@ -430,10 +423,9 @@ stringData:
 	dir := t.TempDir()
 	rulestest.WriteFiles(t, dir, chart)
 	rulestest.WriteFiles(t, dir, map[string]string{"plain.yaml": "password: " + fromFile + "\n"})
-	var out bytes.Buffer
-	run([]string{"lint", "--no-config", "--values", filepath.Join(dir, "plain.yaml"), filepath.Join(dir, "chart")}, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
-	if !strings.Contains(out.String(), "bad password "+fromFile) {
-		t.Errorf("lint of the chart with a plain values file does not show Helm's message:\n%s", out.String())
+	out, _ := runCombined("lint", "--no-config", "--values", filepath.Join(dir, "plain.yaml"), filepath.Join(dir, "chart"))
+	if !strings.Contains(out, "bad password "+fromFile) {
+		t.Errorf("lint of the chart with a plain values file does not show Helm's message:\n%s", out)
 	}
 }
 
@@ -454,9 +446,8 @@ metadata: {name: web, namespace: shop}
 ---
 ` + strings.Replace(deployment("web", "web"), "{name: web}", "{name: web, namespace: shop}", 1)})
 	salint := func(args ...string) string {
-		var out bytes.Buffer
-		run(append(append(args, "--no-config"), dir), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
-		return out.String()
+		out, _ := runCombined(append(append(args, "--no-config"), dir)...)
+		return out
 	}
 	if out := salint("accounts"); !strings.Contains(out, "pull secrets") || !strings.Contains(out, "defined ") {
 		t.Errorf("accounts struck its own labels:\n%s", out)
@@ -516,9 +507,8 @@ spec:
         secret: {secretName: words}
 `})
 	salint := func(args ...string) string {
-		var out bytes.Buffer
-		run(append(append(args, "--no-config"), dir), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
-		return out.String()
+		out, _ := runCombined(append(append(args, "--no-config"), dir)...)
+		return out
 	}
 	leaks := func(what, out string) {
 		t.Helper()

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -38,4 +40,13 @@ func copyGitOpsTree(ts *testscript.TestScript, neg bool, args []string) {
 	src, err := filepath.Abs(filepath.Join("..", "..", "testdata", "gitops", args[0]))
 	ts.Check(err)
 	ts.Check(os.CopyFS(ts.MkAbs(args[1]), os.DirFS(src)))
+}
+
+// runCombined runs salint with args, with empty standard input and
+// environment, and returns its standard output and error together and
+// its exit code.
+func runCombined(args ...string) (string, int) {
+	var out bytes.Buffer
+	code := run(args, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
+	return out.String(), code
 }

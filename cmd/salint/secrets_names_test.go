@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,7 +22,6 @@ func TestFlux_ObjectNamesFromSecretsNeverInOutput(t *testing.T) {
 	)
 	dir := t.TempDir()
 	vars := fluxCluster("dname", name)
-	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	vars = strings.Replace(vars, "\ndata: {", "\ndata: {dns: "+b64(ns)+", rel: "+b64(rel)+", ", 1)
 	rulestest.WriteFiles(t, dir, map[string]string{
 		"clusters/eu/apps.yaml": vars,
@@ -57,9 +54,7 @@ spec:
 		{"lint", "--write-baseline", baseline},
 	}
 	for _, args := range runs {
-		var out bytes.Buffer
-		run(append(append(args, "--no-config", "--root", dir), dir), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
-		text := out.String()
+		text, _ := runCombined(append(append(args, "--no-config", "--root", dir), dir)...)
 		if args[len(args)-1] == baseline {
 			data, err := os.ReadFile(baseline)
 			if err != nil {

@@ -1,13 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
+
+// b64 is s in base64, as a Secret's data holds it.
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
 // TestFix_SecretValuesNeverInOutput extends lint's canary test
 // (lint/catalog_test.go, every lint format) to fix: Secrets right next to
@@ -16,7 +18,6 @@ import (
 // when it writes.
 func TestFixAndAdmit_SecretValuesNeverInOutput(t *testing.T) {
 	const canary = "CANARY-f1x-s3cr3t"
-	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	dockerConfig := `{"auths":{"registry.corp.example":{"auth":"` + b64("u:"+canary) + `"}}}`
 	files := map[string]string{
 		// A one-line Secret right after the fixed line.
@@ -118,21 +119,16 @@ data:
 			}
 		}
 	}
-	salint := func(args ...string) (string, int) {
-		var out bytes.Buffer
-		code := run(args, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
-		return out.String(), code
-	}
 
 	// admit previews the whole bundle: Secrets are shown with their values
 	// redacted, whether alone, in a stream or inside a List.
-	out, code := salint("admit", "--no-config", dir)
+	out, code := runCombined("admit", "--no-config", dir)
 	if code == exitError {
 		t.Fatalf("admit exit %d:\n%s", code, out)
 	}
 	check("admit", out)
 	for _, args := range [][]string{{"--diff"}, {"-f", "json"}} {
-		out, code := salint(append([]string{"admit", "--no-config"}, append(args, dir)...)...)
+		out, code := runCombined(append([]string{"admit", "--no-config"}, append(args, dir)...)...)
 		if code == exitError || !strings.Contains(out, "serviceAccount") {
 			t.Fatalf("admit %v exit %d:\n%s", args, code, out)
 		}
@@ -142,7 +138,7 @@ data:
 		t.Errorf("admit shows %d redacted values, want one per Secret value:\n%s", n, out)
 	}
 
-	out, code = salint("fix", "--diff", "--no-config", dir)
+	out, code = runCombined("fix", "--diff", "--no-config", dir)
 	if code == exitError {
 		t.Fatalf("fix --diff exit %d:\n%s", code, out)
 	}
@@ -155,7 +151,7 @@ data:
 		}
 	}
 
-	out, code = salint("fix", "--no-config", dir)
+	out, code = runCombined("fix", "--no-config", dir)
 	if code == exitError {
 		t.Fatalf("fix exit %d:\n%s", code, out)
 	}
