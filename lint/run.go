@@ -346,6 +346,16 @@ func (r *Result) scrub() {
 // postBuild substitution may put one in a name).
 func (r *Result) Scrub(s string) string { return r.secrets.Scrub(s) }
 
+// Scrubber is Scrub, or nil when the input holds no Secret value: a
+// writer that scrubs whole documents (admit's) then passes them through
+// as they are, without reading them again.
+func (r *Result) Scrubber() func(string) string {
+	if r.secrets.Empty() {
+		return nil
+	}
+	return r.Scrub
+}
+
 // unknownIgnored says of each rule id in an ignore annotation (of an
 // object or a pod template, in scope) that no rule of the catalog has,
 // with the closest, as --disable does: a mistyped id silences nothing.

@@ -86,7 +86,7 @@ func runAdmit(args []string, e *env) int {
 	// receives. Several are told apart by a comment before each.
 	var outs []*admit.Result
 	for i, v := range res.Views {
-		out, err := admit.Admit(v.Bundle, opts.InScope(), res.Scrub)
+		out, err := admit.Admit(v.Bundle, opts.InScope(), res.Scrubber())
 		if err != nil {
 			return usageErr(err)
 		}

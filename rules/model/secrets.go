@@ -187,10 +187,13 @@ func (s *SecretValues) Encoded(encodes ...func(string) string) *SecretValues {
 	return out
 }
 
+// Empty reports a set that holds no value: Scrub changes nothing.
+func (s *SecretValues) Empty() bool { return s == nil || len(s.values) == 0 }
+
 // Scrub replaces every value of the set in msg by Redacted, the longest
 // first. It is not safe for concurrent use with Add or Merge.
 func (s *SecretValues) Scrub(msg string) string {
-	if s == nil || len(s.values) == 0 {
+	if s.Empty() {
 		return msg
 	}
 	if s.replacer == nil {
